@@ -1,0 +1,157 @@
+"""Turn text into index terms: the same chain for sentences and questions.
+
+Shaped like a Lucene Analyzer: a tokenizer finds raw words with their offsets, then a chain of
+small filters rewrites each one (normalise, fold case, drop possessives, expand abbreviations
+and compounds, drop stopwords, stem). Every filter looks at one token only, so the whole chain
+for a raw word is computed once and cached: indexing a million sentences meets the same few
+hundred thousand words again and again.
+"""
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+
+import snowballstemmer
+
+ANALYZER_VERSION = 1
+
+# A word: letters or digits, joined by hyphens, apostrophes or inner full stops ("al-Mayadin",
+# "Syria’s", "U.S", "10.5"), or a comma between digits ("10,000").
+_RAW_TOKEN = re.compile(r"[^\W_]+(?:(?:[-‐‑'’.]|(?<=\d),)[^\W_]+)*")
+_APOSTROPHES = str.maketrans({"’": "'", "‘": "'", "ʼ": "'", "`": "'", "´": "'"})
+_HYPHENS = str.maketrans({"‐": "-", "‑": "-", "‒": "-", "−": "-", "﹣": "-", "－": "-"})
+_ABBREVIATION = re.compile(r"^(?:[a-z]\.)+[a-z]$")
+_DIGITS_LETTERS = re.compile(r"\d+(?:\.\d+)?|[^\W\d_]+")
+
+# English function words: too common in questions and news to tell sentences apart.
+STOPWORDS = frozenset("""
+a about above after again against all am an and any are aren't as at be because been before
+being below between both but by can can't cannot could couldn't did didn't do does doesn't
+doing don't down during each few for from further had hadn't has hasn't have haven't having he
+he'd he'll he's her here here's hers herself him himself his how how's i i'd i'll i'm i've if
+in into is isn't it it's its itself let's me more most mustn't my myself no nor not of off on
+once only or other ought our ours ourselves out over own same shan't she she'd she'll she's
+should shouldn't so some such than that that's the their theirs them themselves then there
+there's these they they'd they'll they're they've this those through to too under until up
+very was wasn't we we'd we'll we're we've were weren't what what's when when's where where's
+which while who who's whom why why's will with won't would wouldn't you you'd you'll you're
+you've your yours yourself yourselves s t also just us
+""".split())
+
+
+@dataclass(frozen=True)
+class Token:
+    """An index term and the character range of the word it came from."""
+
+    term: str
+    start: int
+    end: int
+
+
+class Analyzer:
+    """The analysis chain; `settings` go into the index manifest so a change forces a rebuild."""
+
+    def __init__(self, stem: bool = True, stopwords: bool = True) -> None:
+        self.stem = stem
+        self.stopwords = stopwords
+        self._stemmer = snowballstemmer.stemmer("english") if stem else None
+        self._cache: dict[str, tuple[str, ...]] = {}
+        self._filters: list[Callable[[str], Iterable[tuple[str, bool]]]] = [
+            _split_compound,
+            _expand_abbreviation,
+            _split_digits_letters,
+        ]
+
+    @property
+    def settings(self) -> dict:
+        return {
+            "version": ANALYZER_VERSION,
+            "stem": "snowball-english" if self.stem else None,
+            "stopwords": len(STOPWORDS) if self.stopwords else 0,
+        }
+
+    def terms(self, text: str) -> list[str]:
+        """The index terms of `text`, in order (the fast path used to build the index)."""
+        out: list[str] = []
+        cache = self._cache
+        for raw in _RAW_TOKEN.findall(text):
+            terms = cache.get(raw)
+            if terms is None:
+                terms = cache[raw] = self._analyze_word(raw)
+            out.extend(terms)
+        return out
+
+    def tokens(self, text: str) -> list[Token]:
+        """Terms with the offsets of the words they came from, for highlighting."""
+        out: list[Token] = []
+        for m in _RAW_TOKEN.finditer(text):
+            raw = m.group()
+            terms = self._cache.get(raw)
+            if terms is None:
+                terms = self._cache[raw] = self._analyze_word(raw)
+            out.extend(Token(t, m.start(), m.end()) for t in terms)
+        return out
+
+    def _analyze_word(self, raw: str) -> tuple[str, ...]:
+        word, protected = _normalise(raw)
+        pieces: list[tuple[str, bool]] = [(word, protected)]
+        for filt in self._filters:
+            pieces = [out for piece in pieces for out in filt(*piece)]
+        terms = []
+        for piece, keep in pieces:
+            if not piece or (self.stopwords and not keep and piece in STOPWORDS):
+                continue
+            terms.append(self._stem_word(piece))
+        return tuple(dict.fromkeys(terms))
+
+    def _stem_word(self, word: str) -> str:
+        if self._stemmer is None or not word.isalpha():
+            return word
+        return self._stemmer.stemWord(word)
+
+
+def _normalise(raw: str) -> tuple[str, bool]:
+    """NFKC, straight apostrophes and hyphens, case folded, possessive dropped.
+
+    Returns the word and whether it is protected from the stopword filter: a dotted or
+    capitalised abbreviation ("U.S.", "US") is a name, not the pronoun "us".
+    """
+    word = unicodedata.normalize("NFKC", raw).translate(_APOSTROPHES).translate(_HYPHENS)
+    protected = False
+    folded = word.casefold()
+    if folded.endswith("'s"):
+        folded = folded[:-2]
+    elif folded.endswith("'"):
+        folded = folded[:-1]
+    if len(word) > 1 and word.isupper() and word.isalpha() and len(word) <= 3:
+        protected = word != "I"
+    if "," in folded:
+        folded = folded.replace(",", "")
+    return folded, protected
+
+
+def _split_compound(word: str, protected: bool) -> Iterable[tuple[str, bool]]:
+    """"al-mayadin" gives "al", "mayadin" and the whole "almayadin", so each form finds it."""
+    if "-" not in word and "'" not in word:
+        return [(word, protected)]
+    parts = [p for p in re.split(r"[-']", word) if p]
+    if "-" not in word:  # an inner apostrophe: "o'brien" -> "obrien", "o", "brien"
+        return [("".join(parts), protected), *((p, False) for p in parts)]
+    return [*((p, False) for p in parts), ("".join(parts), True)]
+
+
+def _expand_abbreviation(word: str, protected: bool) -> Iterable[tuple[str, bool]]:
+    """"u.s" is "us", and a name rather than the pronoun."""
+    if "." in word and _ABBREVIATION.match(word):
+        return [(word.replace(".", ""), True)]
+    return [(word, protected)]
+
+
+def _split_digits_letters(word: str, protected: bool) -> Iterable[tuple[str, bool]]:
+    """"10km" is "10" and "km", as it would be written "10 km"."""
+    if word.isalpha() or word.isdigit() or not any(c.isdigit() for c in word):
+        return [(word, protected)]
+    pieces = _DIGITS_LETTERS.findall(word)
+    return [(p, protected) for p in pieces] if len(pieces) > 1 else [(word, protected)]

@@ -1,0 +1,149 @@
+"""Read articles from files and folders into Documents, reporting what cannot be read.
+
+A corpus is whatever the user points at: `.txt` and `.md` files (one article each) and `.jsonl`
+files (one article per line). A bad file or line never stops the rest from being read; it is
+reported by name so the user can mend it.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .metadata import read_metadata
+from .model import Document
+
+ARTICLE_SUFFIXES = (".txt", ".md", ".jsonl")
+_MD_TITLE = re.compile(r"\A\s*#[ \t]+([^\n]+?)[ \t#]*(?:\n|\Z)")
+
+
+class CorpusError(Exception):
+    """A corpus path that cannot be used at all (missing, unreadable)."""
+
+
+@dataclass(frozen=True)
+class SourceFile:
+    """A file the index was built from, with what identifies its content."""
+
+    path: str
+    sha256: str
+    size: int
+
+
+@dataclass
+class Corpus:
+    documents: list[Document] = field(default_factory=list)
+    sources: list[SourceFile] = field(default_factory=list)
+    problems: list[str] = field(default_factory=list)
+
+
+def find_sources(paths: list[Path]) -> list[Path]:
+    """Every article file under `paths`, in a stable order, without following folder links."""
+    found: list[Path] = []
+    for path in paths:
+        if path.is_dir():
+            for root, dirs, files in os.walk(path, followlinks=False):
+                dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+                for name in sorted(files):
+                    if name.lower().endswith(ARTICLE_SUFFIXES) and not name.startswith("."):
+                        found.append(Path(root) / name)
+        elif path.is_file():
+            found.append(path)
+        else:
+            raise CorpusError(f"{path}: no such file or folder")
+    return found
+
+
+def hash_file(path: Path) -> SourceFile:
+    """Content hash and size: how the index knows a source changed."""
+    data = path.read_bytes()
+    return SourceFile(str(path), hashlib.sha256(data).hexdigest(), len(data))
+
+
+def read_corpus(paths: list[Path]) -> Corpus:
+    """Read every article under `paths`; unreadable files and lines go to `problems`."""
+    corpus = Corpus()
+    taken: set[str] = set()
+    for path in find_sources(paths):
+        try:
+            data = path.read_bytes()
+        except OSError as exc:
+            corpus.problems.append(f"{path}: skipped: {exc.strerror or exc}")
+            continue
+        corpus.sources.append(SourceFile(str(path), hashlib.sha256(data).hexdigest(), len(data)))
+        text, problem = decode(data)
+        if problem:
+            corpus.problems.append(f"{path}: skipped: {problem}")
+            continue
+        if path.suffix.lower() == ".jsonl":
+            docs = _read_jsonl(path, text, corpus.problems)
+        else:
+            docs = [_read_article(path, text)]
+        for doc in docs:
+            if doc.id in taken:
+                corpus.problems.append(f"{path}: skipped document {doc.id!r}: id already used")
+                continue
+            taken.add(doc.id)
+            corpus.documents.append(doc)
+    return corpus
+
+
+def decode(data: bytes) -> tuple[str, str]:
+    """UTF-8 text with newlines as text mode reads them, or the reason it is not text."""
+    if b"\x00" in data:
+        return "", "binary file (NUL bytes)"
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        return "", f"not UTF-8 (byte {exc.start})"
+    return text.replace("\r\n", "\n").replace("\r", "\n"), ""
+
+
+def _read_article(path: Path, text: str, doc_id: str | None = None, title: str = "",
+                  date: str = "") -> Document:
+    start = 0
+    if not title and path.suffix.lower() == ".md":
+        m = _MD_TITLE.match(text)
+        if m:
+            title, start = m.group(1).strip(), m.end()
+    meta = read_metadata(text, start)
+    return Document(
+        id=doc_id if doc_id is not None else path.stem,
+        source=str(path),
+        text=text,
+        title=title,
+        date=date or meta.date,
+        place=meta.place,
+        agency=meta.agency,
+        body_start=meta.body_start,
+    )
+
+
+def _read_jsonl(path: Path, text: str, problems: list[str]) -> list[Document]:
+    docs = []
+    for number, line in enumerate(text.split("\n"), start=1):
+        if not line.strip():
+            continue
+        try:
+            record = json.loads(line)
+        except ValueError:
+            problems.append(f"{path}:{number}: skipped: not a JSON object")
+            continue
+        if not isinstance(record, dict):
+            problems.append(f"{path}:{number}: skipped: not a JSON object")
+            continue
+        body, doc_id = record.get("text"), record.get("id")
+        if not isinstance(body, str):
+            problems.append(f"{path}:{number}: skipped: no \"text\" string")
+            continue
+        if not isinstance(doc_id, (str, int)) or str(doc_id) == "":
+            problems.append(f"{path}:{number}: skipped: no \"id\"")
+            continue
+        title = record.get("title") if isinstance(record.get("title"), str) else ""
+        date = record.get("date") if isinstance(record.get("date"), str) else ""
+        body = body.replace("\r\n", "\n").replace("\r", "\n")
+        docs.append(_read_article(path, body, str(doc_id), title, date))
+    return docs

@@ -1,0 +1,149 @@
+"""Plain data passed one way down the pipeline: documents, sentences, attributions, hits.
+
+Everything here is a frozen or simple dataclass so that every stage can be tested on its own
+and the CLI, REPL and scripts all see the same shapes.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+Span = tuple[int, int]
+
+
+@dataclass(frozen=True)
+class Document:
+    """One article as read from its source.
+
+    `text` is the file decoded as UTF-8 without BOM and with newlines as Python's text mode
+    gives them ("\\n"); every offset in qa counts characters in this string.
+    """
+
+    id: str
+    source: str
+    text: str
+    title: str = ""
+    date: str = ""
+    place: str = ""
+    agency: str = ""
+    body_start: int = 0
+
+    @property
+    def dateline(self) -> str:
+        """The dateline as a reader would write it, e.g. "BEIRUT (Reuters)"."""
+        if self.place and self.agency:
+            return f"{self.place} ({self.agency})"
+        return self.place or self.agency
+
+
+@dataclass(frozen=True)
+class Sentence:
+    """A sentence and where it lies in its document's text."""
+
+    doc: str
+    index: int
+    start: int
+    end: int
+    text: str
+
+
+@dataclass(frozen=True)
+class Attribution:
+    """Who said a sentence's claim, and with which words.
+
+    Spans are character ranges within the sentence text. `resolved_source` is the full name a
+    pronoun or short form stands for, or `source` itself.
+    """
+
+    source: str
+    cue: str
+    resolved_source: str
+    source_span: Span
+    cue_span: Span
+    content_span: Span | None = None
+
+    def to_json(self) -> dict:
+        data = {
+            "source": self.source,
+            "cue": self.cue,
+            "resolved_source": self.resolved_source,
+            "source_span": list(self.source_span),
+            "cue_span": list(self.cue_span),
+        }
+        if self.content_span is not None:
+            data["content_span"] = list(self.content_span)
+        return data
+
+    @classmethod
+    def from_json(cls, data: dict) -> "Attribution":
+        content = data.get("content_span")
+        return cls(
+            source=data["source"],
+            cue=data["cue"],
+            resolved_source=data["resolved_source"],
+            source_span=tuple(data["source_span"]),
+            cue_span=tuple(data["cue_span"]),
+            content_span=tuple(content) if content is not None else None,
+        )
+
+
+@dataclass(frozen=True)
+class AnswerSpan:
+    """The part of a sentence that answers the question (a span within the sentence)."""
+
+    text: str
+    span: Span
+
+    def to_json(self) -> dict:
+        return {"text": self.text, "span": list(self.span)}
+
+
+@dataclass
+class Hit:
+    """One ranked sentence with everything needed to show or serialise it."""
+
+    rank: int
+    score: float
+    doc: str
+    sentence: int
+    text: str
+    start: int
+    end: int
+    attributions: list[Attribution] = field(default_factory=list)
+    answer: AnswerSpan | None = None
+    date: str = ""
+    dateline: str = ""
+    matched: list[Span] = field(default_factory=list)
+    features: dict[str, float] = field(default_factory=dict)
+
+    def to_json(self) -> dict:
+        data = sentence_json(self.doc, self.sentence, self.text, self.start, self.end,
+                             self.attributions)
+        data = {"rank": self.rank, "score": round(float(self.score), 6), **data}
+        data["answer"] = self.answer.to_json() if self.answer else None
+        if self.features:
+            data["explain"] = {k: round(v, 6) for k, v in self.features.items()}
+        return data
+
+
+@dataclass
+class Answer:
+    """What `ask()` returns: the question and its hits, best first."""
+
+    question: str
+    hits: list[Hit] = field(default_factory=list)
+
+    def to_json(self) -> dict:
+        return {"question": self.question, "hits": [h.to_json() for h in self.hits]}
+
+
+def sentence_json(doc: str, index: int, text: str, start: int, end: int,
+                  attributions: list[Attribution]) -> dict:
+    """The JSON shape shared by hits and `qa sentences`."""
+    return {
+        "doc": doc,
+        "sentence": index,
+        "text": text,
+        "start": start,
+        "end": end,
+        "attributions": [a.to_json() for a in attributions],
+    }
