@@ -31,6 +31,7 @@ class SourceFile:
     path: str
     sha256: str
     size: int
+    mtime_ns: int = 0
 
 
 @dataclass
@@ -57,23 +58,19 @@ def find_sources(paths: list[Path]) -> list[Path]:
     return found
 
 
-def hash_file(path: Path) -> SourceFile:
-    """Content hash and size: how the index knows a source changed."""
-    data = path.read_bytes()
-    return SourceFile(str(path), hashlib.sha256(data).hexdigest(), len(data))
-
-
 def read_corpus(paths: list[Path]) -> Corpus:
     """Read every article under `paths`; unreadable files and lines go to `problems`."""
     corpus = Corpus()
     taken: set[str] = set()
     for path in find_sources(paths):
         try:
+            mtime = path.stat().st_mtime_ns
             data = path.read_bytes()
         except OSError as exc:
             corpus.problems.append(f"{path}: skipped: {exc.strerror or exc}")
             continue
-        corpus.sources.append(SourceFile(str(path), hashlib.sha256(data).hexdigest(), len(data)))
+        corpus.sources.append(SourceFile(str(path), hashlib.sha256(data).hexdigest(),
+                                         len(data), mtime))
         text, problem = decode(data)
         if problem:
             corpus.problems.append(f"{path}: skipped: {problem}")

@@ -29,10 +29,7 @@ class Document:
 
     @property
     def dateline(self) -> str:
-        """The dateline as a reader would write it, e.g. "BEIRUT (Reuters)"."""
-        if self.place and self.agency:
-            return f"{self.place} ({self.agency})"
-        return self.place or self.agency
+        return dateline(self.place, self.agency)
 
 
 @dataclass(frozen=True)
@@ -134,6 +131,13 @@ class Answer:
 
     def to_json(self) -> dict:
         return {"question": self.question, "hits": [h.to_json() for h in self.hits]}
+
+
+def dateline(place: str, agency: str) -> str:
+    """The dateline as a reader would write it, e.g. "BEIRUT (Reuters)"."""
+    if place and agency:
+        return f"{place} ({agency})"
+    return place or agency
 
 
 def sentence_json(doc: str, index: int, text: str, start: int, end: int,

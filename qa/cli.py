@@ -1,0 +1,277 @@
+"""The `qa` command: a thin shell over `qa.ask.ask` and the index.
+
+Exit codes: 0 something matched (or the command succeeded), 1 nothing matched, 2 a usage or
+input error, 130 interrupted. Errors are one line on stderr, never a traceback.
+Heavy modules are imported inside the commands that need them, to keep start-up cheap.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from pathlib import Path
+
+from . import __version__
+
+EXIT_OK, EXIT_NO_MATCH, EXIT_ERROR, EXIT_INTERRUPTED = 0, 1, 2, 130
+
+DESCRIPTION = """\
+Answer questions about news articles, offline: the sentences that answer, best first, with
+the answer marked and who said it.
+
+examples:
+  qa ask "how far from al-Mayadin?"        the 3 best sentences from ./seeds
+  qa ask -k 5 --json "who said it?"        JSON for scripts
+  printf 'q1\\nq2\\n' | qa ask -             one question per line (JSON Lines with --json)
+  qa index ~/wire --index ~/wire-index      index another corpus
+  qa                                        interactive session (on a terminal)
+
+The corpus defaults to ./seeds (or $QA_CORPUS) and the index to ./index (or $QA_INDEX).
+"""
+
+
+class UsageError(Exception):
+    pass
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="qa", description=DESCRIPTION, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--version", action="version", version=f"qa {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    where = argparse.ArgumentParser(add_help=False)
+    where.add_argument("--index", metavar="DIR",
+                       help="index folder (default: $QA_INDEX or ./index)")
+    where.add_argument("--corpus", metavar="PATH", action="append",
+                       help="article file or folder, repeatable (default: the index's corpus, "
+                            "$QA_CORPUS or ./seeds)")
+    color = argparse.ArgumentParser(add_help=False)
+    color.add_argument("--color", choices=("auto", "always", "never"), default="auto",
+                       help="colour output (default: auto, on a terminal without NO_COLOR)")
+
+    p = sub.add_parser("ask", parents=[where, color], help="answer a question",
+                       description="Answer QUESTION from the indexed articles. "
+                                   "Use - to read one question per line from stdin.")
+    p.add_argument("question", metavar="QUESTION", help="the question, or - for stdin")
+    p.add_argument("-k", type=_positive, default=3, metavar="N",
+                   help="how many sentences to show (default 3)")
+    p.add_argument("--doc", metavar="ID", help="only sentences of this article")
+    p.add_argument("--source", metavar="NAME",
+                   help="only sentences attributed to a source matching NAME")
+    p.add_argument("--json", action="store_true", help="one JSON object per question")
+    p.add_argument("--explain", action="store_true", help="show each ranking feature's share")
+
+    p = sub.add_parser("index", parents=[where], help="build the index",
+                       description="Build the index from PATHs (default: $QA_CORPUS or ./seeds).")
+    p.add_argument("paths", nargs="*", metavar="PATH", help="article files or folders")
+
+    p = sub.add_parser("sentences", parents=[where, color], help="list indexed sentences",
+                       description="Every indexed sentence with its offsets and attributions.")
+    p.add_argument("--doc", metavar="ID", help="only this article")
+    p.add_argument("--json", action="store_true", help="JSON Lines")
+    return parser
+
+
+def _positive(value: str) -> int:
+    try:
+        number = int(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a whole number: {value!r}") from None
+    if number < 1:
+        raise argparse.ArgumentTypeError("must be at least 1")
+    return number
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    parser = build_parser()
+    if not argv:
+        if sys.stdin.isatty() and sys.stdout.isatty():
+            return _run(_repl, None)
+        argv = ["ask", "-"]
+    args = parser.parse_args(argv)
+    if args.command is None:
+        parser.print_help()
+        return EXIT_ERROR
+    command = {"ask": _ask, "index": _index, "sentences": _sentences}[args.command]
+    return _run(command, args)
+
+
+def _run(command, args) -> int:
+    from .ask import QaError
+
+    try:
+        return command(args)
+    except (QaError, UsageError) as exc:
+        _error(str(exc))
+        return EXIT_ERROR
+    except KeyboardInterrupt:
+        return EXIT_INTERRUPTED
+    except BrokenPipeError:
+        # The reader went away (`qa ask - | head`): stop quietly, as cat does.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return EXIT_OK
+
+
+def _error(message: str) -> None:
+    print(f"qa: error: {message}", file=sys.stderr, flush=True)
+
+
+def _location(args):
+    from .config import locate
+
+    return locate(args.index, args.corpus)
+
+
+def _console(args):
+    from .render import make_console
+
+    return make_console(color={"auto": None, "always": True, "never": False}[args.color])
+
+
+def _ask(args) -> int:
+    from .ask import ask, open_index
+
+    if args.question == "-":
+        questions = (line.rstrip("\n") for line in sys.stdin)
+    else:
+        if not args.question.strip():
+            raise UsageError("empty question")
+        questions = iter([args.question])
+    index = open_index(_location(args))
+    if args.doc is not None and index.doc_number(args.doc) is None:
+        raise UsageError(f"no article with id {args.doc!r} (see 'qa sentences')")
+    console = None if args.json else _console(args)
+    answered = asked = 0
+    for question in questions:
+        if not question.strip():
+            continue
+        asked += 1
+        result = ask(question, k=args.k, doc=args.doc, source=args.source,
+                     explain=args.explain, index=index)
+        answered += bool(result.hits)
+        if args.json:
+            print(json.dumps(result.to_json(), ensure_ascii=False), flush=True)
+        elif result.hits:
+            from .render import print_answer
+
+            if args.question == "-":
+                console.rule(_safe_title(question))
+            print_answer(console, result, explain=args.explain)
+        else:
+            print(f"qa: no matching sentence for: {_safe_one_line(question)}", file=sys.stderr)
+    if asked == 0:
+        raise UsageError("no question given on standard input")
+    return EXIT_OK if answered else EXIT_NO_MATCH
+
+
+def _safe_one_line(text: str, limit: int = 200) -> str:
+    from .render import safe
+
+    text = safe(text)
+    return text if len(text) <= limit else text[:limit] + "…"
+
+
+def _safe_title(text: str):
+    from rich.text import Text
+
+    return Text(_safe_one_line(text, 120))
+
+
+def _index(args) -> int:
+    from .config import NO_CORPUS_HELP, default_corpus
+    from .index import IndexWriteError, build
+    from .ingest import CorpusError
+
+    location = _location(args)
+    paths = [Path(p) for p in args.paths] or list(location.corpus or default_corpus() or [])
+    if not paths:
+        raise UsageError(NO_CORPUS_HELP)
+    with _progress_bar() as progress:
+        try:
+            report = build(paths, location.index, progress=progress)
+        except (IndexWriteError, CorpusError) as exc:
+            raise UsageError(str(exc)) from None
+    for problem in report.problems:
+        print(f"qa: warning: {problem}", file=sys.stderr)
+    print(f"indexed {report.documents} documents, {report.sentences} sentences, "
+          f"{report.terms} terms in {report.seconds:.2f} s into {location.index}")
+    return EXIT_OK
+
+
+class _progress_bar:
+    """A rich progress bar on stderr when it is a terminal and the corpus is large."""
+
+    def __enter__(self):
+        self._bar = None
+        if not sys.stderr.isatty():
+            return None
+        from rich.console import Console
+        from rich.progress import Progress
+
+        self._bar = Progress(console=Console(stderr=True), transient=True)
+        self._task = None
+        self._bar.start()
+        return self._update
+
+    def _update(self, done: int, total: int) -> None:
+        if total < 200:
+            return
+        if self._task is None:
+            self._task = self._bar.add_task("indexing", total=total)
+        self._bar.update(self._task, completed=done)
+
+    def __exit__(self, *exc):
+        if self._bar is not None:
+            self._bar.stop()
+        return False
+
+
+def _sentences(args) -> int:
+    from .ask import open_index
+    from .model import sentence_json
+
+    index = open_index(_location(args))
+    number = None
+    if args.doc is not None:
+        number = index.doc_number(args.doc)
+        if number is None:
+            raise UsageError(f"no article with id {args.doc!r}")
+    console = None if args.json else _console(args)
+    for i in range(index.size):
+        if number is not None and int(index.sent_doc[i]) != number:
+            continue
+        sent = index.sentence(i)
+        if args.json:
+            data = sentence_json(sent.doc, sent.index, sent.text, sent.start, sent.end,
+                                 sent.attributions)
+            print(json.dumps(data, ensure_ascii=False))
+        else:
+            _print_sentence(console, index, sent)
+    return EXIT_OK
+
+
+def _print_sentence(console, index, sent) -> None:
+    from rich.text import Text
+
+    from .render import STYLES, attribution_lines, print_indented, safe, sentence_text
+
+    dateline = index.dateline(sent.id)
+    console.print(Text.assemble(safe(sent.doc), (f"  sentence {sent.index}", STYLES["meta"]),
+                                (f"  [{sent.start}:{sent.end}]", STYLES["meta"])))
+    print_indented(console, sentence_text(sent.text, (), sent.attributions))
+    for line in attribution_lines(sent.attributions, safe(dateline)):
+        print_indented(console, line)
+
+
+def _repl(args) -> int:
+    from .repl import run
+
+    return run()
+
+
+if __name__ == "__main__":
+    sys.exit(main())

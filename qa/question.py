@@ -1,0 +1,61 @@
+"""What a question asks for: its expected answer type and its content terms.
+
+The type comes from the question's form alone ("how far" wants a distance, "who said" a
+source); nothing here knows any article.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from .analyzer import Analyzer
+
+DISTANCE, QUANTITY, MONEY, PERCENT, DURATION, DATE = (
+    "distance", "quantity", "money", "percent", "duration", "date")
+PERSON, ORGANISATION, PLACE, SOURCE, OTHER = (
+    "person", "organisation", "place", "source", "other")
+
+# First match wins, so the specific forms come before the general ones.
+_RULES: list[tuple[str, str]] = [
+    (SOURCE, r"\b(?:who|which \w+|what \w+) (?:said|says|say|told|reported|claimed|announced|"
+             r"warned|stated|confirmed|denied)\b|according to (?:whom|who|what)|"
+             r"\bwhat (?:is|was) the source\b|\bwho is the source\b"),
+    (DISTANCE, r"\bhow (?:far|close|near)\b|\bwhat distance\b|\bhow many (?:km|kilomet\w*|miles?|"
+               r"met\w+|feet|yards)\b|\bhow (?:long|high|tall|deep|wide) is\b"),
+    (PERCENT, r"\bwhat (?:percent\w*|proportion|share|fraction)\b|\bhow much percent"),
+    (MONEY, r"\bhow much (?:money|did|does|do|was|is|were|are|will|would|had|has|have)?\b.*\b"
+            r"(?:cost|costs|pay|paid|spend|spent|worth|price|budget|fund\w*|raise\w*|earn\w*)\b|"
+            r"\bwhat (?:was|is) the (?:cost|price|value|budget)\b"),
+    (DURATION, r"\bhow long\b|\bfor how (?:long|many (?:years|months|weeks|days|hours))\b|"
+               r"\bwhat (?:period|duration)\b"),
+    (QUANTITY, r"\bhow (?:many|much|old|large|big)\b|\bwhat (?:number|amount|size|population)\b|"
+               r"\bthe number of\b"),
+    (DATE, r"\bwhen\b|\bwhat (?:year|date|day|month|time|century|decade)\b|"
+           r"\b(?:which|in what) (?:year|month|day|century|decade)\b|\bhow recently\b"),
+    (ORGANISATION, r"\b(?:which|what) (?:organi[sz]ation|group|company|party|agency|militia|"
+                   r"force|forces|army|team|government|body|institution|university)\b"),
+    (PLACE, r"\bwhere\b|\b(?:which|what) (?:city|country|town|place|province|region|state|"
+            r"area|village|county|continent|location|river|island|capital)\b"),
+    (PERSON, r"\bwho\b|\bwhom\b|\bwhose\b|\b(?:which|what) (?:person|man|woman|leader|"
+             r"president|minister|commander|official|player|author|king|queen)\b"),
+]
+_COMPILED = [(kind, re.compile(pattern, re.I)) for kind, pattern in _RULES]
+
+
+@dataclass(frozen=True)
+class Question:
+    text: str
+    answer_type: str
+    terms: tuple[str, ...]
+
+
+def analyze(text: str, analyzer: Analyzer) -> Question:
+    return Question(text, answer_type(text), tuple(analyzer.terms(text)))
+
+
+def answer_type(text: str) -> str:
+    """The kind of answer the question's wording asks for."""
+    for kind, pattern in _COMPILED:
+        if pattern.search(text):
+            return kind
+    return OTHER
