@@ -40,12 +40,15 @@ def ask(question: str, *, k: int = 3, doc: str | None = None, source: str | None
 
 def open_index(location: Location | None = None, notify: Notify | None = None,
                rebuild: bool = False) -> Index:
-    """The index for `location`, built or rebuilt first when it is missing or stale."""
+    """The index for `location`, built or rebuilt first when it is missing or stale.
+
+    Checking freshness costs a stat of each source file (and a hash of any whose time
+    changed); reopening is skipped while the cached handle still names the current build.
+    """
     location = location or locate()
     notify = notify or _to_stderr
     folder = location.index
-    if not rebuild and folder in _cache and location.corpus is None:
-        return _cache[folder]
+    key = folder.resolve()
     try:
         manifest = read_manifest(folder)
         reason = None
@@ -57,13 +60,16 @@ def open_index(location: Location | None = None, notify: Notify | None = None,
     if manifest is not None:
         reason = "rebuild requested" if rebuild else staleness(manifest, list(corpus))
     if reason is None:
+        cached = _cache.get(key)
+        if cached is not None and cached.manifest.get("data") == manifest.get("data"):
+            return cached
         try:
-            _cache[folder] = Index.open(folder)
-            return _cache[folder]
+            _cache[key] = Index.open(folder)
+            return _cache[key]
         except IndexUnusable as exc:
             reason = str(exc)
-    _cache[folder] = _rebuild(folder, list(corpus), reason, notify)
-    return _cache[folder]
+    _cache[key] = _rebuild(folder, list(corpus), reason, notify)
+    return _cache[key]
 
 
 def _rebuild(folder: Path, corpus: list[Path], reason: str, notify: Notify) -> Index:

@@ -55,6 +55,4 @@ def read_metadata(text: str, start: int = 0) -> Metadata:
         pos = m.end()
     while pos < len(text) and text[pos].isspace():
         pos += 1
-    if not (date or place or agency):
-        pos = start
     return Metadata(date=date, place=place, agency=agency, body_start=pos)

@@ -37,11 +37,11 @@ def safe(text: str) -> str:
 
 
 def make_console(file: IO[str] | None = None, color: bool | None = None) -> Console:
-    """Colour only on a terminal and never with NO_COLOR; plain, unwrapped text otherwise."""
-    no_color = bool(os.environ.get("NO_COLOR")) or color is False
-    console = Console(file=file, no_color=no_color, highlight=False, emoji=False,
-                      markup=False, force_terminal=True if color else None)
-    if not console.is_terminal:
+    """Styled only on a terminal (or `color=True`) and never with NO_COLOR; else plain text."""
+    plain = bool(os.environ.get("NO_COLOR")) or color is False
+    console = Console(file=file, highlight=False, emoji=False, markup=False,
+                      force_terminal=True if color and not plain else None)
+    if plain or not console.is_terminal:
         console = Console(file=file, no_color=True, highlight=False, emoji=False,
                           markup=False, width=10_000, soft_wrap=True, color_system=None)
     return console

@@ -1,0 +1,57 @@
+"""Shared fixtures: the seed article in a scratch folder, and a way to run `qa` in-process."""
+from __future__ import annotations
+
+import shutil
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+SEED = ROOT / "seeds" / "000_c9ff2a859012aa2b.txt"
+SEED_ID = SEED.stem
+
+
+@dataclass
+class Result:
+    code: int
+    out: str
+    err: str
+
+
+@pytest.fixture(autouse=True)
+def fresh_index_cache():
+    """Each test starts like a new process, with no index handle cached."""
+    from qa import ask
+
+    ask._cache.clear()
+    yield
+    ask._cache.clear()
+
+
+@pytest.fixture
+def workdir(tmp_path, monkeypatch):
+    """A folder holding seeds/ with the seed article, as a new user's checkout would."""
+    (tmp_path / "seeds").mkdir()
+    shutil.copy(SEED, tmp_path / "seeds")
+    monkeypatch.chdir(tmp_path)
+    for name in ("QA_INDEX", "QA_CORPUS", "NO_COLOR"):
+        monkeypatch.delenv(name, raising=False)
+    return tmp_path
+
+
+@pytest.fixture
+def qa(capsys, monkeypatch):
+    """Run the qa command line in this process: qa("ask", "q") -> Result."""
+    from qa.cli import main
+
+    def run(*args: str, stdin: str | None = None) -> Result:
+        if stdin is not None:
+            import io
+
+            monkeypatch.setattr("sys.stdin", io.StringIO(stdin))
+        code = main(list(args))
+        captured = capsys.readouterr()
+        return Result(code, captured.out, captured.err)
+
+    return run

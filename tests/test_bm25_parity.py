@@ -1,0 +1,76 @@
+"""qa's precomputed postings give exactly rank-bm25's scores."""
+import random
+
+import numpy as np
+import pytest
+import rank_bm25
+
+from qa import bm25
+from qa.index import _write_postings, Index
+from qa.records import Records
+
+
+def random_corpus(rng: random.Random, n: int, vocab: int):
+    words = [f"w{i}" for i in range(vocab)]
+    weights = [1 / (i + 1) for i in range(vocab)]  # Zipf-like
+    return [rng.choices(words, weights, k=rng.randint(0, 25)) for _ in range(n)]
+
+
+def qa_scores(tmp_path, corpus, params, query):
+    vocabulary: dict[str, int] = {}
+    from array import array
+
+    tokens, lengths = array("i"), array("i")
+    for doc in corpus:
+        tokens.extend(vocabulary.setdefault(t, len(vocabulary)) for t in doc)
+        lengths.append(len(doc))
+    _write_postings(tmp_path, vocabulary, tokens, lengths, params)
+    terms = list(Records(tmp_path, "terms"))
+    ptr = np.load(tmp_path / "terms.ptr.npy")
+    rows = np.load(tmp_path / "postings.sentence.npy")
+    score = np.load(tmp_path / "postings.score.npy")
+    idf = np.load(tmp_path / "terms.idf.npy")
+    out = np.zeros(len(corpus))
+    known = []
+    for q in query:
+        if q in terms:
+            t = terms.index(q)
+            known.append(idf[t])
+            out[rows[ptr[t]:ptr[t + 1]]] += score[ptr[t]:ptr[t + 1]]
+    return out + bm25.constant(params, np.asarray(known))
+
+
+@pytest.mark.parametrize("variant", ["BM25Okapi", "BM25L", "BM25Plus"])
+@pytest.mark.parametrize("seed", range(4))
+def test_scores_equal_rank_bm25(tmp_path, variant, seed):
+    rng = random.Random(seed)
+    corpus = random_corpus(rng, rng.randint(1, 60), rng.randint(3, 40))
+    if not any(corpus):
+        corpus[0] = ["w0"]
+    params = bm25.BM25Params(variant=variant, k1=rng.uniform(0.5, 2.0), b=rng.uniform(0, 1),
+                             epsilon=rng.uniform(0, 0.5), delta=rng.uniform(0.1, 1.5))
+    cls = bm25.VARIANTS[variant]
+    kwargs = {"epsilon": params.epsilon} if variant == "BM25Okapi" else {"delta": params.delta}
+    reference = cls(corpus, k1=params.k1, b=params.b, **kwargs)
+    for _ in range(5):
+        query = rng.choices([f"w{i}" for i in range(45)], k=rng.randint(1, 6))
+        expected = reference.get_scores(query)
+        got = qa_scores(tmp_path, corpus, params, query)
+        np.testing.assert_allclose(got, expected, rtol=0, atol=1e-9)
+
+
+def test_index_scores_equal_rank_bm25_on_the_seed(workdir):
+    from qa.ask import open_index
+
+    index = open_index()
+    sentences = [index.sentence(i).text for i in range(index.size)]
+    corpus = [index.analyzer.terms(s) for s in sentences]
+    p = index.params
+    cls = bm25.VARIANTS[p.variant]
+    kwargs = {"epsilon": p.epsilon} if p.variant == "BM25Okapi" else {"delta": p.delta}
+    reference = cls(corpus, k1=p.k1, b=p.b, **kwargs)
+    query = index.analyzer.terms("how far did the army advance from al-Mayadin")
+    ids, scores = index.bm25_scores(query)
+    expected = reference.get_scores(query)
+    np.testing.assert_allclose(scores, expected[ids], rtol=0, atol=1e-9)
+    assert set(ids.tolist()) == {i for i, c in enumerate(corpus) if set(c) & set(query)}

@@ -1,0 +1,142 @@
+"""The persistent index: built when missing, rebuilt when stale or corrupt, replaced atomically."""
+import json
+import os
+
+import pytest
+
+from qa import index as index_mod
+from qa.ask import open_index
+from qa.config import locate
+
+
+def fresh_process():
+    """Forget the cached handle, as a new `qa` process would."""
+    from qa import ask
+
+    ask._cache.clear()
+
+
+def messages():
+    seen: list[str] = []
+    return seen, seen.append
+
+
+def test_built_when_missing_then_reused(workdir):
+    seen, notify = messages()
+    first = open_index(notify=notify)
+    assert first.size == 13
+    assert any("building the index" in m and "no index yet" in m for m in seen)
+    seen.clear()
+    again = open_index(notify=notify)
+    assert again.size == 13 and seen == []
+    manifest = json.loads((workdir / "index" / "manifest.json").read_text())
+    assert manifest["format_version"] == index_mod.FORMAT_VERSION
+    assert manifest["analyzer"]["stem"] == "snowball-english"
+    assert [s["sha256"] for s in manifest["sources"]][0]
+
+
+@pytest.mark.parametrize("change, reason", [
+    (lambda d: (d / "seeds" / "new.txt").write_text("A new article appeared here."), "appeared"),
+    (lambda d: next((d / "seeds").iterdir()).unlink(), "vanished"),
+    (lambda d: next((d / "seeds").iterdir()).write_text("Edited. Completely."), "changed"),
+])
+def test_rebuilt_when_a_source_changes(workdir, change, reason):
+    open_index(notify=lambda m: None)
+    change(workdir)
+    seen, notify = messages()
+    if reason == "vanished":
+        (workdir / "seeds" / "other.txt").write_text("Still one article left.")
+    index = open_index(notify=notify)
+    assert any("building the index" in m for m in seen), seen
+    texts = [index.sentence(i).text for i in range(index.size)]
+    if reason == "changed":
+        assert texts == ["Edited.", "Completely."]
+
+
+def test_rebuilt_when_the_edit_keeps_size_and_time(workdir):
+    open_index(notify=lambda m: None)
+    path = next((workdir / "seeds").iterdir())
+    stat = path.stat()
+    data = path.read_bytes()
+    path.write_bytes(data.replace(b"Friday", b"Monday", 1))
+    os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns + 1))
+    seen, notify = messages()
+    index = open_index(notify=notify)
+    assert any("changed" in m for m in seen)
+    assert "Monday" in index.sentence(0).text
+
+
+@pytest.mark.parametrize("damage", [
+    lambda folder, gen: (folder / "manifest.json").write_text("{not json"),
+    lambda folder, gen: (folder / "manifest.json").write_text(json.dumps({"format": "x"})),
+    lambda folder, gen: (gen / "postings.score.npy").write_bytes(b"garbage"),
+    lambda folder, gen: (gen / "sentences.jsonl").unlink(),
+    lambda folder, gen: (gen / "terms.ptr.npy").write_bytes(
+        (gen / "terms.ptr.npy").read_bytes()[:-8]),
+])
+def test_corrupt_index_is_rebuilt_with_a_message(workdir, damage):
+    open_index(notify=lambda m: None)
+    folder = workdir / "index"
+    gen = folder / json.loads((folder / "manifest.json").read_text())["data"]
+    damage(folder, gen)
+    fresh_process()
+    seen, notify = messages()
+    index = open_index(notify=notify)
+    assert index.size == 13
+    assert any("building the index" in m for m in seen)
+
+
+def test_old_format_version_is_rebuilt(workdir):
+    open_index(notify=lambda m: None)
+    path = workdir / "index" / "manifest.json"
+    manifest = json.loads(path.read_text())
+    manifest["format_version"] = 0
+    path.write_text(json.dumps(manifest))
+    seen, notify = messages()
+    open_index(notify=notify)
+    assert any("format" in m for m in seen)
+
+
+def test_manifest_naming_files_outside_the_index_is_refused(workdir):
+    open_index(notify=lambda m: None)
+    path = workdir / "index" / "manifest.json"
+    manifest = json.loads(path.read_text())
+    manifest["data"] = "../../etc"
+    path.write_text(json.dumps(manifest))
+    seen, notify = messages()
+    assert open_index(notify=notify).size == 13
+    assert any("outside" in m for m in seen)
+
+
+def test_a_rebuild_leaves_one_generation_and_no_staging(workdir):
+    open_index(notify=lambda m: None)
+    open_index(rebuild=True, notify=lambda m: None)
+    names = sorted(p.name for p in (workdir / "index").iterdir())
+    assert [n for n in names if n.startswith(("gen-", ".build-"))] == [
+        json.loads((workdir / "index" / "manifest.json").read_text())["data"]]
+
+
+def test_a_failed_build_leaves_the_old_index_answering(workdir, monkeypatch):
+    before = open_index(notify=lambda m: None)
+    first = [before.sentence(i).text for i in range(before.size)]
+    (workdir / "seeds" / "new.txt").write_text("Another article.")
+
+    def broken(*args, **kwargs):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(index_mod, "_write_postings", broken)
+    with pytest.raises(index_mod.IndexWriteError, match="No space left"):
+        index_mod.build([workdir / "seeds"], workdir / "index")
+    reopened = index_mod.Index.open(workdir / "index")
+    assert [reopened.sentence(i).text for i in range(reopened.size)] == first
+    assert not list((workdir / "index").glob(".build-*"))
+
+
+def test_explicit_index_and_corpus_locations(workdir, tmp_path_factory):
+    other = tmp_path_factory.mktemp("elsewhere")
+    (other / "a.txt").write_text("Alpha beta gamma. Delta epsilon.")
+    location = locate(index=str(other / "idx"), corpus=[str(other / "a.txt")])
+    index = open_index(location, notify=lambda m: None)
+    assert index.size == 2
+    # Later calls without a corpus use the one the index was built from.
+    assert open_index(locate(index=str(other / "idx")), notify=lambda m: None).size == 2

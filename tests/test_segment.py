@@ -1,0 +1,115 @@
+from pathlib import Path
+
+import pytest
+
+from qa.ingest import read_corpus
+from qa.model import Document
+from qa.segment import sentence_spans, split_document
+
+from conftest import SEED
+
+SEED_SENTENCES = [
+    ("Syria’s army and its allies neared al-Mayadin", "remaining base in the country."),
+    ("The government forces had reached within 10 km", "Lebanese Hezbollah group said ."),
+    ("The Syrian Observatory for Human Rights, a war monitor", "an area of grain silos."),
+    ("Islamic State has lost swathes of territory", "province that borders Iraq."),
+    ("A Syrian military source told Reuters", "towards al-Mayadin on Friday."),
+    ("“The Syrian army is continuing to strike", "out of this province,” he said."),
+    ("Last month the Syrian army’s advance", "government-held enclave there."),
+    ("The army has since pushed its advance", "along the Euphrates valley."),
+    ("U.S.-backed Syrian militias are also waging", "strongholds in Deir al-Zor province"),
+    ("In June, two U.S. intelligence officials told Reuters", "former capital of Raqqa."),
+    ("The Observatory said on Friday there were clashes", "in eastern Deir al-Zor province."),
+    ("The Syrian military shelled al-Mayadin overnight", "hundreds of strikes, it said."),
+    ("Hezbollah, part of the military alliance", "attack in Syria’s central desert."),
+]
+
+
+def seed_sentences():
+    doc = read_corpus([SEED]).documents[0]
+    return doc, split_document(doc)
+
+
+def test_seed_has_exactly_its_13_sentences_with_exact_offsets():
+    doc, sentences = seed_sentences()
+    assert len(sentences) == 13
+    for sent, (head, tail) in zip(sentences, SEED_SENTENCES):
+        assert sent.text == doc.text[sent.start:sent.end]
+        assert sent.text.startswith(head), sent.text
+        assert sent.text.endswith(tail), sent.text
+    assert [s.index for s in sentences] == list(range(13))
+
+
+def test_seed_offsets_are_those_of_the_file_as_read():
+    doc, sentences = seed_sentences()
+    raw = SEED.read_text(encoding="utf-8-sig")
+    assert doc.text == raw
+    assert raw[sentences[1].start:sentences[1].end].startswith("The government forces")
+
+
+def spans(text):
+    return [text[s:e] for s, e in sentence_spans(text)]
+
+
+def test_us_abbreviation_does_not_end_a_sentence():
+    assert spans("Two U.S. officials said so. They left.") == [
+        "Two U.S. officials said so.", "They left."]
+    assert spans("He met U.S. President Trump on Monday.") == [
+        "He met U.S. President Trump on Monday."]
+
+
+def test_us_at_the_end_of_a_sentence_before_a_usual_opener_ends_it():
+    assert spans("The talks moved to the U.S. The move surprised many.") == [
+        "The talks moved to the U.S.", "The move surprised many."]
+
+
+def test_ellipsis_inside_a_quotation_does_not_end_it():
+    text = "“We will strike ... and We will continue,” he said. Then he left."
+    assert spans(text) == ["“We will strike ... and We will continue,” he said.",
+                           "Then he left."]
+
+
+def test_paragraph_without_full_stop_ends_a_sentence():
+    assert spans("Militias are fighting in the province\n\nThe army said more.") == [
+        "Militias are fighting in the province", "The army said more."]
+
+
+def test_stray_space_before_full_stop_changes_nothing():
+    assert spans("The unit said . The army left.") == ["The unit said .", "The army left."]
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("Mr. Smith arrived. He spoke.", ["Mr. Smith arrived.", "He spoke."]),
+    ("It fell 5.5 pct in Jan. 1987 trading. Shares rose.",
+     ["It fell 5.5 pct in Jan. 1987 trading.", "Shares rose."]),
+    ("J. P. Morgan Chase said so. Others agreed.", ["J. P. Morgan Chase said so.",
+                                                    "Others agreed."]),
+    ("Is it over? Nobody knows! \"Yes.\" He said.", ["Is it over?", "Nobody knows!",
+                                                      "\"Yes.\"", "He said."]),
+    ("The profit was 12 mln dlrs\nin the quarter. It rose.",
+     ["The profit was 12 mln dlrs\nin the quarter.", "It rose."]),
+])
+def test_newswire_cases(text, expected):
+    assert spans(text) == expected
+
+
+def test_dateline_and_date_are_not_part_of_the_first_sentence():
+    doc, sentences = seed_sentences()
+    assert doc.date == "2017-10-06"
+    assert (doc.place, doc.agency) == ("BEIRUT", "Reuters")
+    assert not sentences[0].text.startswith(("date", "BEIRUT"))
+
+
+def test_offsets_hold_for_crlf_and_bom(tmp_path):
+    path = tmp_path / "a.txt"
+    path.write_bytes("\ufeffdate 2020-01-02\r\nPARIS (AFP) - One. Two.\r\n\r\nThree".encode())
+    doc = read_corpus([path]).documents[0]
+    sentences = split_document(doc)
+    assert [s.text for s in sentences] == ["One.", "Two.", "Three"]
+    assert all(doc.text[s.start:s.end] == s.text for s in sentences)
+    assert (doc.date, doc.place, doc.agency) == ("2020-01-02", "PARIS", "AFP")
+
+
+def test_empty_and_blank_documents_have_no_sentences():
+    assert split_document(Document("x", "x", "")) == []
+    assert split_document(Document("x", "x", "  \n\n \n")) == []
