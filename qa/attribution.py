@@ -30,11 +30,14 @@ import re
 from dataclasses import dataclass
 from importlib import resources
 
+import snowballstemmer
+
 from .model import Attribution, Sentence
 
 Span = tuple[int, int]
 
-_TOKEN = re.compile(r"\w+(?:[-'’.]\w+)*\.?|[^\w\s]")
+_TOKEN = re.compile(r"(?:[A-Za-z]\.){2,}(?:-\w+)*|(?:Mr|Mrs|Ms|Dr|Sen|Rep|Gov|Gen|Lt|Col|St|Jr|Sr)\."
+                    r"|\w+(?:[-'’]\w+)*|[^\w\s]")
 _WORD = re.compile(r"\w+(?:['’]\w+)*")
 _OPEN_QUOTES = frozenset("“‘")
 _CLOSE_QUOTES = frozenset("”’")
@@ -64,6 +67,7 @@ that and but or because while when whereas although though if as after before si
 where whether than nor yet
 """.split())
 _RELATIVE = frozenset({"who", "which"})
+_DETERMINERS = frozenset("the a an his her its their our my your this that these those".split())
 _TIME_WORDS = frozenset("""
 on in at during after before last this next earlier later monday tuesday wednesday thursday friday
 saturday sunday today yesterday tonight overnight week month year morning afternoon evening night
@@ -88,6 +92,8 @@ observatory foundation center centre commission bank corp inc company firm gover
 administration office house senate congress court news times post journal network reuters police
 unit alliance league union board organization organisation coalition movement service
 """.split())
+# Short forms that may stand for any organisation named before ("the group").
+_GENERIC_ORG = frozenset("group organization organisation company firm agency body outlet".split())
 _TITLES = frozenset("mr. mrs. ms. dr. sen. rep. gov. gen. mr mrs ms dr".split())
 _RECIPIENTS = frozenset("reporters journalists reuters him her them me us".split())
 _STATEMENT = re.compile(r"\s+(?:in|on)\s+(?:a|an|the|its|his|her|their)\s+(?:\w+\s+)?"
@@ -113,6 +119,7 @@ def _load_reporting() -> frozenset[str]:
     return frozenset(line for line in lines if line and not line.startswith("#"))
 
 
+_STEM = snowballstemmer.stemmer("english").stemWord
 _MODEL = _load_model()
 _WEIGHTS: dict[str, float] = _MODEL["weights"]
 _BIAS: float = _MODEL["bias"]
@@ -208,19 +215,53 @@ def cue_features(toks: list[Token], i: int) -> list[str]:
              f"n1sh={_shape(n1 if i + 1 >= len(toks) else toks[i + 1].text)}"]
     if w in REPORTING:
         feats.append("reporting")
+    feats.append(f"stem={_STEM(w)}")
+    feats.append(f"suf2={w[-2:]}")
+    feats.append(f"p1|n1={p1}|{n1}")
     window = toks[max(0, i - 4):i]
     if any(t.lower in _PRONOUNS for t in window):
         feats.append("pron_before")
     if any(t.text[:1].isupper() and t.lower not in _PRONOUNS for t in window):
         feats.append("cap_before")
-    if any(t.text in _QUOTES or t.text in _OPEN_QUOTES or t.text in _CLOSE_QUOTES
-           for t in toks[max(0, i - 3):i + 3]):
-        feats.append("quote_near")
+    ahead = [t.lower for t in toks[i + 1:i + 4]]
+    if "that" in ahead:
+        feats.append("that_after")
+    if any(_is_quote(t.text) for t in toks[i + 1:i + 3]):
+        feats.append("quote_after")
+    if any(_is_quote(t.text) for t in toks[max(0, i - 3):i]):
+        feats.append("quote_before")
+    if ":" in ahead:
+        feats.append("colon_after")
+    if p1 in _DETERMINERS:
+        feats.append("det_before")
     if p1 in _VERB_GROUP:
         feats.append("aux_before")
+    if p1 == "to":
+        feats.append("to_before")
+    if _inside_quote(toks, i):
+        feats.append("in_quote")
     if i == 0:
         feats.append("first")
+    elif i < 4:
+        feats.append("early")
     return feats
+
+
+def _is_quote(text: str) -> bool:
+    return text in _QUOTES or text in _OPEN_QUOTES or text in _CLOSE_QUOTES or text in ("''", "``")
+
+
+def _inside_quote(toks: list[Token], i: int) -> bool:
+    """Whether token `i` lies inside a quotation opened earlier in the sentence."""
+    depth = 0
+    for t in toks[:i]:
+        if t.text == "“":
+            depth += 1
+        elif t.text == "”":
+            depth = max(0, depth - 1)
+        elif t.text == '"':
+            depth = 0 if depth else 1
+    return depth > 0
 
 
 def _shape(word: str) -> str:
@@ -240,8 +281,14 @@ def cue_score(feats: list[str]) -> float:
 
 
 def is_candidate(toks: list[Token], i: int) -> bool:
-    """A lexicon word that is not merely part of a larger verb group."""
-    return toks[i].lower in CANDIDATES
+    """A lexicon word, and lower case unless it opens the sentence ("State" is a name)."""
+    t = toks[i]
+    return t.lower in CANDIDATES and (i == 0 or not t.text[0].isupper() or _first_word(toks, i))
+
+
+def _first_word(toks: list[Token], i: int) -> bool:
+    """Only quotes or brackets before token `i`."""
+    return all(not t.text[0].isalnum() for t in toks[:i])
 
 
 def _cue_spans(toks: list[Token]) -> list[tuple[int, int, int] | None]:
@@ -342,7 +389,7 @@ def _np_left(toks: list[Token], a: int) -> tuple[int, int] | None:
     """The subject noun phrase ending just before token `a`, with an appositive if any."""
     end = a
     if end > 0 and toks[end - 1].text == ",":
-        app = _segment_left(toks, end - 1)
+        app = _segment_left(toks, end - 1, inside=True)
         if app is not None and toks[app].lower in _APPOSITIVE_OPENERS | {"the"} and app > 1 \
                 and toks[app - 1].text == ",":
             head = _segment_left(toks, app - 1)
@@ -355,8 +402,12 @@ def _np_left(toks: list[Token], a: int) -> tuple[int, int] | None:
     return (start, end)
 
 
-def _segment_left(toks: list[Token], end: int) -> int | None:
-    """Start of the noun phrase that ends at `end`: back to punctuation or a clause word."""
+def _segment_left(toks: list[Token], end: int, inside: bool = False) -> int | None:
+    """Start of the noun phrase that ends at `end`: back to punctuation or a clause word.
+
+    `inside` is for an appositive, which may hold a verb form ("part of the alliance supporting
+    X"); a subject stops at one ("Trump mocked Rubio and said").
+    """
     k = end
     while k > 0:
         t = toks[k - 1]
@@ -370,7 +421,7 @@ def _segment_left(toks: list[Token], end: int) -> int | None:
             break
         if end - k >= 14:
             return None
-        if k < end and t.lower in CANDIDATES and t.lower in REPORTING and not t.text[0].isupper():
+        if not inside and k < end and t.lower in REPORTING and not t.text[0].isupper():
             break
         k -= 1
     if k == end:
@@ -392,10 +443,11 @@ def _np_right(toks: list[Token], b: int) -> tuple[int, int] | None:
         if k - b >= 12:
             return None
         k += 1
-    if k == b or (k - b == 1 and toks[b].lower in _TIME_WORDS):
+    if k == b or toks[b].lower in _TIME_WORDS:
         return None
-    if toks[b].lower in _TIME_WORDS and toks[b].lower not in ("the", "this"):
-        return None
+    if toks[b].lower in ("this", "the", "last", "next") and b + 1 < k \
+            and toks[b + 1].lower in _TIME_WORDS:
+        return None  # "said this week ...": a time adjunct, not an inverted subject
     return (b, k)
 
 
@@ -612,7 +664,7 @@ def _resolve_short(source: str, history: list[str]) -> str | None:
             return name
     if word.islower() and words[0].lower() == "the":
         want_person = word.lower() in _PERSON_WORDS
-        if word.lower() in _ORG_WORDS or want_person:
+        if word.lower() in _GENERIC_ORG or want_person:
             for earlier in reversed(history):
                 if _is_person(earlier) == want_person and not _is_plural(earlier) \
                         and earlier[:1].isupper() and earlier != source:

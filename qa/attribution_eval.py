@@ -345,9 +345,10 @@ def main(argv: Iterable[str] | None = None) -> int:
                         help="where --train writes the model JSON")
     parser.add_argument("--threshold", type=float, default=0.5,
                         help="cue probability the model accepts (written by --train)")
+    parser.add_argument("--l2", type=float, default=1e-4, help="weight decay for --train")
     args = parser.parse_args(list(argv) if argv is not None else None)
     if args.train:
-        model = train_cue_model(args.train, threshold=args.threshold)
+        model = train_cue_model(args.train, threshold=args.threshold, l2=args.l2)
         args.out.write_text(json.dumps(model, indent=0, sort_keys=True) + "\n", encoding="utf-8")
         print(f"{args.out}: {len(model['candidates'])} lexicon words, "
               f"{len(model['weights'])} weights from {model['examples']} candidates")
