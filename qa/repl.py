@@ -1,0 +1,618 @@
+"""The interactive session: `qa` with no arguments on a terminal.
+
+A prompt (prompt-toolkit) with history kept across sessions, Ctrl-R search, suggestions from
+history and completion of commands and of the names written in the corpus; answers are
+printed exactly as `qa ask` prints them. `Session` holds the state and handles one line at a
+time, printing to a rich console, so it can be driven without a terminal; `run` wraps it in
+a PromptSession.
+
+Article text is untrusted: it only ever reaches the screen as `rich.text.Text` passed through
+`render.safe`, never as markup.
+"""
+from __future__ import annotations
+
+import bisect
+import difflib
+import json
+import os
+import re
+import threading
+from collections import Counter
+from collections.abc import Iterator
+from pathlib import Path
+
+from rich.console import Console
+from rich.text import Text
+
+from .ask import QaError, ask, open_index
+from .config import Location, locate
+from .index import Index
+from .model import dateline as make_dateline
+from .render import STYLES, attribution_lines, make_console, print_answer, print_indented
+from .render import safe, sentence_text
+
+EXIT_OK, EXIT_ERROR = 0, 2
+PROMPT = "qa> "
+MAX_K = 100
+DOCS_SHOWN = 100
+CONTEXT = 2  # sentences shown either side by /show
+NAME_SCAN_LIMIT = 200_000  # sentences read to find names for completion
+
+COMMANDS = {
+    "/help": ("", "this help"),
+    "/k": ("N", "how many sentences to show"),
+    "/source": ("NAME|off", "only sentences said by a source matching NAME"),
+    "/doc": ("ID|off", "only sentences of this article"),
+    "/docs": ("[TEXT]", "the articles, with date, dateline and sentence count"),
+    "/show": ("DOC:N", "sentence N of article DOC, with its neighbours"),
+    "/json": ("on|off", "answers as JSON"),
+    "/explain": ("on|off", "show each ranking feature's share"),
+    "/reindex": ("", "rebuild the index from the corpus"),
+    "/quit": ("", "leave (or Ctrl-D)"),
+}
+_ALIASES = {"quit": "/quit", "exit": "/quit", "help": "/help", "?": "/help", "/exit": "/quit",
+            "/q": "/quit", "/?": "/help", "/h": "/help"}
+_ON, _OFF = ("on", "yes", "true", "1"), ("off", "no", "false", "0")
+
+
+class Session:
+    """The state of one interactive session and what each typed line does to it."""
+
+    def __init__(self, index: Index, console: Console, location: Location | None = None) -> None:
+        self.index, self.console, self.location = index, console, location
+        self.k = 3
+        self.doc: str | None = None
+        self.source: str | None = None
+        self.json = False
+        self.explain = False
+        self.running = True
+        self.names = Names(index)
+
+    # ------------------------------------------------------------------------ lines
+
+    def handle(self, line: str) -> None:
+        """Do what `line` asks: a command or a question. Never raises for anything typed."""
+        line = line.strip()
+        if not line:
+            return
+        try:
+            word, _, rest = line.partition(" ")
+            if word.lower() in _ALIASES and (word.startswith("/") or not rest.strip()):
+                word = _ALIASES[word.lower()]  # "quit", "exit", "help" alone are commands
+            if word.startswith("/"):
+                self._command(word.lower(), rest.strip())
+            else:
+                self.question(line)
+        except KeyboardInterrupt:
+            self._say("interrupted")
+        except QaError as exc:
+            self._error(str(exc))
+        except Exception as exc:  # a bug must not end the session with a traceback
+            self._error(f"internal error: {type(exc).__name__}: {exc}")
+
+    def question(self, text: str) -> None:
+        answer = ask(text, k=self.k, doc=self.doc, source=self.source, explain=self.explain,
+                     index=self.index)
+        if self.json:
+            self.console.print(Text(json_text(answer.to_json())), soft_wrap=True)
+        elif answer.hits:
+            print_answer(self.console, answer, explain=self.explain)
+        else:
+            filters = self._filters()
+            hint = f" ({', '.join(filters)}; /doc off, /source off to widen)" if filters else ""
+            self._say(f"no matching sentence{hint}")
+
+    def _command(self, name: str, arg: str) -> None:
+        handler = getattr(self, "_cmd_" + name[1:], None) if name in COMMANDS else None
+        if handler is None:
+            close = difflib.get_close_matches(name, COMMANDS, n=1)
+            hint = f"did you mean {close[0]}? " if close else ""
+            self._error(f"unknown command {safe(name)}; {hint}commands: {' '.join(COMMANDS)}")
+            return
+        handler(arg)
+
+    # --------------------------------------------------------------------- commands
+
+    def _cmd_help(self, arg: str) -> None:
+        self.console.print(Text("Type a question and press Enter. Commands:"))
+        width = max(len(f"{c} {a}".strip()) for c, (a, _) in COMMANDS.items())
+        for command, (args, text) in COMMANDS.items():
+            usage = f"{command} {args}".strip()
+            self.console.print(Text.assemble("  ", (usage.ljust(width), "bold"), "  ", text))
+        self.console.print(Text(
+            "Tab completes commands and the names in the articles; Up and Ctrl-R search the "
+            "history; Right accepts a suggestion; Ctrl-C clears the line; Ctrl-D leaves.",
+            style=STYLES["meta"]))
+
+    def _cmd_k(self, arg: str) -> None:
+        if not arg:
+            self._say(f"k is {self.k}")
+            return
+        try:
+            k = int(arg)
+        except ValueError:
+            k = 0
+        if not 1 <= k <= MAX_K:
+            self._error(f"/k needs a whole number from 1 to {MAX_K}, not {safe(arg)!r}")
+            return
+        self.k = k
+        self._say(f"k is {k}: showing up to {k} sentence{'s' if k > 1 else ''}")
+
+    def _cmd_source(self, arg: str) -> None:
+        if not arg:
+            self._say(f"source filter: {safe(self.source) if self.source else 'off'}")
+        elif arg.lower() in _OFF:
+            self.source = None
+            self._say("source filter off")
+        else:
+            self.source = arg
+            self._say(f"only sentences said by a source matching {safe(arg)!r}")
+
+    def _cmd_doc(self, arg: str) -> None:
+        if not arg:
+            self._say(f"article filter: {self.doc or 'off'}")
+        elif arg.lower() in _OFF:
+            self.doc = None
+            self._say("article filter off")
+        else:
+            found = self._find_doc(arg)
+            if found is not None:
+                self.doc = self.index.docs[found]["id"]
+                self._say(f"only sentences of {safe(self.doc)}")
+
+    def _cmd_docs(self, arg: str) -> None:
+        wanted = arg.casefold()
+        shown = total = 0
+        for doc in self.index.docs:
+            line = self._doc_line(doc)
+            if wanted and wanted not in line.plain.casefold() \
+                    and wanted not in str(doc.get("title", "")).casefold():
+                continue
+            total += 1
+            if shown < DOCS_SHOWN:
+                self.console.print(line)
+                if doc.get("title"):
+                    print_indented(self.console, Text(safe(str(doc["title"]))))
+                shown += 1
+        if total == 0:
+            self._say(f"no article matches {safe(arg)!r}" if arg else "no articles")
+        elif total > shown:
+            self._say(f"… and {total - shown} more; narrow the list with /docs TEXT")
+
+    def _cmd_show(self, arg: str) -> None:
+        doc_id, sep, number = arg.rpartition(":")
+        if not sep and self.doc and arg.isdigit():
+            doc_id, number = self.doc, arg  # "/show 4" within the article filtered on
+        if not doc_id or not number.strip().isdigit():
+            self._error("/show needs DOC:N, e.g. /show "
+                        f"{safe(self.index.docs[0]['id']) if len(self.index.docs) else 'ID'}:0")
+            return
+        found = self._find_doc(doc_id.strip())
+        if found is None:
+            return
+        meta = self.index.docs[found]
+        n, count = int(number), int(meta["count"])
+        if n >= count:
+            self._error(f"{safe(meta['id'])} has {count} sentences, numbered 0 to {count - 1}")
+            return
+        first = int(meta["first"])
+        self.console.print(self._doc_line(meta))
+        for j in range(max(0, n - CONTEXT), min(count, n + CONTEXT + 1)):
+            sent = self.index.sentence(first + j)
+            marker = ">" if j == n else " "
+            style = "" if j == n else STYLES["meta"]
+            self.console.print(Text.assemble((f"{marker} {j:>3}", STYLES["rank"]),
+                                             (f"  [{sent.start}:{sent.end}]", STYLES["meta"])))
+            if j == n:
+                print_indented(self.console, sentence_text(sent.text, (), sent.attributions))
+                dateline = make_dateline(meta.get("place", ""), meta.get("agency", ""))
+                for line in attribution_lines(sent.attributions, dateline):
+                    print_indented(self.console, line)
+            else:
+                print_indented(self.console, Text(safe(sent.text), style=style))
+
+    def _cmd_json(self, arg: str) -> None:
+        value = self._switch("/json", arg, self.json)
+        if value is not None:
+            self.json = value
+            self._say(f"JSON {'on' if value else 'off'}")
+
+    def _cmd_explain(self, arg: str) -> None:
+        value = self._switch("/explain", arg, self.explain)
+        if value is not None:
+            self.explain = value
+            self._say(f"explain {'on' if value else 'off'}")
+
+    def _cmd_reindex(self, arg: str) -> None:
+        location = self.location or locate()
+        self.index = open_index(location, rebuild=True, notify=self._say)
+        self.names = Names(self.index)
+        if self.doc is not None and self.index.doc_number(self.doc) is None:
+            self._say(f"article {safe(self.doc)} is gone: article filter off")
+            self.doc = None
+        self._say(f"indexed {self.corpus_summary()}")
+
+    def _cmd_quit(self, arg: str) -> None:
+        self.running = False
+
+    # ---------------------------------------------------------------------- helpers
+
+    def banner(self) -> None:
+        self.console.print(Text.assemble(
+            ("qa", "bold"), f" · {self.corpus_summary()} in {safe(str(self.index.folder))}"))
+        self.console.print(Text("Ask a question and press Enter. /help for commands, "
+                                "Tab to complete, Ctrl-D to leave.", style=STYLES["meta"]))
+
+    def corpus_summary(self) -> str:
+        articles, sentences = len(self.index.docs), self.index.size
+        return (f"{articles} article{'' if articles == 1 else 's'}, "
+                f"{sentences} sentence{'' if sentences == 1 else 's'}")
+
+    def toolbar(self) -> str:
+        """The bottom toolbar: corpus, k and the filters in force."""
+        parts = [self.corpus_summary(), f"k {self.k}"]
+        parts += self._filters()
+        parts += [m for m, on in (("json", self.json), ("explain", self.explain)) if on]
+        return " " + " · ".join(parts) + "  —  /help"
+
+    def _filters(self) -> list[str]:
+        out = []
+        if self.doc:
+            out.append(f"doc {safe(self.doc)}")
+        if self.source:
+            out.append(f"source {safe(self.source)!r}")
+        return out
+
+    def _doc_line(self, doc: dict) -> Text:
+        place = make_dateline(doc.get("place", ""), doc.get("agency", ""))
+        line = Text(safe(str(doc["id"])))
+        for extra in (doc.get("date", ""), place):
+            if extra:
+                line.append(f"  {safe(str(extra))}", STYLES["meta"])
+        count = int(doc.get("count", 0))
+        line.append(f"  {count} sentence{'' if count == 1 else 's'}", STYLES["meta"])
+        return line
+
+    def _find_doc(self, wanted: str) -> int | None:
+        """The article number for an id or an unambiguous start of one; says why not."""
+        exact = self.index.doc_number(wanted)
+        if exact is not None:
+            return exact
+        starts = [d for d, doc in enumerate(self.index.docs) if doc["id"].startswith(wanted)]
+        if len(starts) == 1:
+            return starts[0]
+        if starts:
+            self._error(f"{safe(wanted)!r} starts {len(starts)} article ids; type more of it")
+        else:
+            self._error(f"no article with id {safe(wanted)!r} (see /docs)")
+        return None
+
+    def _switch(self, name: str, arg: str, current: bool) -> bool | None:
+        if not arg:
+            return not current
+        if arg.lower() in _ON:
+            return True
+        if arg.lower() in _OFF:
+            return False
+        self._error(f"{name} takes on or off, not {safe(arg)!r}")
+        return None
+
+    def _say(self, message: str) -> None:
+        self.console.print(Text(safe(message), style=STYLES["meta"]))
+
+    def _error(self, message: str) -> None:
+        self.console.print(Text(safe(message), style="bold red"))
+
+
+def json_text(data) -> str:
+    """Indented JSON; characters that could steer a terminal are escaped (still valid JSON)."""
+    text = json.dumps(data, ensure_ascii=False, indent=2)
+    return _UNSAFE_IN_JSON.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
+
+
+_UNSAFE_IN_JSON = re.compile("[\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+
+
+# ------------------------------------------------------------------------------ names
+
+_TOKEN = re.compile(r"[\w.’'&-]+")
+_PARTICLE_NAME = re.compile(r"\A[a-z]{1,3}-[^\W\d_]")  # al-Mayadin, el-Sisi, bin-Salman
+_CONNECTORS = {"of", "for", "de", "del", "della", "da", "di", "du", "van", "von", "der", "den",
+               "bin", "ibn", "al", "el", "la", "le"}
+_DETERMINERS = {"the", "a", "an", "this", "that", "these", "those", "his", "her", "its",
+                "their", "our", "in", "on", "at", "but", "and", "if", "when", "as"}
+_OPENERS = "“\"‘'(:[—–-"
+
+
+class Names:
+    """Names as the corpus writes them, for completion: "Deir al-Zor", "al-Mayadin", ...
+
+    Runs of capitalised words (joined by "of", "for", "al", ...) and hyphenated names, found
+    in the indexed sentences the first time they are wanted, and the sources attributions
+    name. A capitalised word starting a sentence is left out when the corpus also writes it in
+    lower case ("The", "Last").
+    """
+
+    def __init__(self, index: Index, limit: int = NAME_SCAN_LIMIT) -> None:
+        self.index, self.limit = index, limit
+        self._lock = threading.Lock()
+        self._names: list[tuple[str, str, int]] | None = None  # (folded, name, count), sorted
+        self._sources: list[str] | None = None
+
+    def start(self) -> None:
+        """Find the names in a background thread, so they are ready when first wanted."""
+        threading.Thread(target=self._build, daemon=True, name="qa-names").start()
+
+    @property
+    def ready(self) -> bool:
+        return self._names is not None
+
+    def names(self) -> list[tuple[str, str, int]]:
+        self._build()
+        return self._names
+
+    def sources(self) -> list[str]:
+        self._build()
+        return self._sources
+
+    def starting(self, prefix: str) -> list[tuple[str, int]]:
+        """Names starting with `prefix` (ignoring case), most frequent first."""
+        names = self.names()
+        folded = prefix.casefold()
+        lo = bisect.bisect_left(names, (folded,))
+        found = []
+        for key, name, count in names[lo:]:
+            if not key.startswith(folded):
+                break
+            found.append((name, count))
+        found.sort(key=lambda item: (-item[1], item[0]))
+        return found
+
+    def _build(self) -> None:
+        with self._lock:
+            if self._names is not None:
+                return
+            runs: Counter[tuple[str, ...]] = Counter()
+            initial: Counter[tuple[str, ...]] = Counter()
+            lower: set[str] = set()
+            sources: Counter[str] = Counter()
+            for i in range(min(self.index.size, self.limit)):
+                _, _, _, _, text, attributions = self.index.sentences[i]
+                for run, is_initial in _runs(text, lower):
+                    (initial if is_initial else runs)[run] += 1
+                for a in attributions:
+                    for key in ("resolved_source", "source"):
+                        if isinstance(a.get(key), str) and len(a[key]) > 2:
+                            sources[" ".join(safe(a[key]).split())] += 1
+            counts: Counter[str] = Counter()
+            for table, at_start in ((runs, False), (initial, True)):
+                for run, count in table.items():
+                    if at_start and run[0].lower() in lower:
+                        run = run[1:]  # "The Syrian Observatory ..." -> "Syrian Observatory ..."
+                    while run and run[-1] in _CONNECTORS:
+                        run = run[:-1]
+                    if not run:
+                        continue
+                    if len(run) > 1 or run[0].lower() not in lower:
+                        counts[" ".join(run)] += count
+                    for word in run:
+                        if "-" in word and len(run) > 1:
+                            counts[word] += count  # "al-Assad" from "Bashar al-Assad"
+            self._names = sorted((name.casefold(), name, count) for name, count in counts.items()
+                                 if len(name) >= 3)
+            self._sources = [name for name, _ in sources.most_common()]
+
+
+def _runs(text: str, lower: set[str]) -> Iterator[tuple[tuple[str, ...], bool]]:
+    """Runs of name words in `text`, each with whether it starts the sentence or a quote.
+
+    Lower-case words seen go into `lower`.
+    """
+    run: list[str] = []
+    opens_run = False
+    pending: list[str] = []  # connectors waiting for a following name word
+    previous_end = None
+    for m in _TOKEN.finditer(text):
+        word, possessive = _clean(m.group())
+        gap = text[previous_end or 0:m.start()].strip()
+        opens = previous_end is None or (gap and gap[-1] in _OPENERS)
+        previous_end = m.end()
+        if gap and run:  # punctuation between words ends a run
+            yield tuple(run), opens_run
+            run, pending = [], []
+        if word and _is_name_word(word) and (run or word.lower() not in _DETERMINERS):
+            if not run:
+                opens_run = bool(opens)
+            run.extend(pending)
+            run.append(word)
+            pending = []
+        elif run and word in _CONNECTORS:
+            pending.append(word)
+        else:
+            if word.islower():
+                lower.add(word)
+            if run:
+                yield tuple(run), opens_run
+            run, pending = [], []
+        if possessive and run:  # a possessive ends the name: "Islamic State’s main base"
+            yield tuple(run), opens_run
+            run, pending = [], []
+    if run:
+        yield tuple(run), opens_run
+
+
+def _clean(token: str) -> tuple[str, bool]:
+    """The word without trailing dots or a possessive, and whether a possessive ended it."""
+    ended = False
+    for suffix in ("’s", "'s", "’", "'"):
+        if token.endswith(suffix) and len(token) > len(suffix) + 1:
+            token, ended = token[: -len(suffix)], True
+            break
+    if token.endswith(".") and token.count(".") == 1:
+        token = token[:-1]
+    return token.strip("-'’&"), ended
+
+
+def _is_name_word(word: str) -> bool:
+    if _PARTICLE_NAME.match(word):
+        return True
+    if not word[0].isupper():
+        return False
+    last = word.rsplit("-", 1)[-1]
+    return bool(last) and (last[0].isupper() or last[0].isdigit())  # not "Iran-allied"
+
+
+# -------------------------------------------------------------------------- completion
+
+
+def _completer(session: Session):
+    from prompt_toolkit.completion import Completer, Completion
+
+    class SessionCompleter(Completer):
+        """Commands and their arguments after "/", names from the corpus elsewhere."""
+
+        def get_completions(self, document, complete_event):
+            text = document.text_before_cursor
+            if text.lstrip().startswith("/"):
+                for value, start, meta in command_completions(session, text.lstrip()):
+                    yield Completion(value, start_position=start, display_meta=meta)
+                return
+            asked = complete_event.completion_requested
+            if not asked and not session.names.ready:
+                return  # never make typing wait for the names
+            for value, start, meta in name_completions(session.names, text, asked):
+                yield Completion(value, start_position=start, display_meta=meta)
+
+    return SessionCompleter()
+
+
+def command_completions(session: Session, text: str) -> Iterator[tuple[str, int, str]]:
+    """(completion, start position, meta) for a line starting with "/"."""
+    word, space, arg = text.partition(" ")
+    if not space:
+        for command, (args, help_text) in COMMANDS.items():
+            if command.startswith(word.lower()) and command != word:
+                yield command, -len(word), help_text
+        return
+    command = word.lower()
+    arg = arg.lstrip()
+    if command in ("/json", "/explain"):
+        options = ["on", "off"]
+    elif command == "/doc":
+        options = [doc["id"] for doc in session.index.docs] + ["off"]
+    elif command == "/show":
+        options = [doc["id"] + ":" for doc in session.index.docs]
+    elif command == "/source":
+        options = session.names.sources() + ["off"]
+    else:
+        return
+    folded = arg.casefold()
+    for option in options:
+        if option.casefold().startswith(folded) and option != arg:
+            yield option, -len(arg), ""
+
+
+def name_completions(names: Names, text: str, asked: bool = True,
+                     words: int = 6) -> Iterator[tuple[str, int, str]]:
+    """Names that the end of `text` begins, longest fragment first.
+
+    While typing (not `asked` with Tab), a fragment must be 3 characters or more and start
+    with the same case as the name, so common words do not pop up a menu.
+    """
+    starts = [i for i in range(len(text)) if not text[i].isspace()
+              and (i == 0 or text[i - 1].isspace() or text[i - 1] in "“\"‘'(")]
+    seen: set[str] = set()
+    for start in starts[-words:]:
+        fragment = text[start:]
+        if len(fragment.strip()) < (2 if asked else 3):
+            continue
+        for name, count in names.starting(fragment):
+            if name in seen or name == fragment:
+                continue
+            if not asked and name[0].isupper() != fragment[0].isupper():
+                continue
+            seen.add(name)
+            yield name, -len(fragment), f"{count}×"
+
+
+# ------------------------------------------------------------------------------ prompt
+
+
+def history_file(env: dict[str, str] | None = None) -> Path:
+    """$XDG_STATE_HOME/qa/history, or ~/.local/state/qa/history."""
+    env = os.environ if env is None else env
+    state = env.get("XDG_STATE_HOME", "")
+    base = Path(state) if state and Path(state).is_absolute() else \
+        Path.home() / ".local" / "state"
+    return base / "qa" / "history"
+
+
+def _history(console: Console):
+    from prompt_toolkit.history import FileHistory, InMemoryHistory
+
+    path = history_file()
+    warned = []
+
+    def warn(exc: OSError) -> None:
+        if not warned:
+            warned.append(True)
+            console.print(Text(f"qa: history will not be kept: cannot write {safe(str(path))} "
+                               f"({safe(exc.strerror or str(exc))})", style=STYLES["meta"]))
+
+    class QuietFileHistory(FileHistory):
+        """FileHistory that goes on in memory when the file cannot be written, saying so once."""
+
+        def store_string(self, string: str) -> None:
+            try:
+                super().store_string(string)
+            except OSError as exc:
+                warn(exc)
+
+        def load_history_strings(self):
+            try:
+                yield from super().load_history_strings()
+            except (OSError, ValueError):
+                return
+
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with open(path, "ab"):
+            pass
+    except OSError as exc:
+        warn(exc)
+        return InMemoryHistory()
+    return QuietFileHistory(str(path))
+
+
+def run(input=None, output=None, *, console: Console | None = None,
+        location: Location | None = None) -> int:
+    """The session: banner, then prompt and answer until Ctrl-D or /quit. The exit code."""
+    console = console or make_console()
+    location = location or locate()
+    try:
+        index = open_index(location, notify=lambda m: console.print(Text(safe(m), style="dim")))
+    except QaError as exc:
+        console.print(Text(f"qa: error: {safe(str(exc))}"))
+        return EXIT_ERROR
+    session = Session(index, console, location)
+    session.banner()
+
+    from prompt_toolkit import PromptSession
+    from prompt_toolkit.auto_suggest import AutoSuggestFromHistory
+    from prompt_toolkit.filters import Condition
+
+    prompt = PromptSession(
+        PROMPT, input=input, output=output, history=_history(console),
+        auto_suggest=AutoSuggestFromHistory(), completer=_completer(session),
+        complete_while_typing=Condition(lambda: True), bottom_toolbar=session.toolbar,
+        enable_history_search=False, mouse_support=False)
+    session.names.start()
+    while session.running:
+        try:
+            line = prompt.prompt()
+        except KeyboardInterrupt:
+            continue  # Ctrl-C: the line is dropped, a fresh prompt follows
+        except EOFError:
+            break
+        session.handle(line)
+    return EXIT_OK
