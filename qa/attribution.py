@@ -67,6 +67,13 @@ that and but or because while when whereas although though if as after before si
 where whether than nor yet
 """.split())
 _RELATIVE = frozenset({"who", "which"})
+_PREPOSITIONS = frozenset("""
+of to in on at by for with from about into over under against among between through during
+without within upon like than as per via
+""".split())
+_FUNCTION = frozenset("""
+the a an of to in on at by for with from about into over this that these those there here it its
+""".split())
 _DETERMINERS = frozenset("the a an his her its their our my your this that these those".split())
 _TIME_WORDS = frozenset("""
 on in at during after before last this next earlier later monday tuesday wednesday thursday friday
@@ -399,7 +406,37 @@ def _np_left(toks: list[Token], a: int) -> tuple[int, int] | None:
     start = _segment_left(toks, end)
     if start is None:
         return None
-    return (start, end)
+    end = _drop_trailing_time(toks, start, end)
+    return (start, end) if _is_subject(toks, start, end) else None
+
+
+def _matching_open(toks: list[Token], close: int) -> int | None:
+    """Index of the "(" that the ")" at `close` closes, if near ("Paul Ryan (R-Wis.)")."""
+    for k in range(close - 1, max(-1, close - 8), -1):
+        if toks[k].text == "(":
+            return k
+    return None
+
+
+def _drop_trailing_time(toks: list[Token], start: int, end: int) -> int:
+    """"Trump this week also said": the time words are not part of the source."""
+    k = end
+    while k - 1 > start and toks[k - 1].lower in _TIME_WORDS | _DETERMINERS:
+        k -= 1
+    return k if k < end and toks[k - 1].lower not in _DETERMINERS else end
+
+
+def _is_subject(toks: list[Token], start: int, end: int) -> bool:
+    """A plausible subject: ends in a noun or pronoun and is not just function words."""
+    last, first = toks[end - 1].lower, toks[start].lower
+    if last in _DETERMINERS or last in _PREPOSITIONS or last in ("there", "to", "here"):
+        return False
+    if end - start == 1 and last in _PRONOUNS:
+        return True
+    if first.endswith("ing") and toks[start].text[0].islower() and first not in ("king",):
+        return False
+    return any(t.lower not in _FUNCTION and any(ch.isalpha() for ch in t.text)
+               for t in toks[start:end])
 
 
 def _segment_left(toks: list[Token], end: int, inside: bool = False) -> int | None:
@@ -411,6 +448,11 @@ def _segment_left(toks: list[Token], end: int, inside: bool = False) -> int | No
     k = end
     while k > 0:
         t = toks[k - 1]
+        if t.text == ")":
+            opening = _matching_open(toks, k - 1)
+            if opening is not None:
+                k = opening
+                continue
         if t.text in _PUNCT_STOP or t.text in _QUOTES or t.text in _OPEN_QUOTES \
                 or t.text in _CLOSE_QUOTES or t.lower in _CLAUSE or t.lower in AUX \
                 or t.lower in NEG:

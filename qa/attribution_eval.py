@@ -126,11 +126,10 @@ def predict(text: str, article: str = "doc") -> dict[str, list[Fragments]]:
     found: dict[str, list[Fragments]] = {r: [] for r in ROLES}
     for sent, attributions in zip(sentences, attribute(sentences)):
         for a in attributions:
-            found["Source"].append(((sent.start + a.source_span[0], sent.start + a.source_span[1]),))
-            found["Cue"].append(((sent.start + a.cue_span[0], sent.start + a.cue_span[1]),))
-            if a.content_span is not None:
-                found["Content"].append(((sent.start + a.content_span[0],
-                                          sent.start + a.content_span[1]),))
+            for role, span in (("Source", a.source_span), ("Cue", a.cue_span),
+                               ("Content", a.content_span)):
+                if span is not None and span[1] > span[0]:  # carried quotes have no source here
+                    found[role].append(((sent.start + span[0], sent.start + span[1]),))
     return found
 
 

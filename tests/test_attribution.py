@@ -110,7 +110,7 @@ def test_according_to_after_and_before():
 
 def test_quotation_over_several_sentences_is_carried():
     text = ("Jane Okafor, a rice farmer, said: “The river rose overnight. We lost the whole "
-            "harvest. Nobody warned us.”")
+            "harvest. Nobody came to help.”")
     sents = sentences_of(text)
     assert len(sents) == 3
     found = attribute(sents)
@@ -119,7 +119,7 @@ def test_quotation_over_several_sentences_is_carried():
         [carried] = found[k]
         assert carried.resolved_source == "Jane Okafor, a rice farmer"
         assert carried.source_span == (0, 0) and carried.cue_span == (0, 0)
-    assert content_of(sents[2], found[2][0]) == "Nobody warned us.”"
+    assert content_of(sents[2], found[2][0]) == "Nobody came to help.”"
 
 
 def test_quotation_closed_by_cue_is_carried_backwards():
