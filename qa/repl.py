@@ -227,6 +227,7 @@ class Session:
         location = self.location or locate()
         self.index = open_index(location, rebuild=True, notify=self._say)
         self.names = Names(self.index)
+        self.names.start()
         if self.doc is not None and self.index.doc_number(self.doc) is None:
             self._say(f"article {safe(self.doc)} is gone: article filter off")
             self.doc = None
