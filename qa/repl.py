@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import bisect
 import difflib
+import itertools
 import json
 import os
 import re
@@ -473,16 +474,20 @@ def _completer(session: Session):
         """Commands and their arguments after "/", names from the corpus elsewhere."""
 
         def get_completions(self, document, complete_event):
-            text = document.text_before_cursor
-            if text.lstrip().startswith("/"):
-                for value, start, meta in command_completions(session, text.lstrip()):
-                    yield Completion(value, start_position=start, display_meta=meta)
+            try:
+                found = list(itertools.islice(self._found(
+                    document.text_before_cursor, complete_event.completion_requested), 50))
+            except Exception:  # a completion bug must not disturb the prompt
                 return
-            asked = complete_event.completion_requested
-            if not asked and not session.names.ready:
-                return  # never make typing wait for the names
-            for value, start, meta in name_completions(session.names, text, asked):
+            for value, start, meta in found:
                 yield Completion(value, start_position=start, display_meta=meta)
+
+        def _found(self, text, asked):
+            if text.lstrip().startswith("/"):
+                return command_completions(session, text.lstrip())
+            if not asked and not session.names.ready:
+                return ()  # never make typing wait for the names
+            return name_completions(session.names, text, asked)
 
     return SessionCompleter()
 
