@@ -134,9 +134,10 @@ _THRESHOLD: float = _MODEL["threshold"]
 REPORTING: frozenset[str] = _load_reporting()
 CANDIDATES: frozenset[str] = frozenset(_MODEL["candidates"]) | REPORTING
 _PARTICLES: dict[str, list[str]] = _MODEL["particles"]
+_STEMS: dict[str, str] = {w: _STEM(w) for w in CANDIDATES}
 
 
-@dataclass
+@dataclass(slots=True)
 class Token:
     """A word or punctuation mark of a sentence, with its offsets in the sentence text."""
 
@@ -184,7 +185,12 @@ def _make(text: str, f: _Found, history: list[str]) -> Attribution:
 
 def tokenize(text: str) -> list[Token]:
     """Words (keeping "U.S." and "don't" whole) and single punctuation marks."""
-    return [Token(m.start(), m.end(), m.group(), m.group().lower()) for m in _TOKEN.finditer(text)]
+    out = []
+    for m in _TOKEN.finditer(text):
+        word = m.group()
+        start, end = m.span()
+        out.append(Token(start, end, word, word.lower()))
+    return out
 
 
 def has_candidate(text: str) -> bool:
@@ -222,7 +228,7 @@ def cue_features(toks: list[Token], i: int) -> list[str]:
              f"n1sh={_shape(n1 if i + 1 >= len(toks) else toks[i + 1].text)}"]
     if w in REPORTING:
         feats.append("reporting")
-    feats.append(f"stem={_STEM(w)}")
+    feats.append(f"stem={_STEMS.get(w) or _STEM(w)}")
     feats.append(f"suf2={w[-2:]}")
     feats.append(f"p1|n1={p1}|{n1}")
     window = toks[max(0, i - 4):i]
@@ -518,6 +524,8 @@ def _antecedent(text: str, toks: list[Token], rel: int) -> str:
     start = _segment_left(toks, end)
     if start is None:
         return ""
+    while start < end - 1 and toks[start].lower in _PREPOSITIONS:
+        start += 1  # "backed by Ann Weiss, who said": the antecedent is the name
     return text[toks[start].start:toks[end - 1].end]
 
 

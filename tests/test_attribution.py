@@ -145,6 +145,11 @@ def test_pronoun_and_short_form_resolution():
     assert found[5][0] == ("Lopez", "said", "Maria Lopez")
 
 
+def test_relative_pronoun_resolves_to_its_antecedent():
+    found = triples("The plan was backed by Ann Weiss, who said it would save money.")
+    assert found == [[("who", "said", "Ann Weiss")]]
+
+
 def test_participle_takes_the_main_subject():
     text = "The minister defended the budget, saying that it would create jobs."
     [found] = triples(text)

@@ -1,0 +1,89 @@
+"""How long attribution takes on 100,000 newswire sentences (Reuters-21578).
+
+The target is under 10 s on the project's 2-core machine. Sentence splitting and reading are
+done before the clock starts: only `qa.attribution.attribute` is timed, called once per
+article as the index calls it. The figure is printed and written into docs/ATTRIBUTION.md
+between the `bench:` markers.
+
+    python bench/bench_attribution.py [--data DIR] [--sentences N] [--no-doc]
+"""
+from __future__ import annotations
+
+import argparse
+import html
+import os
+import platform
+import re
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from qa.attribution import attribute  # noqa: E402
+from qa.model import Sentence  # noqa: E402
+from qa.segment import sentence_spans  # noqa: E402
+
+DEFAULT_DATA = Path("/work/shared/data/reuters21578")
+DOC = ROOT / "docs" / "ATTRIBUTION.md"
+BEGIN, END = "<!-- bench:begin -->", "<!-- bench:end -->"
+_BODY = re.compile(r"<BODY>(.*?)</BODY>", re.S)
+
+
+def read_articles(folder: Path, limit: int) -> list[list[Sentence]]:
+    """Articles as sentence lists, until `limit` sentences are collected."""
+    articles: list[list[Sentence]] = []
+    total = 0
+    for path in sorted(folder.glob("reut2-*.sgm")):
+        for k, m in enumerate(_BODY.finditer(path.read_text(encoding="latin-1"))):
+            text = html.unescape(m.group(1)).replace("\x03", "").strip()
+            doc = f"{path.stem}-{k}"
+            sents = [Sentence(doc, i, s, e, text[s:e])
+                     for i, (s, e) in enumerate(sentence_spans(text))]
+            articles.append(sents[:limit - total])
+            total += len(articles[-1])
+            if total >= limit:
+                return articles
+    return articles
+
+
+def run(articles: list[list[Sentence]]) -> tuple[float, int]:
+    """Seconds to attribute every article, and how many attributions were found."""
+    start = time.perf_counter()
+    found = sum(len(a) for sents in articles for a in attribute(sents))
+    return time.perf_counter() - start, found
+
+
+def write_doc(line: str) -> None:
+    """Replace the figure between the markers of docs/ATTRIBUTION.md (or append it)."""
+    text = DOC.read_text(encoding="utf-8") if DOC.exists() else ""
+    block = f"{BEGIN}\n{line}\n{END}"
+    if BEGIN in text and END in text:
+        text = text[:text.index(BEGIN)] + block + text[text.index(END) + len(END):]
+    else:
+        text = text.rstrip("\n") + "\n\n" + block + "\n"
+    DOC.write_text(text, encoding="utf-8")
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--data", type=Path, default=DEFAULT_DATA)
+    parser.add_argument("--sentences", type=int, default=100_000)
+    parser.add_argument("--no-doc", action="store_true", help="do not update the doc")
+    args = parser.parse_args()
+    articles = read_articles(args.data, args.sentences)
+    n = sum(len(a) for a in articles)
+    seconds, found = run(articles)
+    line = (f"{n:,} sentences of {len(articles):,} Reuters-21578 articles: {seconds:.2f} s "
+            f"({n / seconds:,.0f} sentences/s, {found:,} attributions) on "
+            f"{platform.python_implementation()} {platform.python_version()}, "
+            f"{os.cpu_count()} CPUs, {time.strftime('%Y-%m-%d')}")
+    print(line)
+    if not args.no_doc:
+        write_doc(line)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
