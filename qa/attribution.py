@@ -361,10 +361,13 @@ def _attach(text: str, toks: list[Token], a: int, b: int, head: int,
     antecedent = ""
     if src is not None and src[1] - src[0] == 1 and toks[src[0]].lower in _RELATIVE:
         antecedent = _antecedent(text, toks, src[0])
-    if src is None and word.endswith(_PARTICIPLE_ENDINGS) and a > 0 and toks[a - 1].text == ",":
+    shared = a > 0 and (toks[a - 1].lower in ("and", "but") or (
+        toks[a - 1].text == "," and word.endswith(_PARTICIPLE_ENDINGS)))
+    if src is None and shared:  # "..., adding that", "X mocked Y and said": the same subject
         if earlier:
             prev = earlier[-1]
-            return _Found(prev.source, (toks[a].start, cue_end), None, prev.antecedent)
+            return _Found(prev.source, (toks[a].start, cue_end), _after_span(text, cue_end),
+                          prev.antecedent)
         src = _main_subject(toks, a)
     inverted = False
     if src is None and _may_invert(toks, a):
@@ -610,7 +613,7 @@ def _bound_contents(text: str, toks: list[Token], found: list[_Found]) -> None:
         if f.content is None:
             continue
         for g in found[k + 1:]:
-            nxt = min(g.source[0], g.cue[0])
+            nxt = g.cue[0] if g.source[0] < f.cue[1] else min(g.source[0], g.cue[0])
             if f.content[0] < nxt < f.content[1] and nxt > f.cue[1]:
                 f.content = _strip(text, f.content[0], nxt)
                 break

@@ -156,6 +156,17 @@ def test_participle_takes_the_main_subject():
     assert ("The minister", "saying") in [(s, c) for s, c, _ in found]
 
 
+def test_participle_and_coordinated_verb_share_the_subject():
+    text = "“We are ready,” Smith said, adding that the talks would resume."
+    [sent] = sentences_of(text)
+    said, adding = attribute([sent])[0]
+    assert (said.source, adding.source, adding.cue) == ("Smith", "Smith", "adding")
+    assert content_of(sent, said) == "“We are ready,”"
+    assert content_of(sent, adding) == "that the talks would resume"
+    [found] = triples("The senator read the letter aloud and said it was a forgery.")
+    assert ("The senator", "said") in [(s, c) for s, c, _ in found]
+
+
 def test_sentence_without_cue_has_no_attribution():
     assert triples("The river rose by two metres overnight.") == [[]]
 
