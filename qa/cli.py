@@ -71,6 +71,17 @@ def build_parser() -> argparse.ArgumentParser:
                        description="Every indexed sentence with its offsets and attributions.")
     p.add_argument("--doc", metavar="ID", help="only this article")
     p.add_argument("--json", action="store_true", help="JSON Lines")
+
+    p = sub.add_parser("eval", parents=[color], help="measure ranking on a question set",
+                       description="P@1, MRR@5 and R@5 (MAP and MRR for WikiQA) of qa and of "
+                                   "a naive BM25 reference over the same sentences. FILE is "
+                                   "JSON Lines ({\"question\", \"answers\", \"doc\"?}, "
+                                   "asked of the index), SQuAD JSON or the WikiQA TSV (their "
+                                   "articles are indexed in a temporary folder).")
+    p.add_argument("file", metavar="FILE", type=Path)
+    p.add_argument("--index", metavar="DIR",
+                   help="for JSON Lines: the index to ask; for SQuAD/WikiQA: where to build")
+    p.add_argument("--json", action="store_true", help="print the figures as JSON")
     return parser
 
 
@@ -95,7 +106,8 @@ def main(argv: list[str] | None = None) -> int:
     if args.command is None:
         parser.print_help()
         return EXIT_ERROR
-    command = {"ask": _ask, "index": _index, "sentences": _sentences}[args.command]
+    command = {"ask": _ask, "index": _index, "sentences": _sentences,
+               "eval": _eval}[args.command]
     return _run(command, args)
 
 
@@ -265,6 +277,42 @@ def _print_sentence(console, index, sent) -> None:
     print_indented(console, sentence_text(sent.text, (), sent.attributions))
     for line in attribution_lines(sent.attributions, safe(dateline)):
         print_indented(console, line)
+
+
+def _eval(args) -> int:
+    from .ask import open_index
+    from .config import locate
+    from .evaluate import EvalError, evaluate, index_articles, load
+
+    try:
+        evalset = load(args.file)
+    except EvalError as exc:
+        raise UsageError(str(exc)) from None
+    if evalset.articles is not None:
+        index = index_articles(evalset, Path(args.index) if args.index else None)
+    else:
+        index = open_index(locate(args.index))
+    with _progress_bar() as progress:
+        result = evaluate(evalset, index, progress=progress)
+    if args.json:
+        print(json.dumps(result))
+    else:
+        _print_eval(_console(args), result)
+    return EXIT_OK
+
+
+def _print_eval(console, result: dict) -> None:
+    from rich.table import Table
+
+    table = Table(title=f"{result['set']}: {result['qa']['questions']} questions, "
+                        f"{result['sentences']} sentences")
+    table.add_column("metric")
+    for name in ("qa", "naive", "difference"):
+        table.add_column(name, justify="right")
+    for metric in result["difference"]:
+        table.add_row(metric, f"{result['qa'][metric]:.3f}", f"{result['naive'][metric]:.3f}",
+                      f"{result['difference'][metric]:+.3f}")
+    console.print(table)
 
 
 def _repl(args) -> int:

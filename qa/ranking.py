@@ -13,6 +13,7 @@ The weights were chosen on the public evaluation sets (docs/EVAL.md).
 from __future__ import annotations
 
 import math
+from dataclasses import dataclass
 
 import numpy as np
 
@@ -26,47 +27,65 @@ WEIGHTS = {"bm25": 1.0, "coverage": 0.5, "type": 0.6, "context": 0.4, "lead": 0.
 CANDIDATES = 60
 
 
+@dataclass
+class Candidate:
+    """A sentence worth ranking, with its feature values (unweighted) and answer span."""
+
+    sentence: StoredSentence
+    features: dict[str, float]
+    span: Span | None
+
+    def score(self, weights: dict[str, float] = WEIGHTS) -> float:
+        return sum(weights[name] * value for name, value in self.features.items())
+
+
 def answer(index: Index, text: str, *, k: int = 3, doc: str | None = None,
            source: str | None = None, explain: bool = False) -> Answer:
     """The `k` best hits for question `text` in `index`."""
     question = q.analyze(text, index.analyzer)
+    ranked = sorted(candidates(index, question, doc=doc, source=source),
+                    key=lambda c: (-c.score(), c.sentence.id))
+    hits = []
+    for rank, cand in enumerate(ranked[:k], start=1):
+        sent, span = cand.sentence, cand.span
+        hits.append(Hit(
+            rank=rank, score=cand.score(), doc=sent.doc, sentence=sent.index, text=sent.text,
+            start=sent.start, end=sent.end, attributions=sent.attributions,
+            answer=AnswerSpan(sent.text[span[0]:span[1]], span) if span else None,
+            date=index.doc_of(sent.id).get("date", ""), dateline=index.dateline(sent.id),
+            matched=_matched_spans(index, question, sent.text),
+            features={n: WEIGHTS[n] * v for n, v in cand.features.items()} if explain else {},
+        ))
+    return Answer(text, hits)
+
+
+def candidates(index: Index, question: q.Question, *, doc: str | None = None,
+               source: str | None = None) -> list[Candidate]:
+    """Every sentence that could answer: it holds a question term, or it holds the kind of
+    answer asked for right after a sentence that does."""
     ids, scores = index.bm25_scores(list(question.terms))
     if doc is not None:
         number = index.doc_number(doc)
         keep = index.sent_doc[ids] == number if number is not None else np.zeros(len(ids), bool)
         ids, scores = ids[keep], scores[keep]
     if len(ids) == 0:
-        return Answer(text, [])
+        return []
     bm25_of = dict(zip(ids.tolist(), scores.tolist()))
-    pool = _candidates(index, ids, scores, source is not None)
     best = max(scores.max(), 1e-9)
     weights = _term_weights(index, question)
-    scored = []
-    for i in pool:
+    found = []
+    for i in _pool(index, ids, scores, source is not None):
         sent = index.sentence(i)
         if source is not None and not _said_by(sent, source):
             continue
         features, span = _features(index, question, sent, bm25_of, best, weights)
         if features["bm25"] <= 0 and features["type"] * features["context"] <= 0:
-            continue  # holds no question term and no typed answer in matching context
-        total = sum(WEIGHTS[name] * value for name, value in features.items())
-        scored.append((total, i, sent, features, span))
-    scored.sort(key=lambda item: (-item[0], item[1]))
-    hits = []
-    for rank, (total, i, sent, features, span) in enumerate(scored[:k], start=1):
-        meta = index.doc_of(i)
-        hits.append(Hit(
-            rank=rank, score=total, doc=sent.doc, sentence=sent.index, text=sent.text,
-            start=sent.start, end=sent.end, attributions=sent.attributions,
-            answer=AnswerSpan(sent.text[span[0]:span[1]], span) if span else None,
-            date=meta.get("date", ""), dateline=index.dateline(i),
-            matched=_matched_spans(index, question, sent.text),
-            features={n: WEIGHTS[n] * v for n, v in features.items()} if explain else {},
-        ))
-    return Answer(text, hits)
+            continue
+        found.append(Candidate(sent, features, span))
+    return found
 
 
-def _candidates(index: Index, ids: np.ndarray, scores: np.ndarray, wide: bool) -> list[int]:
+def _pool(index: Index, ids: np.ndarray, scores: np.ndarray, wide: bool) -> list[int]:
     """The best BM25 sentences and the sentence after each (context can carry the answer)."""
     limit = len(ids) if wide else CANDIDATES
     if len(ids) > limit:
