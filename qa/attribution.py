@@ -37,11 +37,11 @@ from .model import Attribution, Sentence
 Span = tuple[int, int]
 
 _TOKEN = re.compile(r"(?:[A-Za-z]\.){2,}(?:-\w+)*|(?:Mr|Mrs|Ms|Dr|Sen|Rep|Gov|Gen|Lt|Col|St|Jr|Sr)\."
-                    r"|\w+(?:[-'’]\w+)*|[^\w\s]")
+                    r"|\w+(?:[-'’]\w+)*|''|``|[^\w\s]")
 _WORD = re.compile(r"\w+(?:['’]\w+)*")
 _OPEN_QUOTES = frozenset("“‘")
 _CLOSE_QUOTES = frozenset("”’")
-_QUOTES = frozenset("“”\"")
+_QUOTES = frozenset(["“", "”", '"', "''", "``"])  # '' and `` are quotes in some newspapers
 _PUNCT_STOP = frozenset(",;:()[]—–-")
 
 AUX = frozenset("""
@@ -61,6 +61,7 @@ frequently always sometimes since further formally officially immediately angril
 sharply reluctantly separately specifically subsequently emphatically
 """.split())
 _VERB_GROUP = AUX | NEG | ADVERBS
+_BE = frozenset("is are was were be been being am 's ’s".split())
 # Words that end a subject noun phrase on its left: clause openers and conjunctions.
 _CLAUSE = frozenset("""
 that and but or because while when whereas although though if as after before since until so
@@ -127,14 +128,43 @@ def _load_reporting() -> frozenset[str]:
 
 
 _STEM = snowballstemmer.stemmer("english").stemWord
-_MODEL = _load_model()
-_WEIGHTS: dict[str, float] = _MODEL["weights"]
-_BIAS: float = _MODEL["bias"]
-_THRESHOLD: float = _MODEL["threshold"]
 REPORTING: frozenset[str] = _load_reporting()
-CANDIDATES: frozenset[str] = frozenset(_MODEL["candidates"]) | REPORTING
-_PARTICLES: dict[str, list[str]] = _MODEL["particles"]
-_STEMS: dict[str, str] = {w: _STEM(w) for w in CANDIDATES}
+_WEIGHTS: dict[str, float] = {}
+_BIAS = 0.0
+_THRESHOLD = 0.5  # for the hand-listed reporting verbs
+_THRESHOLD_OTHER = 0.5  # for the words only the training data suggests ("pushed", "backed")
+# A cue this confident stands without a source ("The statement criticised ..."); below it, a
+# cue whose source is not found is dropped.
+_ALONE = 1.01
+CANDIDATES: frozenset[str] = REPORTING
+_PARTICLES: dict[str, list[str]] = {}
+_STEMS: dict[str, str] = {}
+_BOUNDS: dict[str, float] = {}  # per word, the most its subject features can add
+
+
+def use_model(model: dict, threshold: float | None = None, alone: float | None = None,
+              other: float | None = None) -> None:
+    """Put a cue model (as read from JSON) in use, optionally with other thresholds."""
+    global _WEIGHTS, _BIAS, _THRESHOLD, _THRESHOLD_OTHER, _ALONE, CANDIDATES, _PARTICLES, _STEMS
+    _WEIGHTS = model["weights"]
+    _BIAS = model["bias"]
+    _THRESHOLD = model["threshold"] if threshold is None else threshold
+    _THRESHOLD_OTHER = model.get("threshold_other", _THRESHOLD) if other is None else other
+    _ALONE = model.get("alone", 1.01) if alone is None else alone
+    CANDIDATES = frozenset(model["candidates"]) | REPORTING
+    _PARTICLES = model["particles"]
+    _STEMS = {w: _STEM(w) for w in CANDIDATES}
+    _BOUNDS.clear()
+
+
+def saved_model() -> dict:
+    """The model in use, in the form `use_model` takes."""
+    return {"weights": _WEIGHTS, "bias": _BIAS, "threshold": _THRESHOLD,
+            "threshold_other": _THRESHOLD_OTHER, "alone": _ALONE,
+            "candidates": sorted(CANDIDATES - REPORTING), "particles": _PARTICLES}
+
+
+use_model(_load_model())
 
 
 @dataclass(slots=True)
@@ -178,24 +208,20 @@ def _make(text: str, f: _Found, history: list[str]) -> Attribution:
         resolved = _resolve(f.antecedent, history)
     else:
         resolved = _resolve(source, history)
-    if source.lower() not in _PRONOUNS:
+    if source and source.lower() not in _PRONOUNS:
         history.append(resolved)
     return Attribution(source, text[f.cue[0]:f.cue[1]], resolved, f.source, f.cue, f.content)
 
 
 def tokenize(text: str) -> list[Token]:
     """Words (keeping "U.S." and "don't" whole) and single punctuation marks."""
-    out = []
-    for m in _TOKEN.finditer(text):
-        word = m.group()
-        start, end = m.span()
-        out.append(Token(start, end, word, word.lower()))
-    return out
+    return [Token(m.start(), m.end(), w, w.lower())
+            for m in _TOKEN.finditer(text) for w in (m.group(),)]
 
 
 def has_candidate(text: str) -> bool:
     """Whether any word of the sentence could be a cue: the cheap first test."""
-    return any(w in CANDIDATES for w in _WORD.findall(text.lower()))
+    return ":" in text[:60] or "”" in text or any(w in CANDIDATES for w in _WORD.findall(text.lower()))
 
 
 def find_in_sentence(text: str) -> list[_Found]:
@@ -203,10 +229,10 @@ def find_in_sentence(text: str) -> list[_Found]:
     if not has_candidate(text):
         return []
     toks = tokenize(text)
-    cues = [c for c in _cue_spans(toks) if c is not None]
+    cues = [c for c in _cue_spans(text, toks) if c is not None]
     found: list[_Found] = []
-    for a, b, head in cues:
-        item = _attach(text, toks, a, b, head, found)
+    for a, b, head, score in cues:
+        item = _attach(text, toks, a, b, head, found, score)
         if item is not None:
             found.append(item)
     _bound_contents(text, toks, found)
@@ -215,8 +241,12 @@ def find_in_sentence(text: str) -> list[_Found]:
 
 # --- cues -------------------------------------------------------------------------------------
 
-def cue_features(toks: list[Token], i: int) -> list[str]:
-    """What the cue model sees of candidate `i`: the word, its neighbours and the clause shape."""
+def cue_features(toks: list[Token], i: int, quoted: list[bool] | None = None,
+                 subject: bool = True) -> list[str]:
+    """What the cue model sees of candidate `i`: the word, its neighbours and the clause shape.
+
+    `quoted` (from `quote_depths`) saves finding again, for each candidate, whether it lies
+    inside a quotation."""
     w = toks[i].lower
     p1 = toks[i - 1].lower if i > 0 else "<s>"
     p2 = toks[i - 2].lower if i > 1 else "<s>"
@@ -251,13 +281,93 @@ def cue_features(toks: list[Token], i: int) -> list[str]:
         feats.append("aux_before")
     if p1 == "to":
         feats.append("to_before")
-    if _inside_quote(toks, i):
+    if (quoted[i] if quoted is not None else _inside_quote(toks, i)):
         feats.append("in_quote")
     if i == 0:
         feats.append("first")
     elif i < 4:
         feats.append("early")
+    c1 = _word_class(toks[i - 1]) if i > 0 else "<s>"
+    d1 = _word_class(toks[i + 1]) if i + 1 < len(toks) else "</s>"
+    c2 = _word_class(toks[i - 2]) if i > 1 else "<s>"
+    feats.append(f"c1={c1}")
+    feats.append(f"d1={d1}")
+    feats.append(f"c2|c1={c2}|{c1}")
+    feats.append(f"c1|d1={c1}|{d1}")
+    feats.append(f"w|c1={w}|{c1}")
+    feats.append(f"w|d1={w}|{d1}")
+    if subject:
+        feats.extend(subject_features(toks, i, w))
     return feats
+
+
+_SUBJECT_KINDS = ("pron", "rel", "cap", "np", "none")
+
+
+def subject_features(toks: list[Token], i: int, w: str) -> list[str]:
+    """The costlier features: whether a subject is found before the candidate, and its kind."""
+    feats = []
+    a = _extend_left(toks, i)
+    subj = _np_left(toks, a)
+    if subj is not None:
+        kind = "pron" if subj[1] - subj[0] == 1 and toks[subj[0]].lower in _PRONOUNS else (
+            "rel" if toks[subj[0]].lower in _RELATIVE else
+            "cap" if toks[subj[0]].text[:1].isupper() else "np")
+        feats.append(f"subj={kind}")
+        feats.append(f"w|subj={w}|{kind}")
+    else:
+        feats.append("subj=none")
+        feats.append(f"w|subj={w}|none")
+    return feats
+
+
+def _word_class(t: Token) -> str:
+    """A coarse class of a neighbouring word, shared by words that behave alike."""
+    c = _CLASSES.get(t.text)
+    if c is None:
+        c = _classify(t)
+        if len(_CLASSES) < 200_000:
+            _CLASSES[t.text] = c
+    return c
+
+
+_CLASSES: dict[str, str] = {}
+
+
+def _classify(t: Token) -> str:
+    w = t.lower
+    if w in _PRONOUNS or w == "who":
+        return "pron"
+    if w in _DETERMINERS:
+        return "det"
+    if w in AUX:
+        return "aux"
+    if w in NEG:
+        return "neg"
+    if w == "that" or w == "to" or w in ("and", "but", "as"):
+        return w
+    if w in _PREPOSITIONS:
+        return "prep"
+    if _is_quote(t.text):
+        return "q"
+    ch = t.text[0]
+    if not ch.isalnum():
+        return t.text
+    if ch.isdigit():
+        return "num"
+    if ch.isupper():
+        return "cap"
+    if w.endswith("ly"):
+        return "ly"
+    if w in CANDIDATES:
+        return "cand"
+    if w.endswith("ing"):
+        return "ing"
+    if w.endswith("ed"):
+        return "ed"
+    if w.endswith("s"):
+        return "s"
+    return "low"
 
 
 def _is_quote(text: str) -> bool:
@@ -272,9 +382,24 @@ def _inside_quote(toks: list[Token], i: int) -> bool:
             depth += 1
         elif t.text == "”":
             depth = max(0, depth - 1)
-        elif t.text == '"':
+        elif t.text == '"' or t.text == "''":
             depth = 0 if depth else 1
     return depth > 0
+
+
+def quote_depths(toks: list[Token]) -> list[bool]:
+    """For each token, whether it lies inside a quotation opened before it (as _inside_quote)."""
+    out = []
+    depth = 0
+    for t in toks:
+        out.append(depth > 0)
+        if t.text == "“":
+            depth += 1
+        elif t.text == "”":
+            depth = max(0, depth - 1)
+        elif t.text == '"' or t.text == "''":
+            depth = 0 if depth else 1
+    return out
 
 
 def _shape(word: str) -> str:
@@ -287,16 +412,70 @@ def _shape(word: str) -> str:
     return "l"
 
 
+_ZEROS = (0.0,) * 64
+
+
+def _subject_bound(w: str) -> float:
+    """The most the subject features can add to the score of word `w`."""
+    b = _BOUNDS.get(w)
+    if b is None:
+        b = _BOUNDS[w] = max(_WEIGHTS.get(f"subj={k}", 0.0) + _WEIGHTS.get(f"w|subj={w}|{k}", 0.0)
+                             for k in _SUBJECT_KINDS)
+    return b
+
+
+def _logit(p: float) -> float:
+    p = min(max(p, 1e-9), 1 - 1e-9)
+    return math.log(p / (1 - p))
+
+
 def cue_score(feats: list[str]) -> float:
     """Probability that a candidate is (part of) a cue."""
-    z = _BIAS + sum(_WEIGHTS.get(f, 0.0) for f in feats)
+    z = _BIAS + sum(map(_WEIGHTS.get, feats, _ZEROS[:len(feats)]))
     return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z))))
 
 
-def is_candidate(toks: list[Token], i: int) -> bool:
-    """A lexicon word, and lower case unless it opens the sentence ("State" is a name)."""
+def is_candidate(toks: list[Token], i: int, title: bool = False) -> bool:
+    """A lexicon word, and lower case unless it opens the sentence ("State" is a name) or the
+    sentence is a headline in title case ("Trump Says He Will Win"); or the colon of a speaker
+    label ("PENCE: ...", "Pat Caddell: ...")."""
     t = toks[i]
-    return t.lower in CANDIDATES and (i == 0 or not t.text[0].isupper() or _first_word(toks, i))
+    if t.lower in CANDIDATES:
+        return i == 0 or title or not t.text[0].isupper() or _first_word(toks, i)
+    return t.text == ":" and _speaker_label(toks, i) is not None
+
+
+def _credit_line(text: str, toks: list[Token], i: int) -> tuple[int, int] | None:
+    """'“...” ― Name': a dash after a closing quote, then a short capitalised name that ends
+    its line."""
+    if toks[i].text not in "―—–" or i == 0 or toks[i - 1].text not in _CLOSE_QUOTES | _QUOTES:
+        return None
+    k = i + 1
+    while k < len(toks) and toks[k].text not in ",.;(" and not _is_quote(toks[k].text) \
+            and "\n" not in text[toks[k - 1].end:toks[k].start]:
+        k += 1
+    if not 1 <= k - i - 1 <= 5 or not toks[i + 1].text[0].isupper():
+        return None
+    return (i + 1, k)
+
+
+def _speaker_label(toks: list[Token], i: int) -> tuple[int, int] | None:
+    """The one to four capitalised words before the colon at `i` that open the sentence."""
+    start = 0
+    while start < i and _is_quote(toks[start].text):
+        start += 1
+    if not 1 <= i - start <= 4:
+        return None
+    for t in toks[start:i]:
+        if not t.text[0].isupper() or t.lower in _PRONOUNS:
+            return None
+    return (start, i)
+
+
+def title_case(toks: list[Token]) -> bool:
+    """A headline: most longer words capitalised."""
+    words = [t.text for t in toks if len(t.text) > 3 and t.text[0].isalpha()]
+    return len(words) >= 3 and sum(w[0].isupper() for w in words) >= 0.8 * len(words)
 
 
 def _first_word(toks: list[Token], i: int) -> bool:
@@ -304,19 +483,37 @@ def _first_word(toks: list[Token], i: int) -> bool:
     return all(not t.text[0].isalnum() for t in toks[:i])
 
 
-def _cue_spans(toks: list[Token]) -> list[tuple[int, int, int] | None]:
-    """Accepted cues as token ranges [a, b) with the index of their head word."""
-    spans: list[tuple[int, int, int]] = []
+def _cue_spans(text: str, toks: list[Token]) -> list[tuple[int, int, int, float] | None]:
+    """Accepted cues as token ranges [a, b) with the index of their head word and its score."""
+    spans: list[tuple[int, int, int, float]] = []
+    title = None
+    quoted = None
     for i in range(len(toks)):
-        if not is_candidate(toks, i) or cue_score(cue_features(toks, i)) < _THRESHOLD:
+        t = toks[i]
+        if i and t.lower in CANDIDATES and title is None and t.text[0].isupper():
+            title = title_case(toks)
+        if not is_candidate(toks, i, bool(title)):
+            if toks[i].text in "―—–" and _credit_line(text, toks, i):
+                spans.append((i, i + 1, i, 1.0))
+            continue
+        if quoted is None:
+            quoted = quote_depths(toks)
+        w = toks[i].lower
+        threshold = _THRESHOLD if w in REPORTING else _THRESHOLD_OTHER
+        feats = cue_features(toks, i, quoted, subject=False)
+        z = _BIAS + sum(map(_WEIGHTS.get, feats, _ZEROS[:len(feats)]))
+        if z + _subject_bound(w) < _logit(threshold):
+            continue  # cannot reach the threshold whatever the subject: skip the costly part
+        score = cue_score(feats + subject_features(toks, i, w))
+        if score < threshold:
             continue
         if spans and spans[-1][1] >= i:
             continue  # already inside the previous cue ("according to")
         if spans and _only_verb_group(toks, spans[-1][1], i):
             a = spans[-1][0]
-            spans[-1] = (a, _extend_right(toks, i), i)  # "has made clear": one cue
+            spans[-1] = (a, _extend_right(toks, i), i, max(score, spans[-1][3]))  # "has made clear"
             continue
-        spans.append((_extend_left(toks, i), _extend_right(toks, i), i))
+        spans.append((_extend_left(toks, i), _extend_right(toks, i), i, score))
     return list(spans)
 
 
@@ -347,16 +544,39 @@ def _extend_right(toks: list[Token], i: int) -> int:
 # --- sources ---------------------------------------------------------------------------------
 
 def _attach(text: str, toks: list[Token], a: int, b: int, head: int,
-            earlier: list[_Found]) -> _Found | None:
-    """Find the source of cue [a, b) and build the attribution; None when it has no source."""
+            earlier: list[_Found], score: float = 1.0) -> _Found | None:
+    """Find the source of cue [a, b) and build the attribution.
+
+    Without a source the cue is kept, with an empty source span, only when the model is
+    confident (`score >= _ALONE`); otherwise None.
+    """
     word = toks[head].lower
     cue_end = _cue_end(text, toks, b, word)
+    if word in "―—–":
+        name = _credit_line(text, toks, head)
+        if name is None:
+            return None
+        return _Found(_char_span(toks, *name), (toks[head].start, toks[head].end),
+                      _before_span(text, toks, head))
+    if word == ":":
+        label = _speaker_label(toks, head)
+        if label is None:
+            return None
+        return _Found(_char_span(toks, *label), (toks[head].start, toks[head].end),
+                      _after_span(text, toks[head].end))
     if word == "according":
         src = _np_right(toks, b)
         if src is None:
-            return None
+            return _alone(text, toks, a, cue_end, score)
         return _Found(_char_span(toks, *src), (toks[a].start, toks[b - 1].end),
                       _according_content(text, toks, a, src))
+    if b < len(toks) and toks[b].lower == "by" and toks[head].lower.endswith(("ed", "en")) \
+            and any(t.lower in _BE for t in toks[a:head]):
+        agent = _np_right(toks, b + 1)  # "Clinton was endorsed by dozens of papers"
+        if agent is not None:
+            subject = _np_left(toks, a)
+            content = _char_span(toks, *subject) if subject is not None else None
+            return _Found(_char_span(toks, *agent), (toks[a].start, toks[b].end), content)
     src = _np_left(toks, a)
     antecedent = ""
     if src is not None and src[1] - src[0] == 1 and toks[src[0]].lower in _RELATIVE:
@@ -374,10 +594,17 @@ def _attach(text: str, toks: list[Token], a: int, b: int, head: int,
         src = _np_right(toks, b)
         inverted = src is not None
     if src is None:
-        return None
+        return _alone(text, toks, a, cue_end, score)
     source = _char_span(toks, *src)
     content = _content(text, toks, a, b, cue_end, src, inverted)
     return _Found(source, (toks[a].start, cue_end), content, antecedent)
+
+
+def _alone(text: str, toks: list[Token], a: int, cue_end: int, score: float) -> _Found | None:
+    """A confident cue whose source is not in the sentence: empty source, content after it."""
+    if score < _ALONE:
+        return None
+    return _Found((0, 0), (toks[a].start, cue_end), _after_span(text, cue_end))
 
 
 def _cue_end(text: str, toks: list[Token], b: int, word: str) -> int:
@@ -411,12 +638,27 @@ def _np_left(toks: list[Token], a: int) -> tuple[int, int] | None:
             head = _segment_left(toks, app - 1)
             if head is not None and toks[head].text[:1].isupper() and app - 1 - head <= 8:
                 return (head, end - 1)
-        return None
+        return _relative_appositive(toks, end - 1)
     start = _segment_left(toks, end)
     if start is None:
         return None
     end = _drop_trailing_time(toks, start, end)
     return (start, end) if _is_subject(toks, start, end) else None
+
+
+def _relative_appositive(toks: list[Token], comma: int) -> tuple[int, int] | None:
+    """"Dr. Connie Mariano, who as a Navy captain was ..., said": the name with its clause."""
+    for k in range(comma - 1, max(1, comma - 40), -1):
+        t = toks[k]
+        if t.text in ";:" or _is_quote(t.text) or t.text in "()":
+            return None
+        if t.lower in _RELATIVE and toks[k - 1].text == ",":
+            head = _segment_left(toks, k - 1)
+            if head is not None and toks[head].text[:1].isupper() and k - 1 - head <= 8 \
+                    and toks[head].lower not in _CLAUSE:
+                return (head, comma)
+            return None
+    return None
 
 
 def _matching_open(toks: list[Token], close: int) -> int | None:
@@ -494,7 +736,7 @@ def _np_right(toks: list[Token], b: int) -> tuple[int, int] | None:
         if k - b >= 12:
             return None
         k += 1
-    if k == b or toks[b].lower in _TIME_WORDS:
+    if k == b or toks[b].lower in _TIME_WORDS or toks[b].lower in _PREPOSITIONS:
         return None
     if toks[b].lower in ("this", "the", "last", "next") and b + 1 < k \
             and toks[b + 1].lower in _TIME_WORDS:
@@ -583,9 +825,10 @@ def _prefer_before(text: str, after: Span, before: Span) -> bool:
     if not words:
         return True
     first = words[0].strip("“\"'").lower()
-    if first in ("that", "whether", "how", "why", "what", "to") or text[after[0]] in "“\"":
+    if first in ("that", "whether", "how", "why", "what", "to") or text[after[0]] in "“\"" \
+            or text.startswith("''", after[0]):
         return False
-    return first in _TIME_WORDS or len(words) <= 3 or text[before[1] - 1] in "”\"’"
+    return first in _TIME_WORDS or len(words) <= 3 or text[before[1] - 1] in "”\"’'"
 
 
 def _according_content(text: str, toks: list[Token], a: int, src: tuple[int, int]) -> Span | None:

@@ -27,7 +27,7 @@ import json
 from collections import Counter
 import re
 import sys
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -147,11 +147,15 @@ def article_pairs(folder: Path) -> list[tuple[str, Path, Path]]:
     return pairs
 
 
-def evaluate(folder: Path | str, show_errors: int = 0) -> EvalResult:
-    """Score every article of `folder`; keep up to `show_errors` misses for display."""
+def evaluate(folder: Path | str, show_errors: int = 0,
+             keep: "Callable[[int], bool] | None" = None) -> EvalResult:
+    """Score every article of `folder` (or those whose position passes `keep`); keep up to
+    `show_errors` misses for display."""
     folder = Path(folder)
     result = EvalResult()
-    for article, txt, ann in article_pairs(folder):
+    for k, (article, txt, ann) in enumerate(article_pairs(folder)):
+        if keep is not None and not keep(k):
+            continue
         text = txt.read_text(encoding="utf-8")
         gold = read_gold(ann.read_text(encoding="utf-8"))
         pred = predict(text, article)
@@ -191,12 +195,18 @@ class _Tokens:
         self.ends = [e for _, e in found]
 
     def covered(self, span: Fragments) -> frozenset[int]:
-        """Indices of the tokens that share at least one character with the span."""
+        """Indices of the tokens that share at least one character with the span.
+
+        A span without any word ("―", ":") is its characters instead, as negative numbers, so
+        that it matches another span of punctuation over the same characters and nothing else.
+        """
         out: set[int] = set()
         for start, end in span:
             first = bisect.bisect_right(self.ends, start)
             last = bisect.bisect_left(self.starts, end)
             out.update(range(first, last))
+        if not out:
+            out.update(-1 - k for start, end in span for k in range(start, end))
         return frozenset(out)
 
 
@@ -248,9 +258,12 @@ _PARTICLE_WORDS = frozenset("on about to for out up in of with against back off 
 DEFAULT_MODEL_PATH = Path(__file__).parent / "data" / "attribution_cues.json"
 
 
-def labelled_sentences(folder: Path) -> Iterable[tuple[list, list[bool]]]:
+def labelled_sentences(folder: Path, keep: Callable[[int], bool] | None = None
+                       ) -> Iterable[tuple[list, list[bool]]]:
     """Each sentence of each article as tokens, with whether each token lies in a gold cue."""
-    for _, txt, ann in article_pairs(folder):
+    for k, (_, txt, ann) in enumerate(article_pairs(folder)):
+        if keep is not None and not keep(k):
+            continue
         text = txt.read_text(encoding="utf-8")
         mask = bytearray(len(text) + 1)
         for span in read_gold(ann.read_text(encoding="utf-8"))["Cue"]:
@@ -262,9 +275,12 @@ def labelled_sentences(folder: Path) -> Iterable[tuple[list, list[bool]]]:
 
 
 def train_cue_model(folder: Path, min_count: int = 2, min_ratio: float = 0.05,
-                    iterations: int = 400, l2: float = 1e-5, threshold: float = 0.5) -> dict:
-    """Lexicon, particles and logistic weights for cue candidates, from one brat folder."""
-    data = list(labelled_sentences(Path(folder)))
+                    iterations: int = 400, l2: float = 1e-5, threshold: float = 0.5,
+                    alone: float = 1.01, keep: Callable[[int], bool] | None = None,
+                    other: float | None = None) -> dict:
+    """Lexicon, particles and logistic weights for cue candidates, from one brat folder (or
+    the articles whose position passes `keep`)."""
+    data = list(labelled_sentences(Path(folder), keep))
     seen, positive, pairs, pair_pos = Counter(), Counter(), Counter(), Counter()
     for toks, labels in data:
         for i, t in enumerate(toks):
@@ -285,15 +301,46 @@ def train_cue_model(folder: Path, min_count: int = 2, min_ratio: float = 0.05,
     rows, labels = [], []
     for toks, gold in data:
         for i, t in enumerate(toks):
-            if t.lower in lexicon:
+            if t.lower in lexicon or (t.text == ":" and attribution.is_candidate(toks, i)):
                 rows.append(attribution.cue_features(toks, i))
                 labels.append(gold[i])
     bias, weights = _fit_logistic(rows, labels, iterations, l2)
     return {"about": "cue model for qa.attribution, trained by qa.attribution_eval --train",
-            "examples": len(rows), "threshold": threshold, "bias": bias,
+            "examples": len(rows), "threshold": threshold, "alone": alone, "bias": bias,
+            "threshold_other": threshold if other is None else other,
             "candidates": candidates, "particles": {w: sorted(p) for w, p in
                                                     sorted(particles.items())},
             "weights": weights}
+
+
+THRESHOLDS = (0.4, 0.45, 0.5, 0.55)  # for hand-listed reporting verbs
+OTHER = (0.5, 0.6, 0.7)  # for words only the training data suggests
+ALONE = (0.6, 0.8, 1.01)  # to keep a cue without a source
+
+
+def tune_thresholds(folder: Path, folds: int = 5, **train_args) -> tuple[dict, list]:
+    """Cue thresholds chosen on training articles held out from the model.
+
+    The model is trained on the articles whose position is not 0 modulo `folds` and scored
+    end to end on the others; the thresholds with the best mean of Source and Cue overlap F1
+    win. Returns them with every setting's scores. The attributor's model is restored
+    afterwards.
+    """
+    saved = attribution.saved_model()
+    model = train_cue_model(folder, keep=lambda k: k % folds != 0, **train_args)
+    table = []
+    try:
+        for threshold in THRESHOLDS:
+            for other in OTHER:
+                for alone in ALONE:
+                    attribution.use_model(model, threshold, alone, other)
+                    r = evaluate(folder, keep=lambda k: k % folds == 0)
+                    table.append((threshold, other, alone, r.overlap["Source"].f1,
+                                  r.overlap["Cue"].f1, r.overlap["Content"].f1))
+    finally:
+        attribution.use_model(saved)
+    best = max(table, key=lambda row: (row[3] + row[4], -row[0]))
+    return {"threshold": best[0], "threshold_other": best[1], "alone": best[2]}, table
 
 
 def _fit_logistic(rows: list[list[str]], labels: list[bool], iterations: int,
@@ -344,10 +391,27 @@ def main(argv: Iterable[str] | None = None) -> int:
                         help="where --train writes the model JSON")
     parser.add_argument("--threshold", type=float, default=0.5,
                         help="cue probability the model accepts (written by --train)")
+    parser.add_argument("--tune", action="store_true",
+                        help="with --train: choose --threshold and --alone on a fifth of the "
+                             "training articles held out from a first model")
+    parser.add_argument("--other", type=float, default=None,
+                        help="cue probability for words outside the hand list (default: "
+                             "--threshold)")
+    parser.add_argument("--alone", type=float, default=1.01,
+                        help="cue probability at which a cue without a source is kept")
     parser.add_argument("--l2", type=float, default=1e-4, help="weight decay for --train")
     args = parser.parse_args(list(argv) if argv is not None else None)
+    if args.train and args.tune:
+        chosen, table = tune_thresholds(args.train, l2=args.l2)
+        for row in table:
+            print("threshold {:.2f} other {:.2f} alone {:.2f}: Source {:.3f} Cue {:.3f} "
+                  "Content {:.3f}".format(*row))
+        print(f"chosen on held-out training articles: {chosen}")
+        args.threshold, args.other, args.alone = (chosen["threshold"], chosen["threshold_other"],
+                                                  chosen["alone"])
     if args.train:
-        model = train_cue_model(args.train, threshold=args.threshold, l2=args.l2)
+        model = train_cue_model(args.train, threshold=args.threshold, l2=args.l2,
+                                alone=args.alone, other=args.other)
         args.out.write_text(json.dumps(model, indent=0, sort_keys=True) + "\n", encoding="utf-8")
         print(f"{args.out}: {len(model['candidates'])} lexicon words, "
               f"{len(model['weights'])} weights from {model['examples']} candidates")

@@ -167,6 +167,41 @@ def test_participle_and_coordinated_verb_share_the_subject():
     assert ("The senator", "said") in [(s, c) for s, c, _ in found]
 
 
+def test_confident_cue_without_source_keeps_an_empty_source():
+    [sent] = sentences_of("“The war is over,” said.")
+    [a] = attribute([sent])[0]
+    assert (a.source, a.cue, a.resolved_source, a.source_span) == ("", "said", "", (0, 0))
+
+
+def test_headline_in_title_case_has_its_verb_as_cue():
+    assert triples("Trump Says He Will Accept Results") == [[("Trump", "Says", "Trump")]]
+
+
+def test_credit_line_after_a_quotation():
+    [sent] = sentences_of("“We are tired of it.” ― Maria Lopez")
+    [a] = attribute([sent])[0]
+    assert (a.source, a.cue) == ("Maria Lopez", "―")
+    assert content_of(sent, a) == "“We are tired of it.”"
+
+
+def test_doubled_apostrophes_are_quotation_marks():
+    [sent] = sentences_of("''It is a mess,'' said Mr. Burman.")
+    [a] = attribute([sent])[0]
+    assert (a.source, a.cue) == ("Mr. Burman", "said")
+    assert content_of(sent, a) == "''It is a mess,''"
+
+
+def test_subject_with_a_relative_clause_and_passive_agent():
+    found = triples("Dr. Connie Mariano, who was the White House physician for years, said that "
+                    "Clinton was healthy.")
+    assert found[0][0][:2] == ("Dr. Connie Mariano, who was the White House physician for "
+                               "years", "said")
+    [sent] = sentences_of("Clinton was endorsed by dozens of newspapers.")
+    [a] = attribute([sent])[0]
+    assert (a.source, a.cue, content_of(sent, a)) == ("dozens of newspapers", "was endorsed by",
+                                                      "Clinton")
+
+
 def test_sentence_without_cue_has_no_attribution():
     assert triples("The river rose by two metres overnight.") == [[]]
 
@@ -217,6 +252,18 @@ def test_overlap_versus_exact_matching():
     assert result.exact["Content"].f1 == 0.0
     assert [(m.role, m.kind) for m in result.misses] == [("Source", "spurious")]
     assert "[[the]]" in result.misses[0].context
+
+
+def test_spans_without_words_match_by_characters():
+    text = "PENCE: We will win."
+    gold = {"Source": [((0, 5),)], "Cue": [((5, 6),)], "Content": [((7, 18),)]}
+    result = EvalResult()
+    score_article(result, "a", text, gold, {"Source": [((0, 5),)], "Cue": [((5, 6),)],
+                                            "Content": [((7, 18),)]})
+    assert result.overlap["Cue"].f1 == 1.0
+    result = EvalResult()
+    score_article(result, "a", text, gold, {"Source": [], "Cue": [((0, 5),)], "Content": []})
+    assert result.overlap["Cue"].pred_matched == 0 and result.overlap["Cue"].gold_matched == 0
 
 
 def test_command_line(tmp_path, capsys):
