@@ -14,7 +14,8 @@ How it decides, and why this way:
   recipient ("told Reuters") and "in a statement".
 - Sources are noun phrases: the subject before the cue, kept whole with an appositive ("X, a
   war monitor, said"); after the cue when it is inverted (", said a spokesman"); after
-  "according to"; the main subject for a participle ("..., adding that").
+  "according to"; the main subject for a participle ("..., adding that"). A confident cue
+  whose source is not in the sentence is kept with an empty source ("" and span (0, 0)).
 - Content is what the cue governs: the rest of the clause after the cue, or the quotation or
   clause before it ("“...,” he said"); a direct quotation running over several sentences is
   carried to those sentences as attributions whose source and cue lie elsewhere (their
