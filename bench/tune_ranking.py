@@ -18,8 +18,11 @@ from qa import ranking
 from qa.evaluate import index_articles, load, metrics, qa_judgements
 
 
-def prepare(path: Path, folder: Path):
+def prepare(path: Path, folder: Path, sample: int = 0):
     evalset = load(path)
+    if sample and len(evalset.cases) > sample:
+        step = len(evalset.cases) / sample
+        evalset.cases = [evalset.cases[int(i * step)] for i in range(sample)]
     index = index_articles(evalset, folder)
     cache: dict = {}
     started = time.perf_counter()
@@ -55,14 +58,18 @@ def main() -> None:
     parser.add_argument("--data", type=Path, default=Path("../shared/data"))
     parser.add_argument("--work", type=Path, default=Path("/tmp/qa-tune"))
     parser.add_argument("--search", action="store_true")
+    parser.add_argument("--sample", type=int, default=0, help="SQuAD questions to use (0: all)")
+    parser.add_argument("--weights", type=json.loads, default=None,
+                        help="JSON object of weights to measure instead of the shipped ones")
     args = parser.parse_args()
     sets = {
-        "squad": prepare(args.data / "squad" / "dev-public.json", args.work / "squad"),
+        "squad": prepare(args.data / "squad" / "dev-public.json", args.work / "squad",
+                         args.sample),
         "wikiqa": prepare(args.data / "wikiqa" / "WikiQA-dev.tsv", args.work / "wikiqa"),
     }
     print("| weights | SQuAD P@1 | MRR@5 | R@5 | WikiQA MAP | MRR |")
     print("|---|---|---|---|---|---|")
-    base = dict(ranking.WEIGHTS)
+    base = {**ranking.WEIGHTS, **(args.weights or {})}
     print(line("shipped", score(sets, base)))
     only_bm25 = {k: (1.0 if k == "bm25" else 0.0) for k in base}
     print(line("bm25 only", score(sets, only_bm25)))

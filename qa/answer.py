@@ -26,16 +26,34 @@ _MONTH = r"(?:January|February|March|April|May|June|July|August|September|Octobe
 _WEEKDAY = r"(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)"
 _TIME_UNIT = r"(?:years?|months?|weeks?|days?|hours?|minutes?|seconds?|decades?|centuries|" \
              r"century)"
-_CAP = r"(?:[a-z]{1,3}-)?[A-Z][\w'’.-]*"  # "Deir", "al-Zor"
+# A capitalised word that is not just a capitalised function word opening the sentence.
+_CAP = (r"(?!(?:The|A|An|In|On|At|By|For|But|And|Or|It|Its|He|His|She|Her|They|Their|This|"
+        r"That|These|Those|Last|Next|When|While|After|Before|Since|As|If|However)\b)"
+        r"(?:[a-z]{1,3}-)?[A-Z][\w'’.-]*")  # "Deir", "al-Zor"
 _CONNECT = r"(?:\s+(?:of|for|de|al|bin|van|von|the|and|on)\s+|\s+|-)"
 _NAME = rf"{_CAP}(?:{_CONNECT}{_CAP})*"
 _DIRECTION = (r"(?:\s+(?:north|south|east|west|northeast|northwest|southeast|southwest|"
               r"north-east|north-west|south-east|south-west|outside|from|of)"
-              rf"(?:\s+(?:of|from))?\s+(?:the\s+)?{_NAME})?")
+              rf"(?:\s+(?:of|from))?\s+(?:(?:the\s+)?{_NAME}|the\s+[a-z]+\b))?")
+
+_PERSON_NOUN = (r"(?:commanders?|officials?|soldiers?|spokes(?:man|woman|person)|leaders?|"
+                r"officers?|sources?|civilians?|fighters?|militants?|man|woman|men|women|"
+                r"people|presidents?|ministers?|generals?|diplomats?|journalists?|reporters?|"
+                r"analysts?|residents?|witness(?:es)?|child(?:ren)?|players?|coach(?:es)?|"
+                r"doctors?|police(?:men|man)?|workers?|students?|teachers?|lawyers?|judges?|"
+                r"activists?|protesters?|rebels?|troops|executives?|chairman|director|"
+                r"founder|inventor|author|writer|scientist|king|queen|emperor)")
+_PLACE_WORDS = (r"(?:(?:\s+[a-z]+)?\s+(?:province|city|region|district|state|county|valley|desert|"
+                r"governorate|island|border|coast|area))?")
+_ORG_WORDS = frozenset("State Group Army Forces Party Ministry Council Observatory Company "
+                       "Corp Corporation Inc Ltd Bank Agency Organisation Organization "
+                       "Committee Union Association Commission Front Movement University "
+                       "Institute".split())
+_DEMONYM = re.compile(r"(?:ian|ese|ish|ic|i)$")
 
 _PATTERNS: dict[str, re.Pattern] = {
     q.DISTANCE: re.compile(rf"{_APPROX}{_NUM}[\s-]?{_UNIT_DISTANCE}\b{_CONVERSION}{_DIRECTION}"),
-    q.PERCENT: re.compile(rf"{_APPROX}{_NUM}\s?(?:%|per ?cent|percent|percentage points?)"),
+    q.PERCENT: re.compile(rf"{_APPROX}{_NUM}\s?(?:%|per ?cent|percent|pct|percentage points?)"),
     q.MONEY: re.compile(rf"{_APPROX}(?:[$£€¥]\s?{_NUM}|{_NUM}\s?(?:dollars|euros|pounds|yen|"
                         rf"yuan|rupees|riyals|francs|cents|[A-Z]{{3}}\b))"),
     q.DURATION: re.compile(rf"{_APPROX}(?:{_NUM}|a|an|the past|the last|several)"
@@ -51,14 +69,19 @@ _PATTERNS: dict[str, re.Pattern] = {
         rf"(?:recent|past|coming)\s+(?:days|weeks|months|years))\b", re.I),
     q.PERSON: re.compile(rf"(?:(?:President|Prime Minister|Minister|Mr|Mrs|Ms|Dr|Gen|"
                          rf"General|Colonel|King|Queen|Pope|Senator|Governor)\.?\s+)?"
-                         rf"{_CAP}(?:\s+{_CAP})+"),
+                         rf"{_CAP}(?:\s+{_CAP})+|"
+                         rf"\b(?:[Aa]n?|[Tt]he|[Tt]wo|[Tt]hree|[Ff]our|[Ff]ive|[Ss]everal|"
+                         rf"[Ss]ome|[Mm]any|\d+)\s+"
+                         rf"(?:[\w-]+\s+){{0,2}}{_PERSON_NOUN}\b"),
     q.ORGANISATION: re.compile(rf"(?:the\s+)?{_NAME}\s+(?:Group|Party|Ministry|Council|"
                                rf"Army|Observatory|Company|Corp|Corporation|Inc|Ltd|Bank|"
                                rf"Agency|Organi[sz]ation|Committee|Union|Association|"
                                rf"Commission|Forces|Front|Movement|University|Institute)\b|"
                                rf"\b[A-Z]{{2,6}}\b|{_NAME}"),
-    q.PLACE: re.compile(rf"\b(?:in|at|near|from|to|towards|toward|outside|into|of)\s+"
-                        rf"(?P<a>(?:the\s+)?{_NAME})"),
+    q.PLACE: re.compile(rf"\b(?:in|at|near|from|to|towards|toward|outside|into|of|across)\s+"
+                        rf"(?P<a>(?:(?:north|south|east|west|central|north-?east|north-?west|"
+                        rf"south-?east|south-?west)(?:ern)?\s+)?(?:the\s+)?{_NAME}"
+                        rf"{_PLACE_WORDS})"),
 }
 
 
@@ -70,8 +93,21 @@ def spans(answer_type: str, text: str, attributions: list[Attribution] = ()) -> 
     if pattern is None:
         return []
     group = "a" if "a" in pattern.groupindex else 0
-    return [_trim(text, m.start(group), m.end(group)) for m in pattern.finditer(text)
-            if m.end(group) > m.start(group) and not m.group(group).isspace()]
+    found = [_trim(text, m.start(group), m.end(group)) for m in pattern.finditer(text)
+             if m.end(group) > m.start(group) and not m.group(group).isspace()]
+    if answer_type in (q.PERSON, q.PLACE):
+        found = [s for s in found if not _adjective(text, s)]
+    if answer_type == q.PERSON:
+        found = [s for s in found if not set(text[s[0]:s[1]].split()) & _ORG_WORDS]
+    return found
+
+
+def _adjective(text: str, span: Span) -> bool:
+    """"Syrian" in "the Syrian government" describes; it does not name."""
+    words = text[span[0]:span[1]].split()
+    following = text[span[1]:span[1] + 2]
+    return (len(words) <= 2 and bool(_DEMONYM.search(words[-1]))
+            and len(following) == 2 and following[0] == " " and following[1].islower())
 
 
 def best_span(answer_type: str, text: str, query_spans: list[Span],
@@ -86,7 +122,30 @@ def best_span(answer_type: str, text: str, query_spans: list[Span],
     return min(found, key=lambda s: (_distance(s, query_spans), s[0]))
 
 
+_REFERENCE = re.compile(rf"\b(?:of|from)\s+(?:the\s+)?(?P<name>{_NAME})\s*$")
+
+
+def anchored(span_text: str, question_terms, analyzer) -> bool:
+    """Whether a measure is taken from what the question names: "10 km of the city" may be,
+    "45 km south of Deir al-Zor" is not when the question asks about another place."""
+    m = _REFERENCE.search(span_text)
+    if m is None:
+        return True
+    return bool(_whole_words(analyzer, m.group("name")) & _whole_words(analyzer, question_terms))
+
+
+def _whole_words(analyzer, text) -> set[str]:
+    """One term per word, the whole of a hyphenated one: "Deir al-Zor" -> {deir, alzor}."""
+    if not isinstance(text, str):
+        text = " ".join(text)
+    words: dict[int, str] = {}
+    for token in analyzer.tokens(text):
+        words[token.start] = token.term  # a compound's whole form comes last
+    return set(words.values())
+
+
 def _mostly_inside(span: Span, others: list[Span]) -> bool:
+    others = set(others)
     covered = sum(max(0, min(span[1], e) - max(span[0], s)) for s, e in others)
     return covered * 2 > span[1] - span[0]
 

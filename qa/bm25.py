@@ -22,8 +22,8 @@ class BM25Params:
     """Which rank-bm25 class and parameters; chosen by measurement (docs/BM25.md)."""
 
     variant: str = "BM25Plus"
-    k1: float = 1.2
-    b: float = 0.75
+    k1: float = 0.3
+    b: float = 0.6
     epsilon: float = 0.25  # BM25Okapi: floor for negative IDF, as a fraction of the mean IDF
     delta: float = 1.0     # BM25L / BM25Plus: lower bound on a present term's contribution
 

@@ -82,6 +82,15 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--index", metavar="DIR",
                    help="for JSON Lines: the index to ask; for SQuAD/WikiQA: where to build")
     p.add_argument("--json", action="store_true", help="print the figures as JSON")
+
+    p = sub.add_parser("eval-attribution", help="score attribution against brat annotations",
+                       description="Precision, recall and F1 for Source, Cue and Content, with "
+                                   "token-overlap and exact matching, against a folder laid out "
+                                   "like PolNeAR (text/, attributions/).")
+    p.add_argument("folder", metavar="DIR", type=Path)
+    p.add_argument("--show-errors", type=_positive, default=0, metavar="N",
+                   help="print N missed or spurious spans in context")
+    p.add_argument("--json", action="store_true", help="print the figures as JSON")
     return parser
 
 
@@ -107,7 +116,7 @@ def main(argv: list[str] | None = None) -> int:
         parser.print_help()
         return EXIT_ERROR
     command = {"ask": _ask, "index": _index, "sentences": _sentences,
-               "eval": _eval}[args.command]
+               "eval": _eval, "eval-attribution": _eval_attribution}[args.command]
     return _run(command, args)
 
 
@@ -313,6 +322,16 @@ def _print_eval(console, result: dict) -> None:
         table.add_row(metric, f"{result['qa'][metric]:.3f}", f"{result['naive'][metric]:.3f}",
                       f"{result['difference'][metric]:+.3f}")
     console.print(table)
+
+
+def _eval_attribution(args) -> int:
+    from .attribution_eval import evaluate, format_report
+
+    if not (args.folder / "text").is_dir() or not (args.folder / "attributions").is_dir():
+        raise UsageError(f"{args.folder}: needs text/ and attributions/ folders")
+    result = evaluate(args.folder, args.show_errors)
+    print(json.dumps(result.to_json()) if args.json else format_report(result))
+    return EXIT_OK
 
 
 def _repl(args) -> int:

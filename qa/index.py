@@ -37,7 +37,7 @@ from .model import Attribution, Document, dateline
 from .records import Records, RecordWriter
 from .segment import split_document
 
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2
 MANIFEST = "manifest.json"
 _GENERATION = re.compile(r"\Agen-[0-9a-z-]{1,64}\Z")
 _ARRAYS = ("sentences.doc", "sentences.len", "terms.idf", "terms.ptr",
@@ -75,6 +75,7 @@ class StoredSentence:
     end: int
     text: str
     attributions: list[Attribution]
+    paragraph: int = 0
 
 
 # ---------------------------------------------------------------------------------- build
@@ -149,7 +150,7 @@ def _write_data(out: Path, documents: Iterable[Document], analyzer: Analyzer,
                           "first": len(lengths), "count": len(sentences)})
             for sent, found in zip(sentences, attribute(sentences)):
                 sents_out.add([d, sent.index, sent.start, sent.end, sent.text,
-                               [a.to_json() for a in found]])
+                               [a.to_json() for a in found], sent.paragraph])
                 ids = [vocabulary.setdefault(t, len(vocabulary)) for t in analyzer.terms(sent.text)]
                 tokens.extend(ids)
                 lengths.append(len(ids))
@@ -273,6 +274,8 @@ def staleness(manifest: dict, paths: list[Path]) -> str | None:
     """Why an index no longer matches the corpus at `paths`, or None when it does."""
     if manifest.get("analyzer") != Analyzer().settings:
         return "the analyzer changed"
+    if manifest.get("bm25") != bm25.BM25Params().to_json():
+        return "the BM25 settings changed"
     if manifest.get("corpus") != [str(p.resolve()) for p in paths]:
         return "the corpus paths changed"
     known = {s["path"]: s for s in manifest.get("sources", []) if isinstance(s, dict)}
@@ -314,6 +317,7 @@ class Index:
     def __init__(self, folder: Path, manifest: dict) -> None:
         self.folder, self.manifest = folder, manifest
         self.analyzer = Analyzer()
+        self._doc_numbers: dict[str, int] | None = None
         data = folder / manifest["data"]
         self._check_files(data, manifest["files"])
         try:
@@ -365,9 +369,9 @@ class Index:
         return i if i < len(self.terms) and self.terms[i] == term else None
 
     def sentence(self, i: int) -> StoredSentence:
-        d, n, start, end, text, attrs = self.sentences[i]
+        d, n, start, end, text, attrs, paragraph = self.sentences[i]
         return StoredSentence(i, self.docs[d]["id"], n, start, end, text,
-                              [Attribution.from_json(a) for a in attrs])
+                              [Attribution.from_json(a) for a in attrs], paragraph)
 
     def doc_of(self, i: int) -> dict:
         return self.docs[int(self.sent_doc[i])]
@@ -377,10 +381,18 @@ class Index:
         return dateline(meta.get("place", ""), meta.get("agency", ""))
 
     def doc_number(self, doc_id: str) -> int | None:
-        for d, doc in enumerate(self.docs):
-            if doc["id"] == doc_id:
-                return d
-        return None
+        """The number of the article with this id (the id table is read on first use)."""
+        if self._doc_numbers is None:
+            self._doc_numbers = {doc["id"]: d for d, doc in enumerate(self.docs)}
+        return self._doc_numbers.get(doc_id)
+
+    def docs_with(self, term: str) -> np.ndarray:
+        """The article numbers whose sentences hold `term`."""
+        t = self.term_id(term)
+        if t is None:
+            return np.zeros(0, np.int32)
+        rows = self.post_sentence[int(self.ptr[t]):int(self.ptr[t + 1])]
+        return np.unique(self.sent_doc[rows])
 
     def bm25_scores(self, terms: list[str]) -> tuple[np.ndarray, np.ndarray]:
         """Sentences holding any of `terms`, and their BM25 scores as rank-bm25 computes them.

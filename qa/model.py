@@ -41,6 +41,7 @@ class Sentence:
     start: int
     end: int
     text: str
+    paragraph: int = 0
 
 
 @dataclass(frozen=True)

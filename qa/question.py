@@ -15,6 +15,9 @@ DISTANCE, QUANTITY, MONEY, PERCENT, DURATION, DATE = (
 PERSON, ORGANISATION, PLACE, SOURCE, OTHER = (
     "person", "organisation", "place", "source", "other")
 
+# Answers that are measures or times: their patterns are precise, so finding one means much.
+MEASURES = frozenset({DISTANCE, QUANTITY, MONEY, PERCENT, DURATION, DATE})
+
 # First match wins, so the specific forms come before the general ones.
 _RULES: list[tuple[str, str]] = [
     (SOURCE, r"\b(?:who|which \w+|what \w+) (?:said|says|say|told|reported|claimed|announced|"
@@ -49,8 +52,14 @@ class Question:
     terms: tuple[str, ...]
 
 
+# "how far", "how many": the words that set the answer type are not what the answer is about,
+# and an answer like "three-year-long" must not count as the question's own words.
+_TYPE_WORDS = re.compile(r"\bhow\s+(?:far|long|many|much|old|close|near|big|large|high|tall|"
+                         r"deep|wide|often|soon|recently)\b", re.I)
+
+
 def analyze(text: str, analyzer: Analyzer) -> Question:
-    return Question(text, answer_type(text), tuple(analyzer.terms(text)))
+    return Question(text, answer_type(text), tuple(analyzer.terms(_TYPE_WORDS.sub(" ", text))))
 
 
 def answer_type(text: str) -> str:

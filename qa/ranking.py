@@ -4,8 +4,10 @@ rank-bm25's score (precomputed in the index) picks the candidates. Each candidat
 sentence after it are then scored by a small weighted sum whose parts `--explain` shows:
     bm25       BM25 score relative to the best candidate's
     coverage   share of the question's term weight (IDF) the sentence holds
-    type       the sentence holds the kind of answer asked for ("how far" -> a distance)
-    context    the previous sentence matches, so "the city" can stand for the place named there
+    type       the sentence holds the kind of measure asked for ("how far" -> a distance)
+    name       ... or the kind of name asked for ("who" -> a person, "where" -> a place)
+    context    the sentence refers back ("the city", "he") to the one before, which holds the
+               question terms this one lacks: "the city" stands for the place named there
     lead       news puts the key facts first
     proximity  the question's terms stand close together
 The weights were chosen on the public evaluation sets (docs/EVAL.md).
@@ -13,6 +15,7 @@ The weights were chosen on the public evaluation sets (docs/EVAL.md).
 from __future__ import annotations
 
 import math
+import re
 from dataclasses import dataclass
 
 import numpy as np
@@ -22,8 +25,9 @@ from . import question as q
 from .index import Index, StoredSentence
 from .model import Answer, AnswerSpan, Hit, Span
 
-WEIGHTS = {"bm25": 1.0, "coverage": 0.5, "type": 0.6, "context": 0.4, "lead": 0.05,
-           "proximity": 0.1}
+WEIGHTS = {"bm25": 1.0, "coverage": 3.375, "type": 0.57, "name": 0.57, "context": 0.3375,
+           "lead": 0.45,
+           "proximity": 0.1, "neighbours": 2.025, "bigram": 0.05, "article": 0.3375}
 CANDIDATES = 60
 
 
@@ -74,15 +78,39 @@ def candidates(index: Index, question: q.Question, *, doc: str | None = None,
     best = max(scores.max(), 1e-9)
     weights = _term_weights(index, question)
     found = []
-    for i in _pool(index, ids, scores, source is not None):
-        sent = index.sentence(i)
+    terms_of = _TermCache(index)
+    pool = _pool(index, ids, scores, source is not None)
+    article = _article_coverage(index, weights, {int(index.sent_doc[i]) for i in pool})
+    for i in pool:
+        sent = terms_of.sentence(i)
         if source is not None and not _said_by(sent, source):
             continue
-        features, span = _features(index, question, sent, bm25_of, best, weights)
-        if features["bm25"] <= 0 and features["type"] * features["context"] <= 0:
+        features, span = _features(index, question, sent, bm25_of, best, weights, terms_of)
+        features["article"] = article[int(index.sent_doc[i])]
+        if not _relevant(features):
             continue
         found.append(Candidate(sent, features, span))
     return found
+
+
+def _relevant(features: dict[str, float]) -> bool:
+    """A sentence holds a question term, or the kind of answer asked for right after a
+    sentence that does; anything else is not shown, however the weights fall."""
+    typed = features["type"] + features["name"] > 0
+    return features["bm25"] > 0 or features["coverage"] > 0 or (typed and features["context"] > 0)
+
+
+def _article_coverage(index: Index, weights: dict[str, float],
+                      docs: set[int]) -> dict[int, float]:
+    """Share of the question's term weight found anywhere in each article: the questions
+    about an article use its vocabulary, so this tells the right article from the wrong one."""
+    total = sum(weights.values()) or 1.0
+    cover = dict.fromkeys(docs, 0.0)
+    for term, weight in weights.items():
+        for d in index.docs_with(term).tolist():
+            if d in cover:
+                cover[d] += weight / total
+    return cover
 
 
 def _pool(index: Index, ids: np.ndarray, scores: np.ndarray, wide: bool) -> list[int]:
@@ -98,28 +126,94 @@ def _pool(index: Index, ids: np.ndarray, scores: np.ndarray, wide: bool) -> list
     return sorted(pool)
 
 
+class _TermCache:
+    """Sentences and their terms read once per question (a candidate's neighbours are often
+    candidates too)."""
+
+    def __init__(self, index: Index) -> None:
+        self.index = index
+        self._sentences: dict[int, StoredSentence] = {}
+        self._terms: dict[int, set[str]] = {}
+
+    def sentence(self, i: int) -> StoredSentence:
+        if i not in self._sentences:
+            self._sentences[i] = self.index.sentence(i)
+        return self._sentences[i]
+
+    def terms(self, i: int) -> set[str]:
+        if i not in self._terms:
+            self._terms[i] = set(self.index.analyzer.terms(self.sentence(i).text))
+        return self._terms[i]
+
+    def paragraph_neighbours(self, sent: StoredSentence) -> list[int]:
+        """The sentences just before and after `sent` in its paragraph."""
+        out = []
+        doc = self.index.sent_doc[sent.id]
+        for j in (sent.id - 1, sent.id + 1):
+            if (0 <= j < self.index.size and self.index.sent_doc[j] == doc
+                    and self.sentence(j).paragraph == sent.paragraph):
+                out.append(j)
+        return out
+
+
 def _features(index: Index, question: q.Question, sent: StoredSentence,
-              bm25_of: dict[int, float], best: float,
-              weights: dict[str, float]) -> tuple[dict[str, float], Span | None]:
+              bm25_of: dict[int, float], best: float, weights: dict[str, float],
+              terms_of: "_TermCache") -> tuple[dict[str, float], Span | None]:
     tokens = index.analyzer.tokens(sent.text)
     present = {t.term for t in tokens} & weights.keys()
     total_weight = sum(weights.values()) or 1.0
-    previous = bm25_of.get(sent.id - 1, 0.0) if sent.index > 0 else 0.0
+    around = set()
+    for j in terms_of.paragraph_neighbours(sent):
+        around |= terms_of.terms(j)
+    gained = (around & weights.keys()) - present
+    inherited: set[str] = set()
+    if sent.index > 0 and refers_back(sent.text):
+        inherited = (terms_of.terms(sent.id - 1) & weights.keys()) - present
     query_spans = [(t.start, t.end) for t in tokens if t.term in weights]
     span = None
     type_score = 0.0
     if question.answer_type != q.OTHER:
         span = answers.best_span(question.answer_type, sent.text, query_spans, sent.attributions)
-        type_score = 1.0 if span else 0.0
+        if span:
+            anchored = answers.anchored(sent.text[span[0]:span[1]], question.terms,
+                                        index.analyzer)
+            type_score = 1.0 if anchored else 0.5
+    own_bm25 = bm25_of.get(sent.id, 0.0)
+    if span and inherited and _DEFINITE.search(sent.text[span[0]:span[1]]):
+        # The answer itself names what it is about by reference ("10 km of the city"): the
+        # sentence before names it, so the question's terms found there count as found here.
+        present |= inherited
+        inherited = set()
+        own_bm25 = max(own_bm25, bm25_of.get(sent.id - 1, 0.0))
     features = {
-        "bm25": bm25_of.get(sent.id, 0.0) / best,
+        "bm25": own_bm25 / best,
         "coverage": sum(weights[t] for t in present) / total_weight,
-        "type": type_score,
-        "context": previous / best,
+        "type": type_score if question.answer_type in q.MEASURES else 0.0,
+        "name": type_score if question.answer_type not in q.MEASURES else 0.0,
+        "context": sum(weights[t] for t in inherited) / total_weight,
         "lead": 1.0 / (1 + sent.index),
         "proximity": _proximity(tokens, weights),
+        "neighbours": sum(weights[t] for t in gained) / total_weight,
+        "bigram": _bigrams(question, tokens, index),
     }
     return features, span
+
+
+_DEFINITE = re.compile(
+    r"\b(?:the|this|that|these|those)\s+(?:city|town|village|province|region|country|area|"
+    r"state|capital|territory|district|site|place|group|company|firm|organi[sz]ation|militia|"
+    r"army|force|forces|government|party|alliance|coalition|movement|agency|ministry|"
+    r"monitor|court|council|committee|bank|team|club|band|man|woman|official|leader|"
+    r"president|minister|spokesman|spokeswoman|source|attack|offensive|campaign|operation|"
+    r"war|battle|deal|agreement|plan|project|law|bill|move|decision|report|book|film|"
+    r"album|show|series|game|river|island|port|building|plant)\b(?!\s+of\b)", re.IGNORECASE)
+_PRONOUN_FIRST = re.compile(r"^\W*(?:he|she|it|they|his|her|its|their)\b", re.IGNORECASE)
+
+
+def refers_back(text: str) -> bool:
+    """Whether a sentence leans on the one before it ("the city", "he", "its"): then the
+    place or person named there is what it talks about."""
+    return bool(_DEFINITE.search(text) or _PRONOUN_FIRST.search(text))
 
 
 def _term_weights(index: Index, question: q.Question) -> dict[str, float]:
@@ -146,6 +240,29 @@ def _proximity(tokens: list, weights: dict[str, float]) -> float:
                 best = min(best, word - where)
         last[token.term] = word
     return 0.0 if best is math.inf else 1.0 / best
+
+
+def _bigrams(question: q.Question, tokens: list, index: Index) -> float:
+    """Share of the question's adjacent word pairs that stand close, in order, in the sentence."""
+    q_words = _word_terms(index.analyzer.tokens(question.text))
+    pairs = list(zip(q_words, q_words[1:]))
+    if not pairs:
+        return 0.0
+    s_words = _word_terms(tokens)
+    close = set()
+    for n, terms in enumerate(s_words):
+        for ahead in s_words[n + 1:n + 3]:
+            close.update((a, b) for a in terms for b in ahead)
+    matched = sum(any((a, b) in close for a in first for b in second) for first, second in pairs)
+    return matched / len(pairs)
+
+
+def _word_terms(tokens: list) -> list:
+    """Tokens grouped by the word they came from, in order."""
+    words: dict[int, list[str]] = {}
+    for t in tokens:
+        words.setdefault(t.start, []).append(t.term)
+    return [tuple(v) for _, v in sorted(words.items())]
 
 
 def _said_by(sent: StoredSentence, name: str) -> bool:

@@ -379,7 +379,8 @@ class Names:
             lower: set[str] = set()
             sources: Counter[str] = Counter()
             for i in range(min(self.index.size, self.limit)):
-                _, _, _, _, text, attributions = self.index.sentences[i]
+                record = self.index.sentences[i]  # [doc, n, start, end, text, attributions, ...]
+                text, attributions = record[4], record[5]
                 for run, is_initial in _runs(text, lower):
                     (initial if is_initial else runs)[run] += 1
                 for a in attributions:

@@ -38,18 +38,29 @@ mr mrs ms dr
 
 
 def split_document(doc: Document) -> list[Sentence]:
-    """The sentences of a document's body, numbered from 0."""
-    spans = list(sentence_spans(doc.text, doc.body_start))
-    return [Sentence(doc.id, i, s, e, doc.text[s:e]) for i, (s, e) in enumerate(spans)]
+    """The sentences of a document's body, numbered from 0, with their paragraph numbers."""
+    return [Sentence(doc.id, i, s, e, doc.text[s:e], paragraph)
+            for i, (paragraph, s, e) in enumerate(paragraph_spans(doc.text, doc.body_start))]
 
 
 def sentence_spans(text: str, start: int = 0) -> Iterator[tuple[int, int]]:
     """(start, end) of each sentence in `text[start:]`, trimmed of surrounding white space."""
-    pos = start
+    for _, s, e in paragraph_spans(text, start):
+        yield s, e
+
+
+def paragraph_spans(text: str, start: int = 0) -> Iterator[tuple[int, int, int]]:
+    """(paragraph number, start, end) of each sentence; a blank line starts a paragraph."""
+    pos, number = start, 0
     for m in _PARAGRAPH.finditer(text, start):
-        yield from _paragraph_spans(text, pos, m.start())
+        found = False
+        for s, e in _paragraph_spans(text, pos, m.start()):
+            found = True
+            yield number, s, e
+        number += found
         pos = m.end()
-    yield from _paragraph_spans(text, pos, len(text))
+    for s, e in _paragraph_spans(text, pos, len(text)):
+        yield number, s, e
 
 
 def _paragraph_spans(text: str, start: int, end: int) -> Iterator[tuple[int, int]]:
