@@ -88,7 +88,7 @@ _PATTERNS: dict[str, re.Pattern] = {
 def spans(answer_type: str, text: str, attributions: list[Attribution] = ()) -> list[Span]:
     """Every stretch of `text` that is an answer of `answer_type`."""
     if answer_type == q.SOURCE:
-        return [a.source_span for a in attributions]
+        return [a.source_span for a in attributions if a.source_span[1] > a.source_span[0]]
     pattern = _PATTERNS.get(answer_type)
     if pattern is None:
         return []

@@ -115,7 +115,11 @@ def attribution_lines(attributions: list[Attribution], dateline: str = "") -> li
         return [Text.assemble(("said by: ", STYLES["label"]), (voice, STYLES["meta"]))]
     lines = []
     for a in attributions:
-        line = Text.assemble(("said by: ", STYLES["label"]), (safe(a.source), STYLES["source"]),
+        if a.source:
+            who = (safe(a.source), STYLES["source"])
+        else:
+            who = ("(unnamed)", STYLES["meta"])  # a cue whose source the text does not name
+        line = Text.assemble(("said by: ", STYLES["label"]), who,
                              " (", (safe(a.cue), STYLES["cue"]), ")")
         if a.resolved_source != a.source:
             line.append(" = ")
