@@ -5,7 +5,8 @@ article has several annotators the first `.ann` in sorted order is the gold. Sou
 Content are scored separately, two ways:
 
 - overlap: a predicted span matches a gold span of the same role when they share at least one
-  token (a run of word characters, `\\w+`);
+  token (a run of word characters, `\\w+`); a span without any such token (a cue ":" or "―")
+  therefore never matches, as predicted or as gold;
 - exact: the same character range once surrounding white space is trimmed (a discontinuous
   gold span matches only a prediction with the same pieces).
 
@@ -197,16 +198,14 @@ class _Tokens:
     def covered(self, span: Fragments) -> frozenset[int]:
         """Indices of the tokens that share at least one character with the span.
 
-        A span without any word ("―", ":") is its characters instead, as negative numbers, so
-        that it matches another span of punctuation over the same characters and nothing else.
+        A span without any word ("―", ":") covers no token, so it can neither be matched nor
+        match anything (the data README: overlap means sharing at least one token).
         """
         out: set[int] = set()
         for start, end in span:
             first = bisect.bisect_right(self.ends, start)
             last = bisect.bisect_left(self.starts, end)
             out.update(range(first, last))
-        if not out:
-            out.update(-1 - k for start, end in span for k in range(start, end))
         return frozenset(out)
 
 

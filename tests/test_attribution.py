@@ -254,13 +254,17 @@ def test_overlap_versus_exact_matching():
     assert "[[the]]" in result.misses[0].context
 
 
-def test_spans_without_words_match_by_characters():
+def test_spans_without_words_never_match():
+    """The data README's rule taken literally: overlap means sharing a token, so a span of
+    punctuation only (a cue ":") is never matched and never matches, even by itself."""
     text = "PENCE: We will win."
     gold = {"Source": [((0, 5),)], "Cue": [((5, 6),)], "Content": [((7, 18),)]}
     result = EvalResult()
     score_article(result, "a", text, gold, {"Source": [((0, 5),)], "Cue": [((5, 6),)],
                                             "Content": [((7, 18),)]})
-    assert result.overlap["Cue"].f1 == 1.0
+    cue = result.overlap["Cue"]
+    assert (cue.pred, cue.gold, cue.pred_matched, cue.gold_matched) == (1, 1, 0, 0)
+    assert result.overlap["Source"].f1 == 1.0 and result.exact["Cue"].f1 == 1.0
     result = EvalResult()
     score_article(result, "a", text, gold, {"Source": [], "Cue": [((0, 5),)], "Content": []})
     assert result.overlap["Cue"].pred_matched == 0 and result.overlap["Cue"].gold_matched == 0
