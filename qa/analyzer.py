@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 import snowballstemmer
 
-ANALYZER_VERSION = 1
+ANALYZER_VERSION = 2
 
 # A word: letters or digits, joined by hyphens, apostrophes or inner full stops ("al-Mayadin",
 # "Syria’s", "U.S", "10.5"), or a comma between digits ("10,000").
@@ -37,7 +37,7 @@ should shouldn't so some such than that that's the their theirs them themselves 
 there's these they they'd they'll they're they've this those through to too under until up
 very was wasn't we we'd we'll we're we've were weren't what what's when when's where where's
 which while who who's whom why why's will with won't would wouldn't you you'd you'll you're
-you've your yours yourself yourselves s t also just us
+you've your yours yourself yourselves s t also just
 """.split())
 
 
@@ -107,16 +107,23 @@ class Analyzer:
         return tuple(dict.fromkeys(terms))
 
     def _stem_word(self, word: str) -> str:
+        """Snowball stem, applied until it stops changing ("increased" -> "increas" ->
+        "increa"), so that analysing the analyzer's own output gives the same terms."""
         if self._stemmer is None or not word.isalpha():
             return word
-        return self._stemmer.stemWord(word)
+        for _ in range(8):
+            stem = self._stemmer.stemWord(word)
+            if stem == word:
+                break
+            word = stem
+        return word
 
 
 def _normalise(raw: str) -> tuple[str, bool]:
     """NFKC, straight apostrophes and hyphens, case folded, possessive dropped.
 
-    Returns the word and whether it is protected from the stopword filter: a dotted or
-    capitalised abbreviation ("U.S.", "US") is a name, not the pronoun "us".
+    Returns the word and whether it is protected from the stopword filter (never, here;
+    later filters protect what they build).
     """
     word = unicodedata.normalize("NFKC", raw).translate(_APOSTROPHES).translate(_HYPHENS)
     protected = False
@@ -125,8 +132,6 @@ def _normalise(raw: str) -> tuple[str, bool]:
         folded = folded[:-2]
     elif folded.endswith("'"):
         folded = folded[:-1]
-    if len(word) > 1 and word.isupper() and word.isalpha() and len(word) <= 3:
-        protected = word != "I"
     if "," in folded:
         folded = folded.replace(",", "")
     return folded, protected

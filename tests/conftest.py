@@ -55,3 +55,13 @@ def qa(capsys, monkeypatch):
         return Result(code, captured.out, captured.err)
 
     return run
+
+
+@pytest.fixture(scope="session")
+def seed_index(tmp_path_factory):
+    """An index of the seed article, built once for tests that only read it."""
+    from qa.index import Index, build
+
+    folder = tmp_path_factory.mktemp("seed-index")
+    build([SEED], folder / "index")
+    return Index.open(folder / "index")

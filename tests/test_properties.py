@@ -1,0 +1,74 @@
+"""Properties that hold for any text at all: no exception, offsets in order, spans inside."""
+import math
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from qa.analyzer import Analyzer
+from qa.attribution import attribute
+from qa.model import Document
+from qa.segment import split_document
+
+A = Analyzer()
+
+# Arbitrary Unicode, with newswire's own characters made likely.
+PIECES = st.one_of(
+    st.text(max_size=12),
+    st.sampled_from([" ", ".", ",", "!", "?", "…", "...", "\"", "“", "”", "'", "’", "-", "—",
+                     "(", ")", "\n", "\n\n", ":", ";", "U.S.", "Mr.", " said", " told Reuters",
+                     "he ", "The ", "\u202e", "\x1b[31m", "al-Mayadin", "10 km", "date 2017-10-06 ",
+                     "BEIRUT (Reuters) - "]))
+NEWSY = st.lists(PIECES, max_size=40).map("".join)
+FAST = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+
+
+@FAST
+@given(NEWSY)
+def test_sentences_lie_in_order_and_leave_out_only_white_space(text):
+    doc = Document("d", "d", text)
+    sentences = split_document(doc)
+    pos = doc.body_start
+    assert text[:pos].strip() == "" or pos == 0
+    for n, sent in enumerate(sentences):
+        assert sent.index == n
+        assert pos <= sent.start < sent.end <= len(text)
+        assert text[pos:sent.start].strip() == ""
+        assert sent.text == text[sent.start:sent.end] == sent.text.strip()
+        pos = sent.end
+    assert text[pos:].strip() == ""
+
+
+@FAST
+@given(NEWSY)
+def test_analyzer_gives_the_same_terms_for_its_own_output(text):
+    terms = A.terms(text)
+    assert A.terms(" ".join(terms)) == terms
+    for token in A.tokens(text):
+        assert 0 <= token.start < token.end <= len(text)
+
+
+@FAST
+@given(NEWSY)
+def test_attribution_spans_lie_inside_their_sentence(text):
+    sentences = split_document(Document("d", "d", text))
+    for sent, found in zip(sentences, attribute(sentences)):
+        for a in found:
+            for span in (a.source_span, a.cue_span) + ((a.content_span,) if a.content_span
+                                                        else ()):
+                assert 0 <= span[0] <= span[1] <= len(sent.text)
+            assert sent.text[a.source_span[0]:a.source_span[1]] == a.source
+            assert sent.text[a.cue_span[0]:a.cue_span[1]] == a.cue
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow,
+                                                                   HealthCheck.function_scoped_fixture])
+@given(question=NEWSY.filter(lambda q: q.strip()))
+def test_scores_are_finite_and_spans_inside_for_any_question(seed_index, question):
+    from qa.ask import ask
+
+    for hit in ask(question, k=5, index=seed_index).hits:
+        assert math.isfinite(hit.score)
+        if hit.answer:
+            assert 0 <= hit.answer.span[0] < hit.answer.span[1] <= len(hit.text)
+        for start, end in hit.matched:
+            assert 0 <= start < end <= len(hit.text)
