@@ -1,0 +1,229 @@
+"""Faults and hostile input: nothing lost, nothing injected, never a traceback."""
+import json
+import os
+import random
+import re
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from qa import index as index_mod
+from qa import ranking
+
+QA = [sys.executable, "-m", "qa.cli"]
+PACKAGE = Path(__file__).resolve().parent.parent / "qa"
+
+WORDS = ("army militia convoy province border ceasefire talks minister rebels airport "
+         "oil prices shares exports wheat harbour bridge election senate court").split()
+
+
+def write_corpus(folder: Path, docs: int, seed: int) -> None:
+    """Synthetic wire copy: enough text that a build takes a noticeable time."""
+    rng = random.Random(seed)
+    folder.mkdir(parents=True, exist_ok=True)
+    for d in range(docs):
+        sentences = []
+        for _ in range(rng.randint(8, 16)):
+            words = rng.choices(WORDS, k=rng.randint(8, 18))
+            sentences.append(" ".join(words).capitalize() + f" near Town{rng.randint(1, 50)}"
+                             f", officials said.")
+        (folder / f"doc{seed}_{d:04d}.txt").write_text(" ".join(sentences))
+
+
+def answers(folder: Path) -> str:
+    """What the index in `folder` answers to a few questions, as one comparable string."""
+    index = index_mod.Index.open(folder)
+    out = []
+    for question in ("army convoy near the border", "oil prices and exports", "who said it"):
+        out.append(json.dumps(ranking.answer(index, question, k=5).to_json(), sort_keys=True))
+    return "\n".join(out)
+
+
+def test_a_build_killed_at_random_moments_leaves_the_previous_index_answering(tmp_path):
+    corpus, folder = tmp_path / "corpus", tmp_path / "index"
+    write_corpus(corpus, 60, seed=1)
+    assert subprocess.run(QA + ["index", str(corpus), "--index", str(folder)],
+                          capture_output=True).returncode == 0
+    before = answers(folder)
+    write_corpus(corpus, 60, seed=2)  # the next build has twice as much to do
+    started = time.monotonic()
+    timing = subprocess.run(QA + ["index", str(corpus), "--index", str(tmp_path / "probe")],
+                            capture_output=True)
+    assert timing.returncode == 0
+    build_seconds = time.monotonic() - started
+    rng = random.Random(7)
+    kills = 0
+    deadline = time.monotonic() + 110
+    while kills < 50 and time.monotonic() < deadline:
+        proc = subprocess.Popen(QA + ["index", str(corpus), "--index", str(folder)],
+                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        time.sleep(rng.uniform(0.05, build_seconds * 0.9))
+        if proc.poll() is None:
+            proc.send_signal(signal.SIGKILL)
+            kills += 1
+        proc.wait()
+        now = answers(folder)
+        if now != before:  # that build finished before the kill: the new index, whole
+            after = answers(tmp_path / "probe")
+            assert now == after
+            before = after
+    assert kills >= 50
+    leftovers = [p.name for p in folder.iterdir() if p.name.startswith(("gen-", ".build-"))]
+    assert sum(n.startswith("gen-") for n in leftovers) >= 1
+
+
+def test_a_reader_during_rebuilds_sees_the_old_index_or_the_new_one(tmp_path):
+    one, two, folder = tmp_path / "one", tmp_path / "two", tmp_path / "index"
+    write_corpus(one, 30, seed=3)
+    write_corpus(two, 30, seed=4)
+    for corpus, probe in ((one, "p1"), (two, "p2")):
+        index_mod.build([corpus], tmp_path / probe)
+    known = {answers(tmp_path / "p1"), answers(tmp_path / "p2")}
+    index_mod.build([one], folder)
+    writer = subprocess.Popen(
+        [sys.executable, "-c",
+         "import sys; from pathlib import Path; from qa.index import build\n"
+         "for n in range(8):\n"
+         "    build([Path(sys.argv[1 + n % 2])], Path(sys.argv[3]))\n",
+         str(two), str(one), str(folder)])
+    reads = 0
+    while writer.poll() is None or reads < 5:
+        assert answers(folder) in known
+        reads += 1
+    assert writer.wait() == 0 and reads >= 5
+
+
+def test_a_failed_write_is_one_line_and_the_old_index_stays(workdir, qa, monkeypatch):
+    assert qa("ask", "al-Mayadin").code == 0
+    (workdir / "seeds" / "new.txt").write_text("A new article about al-Mayadin.")
+
+    def disk_full(*args, **kwargs):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(index_mod, "_write_postings", disk_full)
+    r = qa("index")
+    assert r.code == 2
+    assert r.err.strip().count("\n") == 0 and "No space left on device" in r.err
+    monkeypatch.undo()
+    index = index_mod.Index.open(workdir / "index")
+    assert index.size == 13
+
+
+def test_an_unwritable_index_folder_still_answers_with_a_warning(workdir, qa, monkeypatch):
+    real_mkdir = Path.mkdir
+
+    def refuse(self, *args, **kwargs):
+        if self.name.startswith(".build-") and self.parent.resolve() == workdir / "index":
+            raise PermissionError(13, "Permission denied")
+        return real_mkdir(self, *args, **kwargs)
+
+    monkeypatch.setattr(Path, "mkdir", refuse)
+    r = qa("ask", "how far from al-Mayadin?")
+    assert r.code == 0 and "10 km" in r.out
+    assert "warning" in r.err and "Permission denied" in r.err and "temporary" in r.err
+
+
+HOSTILE = {
+    "ansi.txt": "The convoy reached \x1b[2J\x1b[31mZarqa\x1b[0m at dawn.",
+    "osc.txt": "The convoy reached \x1b]0;pwned\x07Zarqa at dawn.",
+    "markup.txt": "The [bold red]convoy[/bold red] reached [link=http://x]Zarqa[/link].",
+    "bidi.txt": "The convoy reached \u202eaqraZ\u202c town at dawn.",
+}
+
+
+def test_hostile_article_text_is_shown_as_text(workdir, qa):
+    for name, text in HOSTILE.items():
+        (workdir / "seeds" / name).write_text(text)
+    for color in ("never", "always"):
+        r = qa("ask", "--color", color, "-k", "10", "convoy Zarqa")
+        assert r.code == 0
+        assert "\x1b]" not in r.out and "\x1b[2J" not in r.out and "\x1b[31m" not in r.out
+        assert "\u202e" not in r.out
+        assert "[bold red]convoy[/bold red]" in r.out.replace("\x1b[1m", "").replace(
+            "\x1b[0m", "") or "[bold red]" in r.out
+        assert "[link=http://x]" in r.out
+    j = qa("ask", "--json", "-k", "10", "convoy Zarqa")
+    texts = [h["text"] for h in json.loads(j.out)["hits"]]
+    assert any("\x1b[2J" in t for t in texts)  # JSON keeps the text exactly, escaped
+    assert "\x1b" not in j.out
+
+
+def test_hostile_questions_are_safe(workdir, qa):
+    for question in ("\x1b[31mal-Mayadin\x1b[0m", "[bold]al-Mayadin[/bold]", "al-Mayadin\x00",
+                     "\u202eal-Mayadin", "\x1b]0;x\x07"):
+        r = qa("ask", question)
+        assert r.code in (0, 1)
+        assert "\x1b]" not in r.err + r.out and "\x1b[31m" not in r.err + r.out
+        assert "Traceback" not in r.err
+
+
+def test_nul_bytes_invalid_utf8_and_a_huge_line_are_reported_and_the_rest_indexed(workdir, qa):
+    seeds = workdir / "seeds"
+    (seeds / "nul.txt").write_bytes(b"Some text\x00with a NUL.")
+    (seeds / "bad.txt").write_bytes(b"Caf\xc3 \xff\xfe broken.")
+    (seeds / "huge.txt").write_text(("word " * 2_000_000) + "zanzibarite ending")
+    r = qa("ask", "--json", "zanzibarite")
+    assert r.code == 0
+    assert "nul.txt: skipped: binary file" in r.err and "bad.txt: skipped: not UTF-8" in r.err
+    hit = json.loads(r.out)["hits"][0]
+    assert hit["doc"] == "huge"
+    assert qa("ask", "how far from al-Mayadin?").code == 0
+
+
+def test_bad_jsonl_lines_are_reported_with_line_numbers(workdir, qa):
+    (workdir / "seeds" / "feed.jsonl").write_text(
+        '{"id": "ok1", "text": "The zanzibarite convoy arrived."}\n'
+        "this is not json\n"
+        '{"id": "no-text"}\n'
+        '["a list"]\n'
+        '{"id": "ok2", "text": "Another zanzibarite story."}\n')
+    r = qa("ask", "--json", "-k", "5", "zanzibarite")
+    assert r.code == 0
+    for number in (2, 3, 4):
+        assert f"feed.jsonl:{number}: skipped" in r.err
+    assert {h["doc"] for h in json.loads(r.out)["hits"]} == {"ok1", "ok2"}
+
+
+def test_a_symlink_loop_in_the_corpus_is_harmless(workdir, qa):
+    (workdir / "seeds" / "loop").symlink_to(workdir / "seeds")
+    r = qa("ask", "how far from al-Mayadin?")
+    assert r.code == 0
+
+
+def test_manifest_with_sizes_that_do_not_match_is_refused_and_rebuilt(workdir, qa):
+    assert qa("ask", "al-Mayadin").code == 0
+    path = workdir / "index" / "manifest.json"
+    manifest = json.loads(path.read_text())
+    name = next(iter(manifest["files"]))
+    manifest["files"][name] += 1
+    path.write_text(json.dumps(manifest))
+    from qa import ask
+
+    ask._cache.clear()
+    r = qa("ask", "al-Mayadin")
+    assert r.code == 0 and "building the index" in r.err and "wrong size" in r.err
+
+
+_CODE_LOADERS = re.compile(
+    r"^\s*(?:import|from)\s+(?:pickle|cPickle|dill|joblib|marshal|shelve)\b|"
+    r"\b(?:pickle|marshal|dill|joblib)\.loads?\(|allow_pickle\s*=\s*True|"
+    r"(?<![\w.])(?:eval|exec)\s*\(|yaml\.load\(|markup\s*=\s*True|Console\([^)]*markup=None",
+    re.MULTILINE)
+
+
+def test_the_package_never_loads_code_from_data_or_renders_text_as_markup():
+    offenders = []
+    for path in PACKAGE.rglob("*.py"):
+        for m in _CODE_LOADERS.finditer(path.read_text(encoding="utf-8")):
+            offenders.append(f"{path.name}: {m.group().strip()}")
+    assert offenders == []
+
+
+def test_numpy_arrays_are_loaded_without_pickle():
+    source = (PACKAGE / "index.py").read_text() + (PACKAGE / "records.py").read_text()
+    for call in re.findall(r"np\.load\([^)]*\)", source):
+        assert "allow_pickle=False" in call or "mmap_mode" in call, call
