@@ -113,3 +113,48 @@ def test_offsets_hold_for_crlf_and_bom(tmp_path):
 def test_empty_and_blank_documents_have_no_sentences():
     assert split_document(Document("x", "x", "")) == []
     assert split_document(Document("x", "x", "  \n\n \n")) == []
+
+
+# Hard-wrapped newswire (Reuters-21578 style): fixtures written for these tests.
+def test_indented_line_starts_a_new_sentence_but_a_plain_hard_wrap_does_not():
+    text = ("Acme Corp said profit rose\nin the first quarter\n"
+            "    Its chief said more was to come.\n Reuter")
+    assert spans(text) == ["Acme Corp said profit rose\nin the first quarter",
+                           "Its chief said more was to come.", "Reuter"]
+
+
+def test_table_rows_are_one_sentence_each_and_keep_one_paragraph():
+    text = "Shr 10 cts vs 8 cts\n    Net 1.2 mln vs 900,000\n    Revs 4.5 mln vs 3.9 mln"
+    assert spans(text) == ["Shr 10 cts vs 8 cts", "Net 1.2 mln vs 900,000",
+                           "Revs 4.5 mln vs 3.9 mln"]
+    doc = Document("t", "t", text)
+    assert {s.paragraph for s in split_document(doc)} == {0}
+
+
+def test_indented_line_after_a_joining_word_goes_on():
+    assert spans("Net 2.1 mln vs\n    1.9 mln\n    Revs 7 mln") == [
+        "Net 2.1 mln vs\n    1.9 mln", "Revs 7 mln"]
+
+
+def test_sign_off_is_its_own_sentence_even_unindented():
+    assert spans("Terms were not disclosed by Foo Inc.\nREUTER") == [
+        "Terms were not disclosed by Foo Inc.", "REUTER"]
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("Exports were 12.5 (10.2). Imports fell.", ["Exports were 12.5 (10.2).", "Imports fell."]),
+    ("Wheat 4.1 (3.9) .\n    Maize 2.0 (2.2).", ["Wheat 4.1 (3.9) .", "Maize 2.0 (2.2)."]),
+    ("Shr 12.5p vs 11.1p. Final div 3p.", ["Shr 12.5p vs 11.1p.", "Final div 3p."]),
+    ("It was led by Foo Bank <FOOB.XX>. Details are due.",
+     ["It was led by Foo Bank <FOOB.XX>.", "Details are due."]),
+    ("It bought <Bar Co Ltd>. Bar said so.", ["It bought <Bar Co Ltd>.", "Bar said so."]),
+    ("Sales rose. <Baz Industrial Ltd> said so.", ["Sales rose.", "<Baz Industrial Ltd> said so."]),
+])
+def test_numbers_and_tickers_before_a_stop_are_no_abbreviations(text, expected):
+    assert spans(text) == expected
+
+
+def test_two_dot_ellipsis_inside_a_quotation_does_not_end_it():
+    text = 'He said "those who act for them .. Must be ready to pay." Then he left.'
+    assert spans(text) == ['He said "those who act for them .. Must be ready to pay."',
+                           "Then he left."]
