@@ -386,8 +386,89 @@ JUDGED: dict[str, tuple[bool, str]] = {
         # ratio of total debt to operating cash flow.⏎  ‖ Reuter
 }
 
-# Boundaries where the revised qa differs from the baseline qa (sampled, seed 21578).
+# Boundaries where the revised qa differs from the baseline qa: 40 of the 379 differences on the
+# sample (378 added, 1 removed), drawn with seed 21578 after the rules were final.
 CHANGES: dict[str, tuple[bool, str]] = {
+    "000-162@50": (True, "[qa,pysbd] table row / line item: next row"),
+        # div four cts vs four cts⏎    Pay April 3⏎     ‖ Record March 23⏎ Reuter
+    "000-162@67": (True, "[qa,pysbd] sign-off line"),
+        # our cts⏎    Pay April 3⏎    Record March 23⏎  ‖ Reuter
+    "000-5@592": (True, "[qa,pysbd] table row / line item: next row"),
+        # subproducts, as follows,⏎    SUBPRODUCTS⏎     ‖ Wheat prev 39.9, Feb 48.7, March 13.2, Apr 10
+    "000-5@819": (True, "[qa,pysbd,syntok,blingfire] table row / line item: next row"),
+        #  Apr nil, May 20.0,⏎total 166.1 (218.5).⏎     ‖ Sunflowerseed prev 48.6, Feb 61.5, Mar 25.1, 
+    "000-5@947": (True, "[qa,pysbd] table row / line item: next row"),
+        # etable oil registrations were :         ⏎     ‖ Sunoil prev 37.4, Feb 107.3, Mar 24.5, Apr 3.
+    "000-508@39": (True, "[qa,pysbd] table row / line item: next row"),
+        # Mthly div 3.6 cts vs 3.6 cts prior⏎     ‖ Pay March 13⏎    Record March Two⏎ Reuter
+    "000-898@175": (True, "[qa,pysbd] table row / line item: next row"),
+        # s 646.7 mln⏎    Tax 18.4 mln vs 15.2 mln⏎     ‖ Finance charges 4.1 mln vs 5.4 mln⏎    Minori
+    "001-540@199": (True, "[qa,pysbd] table row / line item: next row"),
+        #   Net loss 7,030,235 vs profit 9,163,141⏎     ‖ Revs 149.4 mln vs 167.9 mln⏎    NOTE: income 
+    "002-252@122": (True, "[qa,pysbd] table row / line item: next row"),
+        # .6 mln⏎    Avg shrs 39.6 mln vs 37.1 mln⏎     ‖ Year⏎    Shr 1.34 dlrs vs 1.64 dlrs⏎    Net 5
+    "002-41@87": (True, "[qa,pysbd] table row / line item: next row"),
+        # 1,600,000⏎    Sales 68.2 mln vs 69.6 mln⏎     ‖ Nine mths⏎    Shr 60 cts vs 43 cts⏎    Net 7,
+    "002-41@157": (True, "[qa,pysbd] table row / line item: next row"),
+        # vs 43 cts⏎    Net 7,100,000 vs 4,700,000⏎     ‖ Sales 214.0 mln vs 219.5 mln⏎ Reuter
+    "002-750@119": (True, "[qa,pysbd] table row / line item: next row"),
+        #  mln⏎    Avg shrs 2,789,000 vs 1,961,000⏎     ‖ Nine mths⏎    Shr 39 cts vs 90 cts⏎    Net 1,
+    "002-855@175": (True, "[qa,pysbd] table row / line item: next row"),
+        # Oper shr profit 57 cts vs loss 2.76 dlrs⏎     ‖ Oper net profit 7,072,000 vs loss 34.2 mln⏎  
+    "003-485@324": (True, "[qa,pysbd] table row / line item: next row"),
+        # reciation 145.7 mln stg vs 158.1⏎    Mln⏎     ‖ Investment and interest income 5.4 mln vs 3.8
+    "003-485@587": (False, "[qa,pysbd] indented continuation of a table row ('12.6 / Mln vs 11.2 mln')"),
+        #  to outside shareholders' interests 12.6⏎     ‖ Mln vs 11.2 mln⏎    Note - Extraordinary debi
+    "003-485@1108": (True, "[qa,pysbd] table row / line item: next row"),
+        # ⏎    Continental Europe 77 mln vs 56 mln⏎     ‖ U.S.A. 28 mln vs 51 mln⏎    Rest of world sev
+    "004-156@111": (True, "[qa,pysbd] table row / line item: next row"),
+        #  564,000⏎    Revs 7,508,000 vs 1,913,000⏎     ‖ Year⏎    Shr profit 15 cts vs loss 28 cts⏎   
+    "004-356@113": (True, "[qa,pysbd] table row / line item: next row"),
+        # cts vs 60 cts⏎    Net 4.3 mln vs 3.1 mln⏎     ‖ NOTE:1985 net includes tax loss carryforward 
+    "004-813@56": (True, "[qa,pysbd] table row / line item: next row"),
+        # vs 85 cts⏎    Net 2,033,425 vs 3,718,325⏎     ‖ Revs 120.6 mln vs 79.5 mln⏎    NOTE: 1986 net
+    "004-9@671": (True, "[qa,pysbd] all lower-case article, new paragraph"),
+        # ed to total 287 mln⏎dollars, seaga said.⏎     ‖ yesterday jamaica agreed with creditor banks 
+    "006-247@45": (True, "[qa,pysbd] table row / line item: next row"),
+        # Oper shr profit one ct vs loss 1.14 dlrs⏎     ‖ Oper net profit 435,000 vs loss 19.9 mln⏎    
+    "006-247@184": (True, "[qa,pysbd] table row / line item: next row"),
+        #    Oper net loss 10 mln vs loss 46.5 mln⏎     ‖ NOTE: Excludes investment gains of one ct per
+    "007-515@112": (True, "[qa,pysbd] table row / line item: next row"),
+        # 000⏎    Revs 1.7 mln vs 1.4 mln⏎    Year⏎     ‖ Shr profit four cts vs loss two cts⏎    Net p
+    "007-515@219": (True, "[qa,pysbd] table row / line item: next row"),
+        # loss 290,000⏎    Revs 5.9 mln vs 5.5 mln⏎     ‖ NOTE:1986 net includes realized investment ga
+    "007-60@301": (True, "[qa,pysbd] table row / line item: next row"),
+        # n⏎    Sales 4.09 billion vs 3.98 billion⏎     ‖ Avg shrs 20.2 mln vs 19.6 mln⏎    NOTES: Shar
+    "009-100@72": (True, "[qa,pysbd] table row / line item: next row"),
+        # cts⏎    Net loss 2.4 mln vs loss 880,000⏎     ‖ Revs 2.4 mln vs 2.6 mln⏎    Year⏎    Shr loss
+    "009-236@195": (True, "[qa,pysbd] table row / line item: next row"),
+        # ⏎    Net loss 49.3 mln vs loss 6,544,000⏎     ‖ Revs 109.0 mln vs 141.9 mln⏎    NOTE: 1986 ne
+    "011-132@158": (True, "[qa,pysbd] 'Inc.' then an indented paragraph"),
+        # ia operation to H and S - San Mateo⏎Inc.⏎     ‖ Terms were not disclosed.⏎ Reuter
+    "012-80@598": (True, "[qa,pysbd] sign-off line"),
+        #    0⏎ ZEN-NOH                      1      1⏎  ‖ reuter
+    "013-614@120": (True, "[qa,pysbd] table row / line item: next row"),
+        # 2,055,000⏎    Sales 87.3 mln vs 70.4 mln⏎     ‖ Nine mths⏎    Shr 1.20 dlrs vs 1.12 dlrs⏎    
+    "013-622@52": (True, "[qa,pysbd] table row / line item: next row"),
+        # OPEN   CHANGE ⏎ MAY  2515  15541   off  885⏎  ‖ JNE  2742  15315   off  139⏎ JLY   936   5362
+    "013-622@110": (True, "[qa,pysbd] table row / line item: next row"),
+        # 315   off  139⏎ JLY   936   5362   off   39⏎  ‖ AUG   213   1421   up   104⏎ SEP    21    945
+    "015-579@196": (True, "[qa,pysbd] table row / line item: next row"),
+        # NOS AIRES.......24.......12............0⏎     ‖ BAHIA BLANCA.......22........7............0⏎ 
+    "015-579@484": (True, "[qa,pysbd] table row / line item: next row"),
+        # DOBA............23.......12............1⏎     ‖ SANTA FE...........21.......18...........17 R
+    "016-653@23": (True, "[qa,pysbd] table row / line item: next row"),
+        # Qtr ended March 31⏎     ‖ Shr 88 cts⏎    Net 973,000 vs 713,000⏎    Six
+    "016-653@38": (True, "[qa,pysbd] table row / line item: next row"),
+        # Qtr ended March 31⏎    Shr 88 cts⏎     ‖ Net 973,000 vs 713,000⏎    Six mths⏎    Shr 1
+    "017-581@45": (True, "[qa,pysbd] table row / line item: next row"),
+        # Qtly div five cts vs five cts previously⏎     ‖ Pay July One⏎    Record June 15⏎ Reuter
+    "020-400@133": (True, "[qa,pysbd] table row / line item: next row"),
+        # 74 dlrs⏎    Net 22,110,000 vs 20,379,000⏎     ‖ Avg shrs 13,459,000 vs 11,740,000⏎    Note: P
+    "020-475@132": (True, "[qa,pysbd] table row / line item: next row"),
+        #  Nine mths⏎    Oper shr 77 cts vs 71 cts⏎     ‖ Oper net 8,301,000 vs 7,298,000⏎    Revs 634.
+    "021-235@69": (True, "[qa,pysbd] table row / line item: next row"),
+        # ts vs 20 cts⏎    Net 733,980 vcs 871,720⏎     ‖ Revs 14.7 mln vs 12.0 mln⏎    Avg shrs 5,130,
 }
 
 
@@ -540,6 +621,10 @@ def main(argv: list[str] | None = None) -> int:
     for n in names:
         for f in unit[n][2]:
             print(f"{n} fails: {f}")
+    if "qa-" + BASELINE in names:
+        old = keys["qa-" + BASELINE]
+        print(f"\nqa vs qa-{BASELINE}: {len(keys['qa'] - old)} boundaries added, "
+              f"{len(old - keys['qa'])} removed")
     unjudged = [k for k in keys["qa"] - agreed if k not in JUDGED and k not in CHANGES]
     if JUDGED:
         print(f"\nqa boundaries in dispute not judged in either batch: {len(unjudged)}")
