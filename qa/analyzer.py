@@ -159,4 +159,4 @@ def _split_digits_letters(word: str, protected: bool) -> Iterable[tuple[str, boo
     if word.isalpha() or word.isdigit() or not any(c.isdigit() for c in word):
         return [(word, protected)]
     pieces = _DIGITS_LETTERS.findall(word)
-    return [(p, protected) for p in pieces] if len(pieces) > 1 else [(word, protected)]
+    return [(p, False) for p in pieces] if len(pieces) > 1 else [(word, protected)]
