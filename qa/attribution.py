@@ -138,6 +138,17 @@ _THRESHOLD_OTHER = 0.5  # for the words only the training data suggests ("pushed
 # cue whose source is not found is dropped.
 _ALONE = 1.01
 CANDIDATES: frozenset[str] = REPORTING
+# Open tagging: every word but these may be a cue head (the model decides), not only the
+# lexicon's. Auxiliaries, negation, adverbs and particles join a cue through the span rules.
+NON_CUE = frozenset("""
+the a an of to in on for with at by from about as into over up out off down back his her their
+its our my your this these those it he she they we i you him them us me there here and but or not
+so than then who which what what's that's it's mr mrs ms
+""".split()) | AUX | NEG | ADVERBS
+# An experiment, kept to reproduce it (`--train ... --open`): every word but NON_CUE is a
+# candidate, with more word-shape features. It scored below the lexicon model (see
+# docs/ATTRIBUTION.md), so the packaged model does not use it.
+_OPEN = False
 _PARTICLES: dict[str, list[str]] = {}
 _STEMS: dict[str, str] = {}
 _BOUNDS: dict[str, float] = {}  # per word, the most its subject features can add
@@ -147,6 +158,8 @@ def use_model(model: dict, threshold: float | None = None, alone: float | None =
               other: float | None = None) -> None:
     """Put a cue model (as read from JSON) in use, optionally with other thresholds."""
     global _WEIGHTS, _BIAS, _THRESHOLD, _THRESHOLD_OTHER, _ALONE, CANDIDATES, _PARTICLES, _STEMS
+    global _OPEN
+    _OPEN = bool(model.get("open", False))
     _WEIGHTS = model["weights"]
     _BIAS = model["bias"]
     _THRESHOLD = model["threshold"] if threshold is None else threshold
@@ -162,7 +175,8 @@ def saved_model() -> dict:
     """The model in use, in the form `use_model` takes."""
     return {"weights": _WEIGHTS, "bias": _BIAS, "threshold": _THRESHOLD,
             "threshold_other": _THRESHOLD_OTHER, "alone": _ALONE,
-            "candidates": sorted(CANDIDATES - REPORTING), "particles": _PARTICLES}
+            "candidates": sorted(CANDIDATES - REPORTING), "particles": _PARTICLES,
+            "open": _OPEN}
 
 
 use_model(_load_model())
@@ -222,6 +236,8 @@ def tokenize(text: str) -> list[Token]:
 
 def has_candidate(text: str) -> bool:
     """Whether any word of the sentence could be a cue: the cheap first test."""
+    if _OPEN:
+        return True
     return ":" in text[:60] or "”" in text or any(w in CANDIDATES for w in _WORD.findall(text.lower()))
 
 
@@ -259,6 +275,12 @@ def cue_features(toks: list[Token], i: int, quoted: list[bool] | None = None,
              f"n1sh={_shape(n1 if i + 1 >= len(toks) else toks[i + 1].text)}"]
     if w in REPORTING:
         feats.append("reporting")
+    if _OPEN:
+        if w in CANDIDATES:
+            feats.append("lexicon")
+        feats.append(f"suf4={w[-4:]}")
+        feats.append(f"n1stem={_STEM(n1)}")
+        feats.append(f"p1stem={_STEM(p1)}")
     feats.append(f"stem={_STEMS.get(w) or _STEM(w)}")
     feats.append(f"suf2={w[-2:]}")
     feats.append(f"p1|n1={p1}|{n1}")
@@ -441,7 +463,7 @@ def is_candidate(toks: list[Token], i: int, title: bool = False) -> bool:
     sentence is a headline in title case ("Trump Says He Will Win"); or the colon of a speaker
     label ("PENCE: ...", "Pat Caddell: ...")."""
     t = toks[i]
-    if t.lower in CANDIDATES:
+    if t.lower in CANDIDATES or (_OPEN and t.text[0].isalpha() and t.lower not in NON_CUE):
         return i == 0 or title or not t.text[0].isupper() or _first_word(toks, i)
     return t.text == ":" and _speaker_label(toks, i) is not None
 
@@ -491,7 +513,8 @@ def _cue_spans(text: str, toks: list[Token]) -> list[tuple[int, int, int, float]
     quoted = None
     for i in range(len(toks)):
         t = toks[i]
-        if i and t.lower in CANDIDATES and title is None and t.text[0].isupper():
+        if i and title is None and t.text[0].isupper() and (
+                t.lower in CANDIDATES or (_OPEN and t.lower not in NON_CUE)):
             title = title_case(toks)
         if not is_candidate(toks, i, bool(title)):
             if toks[i].text in "―—–" and _credit_line(text, toks, i):

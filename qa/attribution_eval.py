@@ -247,11 +247,6 @@ def format_report(result: EvalResult) -> str:
 
 # --- training the cue model -------------------------------------------------------------------
 
-_FUNCTION_WORDS = frozenset("""
-the a an of to in on for with at by from about as into over up out off down back his her their
-its our my your this these those it he she they we i you him them us me there here and but or not
-so than then who which what what's that's it's mr mrs ms
-""".split())
 _PARTICLE_WORDS = frozenset("on about to for out up in of with against back off into over down at "
                             "from as".split())
 DEFAULT_MODEL_PATH = Path(__file__).parent / "data" / "attribution_cues.json"
@@ -276,9 +271,10 @@ def labelled_sentences(folder: Path, keep: Callable[[int], bool] | None = None
 def train_cue_model(folder: Path, min_count: int = 2, min_ratio: float = 0.05,
                     iterations: int = 400, l2: float = 1e-5, threshold: float = 0.5,
                     alone: float = 1.01, keep: Callable[[int], bool] | None = None,
-                    other: float | None = None) -> dict:
+                    other: float | None = None, open_tagging: bool = False) -> dict:
     """Lexicon, particles and logistic weights for cue candidates, from one brat folder (or
-    the articles whose position passes `keep`)."""
+    the articles whose position passes `keep`). With `open_tagging`, every word outside
+    `attribution.NON_CUE` is an example, not only the lexicon's (an experiment)."""
     data = list(labelled_sentences(Path(folder), keep))
     seen, positive, pairs, pair_pos = Counter(), Counter(), Counter(), Counter()
     for toks, labels in data:
@@ -288,7 +284,7 @@ def train_cue_model(folder: Path, min_count: int = 2, min_ratio: float = 0.05,
             if i + 1 < len(toks) and toks[i + 1].lower in _PARTICLE_WORDS:
                 pairs[(t.lower, toks[i + 1].lower)] += 1
                 pair_pos[(t.lower, toks[i + 1].lower)] += labels[i] and labels[i + 1]
-    excluded = _FUNCTION_WORDS | attribution.AUX | attribution.NEG | attribution.ADVERBS
+    excluded = attribution.NON_CUE
     candidates = sorted(w for w, n in positive.items()
                         if n >= min_count and n / seen[w] >= min_ratio and w.isalpha()
                         and w not in excluded)
@@ -297,17 +293,22 @@ def train_cue_model(folder: Path, min_count: int = 2, min_ratio: float = 0.05,
         if n >= 2 and n / pairs[(w, p)] >= 0.5 and w not in excluded:
             particles.setdefault(w, []).append(p)
     lexicon = set(candidates) | attribution.REPORTING
+    saved = attribution.saved_model()
+    attribution.use_model({**saved, "candidates": candidates, "open": open_tagging})
     rows, labels = [], []
     for toks, gold in data:
         for i, t in enumerate(toks):
-            if t.lower in lexicon or (t.text == ":" and attribution.is_candidate(toks, i)):
+            if t.lower in lexicon or (open_tagging and t.text[0].isalpha()
+                                      and t.lower not in attribution.NON_CUE) \
+                    or (t.text == ":" and attribution.is_candidate(toks, i)):
                 rows.append(attribution.cue_features(toks, i))
                 labels.append(gold[i])
+    attribution.use_model(saved)
     bias, weights = _fit_logistic(rows, labels, iterations, l2)
     return {"about": "cue model for qa.attribution, trained by qa.attribution_eval --train",
             "examples": len(rows), "threshold": threshold, "alone": alone, "bias": bias,
             "threshold_other": threshold if other is None else other,
-            "candidates": candidates, "particles": {w: sorted(p) for w, p in
+            "candidates": candidates, "open": open_tagging, "particles": {w: sorted(p) for w, p in
                                                     sorted(particles.items())},
             "weights": weights}
 
@@ -399,6 +400,9 @@ def main(argv: Iterable[str] | None = None) -> int:
     parser.add_argument("--alone", type=float, default=1.01,
                         help="cue probability at which a cue without a source is kept")
     parser.add_argument("--l2", type=float, default=1e-4, help="weight decay for --train")
+    parser.add_argument("--open", action="store_true",
+                        help="with --train: the open-tagging experiment, every word but "
+                             "function words a candidate (scored below the lexicon model)")
     args = parser.parse_args(list(argv) if argv is not None else None)
     if args.train and args.tune:
         chosen, table = tune_thresholds(args.train, l2=args.l2)
@@ -410,7 +414,7 @@ def main(argv: Iterable[str] | None = None) -> int:
                                                   chosen["alone"])
     if args.train:
         model = train_cue_model(args.train, threshold=args.threshold, l2=args.l2,
-                                alone=args.alone, other=args.other)
+                                alone=args.alone, other=args.other, open_tagging=args.open)
         args.out.write_text(json.dumps(model, indent=0, sort_keys=True) + "\n", encoding="utf-8")
         print(f"{args.out}: {len(model['candidates'])} lexicon words, "
               f"{len(model['weights'])} weights from {model['examples']} candidates")
