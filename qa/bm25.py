@@ -11,10 +11,18 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-import rank_bm25
 
-VARIANTS = {"BM25Okapi": rank_bm25.BM25Okapi, "BM25L": rank_bm25.BM25L,
-            "BM25Plus": rank_bm25.BM25Plus}
+# rank-bm25 (and the multiprocessing it imports) is loaded only to build an index or to compare
+# with it: answering a question needs none of it. `VARIANTS` maps names to its classes.
+NAMES = ("BM25Okapi", "BM25L", "BM25Plus")
+
+
+def __getattr__(name: str):
+    if name == "VARIANTS":
+        import rank_bm25
+
+        return {n: getattr(rank_bm25, n) for n in NAMES}
+    raise AttributeError(name)
 
 
 @dataclass(frozen=True)
@@ -34,13 +42,15 @@ class BM25Params:
     @classmethod
     def from_json(cls, data: dict) -> "BM25Params":
         params = cls(**{k: data[k] for k in ("variant", "k1", "b", "epsilon", "delta")})
-        if params.variant not in VARIANTS:
+        if params.variant not in NAMES:
             raise ValueError(f"unknown BM25 variant {params.variant!r}")
         return params
 
     def model(self, corpus_size: int):
         """An empty rank-bm25 object of the right class, holding only what `_calc_idf` reads."""
-        cls = VARIANTS[self.variant]
+        import rank_bm25
+
+        cls = getattr(rank_bm25, self.variant)
         obj = cls.__new__(cls)
         obj.corpus_size, obj.idf, obj.k1, obj.b = corpus_size, {}, self.k1, self.b
         if self.variant == "BM25Okapi":

@@ -13,15 +13,15 @@ from __future__ import annotations
 
 import bisect
 import contextlib
+import dataclasses
 import fcntl
 import gc
 import hashlib
 import json
 import os
 import re
-import shutil
+import threading
 import time
-import uuid
 from array import array
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
@@ -31,8 +31,8 @@ import numpy as np
 
 from . import bm25
 from .analyzer import Analyzer
-from .attribution import attribute
-from .ingest import Corpus, CorpusError, find_sources, read_corpus
+from .ingest import (Corpus, CorpusError, SourceFile, _read_article, _read_jsonl, decode,
+                     find_sources)
 from .model import Attribution, Document, dateline
 from .records import Records, RecordWriter
 from .segment import split_document
@@ -80,19 +80,29 @@ class StoredSentence:
 
 # ---------------------------------------------------------------------------------- build
 
+# Per-article work (splitting, attribution, analysis, JSON) runs in worker processes when the
+# corpus is at least this large; below it a pool costs more than it saves.
+PARALLEL_BYTES = 4 << 20
+_CHUNK_BYTES = 256 << 10  # articles are sent to workers in chunks of about this much text
+
 
 def build(paths: list[Path], folder: Path, params: bm25.BM25Params | None = None,
-          progress: Progress | None = None) -> BuildReport:
-    """Read the corpus at `paths` and replace the index in `folder` with it, atomically."""
+          progress: Progress | None = None, workers: int | None = None) -> BuildReport:
+    """Read the corpus at `paths` and replace the index in `folder` with it, atomically.
+
+    Articles are read one file at a time and analysed in `workers` processes (default: up to
+    2 for a corpus of 4 MB or more, else 1); the index is the same whatever the number.
+    `progress(done, total)` counts bytes of the corpus files.
+    """
     params = params or bm25.BM25Params()
     started = time.perf_counter()
     paths = [p.resolve() for p in paths]
-    corpus = read_corpus(paths)
+    files = find_sources(paths)
     try:
         folder.mkdir(parents=True, exist_ok=True)
         with _build_lock(folder):
             _remove_leftovers(folder)
-            report = _write_generation(folder, corpus, paths, params, progress)
+            report = _write_generation(folder, files, paths, params, progress, workers)
     except OSError as exc:
         raise IndexWriteError(f"cannot write index in {folder}: "
                               f"{exc.strerror or exc}") from None
@@ -100,14 +110,18 @@ def build(paths: list[Path], folder: Path, params: bm25.BM25Params | None = None
     return report
 
 
-def _write_generation(folder: Path, corpus: Corpus, paths: list[Path],
-                      params: bm25.BM25Params, progress: Progress | None) -> BuildReport:
-    token = time.strftime("%Y%m%d%H%M%S") + "-" + uuid.uuid4().hex[:8]
+def _write_generation(folder: Path, files: list[Path], paths: list[Path],
+                      params: bm25.BM25Params, progress: Progress | None,
+                      workers: int | None) -> BuildReport:
+    token = time.strftime("%Y%m%d%H%M%S") + "-" + os.urandom(4).hex()
     staging = folder / f".build-{token}"
     staging.mkdir()
     try:
         analyzer = Analyzer()
-        report = _write_data(staging, corpus.documents, analyzer, params, progress)
+        corpus = Corpus()
+        documents = stream_corpus(files, corpus)
+        report = _write_data(staging, documents, analyzer, params, progress,
+                             _worker_count(files, workers))
         report.problems = corpus.problems
         generation = folder / f"gen-{token}"
         _fsync_tree(staging)
@@ -127,36 +141,186 @@ def _write_generation(folder: Path, corpus: Corpus, paths: list[Path],
         }
         _replace_file(folder / MANIFEST, json.dumps(manifest, indent=1).encode())
     except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
+        _rmtree(staging)
         raise
     _remove_old_generations(folder, keep=generation.name)
     return report
 
 
-def _write_data(out: Path, documents: Iterable[Document], analyzer: Analyzer,
-                params: bm25.BM25Params, progress: Progress | None) -> BuildReport:
+def stream_corpus(files: list[Path], corpus: Corpus) -> Iterator[tuple[Document, int, int]]:
+    """`read_corpus`, one file at a time: each document with the bytes read so far and the
+    total; `corpus` collects the sources and problems as they are met."""
+    taken: set[str] = set()
+    total = 0
+    for path in files:
+        with contextlib.suppress(OSError):
+            total += path.stat().st_size
+    done = 0
+    for path in files:
+        try:
+            mtime = path.stat().st_mtime_ns
+            data = path.read_bytes()
+        except OSError as exc:
+            corpus.problems.append(f"{path}: skipped: {exc.strerror or exc}")
+            continue
+        done += len(data)
+        total = max(total, done)
+        corpus.sources.append(SourceFile(str(path), hashlib.sha256(data).hexdigest(),
+                                         len(data), mtime))
+        text, problem = decode(data)
+        del data
+        if problem:
+            corpus.problems.append(f"{path}: skipped: {problem}")
+            continue
+        if path.suffix.lower() == ".jsonl":
+            docs = [_without_surrogates(doc) for doc in _read_jsonl(path, text, corpus.problems)]
+        else:
+            docs = [_read_article(path, text)]
+        del text
+        for doc in docs:
+            if doc.id in taken:
+                corpus.problems.append(f"{path}: skipped document {doc.id!r}: id already used")
+                continue
+            taken.add(doc.id)
+            yield doc, done, total
+
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _without_surrogates(doc: Document) -> Document:
+    """A JSON escape can make a lone surrogate, which no UTF-8 file can hold: it becomes
+    U+FFFD, one character for one, so offsets stay right."""
+    fields = ("id", "title", "date", "text")
+    if not any(_SURROGATE.search(getattr(doc, f)) for f in fields):
+        return doc
+    return dataclasses.replace(doc, **{f: _SURROGATE.sub("\ufffd", getattr(doc, f))
+                                       for f in fields})
+
+
+def _worker_count(files: list[Path], workers: int | None) -> int:
+    if workers is not None:
+        return max(1, workers)
+    size = 0
+    for path in files:
+        with contextlib.suppress(OSError):
+            size += path.stat().st_size
+    return min(2, os.cpu_count() or 1) if size >= PARALLEL_BYTES else 1
+
+
+def _chunks(documents: Iterable[tuple[Document, int, int]]
+            ) -> Iterator[tuple[int, list[Document], int, int]]:
+    """(number of the first document, documents, bytes read, total) of about _CHUNK_BYTES."""
+    first, batch, size = 0, [], 0
+    done = total = 0
+    for doc, done, total in documents:
+        batch.append(doc)
+        size += len(doc.text)
+        if size >= _CHUNK_BYTES:
+            yield first, batch, done, total
+            first, batch, size = first + len(batch), [], 0
+    if batch:
+        yield first, batch, done, total
+
+
+_worker_analyzer: Analyzer | None = None
+
+
+def _analyse_chunk(first: int, documents: list[Document],
+                   analyzer: Analyzer | None = None) -> tuple:
+    """Split, attribute and analyse a run of articles numbered from `first`.
+
+    Returns plain data: sentences per article, the encoded sentence records and their
+    lengths in bytes, each sentence's length in terms, the chunk's own vocabulary (in order of
+    first use) and each term occurrence as a number into it.
+    """
+    from .attribution import attribute
+
+    global _worker_analyzer
+    if analyzer is None:
+        analyzer = _worker_analyzer = _worker_analyzer or Analyzer()
+    counts, line_sizes, lengths, tokens = array("i"), array("q"), array("i"), array("i")
+    lines: list[bytes] = []
+    local: dict[str, int] = {}
+    for d, doc in enumerate(documents, first):
+        sentences = split_document(doc)
+        counts.append(len(sentences))
+        for sent, found in zip(sentences, attribute(sentences)):
+            line = _encode([d, sent.index, sent.start, sent.end, sent.text,
+                            [a.to_json() for a in found], sent.paragraph])
+            lines.append(line)
+            line_sizes.append(len(line))
+            terms = analyzer.terms(sent.text)
+            tokens.extend([local.setdefault(t, len(local)) for t in terms])
+            lengths.append(len(terms))
+    return counts, b"".join(lines), line_sizes, lengths, list(local), tokens
+
+
+def _worker_start(parent: int) -> None:
+    gc.disable()
+    with contextlib.suppress(Exception):  # Linux: end with the build if it is killed
+        import ctypes
+        import signal
+
+        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+    if os.getppid() != parent:
+        os._exit(0)
+
+
+def _analysed(chunks: Iterator[tuple], workers: int, analyzer: Analyzer
+              ) -> Iterator[tuple[tuple, tuple]]:
+    """(chunk, _analyse_chunk result) for each chunk, in order, from `workers` processes."""
+    if workers <= 1:
+        for chunk in chunks:
+            yield chunk, _analyse_chunk(chunk[0], chunk[1], analyzer)
+        return
+    import multiprocessing
+    import threading
+    from collections import deque
+
+    # fork is quick; with other threads running (the REPL's) a fresh interpreter is safer
+    method = "fork" if threading.active_count() == 1 and os.name == "posix" else "spawn"
+    context = multiprocessing.get_context(method)
+    with context.Pool(workers, _worker_start, (os.getpid(),)) as pool:
+        pending: deque = deque()
+        for chunk in chunks:
+            pending.append((chunk, pool.apply_async(_analyse_chunk, chunk[:2])))
+            if len(pending) >= 3 * workers:  # bounded: never more than this in flight
+                done, result = pending.popleft()
+                yield done, result.get()
+        while pending:
+            done, result = pending.popleft()
+            yield done, result.get()
+
+
+def _write_data(out: Path, documents: Iterable[tuple[Document, int, int]], analyzer: Analyzer,
+                params: bm25.BM25Params, progress: Progress | None,
+                workers: int = 1) -> BuildReport:
     """Stream documents into record files and flat arrays, then invert them into postings."""
-    documents = list(documents)
     vocabulary: dict[str, int] = {}
     tokens, lengths, sent_doc = array("i"), array("i"), array("i")
     docs_out, sents_out = RecordWriter(out, "docs"), RecordWriter(out, "sentences")
+    n_docs = 0
     gc_was_enabled = gc.isenabled()
     gc.disable()  # the build allocates millions of small objects that are never cyclic
     try:
-        for d, doc in enumerate(documents):
-            sentences = split_document(doc)
-            docs_out.add({"id": doc.id, "source": doc.source, "title": doc.title,
-                          "date": doc.date, "place": doc.place, "agency": doc.agency,
-                          "first": len(lengths), "count": len(sentences)})
-            for sent, found in zip(sentences, attribute(sentences)):
-                sents_out.add([d, sent.index, sent.start, sent.end, sent.text,
-                               [a.to_json() for a in found], sent.paragraph])
-                ids = [vocabulary.setdefault(t, len(vocabulary)) for t in analyzer.terms(sent.text)]
-                tokens.extend(ids)
-                lengths.append(len(ids))
-                sent_doc.append(d)
+        for (first, docs, done, total), result in _analysed(_chunks(documents), workers,
+                                                              analyzer):
+            counts, lines, line_sizes, chunk_lengths, local, chunk_tokens = result
+            for d, (doc, count) in enumerate(zip(docs, counts), first):
+                docs_out.add({"id": doc.id, "source": doc.source, "title": doc.title,
+                              "date": doc.date, "place": doc.place, "agency": doc.agency,
+                              "first": len(sent_doc), "count": count})
+                sent_doc.extend(array("i", [d]) * count)
+            sents_out.add_encoded(lines, line_sizes)
+            lengths.extend(chunk_lengths)
+            if chunk_tokens:
+                mapping = np.fromiter((vocabulary.setdefault(t, len(vocabulary)) for t in local),
+                                      np.int32, len(local))
+                tokens.frombytes(mapping[np.frombuffer(chunk_tokens, np.int32)].tobytes())
+            n_docs = first + len(docs)
             if progress:
-                progress(d + 1, len(documents))
+                progress(done, total)
     finally:
         if gc_was_enabled:
             gc.enable()
@@ -165,7 +329,11 @@ def _write_data(out: Path, documents: Iterable[Document], analyzer: Analyzer,
     _write_postings(out, vocabulary, tokens, lengths, params)
     np.save(out / "sentences.doc.npy", np.frombuffer(sent_doc, np.int32))
     np.save(out / "sentences.len.npy", np.frombuffer(lengths, np.int32))
-    return BuildReport(documents=len(documents), sentences=len(lengths), terms=len(vocabulary))
+    return BuildReport(documents=n_docs, sentences=len(lengths), terms=len(vocabulary))
+
+
+def _encode(value) -> bytes:
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":")).encode() + b"\n"
 
 
 def _write_postings(out: Path, vocabulary: dict[str, int], tokens: array, lengths: array,
@@ -206,7 +374,7 @@ def _build_lock(folder: Path) -> Iterator[None]:
 
 
 def _replace_file(path: Path, data: bytes) -> None:
-    tmp = path.with_name(f".{path.name}.{uuid.uuid4().hex[:8]}.tmp")
+    tmp = path.with_name(f".{path.name}.{os.urandom(4).hex()}.tmp")
     try:
         with open(tmp, "wb") as f:
             f.write(data)
@@ -224,6 +392,12 @@ def _replace_file(path: Path, data: bytes) -> None:
             os.close(fd)
 
 
+def _rmtree(path: Path) -> None:
+    import shutil  # only builds need it; a query should not pay for its imports
+
+    shutil.rmtree(path, ignore_errors=True)
+
+
 def _fsync_tree(folder: Path) -> None:
     for path in folder.iterdir():
         with open(path, "rb") as f:
@@ -233,13 +407,13 @@ def _fsync_tree(folder: Path) -> None:
 def _remove_leftovers(folder: Path) -> None:
     """Staging folders of builds that died; safe to remove while we hold the build lock."""
     for path in folder.glob(".build-*"):
-        shutil.rmtree(path, ignore_errors=True)
+        _rmtree(path)
 
 
 def _remove_old_generations(folder: Path, keep: str) -> None:
     for path in folder.glob("gen-*"):
         if path.name != keep:
-            shutil.rmtree(path, ignore_errors=True)
+            _rmtree(path)
 
 
 # ----------------------------------------------------------------------------- freshness
@@ -318,6 +492,9 @@ class Index:
         self.folder, self.manifest = folder, manifest
         self.analyzer = Analyzer()
         self._doc_numbers: dict[str, int] | None = None
+        self._acc: np.ndarray | None = None  # scratch for bm25_scores, kept between queries
+        self._seen: np.ndarray | None = None
+        self._scratch_lock = threading.Lock()
         data = folder / manifest["data"]
         self._check_files(data, manifest["files"])
         try:
@@ -365,8 +542,8 @@ class Index:
         return len(self.sent_doc)
 
     def term_id(self, term: str) -> int | None:
-        i = bisect.bisect_left(self.terms, term)
-        return i if i < len(self.terms) and self.terms[i] == term else None
+        """The number of `term`, by binary search over the sorted terms file."""
+        return self.terms.find(term)
 
     def sentence(self, i: int) -> StoredSentence:
         d, n, start, end, text, attrs, paragraph = self.sentences[i]
@@ -387,30 +564,60 @@ class Index:
         return self._doc_numbers.get(doc_id)
 
     def docs_with(self, term: str) -> np.ndarray:
-        """The article numbers whose sentences hold `term`."""
+        """The article numbers whose sentences hold `term`, ascending."""
         t = self.term_id(term)
         if t is None:
             return np.zeros(0, np.int32)
         rows = self.post_sentence[int(self.ptr[t]):int(self.ptr[t + 1])]
-        return np.unique(self.sent_doc[rows])
+        docs = self.sent_doc[rows]  # ascending already: postings and articles both are
+        if len(docs) < 2:
+            return np.array(docs)
+        return docs[np.concatenate(([True], docs[1:] != docs[:-1]))]
 
     def bm25_scores(self, terms: list[str]) -> tuple[np.ndarray, np.ndarray]:
-        """Sentences holding any of `terms`, and their BM25 scores as rank-bm25 computes them.
+        """Sentences holding any of `terms` (ascending), and their BM25 scores as rank-bm25
+        computes them.
 
-        Query terms count as often as they occur, as in rank-bm25's `get_scores`.
+        Query terms count as often as they occur, as in rank-bm25's `get_scores`. The cost is
+        that of the terms' postings: the accumulator is kept between queries and only the
+        entries a query touched are cleared.
         """
-        n = self.size
-        ids = [self.term_id(t) for t in terms]
-        known = [t for t in ids if t is not None]
-        if not known or n == 0:
+        known = [t for t in map(self.term_id, terms) if t is not None]
+        if not known or self.size == 0:
             return np.zeros(0, np.int64), np.zeros(0)
-        acc = np.zeros(n)
-        seen = np.zeros(n, bool)
-        for t in known:
-            lo, hi = int(self.ptr[t]), int(self.ptr[t + 1])
-            rows = self.post_sentence[lo:hi]
-            acc[rows] += self.post_score[lo:hi]
-            seen[rows] = True
-        matched = np.flatnonzero(seen)
-        const = bm25.constant(self.params, np.asarray([self.idf[t] for t in known]))
-        return matched, acc[matched] + const
+        const = bm25.constant(self.params, np.asarray([float(self.idf[t]) for t in known]))
+        spans = [(int(self.ptr[t]), int(self.ptr[t + 1])) for t in known]
+        if len(known) == 1:  # one term: its postings are the answer
+            lo, hi = spans[0]
+            return (self.post_sentence[lo:hi].astype(np.int64),
+                    self.post_score[lo:hi] + const)
+        with self._scratch_lock:
+            if self._acc is None:
+                self._acc, self._seen = np.zeros(self.size), np.zeros(self.size, bool)
+            acc, seen = self._acc, self._seen
+            matched = None
+            try:
+                for lo, hi in spans:
+                    rows = self.post_sentence[lo:hi]
+                    acc[rows] += self.post_score[lo:hi]
+                    seen[rows] = True
+                matched = np.flatnonzero(seen)
+                scores = acc[matched] + const
+            finally:  # clear what this query touched, also after an error
+                if matched is not None:
+                    acc[matched] = 0.0
+                    seen[matched] = False
+                else:
+                    acc[:] = 0.0
+                    seen[:] = False
+        return matched, scores
+
+    def top(self, terms: list[str], k: int = 10) -> tuple[np.ndarray, np.ndarray]:
+        """The `k` best sentences for `terms` by BM25 alone, best first (ties: lower id)."""
+        ids, scores = self.bm25_scores(terms)
+        if len(ids) > k:
+            kth = scores[np.argpartition(scores, len(scores) - k)[len(scores) - k]]
+            keep = np.flatnonzero(scores >= kth)  # all ties with the k-th, for the id order
+            ids, scores = ids[keep], scores[keep]
+        order = np.lexsort((ids, -scores))[:k]
+        return ids[order], scores[order]

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import mmap
+from array import array
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any, BinaryIO
@@ -21,13 +22,23 @@ class RecordWriter:
 
     def __init__(self, folder: Path, name: str) -> None:
         self.folder, self.name = folder, name
-        self._file: BinaryIO = open(folder / f"{name}.jsonl", "wb")
-        self._offsets = [0]
+        self._file: BinaryIO = open(folder / f"{name}.jsonl", "wb", buffering=1 << 20)
+        self._offsets = array("q", [0])
+        self._end = 0
 
     def add(self, value: Any) -> None:
         line = json.dumps(value, ensure_ascii=False, separators=(",", ":")).encode() + b"\n"
         self._file.write(line)
-        self._offsets.append(self._offsets[-1] + len(line))
+        self._end += len(line)
+        self._offsets.append(self._end)
+
+    def add_encoded(self, lines: bytes, sizes: array) -> None:
+        """Lines already encoded as `add` encodes them, with the size of each in bytes."""
+        self._file.write(lines)
+        ends = np.cumsum(np.frombuffer(sizes, np.int64)) + self._end
+        self._offsets.frombytes(ends.tobytes())
+        if len(ends):
+            self._end = int(ends[-1])
 
     def extend(self, values: Iterable[Any]) -> None:
         for value in values:
@@ -36,7 +47,7 @@ class RecordWriter:
     def close(self) -> None:
         self._file.flush()
         self._file.close()
-        np.save(self.folder / f"{self.name}.offsets.npy", np.asarray(self._offsets, np.int64))
+        np.save(self.folder / f"{self.name}.offsets.npy", np.frombuffer(self._offsets, np.int64))
 
 
 class Records:
@@ -50,6 +61,7 @@ class Records:
             raise ValueError(f"{path.name}: size does not match its offsets")
         with open(path, "rb") as f:
             self._data = mmap.mmap(f.fileno(), 0, access=mmap.ACCESS_READ) if size else b""
+        self._ends = memoryview(self.offsets) if len(self.offsets) else ()  # quick scalars
 
     def __len__(self) -> int:
         return len(self.offsets) - 1
@@ -63,3 +75,32 @@ class Records:
     def __iter__(self) -> Iterator[Any]:
         for i in range(len(self)):
             yield self[i]
+
+    def find(self, text: str) -> int | None:
+        """Where `text` is in a file of strings in sorted order, by binary search.
+
+        UTF-8 sorts as code points do, so lines are compared as bytes and decoded only when
+        JSON escaped something in them.
+        """
+        try:
+            key = text.encode()
+        except UnicodeEncodeError:  # a lone surrogate: no line can hold it
+            return None
+        data, ends = self._data, self._ends
+        lo, hi = 0, len(ends) - 1
+        while lo < hi:
+            mid = (lo + hi) // 2
+            if self._key(data, ends[mid], ends[mid + 1]) < key:
+                lo = mid + 1
+            else:
+                hi = mid
+        if lo < len(ends) - 1 and self._key(data, ends[lo], ends[lo + 1]) == key:
+            return lo
+        return None
+
+    @staticmethod
+    def _key(data, start: int, end: int) -> bytes:
+        raw = data[start + 1:end - 2]  # inside the quotes, before the newline
+        if b"\\" in raw:
+            return json.loads(data[start:end]).encode()
+        return raw

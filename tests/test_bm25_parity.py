@@ -1,4 +1,5 @@
 """qa's precomputed postings give exactly rank-bm25's scores."""
+import json
 import random
 
 import numpy as np
@@ -74,3 +75,38 @@ def test_index_scores_equal_rank_bm25_on_the_seed(workdir):
     expected = reference.get_scores(query)
     np.testing.assert_allclose(scores, expected[ids], rtol=0, atol=1e-9)
     assert set(ids.tolist()) == {i for i, c in enumerate(corpus) if set(c) & set(query)}
+
+
+def test_queries_after_queries_stay_exact(tmp_path):
+    """The accumulator kept between queries is cleared: many queries, repeated and unknown
+    terms, one-term queries, each equal to rank-bm25; `top` gives the best of them in order."""
+    from qa.index import build
+
+    rng = random.Random(7)
+    words = [f"w{i}" for i in range(60)]
+    weights = [1 / (i + 1) for i in range(60)]
+    (tmp_path / "c").mkdir()
+    lines = []
+    for d in range(30):
+        sentences = [" ".join(rng.choices(words, weights, k=rng.randint(1, 12))).capitalize()
+                     + "." for _ in range(rng.randint(1, 6))]
+        lines.append(json.dumps({"id": f"d{d}", "text": "\n\n".join(sentences)}))
+    (tmp_path / "c" / "c.jsonl").write_text("\n".join(lines))
+    build([tmp_path / "c"], tmp_path / "i")
+    index = Index.open(tmp_path / "i")
+    corpus = [index.analyzer.terms(index.sentence(i).text) for i in range(index.size)]
+    p = index.params
+    reference = bm25.VARIANTS[p.variant](corpus, k1=p.k1, b=p.b, delta=p.delta)
+    for _ in range(40):
+        query = rng.choices(words + ["nowhere"], k=rng.randint(1, 5))
+        ids, scores = index.bm25_scores(query)
+        expected = reference.get_scores(query)
+        holding = [i for i, c in enumerate(corpus) if set(c) & set(query)]
+        assert ids.tolist() == holding
+        np.testing.assert_allclose(scores, expected[ids], rtol=0, atol=1e-9)
+        top_ids, top_scores = index.top(query, 5)
+        best = sorted(holding, key=lambda i: (-expected[i], i))[:5]
+        np.testing.assert_allclose(top_scores, expected[best], rtol=0, atol=1e-9)
+        assert len(top_ids) == len(best)
+        docs = sorted({int(index.sent_doc[i]) for i in holding if query[0] in corpus[i]})
+        assert index.docs_with(query[0]).tolist() == docs

@@ -140,3 +140,82 @@ def test_explicit_index_and_corpus_locations(workdir, tmp_path_factory):
     assert index.size == 2
     # Later calls without a corpus use the one the index was built from.
     assert open_index(locate(index=str(other / "idx")), notify=lambda m: None).size == 2
+
+
+# ------------------------------------------------------------------ streaming, parallel build
+
+
+def write_mixed_corpus(folder):
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "a.txt").write_text("BEIRUT (Reuters) - The army took Zarqa. Rebels said so.")
+    (folder / "b.md").write_text("# A title\n\nThe convoy reached the border. It stopped.")
+    lines = [json.dumps({"id": f"j{i}", "text": f"Article {i} says the port reopened. "
+                                                 f"Officials said trade {i} resumed.",
+                         "title": f"T{i}", "date": "2017-09-01"}) for i in range(40)]
+    lines.insert(3, "{not json")
+    lines.insert(5, json.dumps({"id": "j1", "text": "A duplicate id."}))
+    lines.append(json.dumps({"id": "s", "text": "A lone \ud800 surrogate escape."}))
+    (folder / "c.jsonl").write_text("\n".join(lines) + "\n")
+    (folder / "d.txt").write_bytes(b"\xff\xfe not utf-8")
+
+
+def test_streamed_reading_equals_read_corpus(tmp_path):
+    from qa.ingest import Corpus, find_sources, read_corpus
+
+    write_mixed_corpus(tmp_path / "c")
+    expected = read_corpus([tmp_path / "c"])
+    got = Corpus()
+    docs = [doc for doc, _, _ in index_mod.stream_corpus(find_sources([tmp_path / "c"]), got)]
+    assert [d.id for d in docs] == [d.id for d in expected.documents]
+    assert [d.text for d in docs[:-1]] == [d.text for d in expected.documents[:-1]]
+    assert docs[-1].text == "A lone \ufffd surrogate escape."  # one character for one
+    assert got.sources == expected.sources and got.problems == expected.problems
+
+
+def test_parallel_build_writes_the_same_files(tmp_path, monkeypatch):
+    write_mixed_corpus(tmp_path / "c")
+    monkeypatch.setattr(index_mod, "_CHUNK_BYTES", 200)  # many chunks, out of order finishes
+    one = index_mod.build([tmp_path / "c"], tmp_path / "one", workers=1)
+    two = index_mod.build([tmp_path / "c"], tmp_path / "two", workers=2)
+    assert (one.documents, one.sentences, one.terms, one.problems) == \
+        (two.documents, two.sentences, two.terms, two.problems)
+    assert one.documents == 43
+    data = []
+    for name in ("one", "two"):
+        folder = tmp_path / name
+        gen = folder / json.loads((folder / "manifest.json").read_text())["data"]
+        data.append({p.name: p.read_bytes() for p in gen.iterdir()})
+    assert data[0] == data[1]
+    index = index_mod.Index.open(tmp_path / "two")
+    assert index.docs[index.doc_number("j7")]["title"] == "T7"
+    firsts = [doc["first"] for doc in index.docs]
+    assert firsts == sorted(firsts) and index.sent_doc[firsts[-1]] == len(firsts) - 1
+
+
+def test_build_reports_progress_in_bytes(tmp_path):
+    write_mixed_corpus(tmp_path / "c")
+    seen = []
+    index_mod.build([tmp_path / "c"], tmp_path / "i", progress=lambda d, t: seen.append((d, t)))
+    total = sum(p.stat().st_size for p in (tmp_path / "c").iterdir())
+    assert seen and seen[-1][1] == total and seen[-1][0] <= total
+    assert [d for d, _ in seen] == sorted(d for d, _ in seen)
+
+
+def test_term_lookup_finds_every_term_and_nothing_else(seed_index):
+    terms = list(seed_index.terms)
+    assert terms == sorted(terms)
+    assert all(seed_index.term_id(t) == i for i, t in enumerate(terms))
+    for absent in ("", "zzzz", "\ud800", terms[0] + "\x00", "é" * 3):
+        assert seed_index.term_id(absent) is None
+
+
+def test_records_find_with_escaped_strings(tmp_path):
+    from qa.records import Records, RecordWriter
+
+    values = sorted(['a"b', "a\\b", "tab\there", "\x01", "é", "ab", "zz", "日本", "a"])
+    writer = RecordWriter(tmp_path, "words")
+    writer.extend(values)
+    writer.close()
+    records = Records(tmp_path, "words")
+    assert [records.find(v) for v in values] == list(range(len(values)))
+    assert records.find("b") is None and records.find("a\\") is None
