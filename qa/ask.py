@@ -5,10 +5,7 @@ the opened index, cached per folder.
 """
 from __future__ import annotations
 
-import atexit
-import shutil
 import sys
-import tempfile
 from collections.abc import Callable
 from pathlib import Path
 
@@ -80,6 +77,10 @@ def _rebuild(folder: Path, corpus: list[Path], reason: str, notify: Notify) -> I
     except CorpusError as exc:
         raise QaError(str(exc)) from None
     except IndexWriteError as exc:
+        import atexit
+        import shutil
+        import tempfile
+
         target = Path(tempfile.mkdtemp(prefix="qa-index-"))
         atexit.register(shutil.rmtree, target, True)
         notify(f"qa: warning: {exc}; answering from a temporary index")

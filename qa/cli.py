@@ -35,11 +35,15 @@ class UsageError(Exception):
     pass
 
 
-def build_parser() -> argparse.ArgumentParser:
+COMMANDS = ("ask", "index", "sentences", "eval", "eval-attribution")
+
+
+def build_parser(only: str | None = None) -> argparse.ArgumentParser:
+    """The command line; with `only`, just that command's part (quicker to build)."""
     parser = argparse.ArgumentParser(
         prog="qa", description=DESCRIPTION, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--version", action="version", version=f"qa {__version__}")
-    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", prog="qa")
 
     where = argparse.ArgumentParser(add_help=False)
     where.add_argument("--index", metavar="DIR",
@@ -51,46 +55,53 @@ def build_parser() -> argparse.ArgumentParser:
     color.add_argument("--color", choices=("auto", "always", "never"), default="auto",
                        help="colour output (default: auto, on a terminal without NO_COLOR)")
 
-    p = sub.add_parser("ask", parents=[where, color], help="answer a question",
-                       description="Answer QUESTION from the indexed articles. "
-                                   "Use - to read one question per line from stdin.")
-    p.add_argument("question", metavar="QUESTION", help="the question, or - for stdin")
-    p.add_argument("-k", type=_positive, default=3, metavar="N",
-                   help="how many sentences to show (default 3)")
-    p.add_argument("--doc", metavar="ID", help="only sentences of this article")
-    p.add_argument("--source", metavar="NAME",
-                   help="only sentences attributed to a source matching NAME")
-    p.add_argument("--json", action="store_true", help="one JSON object per question")
-    p.add_argument("--explain", action="store_true", help="show each ranking feature's share")
+    if only in (None, "ask"):
+        p = sub.add_parser("ask", parents=[where, color], help="answer a question",
+                           description="Answer QUESTION from the indexed articles. "
+                                       "Use - to read one question per line from stdin.")
+        p.add_argument("question", metavar="QUESTION", help="the question, or - for stdin")
+        p.add_argument("-k", type=_positive, default=3, metavar="N",
+                       help="how many sentences to show (default 3)")
+        p.add_argument("--doc", metavar="ID", help="only sentences of this article")
+        p.add_argument("--source", metavar="NAME",
+                       help="only sentences attributed to a source matching NAME")
+        p.add_argument("--json", action="store_true", help="one JSON object per question")
+        p.add_argument("--explain", action="store_true",
+                       help="show each ranking feature's share")
 
-    p = sub.add_parser("index", parents=[where], help="build the index",
-                       description="Build the index from PATHs (default: $QA_CORPUS or ./seeds).")
-    p.add_argument("paths", nargs="*", metavar="PATH", help="article files or folders")
+    if only in (None, "index"):
+        p = sub.add_parser("index", parents=[where], help="build the index",
+                           description="Build the index from PATHs "
+                                       "(default: $QA_CORPUS or ./seeds).")
+        p.add_argument("paths", nargs="*", metavar="PATH", help="article files or folders")
 
-    p = sub.add_parser("sentences", parents=[where, color], help="list indexed sentences",
-                       description="Every indexed sentence with its offsets and attributions.")
-    p.add_argument("--doc", metavar="ID", help="only this article")
-    p.add_argument("--json", action="store_true", help="JSON Lines")
+    if only in (None, "sentences"):
+        p = sub.add_parser("sentences", parents=[where, color], help="list indexed sentences",
+                           description="Every indexed sentence with its offsets and attributions.")
+        p.add_argument("--doc", metavar="ID", help="only this article")
+        p.add_argument("--json", action="store_true", help="JSON Lines")
 
-    p = sub.add_parser("eval", parents=[color], help="measure ranking on a question set",
-                       description="P@1, MRR@5 and R@5 (MAP and MRR for WikiQA) of qa and of "
-                                   "a naive BM25 reference over the same sentences. FILE is "
-                                   "JSON Lines ({\"question\", \"answers\", \"doc\"?}, "
-                                   "asked of the index), SQuAD JSON or the WikiQA TSV (their "
-                                   "articles are indexed in a temporary folder).")
-    p.add_argument("file", metavar="FILE", type=Path)
-    p.add_argument("--index", metavar="DIR",
-                   help="for JSON Lines: the index to ask; for SQuAD/WikiQA: where to build")
-    p.add_argument("--json", action="store_true", help="print the figures as JSON")
+    if only in (None, "eval"):
+        p = sub.add_parser("eval", parents=[color], help="measure ranking on a question set",
+                           description="P@1, MRR@5 and R@5 (MAP and MRR for WikiQA) of qa and of "
+                                       "a naive BM25 reference over the same sentences. FILE is "
+                                       "JSON Lines ({\"question\", \"answers\", \"doc\"?}, "
+                                       "asked of the index), SQuAD JSON or the WikiQA TSV (their "
+                                       "articles are indexed in a temporary folder).")
+        p.add_argument("file", metavar="FILE", type=Path)
+        p.add_argument("--index", metavar="DIR",
+                       help="for JSON Lines: the index to ask; for SQuAD/WikiQA: where to build")
+        p.add_argument("--json", action="store_true", help="print the figures as JSON")
 
-    p = sub.add_parser("eval-attribution", help="score attribution against brat annotations",
-                       description="Precision, recall and F1 for Source, Cue and Content, with "
-                                   "token-overlap and exact matching, against a folder laid out "
-                                   "like PolNeAR (text/, attributions/).")
-    p.add_argument("folder", metavar="DIR", type=Path)
-    p.add_argument("--show-errors", type=_positive, default=0, metavar="N",
-                   help="print N missed or spurious spans in context")
-    p.add_argument("--json", action="store_true", help="print the figures as JSON")
+    if only in (None, "eval-attribution"):
+        p = sub.add_parser("eval-attribution", help="score attribution against brat annotations",
+                           description="Precision, recall and F1 for Source, Cue and Content, "
+                                       "with token-overlap and exact matching, against a folder "
+                                       "laid out like PolNeAR (text/, attributions/).")
+        p.add_argument("folder", metavar="DIR", type=Path)
+        p.add_argument("--show-errors", type=_positive, default=0, metavar="N",
+                       help="print N missed or spurious spans in context")
+        p.add_argument("--json", action="store_true", help="print the figures as JSON")
     return parser
 
 
@@ -106,11 +117,11 @@ def _positive(value: str) -> int:
 
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
-    parser = build_parser()
     if not argv:
         if sys.stdin.isatty() and sys.stdout.isatty():
             return _run(_repl, None)
         argv = ["ask", "-"]
+    parser = build_parser(argv[0] if argv[0] in COMMANDS else None)
     args = parser.parse_args(argv)
     if args.command is None:
         parser.print_help()
@@ -211,7 +222,7 @@ def _index(args) -> int:
     paths = [Path(p) for p in args.paths] or list(location.corpus or default_corpus() or [])
     if not paths:
         raise UsageError(NO_CORPUS_HELP)
-    with _progress_bar() as progress:
+    with _progress_bar("indexing", minimum=1 << 20) as progress:  # progress in corpus bytes
         try:
             report = build(paths, location.index, progress=progress)
         except (IndexWriteError, CorpusError) as exc:
@@ -224,7 +235,11 @@ def _index(args) -> int:
 
 
 class _progress_bar:
-    """A rich progress bar on stderr when it is a terminal and the corpus is large."""
+    """A rich progress bar on stderr when it is a terminal and the work is large enough
+    (`progress(done, total)` calls with `total` at least `minimum`)."""
+
+    def __init__(self, label: str = "evaluating", minimum: int = 200) -> None:
+        self.label, self.minimum = label, minimum
 
     def __enter__(self):
         self._bar = None
@@ -239,10 +254,10 @@ class _progress_bar:
         return self._update
 
     def _update(self, done: int, total: int) -> None:
-        if total < 200:
+        if total < self.minimum:
             return
         if self._task is None:
-            self._task = self._bar.add_task("indexing", total=total)
+            self._task = self._bar.add_task(self.label, total=total)
         self._bar.update(self._task, completed=done)
 
     def __exit__(self, *exc):
