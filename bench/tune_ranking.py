@@ -44,7 +44,7 @@ def score(sets, weights) -> dict:
 def objective(result: dict) -> float:
     squad = result.get("squad", {})
     wikiqa = result.get("wikiqa", {})
-    return squad.get("P@1", 0) + squad.get("MRR@5", 0) + wikiqa.get("MAP", 0)
+    return squad.get("P@1", 0) + squad.get("MRR@5", 0) + 0.5 * wikiqa.get("MAP", 0)
 
 
 def line(label: str, result: dict) -> str:

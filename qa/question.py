@@ -58,13 +58,31 @@ _TYPE_WORDS = re.compile(r"\bhow\s+(?:far|long|many|much|old|close|near|big|larg
                          r"deep|wide|often|soon|recently)\b", re.I)
 
 
+# Words that frame a question ("what is the name of", "what kind of", "is called") rather
+# than say what it is about; the answer sentence seldom repeats them.
+_FRAME_WORDS = re.compile(r"\b(?:(?:what|which)\s+(?:is|was|are|were)\s+(?:the\s+)?"
+                          r"(?:name|term|word|type|kind|sort)s?\s+(?:of|for)|"
+                          r"(?:what|which)\s+(?:kind|type|sort)s?\s+of|"
+                          r"(?:is|was|are|were)\s+(?:called|named|known\s+as))\b", re.I)
+
+
 def analyze(text: str, analyzer: Analyzer) -> Question:
-    return Question(text, answer_type(text), tuple(analyzer.terms(_TYPE_WORDS.sub(" ", text))))
+    content = _FRAME_WORDS.sub(" ", _TYPE_WORDS.sub(" ", text))
+    return Question(text, answer_type(text), tuple(analyzer.terms(content)))
+
+
+_WH = re.compile(r"\b(?:who|whom|whose|what|which|when|where|why|how)\b", re.I)
 
 
 def answer_type(text: str) -> str:
-    """The kind of answer the question's wording asks for."""
+    """The kind of answer the question's wording asks for.
+
+    Only the question's own wh-phrase counts: in "what kind of network was it when it began?"
+    the "when" is part of the content, and the question asks for a kind, not a date.
+    """
+    wh = _WH.search(text)
     for kind, pattern in _COMPILED:
-        if pattern.search(text):
-            return kind
+        for m in pattern.finditer(text):
+            if wh is None or m.start() <= wh.start() < m.end():
+                return kind
     return OTHER

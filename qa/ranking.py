@@ -9,8 +9,15 @@ sentence after it are then scored by a small weighted sum whose parts `--explain
     context    the sentence refers back ("the city", "he") to the one before, which holds the
                question terms this one lacks: "the city" stands for the place named there
     lead       news puts the key facts first
-    proximity  the question's terms stand close together
-The weights were chosen on the public evaluation sets (docs/EVAL.md).
+    proximity  two question terms stand close together
+    neighbours question terms the sentence lacks but its paragraph neighbours hold
+    bigram     the question's adjacent words stand close, in order, in the sentence
+    article    share of the question's term weight found anywhere in the article
+    nbm25      BM25 of the best paragraph neighbour
+    exact      the question's longer words appear as written, before stemming
+    novelty    the sentence says more than the question's own words
+Each feature's weight was chosen, and each kept, by measurement on the public evaluation
+sets; the ablation table is in docs/EVAL.md (bench/tune_ranking.py makes it).
 """
 from __future__ import annotations
 
@@ -25,9 +32,9 @@ from . import question as q
 from .index import Index, StoredSentence
 from .model import Answer, AnswerSpan, Hit, Span
 
-WEIGHTS = {"bm25": 1.0, "coverage": 3.375, "type": 0.57, "name": 0.57, "context": 0.3375,
-           "lead": 0.45,
-           "proximity": 0.1, "neighbours": 2.025, "bigram": 0.05, "article": 0.3375}
+WEIGHTS = {"bm25": 1.0, "coverage": 3.375, "type": 0.57, "name": 0.32, "context": 0.76,
+           "lead": 0.127, "proximity": 0.11, "neighbours": 2.025, "bigram": 0.1,
+           "article": 0.19, "nbm25": 0.025, "exact": 0.075, "novelty": 0.084}
 CANDIDATES = 60
 
 
@@ -195,6 +202,10 @@ def _features(index: Index, question: q.Question, sent: StoredSentence,
         "proximity": _proximity(tokens, weights),
         "neighbours": sum(weights[t] for t in gained) / total_weight,
         "bigram": _bigrams(question, tokens, index),
+        "nbm25": max((bm25_of.get(j, 0.0) for j in terms_of.paragraph_neighbours(sent)),
+                     default=0.0) / best,
+        "exact": _exact_words(question.text, sent.text),
+        "novelty": min(len({t.term for t in tokens} - weights.keys()), 10) / 10,
     }
     return features, span
 
@@ -240,6 +251,17 @@ def _proximity(tokens: list, weights: dict[str, float]) -> float:
                 best = min(best, word - where)
         last[token.term] = word
     return 0.0 if best is math.inf else 1.0 / best
+
+
+_WORD = re.compile(r"\w+")
+
+
+def _exact_words(question: str, text: str) -> float:
+    """Share of the question's longer words found as written, before stemming."""
+    wanted = {w for w in _WORD.findall(question.lower()) if len(w) > 3}
+    if not wanted:
+        return 0.0
+    return len(wanted & set(_WORD.findall(text.lower()))) / len(wanted)
 
 
 def _bigrams(question: q.Question, tokens: list, index: Index) -> float:
