@@ -35,7 +35,6 @@ from .ingest import (Corpus, CorpusError, SourceFile, _read_article, _read_jsonl
                      find_sources)
 from .model import Attribution, Document, dateline
 from .records import Records, RecordWriter
-from .segment import split_document
 
 FORMAT_VERSION = 2
 MANIFEST = "manifest.json"
@@ -234,7 +233,8 @@ def _analyse_chunk(first: int, documents: list[Document],
     lengths in bytes, each sentence's length in terms, the chunk's own vocabulary (in order of
     first use) and each term occurrence as a number into it.
     """
-    from .attribution import attribute
+    from .attribution import attribute  # build-only modules: a query does not load them
+    from .segment import split_document
 
     global _worker_analyzer
     if analyzer is None:
