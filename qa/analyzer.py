@@ -13,7 +13,7 @@ import unicodedata
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
-import snowballstemmer
+import Stemmer  # PyStemmer: the Snowball algorithms in C
 
 ANALYZER_VERSION = 2
 
@@ -56,7 +56,7 @@ class Analyzer:
     def __init__(self, stem: bool = True, stopwords: bool = True) -> None:
         self.stem = stem
         self.stopwords = stopwords
-        self._stemmer = snowballstemmer.stemmer("english") if stem else None
+        self._stemmer = Stemmer.Stemmer("english") if stem else None
         self._cache: dict[str, tuple[str, ...]] = {}
         self._filters: list[Callable[[str], Iterable[tuple[str, bool]]]] = [
             _split_compound,

@@ -36,6 +36,20 @@ _DIRECTION = (r"(?:\s+(?:north|south|east|west|northeast|northwest|southeast|sou
               r"north-east|north-west|south-east|south-west|outside|from|of)"
               rf"(?:\s+(?:of|from))?\s+(?:(?:the\s+)?{_NAME}|the\s+[a-z]+\b))?")
 
+class _Lazy:
+    """A regular expression compiled on first use: a question needs only its own type's
+    pattern, and compiling them all would cost every `qa ask` start-up time."""
+
+    def __init__(self, pattern: str, flags: int = 0) -> None:
+        self._args = (pattern, flags)
+        self._compiled: re.Pattern | None = None
+
+    def get(self) -> re.Pattern:
+        if self._compiled is None:
+            self._compiled = re.compile(*self._args)
+        return self._compiled
+
+
 _PERSON_NOUN = (r"(?:commanders?|officials?|soldiers?|spokes(?:man|woman|person)|leaders?|"
                 r"officers?|sources?|civilians?|fighters?|militants?|man|woman|men|women|"
                 r"people|presidents?|ministers?|generals?|diplomats?|journalists?|reporters?|"
@@ -51,15 +65,15 @@ _ORG_WORDS = frozenset("State Group Army Forces Party Ministry Council Observato
                        "Institute".split())
 _DEMONYM = re.compile(r"(?:ian|ese|ish|ic|i)$")
 
-_PATTERNS: dict[str, re.Pattern] = {
-    q.DISTANCE: re.compile(rf"{_APPROX}{_NUM}[\s-]?{_UNIT_DISTANCE}\b{_CONVERSION}{_DIRECTION}"),
-    q.PERCENT: re.compile(rf"{_APPROX}{_NUM}\s?(?:%|per ?cent|percent|pct|percentage points?)"),
-    q.MONEY: re.compile(rf"{_APPROX}(?:[$£€¥]\s?{_NUM}|{_NUM}\s?(?:dollars|euros|pounds|yen|"
+_PATTERNS: dict[str, "_Lazy"] = {
+    q.DISTANCE: _Lazy(rf"{_APPROX}{_NUM}[\s-]?{_UNIT_DISTANCE}\b{_CONVERSION}{_DIRECTION}"),
+    q.PERCENT: _Lazy(rf"{_APPROX}{_NUM}\s?(?:%|per ?cent|percent|pct|percentage points?)"),
+    q.MONEY: _Lazy(rf"{_APPROX}(?:[$£€¥]\s?{_NUM}|{_NUM}\s?(?:dollars|euros|pounds|yen|"
                         rf"yuan|rupees|riyals|francs|cents|[A-Z]{{3}}\b))"),
-    q.DURATION: re.compile(rf"{_APPROX}(?:{_NUM}|a|an|the past|the last|several)"
+    q.DURATION: _Lazy(rf"{_APPROX}(?:{_NUM}|a|an|the past|the last|several)"
                            rf"[\s-]+{_TIME_UNIT}(?:[\s-]+long)?\b"),
-    q.QUANTITY: re.compile(rf"{_APPROX}\b{_NUM}\b(?:\s+(?:[a-z]+\s+){{0,2}}[a-z]+s\b)?"),
-    q.DATE: re.compile(
+    q.QUANTITY: _Lazy(rf"{_APPROX}\b{_NUM}\b(?:\s+(?:[a-z]+\s+){{0,2}}[a-z]+s\b)?"),
+    q.DATE: _Lazy(
         rf"\b(?:(?:on|in|since|by|until|last|this|next|early|late)\s+)?"
         rf"(?:{_WEEKDAY}(?:,?\s+{_MONTH}\s+\d{{1,2}})?|{_MONTH}(?:\s+\d{{1,2}}(?:st|nd|rd|th)?)?"
         rf"(?:,?\s+\d{{4}})?|\d{{1,2}}\s+{_MONTH}(?:\s+\d{{4}})?|(?:1[5-9]|20)\d\d(?:s)?|"
@@ -67,18 +81,18 @@ _PATTERNS: dict[str, re.Pattern] = {
         rf"spring|summer|autumn|fall|winter)|yesterday|today|tomorrow|overnight|"
         rf"(?:a|one|two|three|four|five|several|\d+)\s+(?:days?|weeks?|months?|years?)\s+ago|"
         rf"(?:recent|past|coming)\s+(?:days|weeks|months|years))\b", re.I),
-    q.PERSON: re.compile(rf"(?:(?:President|Prime Minister|Minister|Mr|Mrs|Ms|Dr|Gen|"
+    q.PERSON: _Lazy(rf"(?:(?:President|Prime Minister|Minister|Mr|Mrs|Ms|Dr|Gen|"
                          rf"General|Colonel|King|Queen|Pope|Senator|Governor)\.?\s+)?"
                          rf"{_CAP}(?:\s+{_CAP})+|"
                          rf"\b(?:[Aa]n?|[Tt]he|[Tt]wo|[Tt]hree|[Ff]our|[Ff]ive|[Ss]everal|"
                          rf"[Ss]ome|[Mm]any|\d+)\s+"
                          rf"(?:[\w-]+\s+){{0,2}}{_PERSON_NOUN}\b"),
-    q.ORGANISATION: re.compile(rf"(?:the\s+)?{_NAME}\s+(?:Group|Party|Ministry|Council|"
+    q.ORGANISATION: _Lazy(rf"(?:the\s+)?{_NAME}\s+(?:Group|Party|Ministry|Council|"
                                rf"Army|Observatory|Company|Corp|Corporation|Inc|Ltd|Bank|"
                                rf"Agency|Organi[sz]ation|Committee|Union|Association|"
                                rf"Commission|Forces|Front|Movement|University|Institute)\b|"
                                rf"\b[A-Z]{{2,6}}\b|{_NAME}"),
-    q.PLACE: re.compile(rf"\b(?:in|at|near|from|to|towards|toward|outside|into|of|across)\s+"
+    q.PLACE: _Lazy(rf"\b(?:in|at|near|from|to|towards|toward|outside|into|of|across)\s+"
                         rf"(?P<a>(?:(?:north|south|east|west|central|north-?east|north-?west|"
                         rf"south-?east|south-?west)(?:ern)?\s+)?(?:the\s+)?{_NAME}"
                         rf"{_PLACE_WORDS})"),
@@ -89,9 +103,10 @@ def spans(answer_type: str, text: str, attributions: list[Attribution] = ()) -> 
     """Every stretch of `text` that is an answer of `answer_type`."""
     if answer_type == q.SOURCE:
         return [a.source_span for a in attributions if a.source_span[1] > a.source_span[0]]
-    pattern = _PATTERNS.get(answer_type)
-    if pattern is None:
+    lazy = _PATTERNS.get(answer_type)
+    if lazy is None:
         return []
+    pattern = lazy.get()
     group = "a" if "a" in pattern.groupindex else 0
     found = [_trim(text, m.start(group), m.end(group)) for m in pattern.finditer(text)
              if m.end(group) > m.start(group) and not m.group(group).isspace()]

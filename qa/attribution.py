@@ -31,7 +31,7 @@ import re
 from dataclasses import dataclass
 from importlib import resources
 
-import snowballstemmer
+import Stemmer  # PyStemmer: the Snowball algorithms in C
 
 from .model import Attribution, Sentence
 
@@ -128,7 +128,7 @@ def _load_reporting() -> frozenset[str]:
     return frozenset(line for line in lines if line and not line.startswith("#"))
 
 
-_STEM = snowballstemmer.stemmer("english").stemWord
+_STEM = Stemmer.Stemmer("english").stemWord
 REPORTING: frozenset[str] = _load_reporting()
 _WEIGHTS: dict[str, float] = {}
 _BIAS = 0.0
