@@ -81,7 +81,7 @@ def candidates(index: Index, question: q.Question, *, doc: str | None = None,
         ids, scores = ids[keep], scores[keep]
     if len(ids) == 0:
         return []
-    bm25_of = dict(zip(ids.tolist(), scores.tolist()))
+    bm25_of = _Scores(ids, scores)
     best = max(scores.max(), 1e-9)
     weights = _term_weights(index, question)
     found = []
@@ -133,6 +133,20 @@ def _pool(index: Index, ids: np.ndarray, scores: np.ndarray, wide: bool) -> list
     return sorted(pool)
 
 
+class _Scores:
+    """BM25 score of a sentence by id, looked up in the sorted matches (no dict of a million
+    entries for a question of common words)."""
+
+    def __init__(self, ids: np.ndarray, scores: np.ndarray) -> None:
+        self.ids, self.scores = ids, scores
+
+    def get(self, i: int, default: float = 0.0) -> float:
+        at = int(np.searchsorted(self.ids, i))
+        if at < len(self.ids) and self.ids[at] == i:
+            return float(self.scores[at])
+        return default
+
+
 class _TermCache:
     """Sentences and their terms read once per question (a candidate's neighbours are often
     candidates too)."""
@@ -164,7 +178,7 @@ class _TermCache:
 
 
 def _features(index: Index, question: q.Question, sent: StoredSentence,
-              bm25_of: dict[int, float], best: float, weights: dict[str, float],
+              bm25_of: "_Scores", best: float, weights: dict[str, float],
               terms_of: "_TermCache") -> tuple[dict[str, float], Span | None]:
     tokens = index.analyzer.tokens(sent.text)
     present = {t.term for t in tokens} & weights.keys()
