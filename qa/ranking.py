@@ -9,19 +9,17 @@ sentence after it are then scored by a small weighted sum whose parts `--explain
     context    the sentence refers back ("the city", "he") to the one before, which holds the
                question terms this one lacks: "the city" stands for the place named there
     lead       news puts the key facts first
-    proximity  two question terms stand close together
     neighbours question terms the sentence lacks but its paragraph neighbours hold
+    neighbours2  ... or the sentences two away, in the same paragraph
     bigram     the question's adjacent words stand close, in order, in the sentence
     article    share of the question's term weight found anywhere in the article
     nbm25      BM25 of the best paragraph neighbour
     exact      the question's longer words appear as written, before stemming
-    novelty    the sentence says more than the question's own words
 Each feature's weight was chosen, and each kept, by measurement on the public evaluation
 sets; the ablation table is in docs/EVAL.md (bench/tune_ranking.py makes it).
 """
 from __future__ import annotations
 
-import math
 import re
 from dataclasses import dataclass
 
@@ -32,9 +30,9 @@ from . import question as q
 from .index import Index, StoredSentence
 from .model import Answer, AnswerSpan, Hit, Span
 
-WEIGHTS = {"bm25": 1.0, "coverage": 3.375, "type": 0.57, "name": 0.32, "context": 0.76,
-           "lead": 0.127, "proximity": 0.11, "neighbours": 2.025, "bigram": 0.1,
-           "article": 0.19, "nbm25": 0.025, "exact": 0.075, "novelty": 0.084}
+WEIGHTS = {"bm25": 1.0, "coverage": 3.375, "type": 0.57, "name": 0.3125, "context": 1.1875,
+           "lead": 0.1016, "neighbours": 2.025, "neighbours2": 1.25, "bigram": 0.2,
+           "article": 0.19, "nbm25": 0.025, "exact": 0.375}
 CANDIDATES = 60
 
 
@@ -166,11 +164,11 @@ class _TermCache:
             self._terms[i] = set(self.index.analyzer.terms(self.sentence(i).text))
         return self._terms[i]
 
-    def paragraph_neighbours(self, sent: StoredSentence) -> list[int]:
-        """The sentences just before and after `sent` in its paragraph."""
+    def paragraph_neighbours(self, sent: StoredSentence, distance: int = 1) -> list[int]:
+        """The sentences `distance` before and after `sent`, if in its paragraph."""
         out = []
         doc = self.index.sent_doc[sent.id]
-        for j in (sent.id - 1, sent.id + 1):
+        for j in (sent.id - distance, sent.id + distance):
             if (0 <= j < self.index.size and self.index.sent_doc[j] == doc
                     and self.sentence(j).paragraph == sent.paragraph):
                 out.append(j)
@@ -187,6 +185,10 @@ def _features(index: Index, question: q.Question, sent: StoredSentence,
     for j in terms_of.paragraph_neighbours(sent):
         around |= terms_of.terms(j)
     gained = (around & weights.keys()) - present
+    far = set()
+    for j in terms_of.paragraph_neighbours(sent, distance=2):
+        far |= terms_of.terms(j)
+    far_gained = (far & weights.keys()) - present - gained
     inherited: set[str] = set()
     if sent.index > 0 and refers_back(sent.text):
         inherited = (terms_of.terms(sent.id - 1) & weights.keys()) - present
@@ -213,13 +215,12 @@ def _features(index: Index, question: q.Question, sent: StoredSentence,
         "name": type_score if question.answer_type not in q.MEASURES else 0.0,
         "context": sum(weights[t] for t in inherited) / total_weight,
         "lead": 1.0 / (1 + sent.index),
-        "proximity": _proximity(tokens, weights),
         "neighbours": sum(weights[t] for t in gained) / total_weight,
+        "neighbours2": sum(weights[t] for t in far_gained) / total_weight,
         "bigram": _bigrams(question, tokens, index),
         "nbm25": max((bm25_of.get(j, 0.0) for j in terms_of.paragraph_neighbours(sent)),
                      default=0.0) / best,
         "exact": _exact_words(question.text, sent.text),
-        "novelty": min(len({t.term for t in tokens} - weights.keys()), 10) / 10,
     }
     return features, span
 
@@ -249,22 +250,6 @@ def _term_weights(index: Index, question: q.Question) -> dict[str, float]:
         if tid is not None:
             weights[term] = max(float(index.idf[tid]), 1e-6)
     return weights
-
-
-def _proximity(tokens: list, weights: dict[str, float]) -> float:
-    """1 when two different question terms are adjacent, falling off with the gap."""
-    word_of = {start: n for n, start in enumerate(sorted({t.start for t in tokens}))}
-    best = math.inf
-    last: dict[str, int] = {}
-    for token in tokens:
-        if token.term not in weights:
-            continue
-        word = word_of[token.start]
-        for other, where in last.items():
-            if other != token.term and word != where:
-                best = min(best, word - where)
-        last[token.term] = word
-    return 0.0 if best is math.inf else 1.0 / best
 
 
 _WORD = re.compile(r"\w+")
