@@ -399,15 +399,7 @@ def _is_quote(text: str) -> bool:
 
 def _inside_quote(toks: list[Token], i: int) -> bool:
     """Whether token `i` lies inside a quotation opened earlier in the sentence."""
-    depth = 0
-    for t in toks[:i]:
-        if t.text == "“":
-            depth += 1
-        elif t.text == "”":
-            depth = max(0, depth - 1)
-        elif t.text == '"' or t.text == "''":
-            depth = 0 if depth else 1
-    return depth > 0
+    return quote_depths(toks[:i + 1])[i]
 
 
 def quote_depths(toks: list[Token]) -> list[bool]:

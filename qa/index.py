@@ -11,9 +11,7 @@ build killed half-way leaves the old index answering.
 """
 from __future__ import annotations
 
-import bisect
 import contextlib
-import dataclasses
 import fcntl
 import gc
 import hashlib
@@ -31,8 +29,7 @@ import numpy as np
 
 from . import bm25
 from .analyzer import Analyzer
-from .ingest import (Corpus, CorpusError, SourceFile, _read_article, _read_jsonl, decode,
-                     find_sources)
+from .ingest import Corpus, CorpusError, find_sources, stream_corpus
 from .model import Attribution, Document, dateline
 from .records import Records, RecordWriter
 
@@ -144,57 +141,6 @@ def _write_generation(folder: Path, files: list[Path], paths: list[Path],
         raise
     _remove_old_generations(folder, keep=generation.name)
     return report
-
-
-def stream_corpus(files: list[Path], corpus: Corpus) -> Iterator[tuple[Document, int, int]]:
-    """`read_corpus`, one file at a time: each document with the bytes read so far and the
-    total; `corpus` collects the sources and problems as they are met."""
-    taken: set[str] = set()
-    total = 0
-    for path in files:
-        with contextlib.suppress(OSError):
-            total += path.stat().st_size
-    done = 0
-    for path in files:
-        try:
-            mtime = path.stat().st_mtime_ns
-            data = path.read_bytes()
-        except OSError as exc:
-            corpus.problems.append(f"{path}: skipped: {exc.strerror or exc}")
-            continue
-        done += len(data)
-        total = max(total, done)
-        corpus.sources.append(SourceFile(str(path), hashlib.sha256(data).hexdigest(),
-                                         len(data), mtime))
-        text, problem = decode(data)
-        del data
-        if problem:
-            corpus.problems.append(f"{path}: skipped: {problem}")
-            continue
-        if path.suffix.lower() == ".jsonl":
-            docs = [_without_surrogates(doc) for doc in _read_jsonl(path, text, corpus.problems)]
-        else:
-            docs = [_read_article(path, text)]
-        del text
-        for doc in docs:
-            if doc.id in taken:
-                corpus.problems.append(f"{path}: skipped document {doc.id!r}: id already used")
-                continue
-            taken.add(doc.id)
-            yield doc, done, total
-
-
-_SURROGATE = re.compile("[\ud800-\udfff]")
-
-
-def _without_surrogates(doc: Document) -> Document:
-    """A JSON escape can make a lone surrogate, which no UTF-8 file can hold: it becomes
-    U+FFFD, one character for one, so offsets stay right."""
-    fields = ("id", "title", "date", "text")
-    if not any(_SURROGATE.search(getattr(doc, f)) for f in fields):
-        return doc
-    return dataclasses.replace(doc, **{f: _SURROGATE.sub("\ufffd", getattr(doc, f))
-                                       for f in fields})
 
 
 def _worker_count(files: list[Path], workers: int | None) -> int:

@@ -6,10 +6,13 @@ reported by name so the user can mend it.
 """
 from __future__ import annotations
 
+import contextlib
+import dataclasses
 import hashlib
 import json
 import os
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -61,31 +64,59 @@ def find_sources(paths: list[Path]) -> list[Path]:
 def read_corpus(paths: list[Path]) -> Corpus:
     """Read every article under `paths`; unreadable files and lines go to `problems`."""
     corpus = Corpus()
+    corpus.documents = [doc for doc, _, _ in stream_corpus(find_sources(paths), corpus)]
+    return corpus
+
+
+def stream_corpus(files: list[Path], corpus: Corpus) -> Iterator[tuple[Document, int, int]]:
+    """The articles of `files`, one file at a time: each document with the bytes read so far and the
+    total; `corpus` collects the sources and problems as they are met."""
     taken: set[str] = set()
-    for path in find_sources(paths):
+    total = 0
+    for path in files:
+        with contextlib.suppress(OSError):
+            total += path.stat().st_size
+    done = 0
+    for path in files:
         try:
             mtime = path.stat().st_mtime_ns
             data = path.read_bytes()
         except OSError as exc:
             corpus.problems.append(f"{path}: skipped: {exc.strerror or exc}")
             continue
+        done += len(data)
+        total = max(total, done)
         corpus.sources.append(SourceFile(str(path), hashlib.sha256(data).hexdigest(),
                                          len(data), mtime))
         text, problem = decode(data)
+        del data
         if problem:
             corpus.problems.append(f"{path}: skipped: {problem}")
             continue
         if path.suffix.lower() == ".jsonl":
-            docs = _read_jsonl(path, text, corpus.problems)
+            docs = [_without_surrogates(doc) for doc in _read_jsonl(path, text, corpus.problems)]
         else:
             docs = [_read_article(path, text)]
+        del text
         for doc in docs:
             if doc.id in taken:
                 corpus.problems.append(f"{path}: skipped document {doc.id!r}: id already used")
                 continue
             taken.add(doc.id)
-            corpus.documents.append(doc)
-    return corpus
+            yield doc, done, total
+
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _without_surrogates(doc: Document) -> Document:
+    """A JSON escape can make a lone surrogate, which no UTF-8 file can hold: it becomes
+    U+FFFD, one character for one, so offsets stay right."""
+    fields = ("id", "title", "date", "text")
+    if not any(_SURROGATE.search(getattr(doc, f)) for f in fields):
+        return doc
+    return dataclasses.replace(doc, **{f: _SURROGATE.sub("\ufffd", getattr(doc, f))
+                                       for f in fields})
 
 
 def decode(data: bytes) -> tuple[str, str]:

@@ -4,7 +4,6 @@ import random
 
 import numpy as np
 import pytest
-import rank_bm25
 
 from qa import bm25
 from qa.index import _write_postings, Index

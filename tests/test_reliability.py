@@ -1,6 +1,5 @@
 """Faults and hostile input: nothing lost, nothing injected, never a traceback."""
 import json
-import os
 import random
 import re
 import signal
@@ -9,7 +8,6 @@ import sys
 import time
 from pathlib import Path
 
-import pytest
 
 from qa import index as index_mod
 from qa import ranking
