@@ -21,13 +21,13 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from docblock import replace_block  # noqa: E402
 from qa.attribution import attribute  # noqa: E402
 from qa.model import Sentence  # noqa: E402
 from qa.segment import sentence_spans  # noqa: E402
 
 DEFAULT_DATA = Path("/work/shared/data/reuters21578")
 DOC = ROOT / "docs" / "ATTRIBUTION.md"
-BEGIN, END = "<!-- bench:begin -->", "<!-- bench:end -->"
 _BODY = re.compile(r"<BODY>(.*?)</BODY>", re.S)
 
 
@@ -56,14 +56,7 @@ def run(articles: list[list[Sentence]]) -> tuple[float, int]:
 
 
 def write_doc(line: str) -> None:
-    """Replace the figure between the markers of docs/ATTRIBUTION.md (or append it)."""
-    text = DOC.read_text(encoding="utf-8") if DOC.exists() else ""
-    block = f"{BEGIN}\n{line}\n{END}"
-    if BEGIN in text and END in text:
-        text = text[:text.index(BEGIN)] + block + text[text.index(END) + len(END):]
-    else:
-        text = text.rstrip("\n") + "\n\n" + block + "\n"
-    DOC.write_text(text, encoding="utf-8")
+    replace_block(DOC, line)
 
 
 def main() -> int:

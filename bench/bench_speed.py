@@ -41,11 +41,12 @@ import tempfile
 import time
 from pathlib import Path
 
+from docblock import replace_block  # bench/ is the script's folder, on sys.path
+
 ROOT = Path(__file__).resolve().parent.parent
 PYTHON = sys.executable
 QA = str(Path(sys.executable).with_name("qa"))
 DOC = ROOT / "docs" / "BENCHMARKS.md"
-BEGIN, END = "<!-- bench:begin -->", "<!-- bench:end -->"
 SEED_QUESTION = "how far from al-Mayadin?"
 
 MINIMAL_RANK_BM25 = r'''
@@ -454,13 +455,7 @@ def report(start: dict | None, seed_ask: dict | None, sizes: list[dict], load: t
 
 
 def write_doc(text: str) -> None:
-    page = DOC.read_text(encoding="utf-8") if DOC.exists() else ""
-    block = f"{BEGIN}\n{text}\n{END}"
-    if BEGIN in page and END in page:
-        page = page[:page.index(BEGIN)] + block + page[page.index(END) + len(END):]
-    else:
-        page = (page.rstrip() + "\n\n" if page else "# Benchmarks\n\n") + block + "\n"
-    DOC.write_text(page, encoding="utf-8")
+    replace_block(DOC, text)
 
 
 def main() -> None:
