@@ -59,7 +59,7 @@ _PERSON_NOUN = (r"(?:commanders?|officials?|soldiers?|spokes(?:man|woman|person)
                 r"founder|inventor|author|writer|scientist|king|queen|emperor)")
 _PLACE_WORDS = (r"(?:(?:\s+[a-z]+)?\s+(?:province|city|region|district|state|county|valley|desert|"
                 r"governorate|island|border|coast|area))?")
-_ORG_WORDS = frozenset("State Group Army Forces Party Ministry Council Observatory Company "
+_ORG_WORDS = frozenset("State Group Army Forces Party Ministry Council Company "
                        "Corp Corporation Inc Ltd Bank Agency Organisation Organization "
                        "Committee Union Association Commission Front Movement University "
                        "Institute".split())
@@ -88,7 +88,7 @@ _PATTERNS: dict[str, "_Lazy"] = {
                          rf"[Ss]ome|[Mm]any|\d+)\s+"
                          rf"(?:[\w-]+\s+){{0,2}}{_PERSON_NOUN}\b"),
     q.ORGANISATION: _Lazy(rf"(?:the\s+)?{_NAME}\s+(?:Group|Party|Ministry|Council|"
-                               rf"Army|Observatory|Company|Corp|Corporation|Inc|Ltd|Bank|"
+                               rf"Army|Company|Corp|Corporation|Inc|Ltd|Bank|"
                                rf"Agency|Organi[sz]ation|Committee|Union|Association|"
                                rf"Commission|Forces|Front|Movement|University|Institute)\b|"
                                rf"\b[A-Z]{{2,6}}\b|{_NAME}"),

@@ -97,7 +97,7 @@ general gen lt col father mother wife husband son daughter supporter voter voter
 """.split())
 _ORG_WORDS = frozenset("""
 party committee campaign ministry department agency council institute university association group
-observatory foundation center centre commission bank corp inc company firm government army
+foundation center centre commission bank corp inc company firm government army
 administration office house senate congress court news times post journal network reuters police
 unit alliance league union board organization organisation coalition movement service
 """.split())
