@@ -55,8 +55,12 @@ def load(path: Path) -> EvalSet:
     """Read a JSONL, SQuAD or WikiQA file, telling them apart by content."""
     try:
         head = path.read_text(encoding="utf-8-sig")[:4096]
-    except (OSError, UnicodeDecodeError) as exc:
-        raise EvalError(f"{path}: cannot read ({exc})") from None
+    except FileNotFoundError:
+        raise EvalError(f"{path}: no such file") from None
+    except OSError as exc:
+        raise EvalError(f"{path}: cannot read ({exc.strerror or exc})") from None
+    except UnicodeDecodeError as exc:
+        raise EvalError(f"{path}: not UTF-8 (byte {exc.start})") from None
     if head.startswith("QuestionID\t"):
         return _load_wikiqa(path)
     if head.lstrip().startswith("{") and '"data"' in head and '"paragraphs"' in head:

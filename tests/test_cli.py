@@ -182,3 +182,20 @@ def test_real_process_exit_codes(workdir):
     assert run("ask", QUESTION) == 0
     assert run("ask", "zzzqqq") == 1
     assert run("ask", "") == 2
+
+
+def test_eval_reports_bad_files_in_one_line(workdir, qa, tmp_path):
+    (tmp_path / "q.jsonl").write_text("not a question\n")
+    for path in (tmp_path / "missing.jsonl", tmp_path / "q.jsonl"):
+        r = qa("eval", str(path))
+        assert r.code == 2 and len(r.err.strip().splitlines()) == 1 and str(path) in r.err
+
+
+def test_eval_of_a_jsonl_question_set_against_the_index(workdir, qa, tmp_path):
+    (tmp_path / "q.jsonl").write_text(
+        '{"question": "how far from al-Mayadin?", "answers": ["10 km (7 miles)"]}\n'
+        '{"question": "when was the siege lifted?", "answers": ["Last month"]}\n')
+    r = qa("eval", "--json", str(tmp_path / "q.jsonl"))
+    result = json.loads(r.out)
+    assert r.code == 0 and result["qa"]["questions"] == 2
+    assert result["qa"]["P@1"] == 1.0 and "naive" in result and "difference" in result
