@@ -26,6 +26,7 @@ examples:
   printf 'q1\\nq2\\n' | qa ask -             one question per line (JSON Lines with --json)
   qa index ~/wire --index ~/wire-index      index another corpus
   qa                                        interactive session (on a terminal)
+  qa --index ~/wire-index                   ... on another index
 
 The corpus defaults to ./seeds (or $QA_CORPUS) and the index to ./index (or $QA_INDEX).
 """
@@ -117,10 +118,11 @@ def _positive(value: str) -> int:
 
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
-    if not argv:
+    session = _session_options(argv)
+    if session is not None:  # `qa` or `qa --index DIR`: no command
         if sys.stdin.isatty() and sys.stdout.isatty():
-            return _run(_repl, None)
-        argv = ["ask", "-"]
+            return _run(_repl, session)
+        argv = ["ask", "-", *argv]
     parser = build_parser(argv[0] if argv[0] in COMMANDS else None)
     args = parser.parse_args(argv)
     if args.command is None:
@@ -349,10 +351,21 @@ def _eval_attribution(args) -> int:
     return EXIT_OK
 
 
+def _session_options(argv: list[str]) -> argparse.Namespace | None:
+    """The --index/--corpus of a command line that names no command, else None."""
+    if any(word in COMMANDS for word in argv):
+        return None
+    parser = argparse.ArgumentParser(prog="qa", add_help=False)
+    parser.add_argument("--index")
+    parser.add_argument("--corpus", action="append")
+    known, rest = parser.parse_known_args(argv)
+    return None if rest else known
+
+
 def _repl(args) -> int:
     from .repl import run
 
-    return run()
+    return run(location=_location(args))
 
 
 if __name__ == "__main__":

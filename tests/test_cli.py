@@ -199,3 +199,9 @@ def test_eval_of_a_jsonl_question_set_against_the_index(workdir, qa, tmp_path):
     result = json.loads(r.out)
     assert r.code == 0 and result["qa"]["questions"] == 2
     assert result["qa"]["P@1"] == 1.0 and "naive" in result and "difference" in result
+
+
+def test_no_command_with_piped_input_asks_each_line_of_the_index_named(workdir, qa, tmp_path):
+    qa("index", "--index", str(tmp_path / "other"))
+    r = qa("--index", str(tmp_path / "other"), stdin="how far from al-Mayadin?\n")
+    assert r.code == 0 and "10 km (7 miles)" in r.out
