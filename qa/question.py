@@ -50,6 +50,10 @@ class Question:
     text: str
     answer_type: str
     terms: tuple[str, ...]
+    # For matching word order and spelling: the terms of each adjacent pair of the question's
+    # words, and its longer words as written (lowercased). Computed once, used per candidate.
+    pairs: tuple[tuple[tuple[str, ...], tuple[str, ...]], ...] = ()
+    words: frozenset[str] = frozenset()
 
 
 # "how far", "how many": the words that set the answer type are not what the answer is about,
@@ -68,7 +72,21 @@ _FRAME_WORDS = re.compile(r"\b(?:(?:what|which)\s+(?:is|was|are|were)\s+(?:the\s
 
 def analyze(text: str, analyzer: Analyzer) -> Question:
     content = _FRAME_WORDS.sub(" ", _TYPE_WORDS.sub(" ", text))
-    return Question(text, answer_type(text), tuple(analyzer.terms(content)))
+    by_word = word_terms(analyzer.tokens(text))
+    return Question(text, answer_type(text), tuple(analyzer.terms(content)),
+                    tuple(zip(by_word, by_word[1:])),
+                    frozenset(w for w in _WORD.findall(text.lower()) if len(w) > 3))
+
+
+_WORD = re.compile(r"\w+")
+
+
+def word_terms(tokens: list) -> list[tuple[str, ...]]:
+    """Terms grouped by the word they came from, in order."""
+    words: dict[int, list[str]] = {}
+    for t in tokens:
+        words.setdefault(t.start, []).append(t.term)
+    return [tuple(v) for _, v in sorted(words.items())]
 
 
 _WH = re.compile(r"\b(?:who|whom|whose|what|which|when|where|why|how)\b", re.I)

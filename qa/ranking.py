@@ -217,10 +217,10 @@ def _features(index: Index, question: q.Question, sent: StoredSentence,
         "lead": 1.0 / (1 + sent.index),
         "neighbours": sum(weights[t] for t in gained) / total_weight,
         "neighbours2": sum(weights[t] for t in far_gained) / total_weight,
-        "bigram": _bigrams(question, tokens, index),
+        "bigram": _bigrams(question, tokens),
         "nbm25": max((bm25_of.get(j, 0.0) for j in terms_of.paragraph_neighbours(sent)),
                      default=0.0) / best,
-        "exact": _exact_words(question.text, sent.text),
+        "exact": _exact_words(question, sent.text),
     }
     return features, span
 
@@ -255,35 +255,25 @@ def _term_weights(index: Index, question: q.Question) -> dict[str, float]:
 _WORD = re.compile(r"\w+")
 
 
-def _exact_words(question: str, text: str) -> float:
+def _exact_words(question: q.Question, text: str) -> float:
     """Share of the question's longer words found as written, before stemming."""
-    wanted = {w for w in _WORD.findall(question.lower()) if len(w) > 3}
-    if not wanted:
+    if not question.words:
         return 0.0
-    return len(wanted & set(_WORD.findall(text.lower()))) / len(wanted)
+    return len(question.words & set(_WORD.findall(text.lower()))) / len(question.words)
 
 
-def _bigrams(question: q.Question, tokens: list, index: Index) -> float:
+def _bigrams(question: q.Question, tokens: list) -> float:
     """Share of the question's adjacent word pairs that stand close, in order, in the sentence."""
-    q_words = _word_terms(index.analyzer.tokens(question.text))
-    pairs = list(zip(q_words, q_words[1:]))
-    if not pairs:
+    if not question.pairs:
         return 0.0
-    s_words = _word_terms(tokens)
+    s_words = q.word_terms(tokens)
     close = set()
     for n, terms in enumerate(s_words):
         for ahead in s_words[n + 1:n + 3]:
             close.update((a, b) for a in terms for b in ahead)
-    matched = sum(any((a, b) in close for a in first for b in second) for first, second in pairs)
-    return matched / len(pairs)
-
-
-def _word_terms(tokens: list) -> list:
-    """Tokens grouped by the word they came from, in order."""
-    words: dict[int, list[str]] = {}
-    for t in tokens:
-        words.setdefault(t.start, []).append(t.term)
-    return [tuple(v) for _, v in sorted(words.items())]
+    matched = sum(any((a, b) in close for a in first for b in second)
+                  for first, second in question.pairs)
+    return matched / len(question.pairs)
 
 
 def _said_by(sent: StoredSentence, name: str) -> bool:
