@@ -152,6 +152,7 @@ _OPEN = False
 _PARTICLES: dict[str, list[str]] = {}
 _STEMS: dict[str, str] = {}
 _BOUNDS: dict[str, float] = {}  # per word, the most its subject features can add
+_CLASSES: dict[str, str] = {}  # per word text, its coarse class (see _word_class)
 
 
 def use_model(model: dict, threshold: float | None = None, alone: float | None = None,
@@ -169,6 +170,7 @@ def use_model(model: dict, threshold: float | None = None, alone: float | None =
     _PARTICLES = model["particles"]
     _STEMS = {w: _STEM(w) for w in CANDIDATES}
     _BOUNDS.clear()
+    _CLASSES.clear()  # a neighbour's class depends on the lexicon ("cand")
 
 
 def saved_model() -> dict:
@@ -353,8 +355,6 @@ def _word_class(t: Token) -> str:
             _CLASSES[t.text] = c
     return c
 
-
-_CLASSES: dict[str, str] = {}
 
 
 def _classify(t: Token) -> str:
@@ -644,22 +644,86 @@ def _after_is_verbish(text: str, pos: int) -> bool:
     return rest[:1] in ("'", "’") or rest.lower().startswith(("is ", "was ", "has ", "had "))
 
 
-def _np_left(toks: list[Token], a: int) -> tuple[int, int] | None:
-    """The subject noun phrase ending just before token `a`, with an appositive if any."""
+def _np_left(toks: list[Token], a: int, depth: int = 0) -> tuple[int, int] | None:
+    """The subject noun phrase ending just before token `a`, with an appositive if any.
+
+    An adjunct between subject and verb is stepped over, because news puts them there often:
+    "X, in an interview, said", "X, however, said", "allies have in the past said",
+    "Carson and Fiorina have all said".
+    """
     end = a
     if end > 0 and toks[end - 1].text == ",":
-        app = _segment_left(toks, end - 1, inside=True)
-        if app is not None and toks[app].lower in _APPOSITIVE_OPENERS | {"the"} and app > 1 \
-                and toks[app - 1].text == ",":
-            head = _segment_left(toks, app - 1)
-            if head is not None and toks[head].text[:1].isupper() and app - 1 - head <= 8:
-                return (head, end - 1)
-        return _relative_appositive(toks, end - 1)
+        return _comma_subject(toks, end - 1)
     start = _segment_left(toks, end)
     if start is None:
         return None
+    if depth < 2 and _is_adjunct(toks, start, end) and start > 0 and (
+            toks[start - 1].text == "," or toks[start - 1].lower in _VERB_GROUP):
+        return _np_left(toks, _extend_left(toks, start), depth + 1)
     end = _drop_trailing_time(toks, start, end)
     return (start, end) if _is_subject(toks, start, end) else None
+
+
+_FLOATING = frozenset("all both each also however though too meanwhile instead".split())
+
+
+def _is_adjunct(toks: list[Token], start: int, end: int) -> bool:
+    """A phrase that sits between a subject and its verb, not a subject itself: a
+    prepositional phrase ("in the past"), an adverb ("barely", "however") or a floating
+    quantifier ("all")."""
+    first = toks[start]
+    if first.text[:1].isupper():
+        return False
+    if first.lower in _PREPOSITIONS and first.lower not in ("like", "than", "as"):
+        return True
+    return all(t.lower in _FLOATING or t.lower in ADVERBS or t.lower.endswith("ly")
+               for t in toks[start:end])
+
+
+def _comma_subject(toks: list[Token], comma: int) -> tuple[int, int] | None:
+    """The subject before a parenthetical that ends in the comma at `comma`.
+
+    "Robert Peck, an analyst at SunTrust, said": the name with its appositive (PolNeAR takes
+    appositives and relative clauses into the source); "Mr. Trump, in an interview, said",
+    "Clinton, however, said", "Judge McKeague, writing for the majority, said": the name alone,
+    the parenthetical being an adjunct."""
+    c1 = _previous_comma(toks, comma)
+    if c1 is None:
+        return _relative_appositive(toks, comma)
+    head = _segment_left(toks, c1)
+    if head is None or c1 - head > 8 or not _is_subject(toks, head, c1) \
+            or not _subject_like(toks, head, c1):
+        return _relative_appositive(toks, comma)
+    first = toks[c1 + 1]
+    if first.text[:1].islower() and (
+            first.lower in _PREPOSITIONS or first.lower in _FLOATING or first.lower in ADVERBS
+            or first.lower.endswith(("ly", "ing", "ed")) or first.lower in _CLAUSE):
+        return (head, c1)
+    return (head, comma)
+
+
+def _previous_comma(toks: list[Token], comma: int) -> int | None:
+    """The comma opening the parenthetical closed at `comma`, within 30 tokens and not across
+    a quotation mark, a colon or a semicolon."""
+    for k in range(comma - 1, max(0, comma - 30), -1):
+        t = toks[k].text
+        if t == ",":
+            return k if k < comma - 1 else None
+        if t in ";:" or _is_quote(t):
+            return None
+    return None
+
+
+def _subject_like(toks: list[Token], start: int, end: int) -> bool:
+    """A phrase that can be a subject: a name, a noun phrase opened by a determiner or number,
+    or a lone pronoun ("he declined" is a clause, not a subject)."""
+    first = toks[start]
+    if first.lower in _PRONOUNS:
+        return end - start == 1 and first.lower not in ("him", "her", "them")
+    if first.lower in _PREPOSITIONS or first.lower in _CLAUSE or first.lower in _TIME_WORDS:
+        return False
+    return first.text[:1].isupper() or first.text[:1].isdigit() or first.lower in _DETERMINERS \
+        or end - start <= 3
 
 
 def _relative_appositive(toks: list[Token], comma: int) -> tuple[int, int] | None:

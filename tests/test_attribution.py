@@ -277,3 +277,18 @@ def test_command_line(tmp_path, capsys):
     assert "Source" in out and "1.000" in out
     assert main([str(folder), "--json"]) == 0
     assert '"overlap"' in capsys.readouterr().out
+
+
+@pytest.mark.parametrize("text, source, cue", [
+    ("Mr. Trump, however, said he was ready to debate.", "Mr. Trump", "said"),
+    ("Clinton, during a town hall meeting in Columbus, said she would win.", "Clinton", "said"),
+    ("Robert Peck, an analyst at SunTrust, told reporters the deal was done.",
+     "Robert Peck, an analyst at SunTrust", "told reporters"),
+    ("“It is over,” Ann Butz, 49, said.", "Ann Butz, 49", "said"),
+    ("His friends and allies have in the past said he was staying quiet.", "allies", "said"),
+])
+def test_subject_before_a_parenthetical(text, source, cue):
+    """The subject is found across an appositive or an adjunct between it and the cue (and a
+    pronoun after the cue is not taken for an inverted subject)."""
+    [found] = triples(text)
+    assert (found[0][0], found[0][1]) == (source, cue)
