@@ -42,7 +42,8 @@ sys.path.insert(0, str(ROOT))
 from qa import evaluate as ev  # noqa: E402
 from qa.analyzer import Analyzer  # noqa: E402
 from qa.bm25 import BM25Params  # noqa: E402
-from qa.index import Index, build  # noqa: E402
+from qa.build import build  # noqa: E402
+from qa.index import Index  # noqa: E402
 
 DEFAULT_SQUAD = Path("/work/shared/data/squad/dev-public.json")
 DEFAULT_SEED = ROOT / "seeds"
@@ -120,11 +121,7 @@ def label(p: BM25Params) -> str:
 
 def top5(index: Index, terms: list[str], k: int = 5) -> list[int]:
     """BM25 only: the best `k` sentences holding a query term, ties by sentence id."""
-    matched, scores = index.bm25_scores(terms)
-    if len(matched) == 0:
-        return []
-    order = np.lexsort((matched, -scores))[:k]
-    return [int(i) for i in matched[order]]
+    return index.bm25_scores(terms).best(k).ids
 
 
 def full_rank(index: Index, terms: list[str]) -> list[int]:

@@ -11,7 +11,7 @@ from pathlib import Path
 
 from . import ranking
 from .config import NO_CORPUS_HELP, Location, default_corpus, locate
-from .index import Index, IndexUnusable, IndexWriteError, build, read_manifest, staleness
+from .index import Index, IndexUnusable, read_manifest, staleness
 from .ingest import CorpusError
 from .model import Answer
 
@@ -70,6 +70,8 @@ def open_index(location: Location | None = None, notify: Notify | None = None,
 
 
 def _rebuild(folder: Path, corpus: list[Path], reason: str, notify: Notify) -> Index:
+    from .build import IndexWriteError, build  # numpy, attribution, segmentation: builds only
+
     notify(f"qa: building the index in {folder} ({reason})")
     try:
         report = build(corpus, folder)

@@ -8,9 +8,12 @@ expression as its `get_scores`, so scores equal rank-bm25's (tests check it to 1
 """
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-import numpy as np
+if TYPE_CHECKING:  # numpy is imported where the build needs it, not by a query
+    import numpy as np
 
 # rank-bm25 (and the multiprocessing it imports) is loaded only to build an index or to compare
 # with it: answering a question needs none of it. `VARIANTS` maps names to its classes.
@@ -62,6 +65,8 @@ class BM25Params:
 
 def idf(params: BM25Params, corpus_size: int, doc_freq: np.ndarray) -> np.ndarray:
     """IDF of each term id, by rank-bm25's `_calc_idf` over {term: document frequency}."""
+    import numpy as np
+
     if len(doc_freq) == 0:
         return np.zeros(0)
     model = params.model(corpus_size)
@@ -84,8 +89,8 @@ def contributions(params: BM25Params, term_idf: np.ndarray, tf: np.ndarray,
     return term_idf * ((tf * (k1 + 1)) / (k1 * (1 - b + b * doc_len / avgdl) + tf))
 
 
-def constant(params: BM25Params, query_idf: np.ndarray) -> float:
+def constant(params: BM25Params, query_idf: Iterable[float]) -> float:
     """What every sentence scores for the query's terms whether it holds them or not."""
     if params.variant != "BM25Plus":
         return 0.0
-    return float(np.sum(query_idf * params.delta))
+    return float(sum(idf * params.delta for idf in query_idf))

@@ -217,7 +217,7 @@ def _safe_title(text: str):
 
 def _index(args) -> int:
     from .config import NO_CORPUS_HELP, default_corpus
-    from .index import IndexWriteError, build
+    from .build import IndexWriteError, build
     from .ingest import CorpusError
 
     location = _location(args)
@@ -280,7 +280,7 @@ def _sentences(args) -> int:
             raise UsageError(f"no article with id {args.doc!r}")
     console = None if args.json else _console(args)
     for i in range(index.size):
-        if number is not None and int(index.sent_doc[i]) != number:
+        if number is not None and index.sent_doc[i] != number:
             continue
         sent = index.sentence(i)
         if args.json:

@@ -23,7 +23,8 @@ import numpy as np
 
 from . import ranking
 from . import question as q
-from .index import Index, build
+from .build import build
+from .index import Index
 
 _WORD = re.compile(r"\w+")
 

@@ -1,37 +1,30 @@
-"""The persistent index: build it from a corpus, write it atomically, open it by mapping arrays.
+"""The persistent index: its manifest, its freshness, and opening it by mapping arrays.
 
-Layout of an index folder (documented for users in index/README.md):
+Layout of an index folder (documented for users in index/README.md; `qa.build` writes it):
     manifest.json     format version, analyzer and BM25 settings, source hashes, counts, and
                       the name of the generation folder that holds the data
-    gen-*/            one complete build: JSON Lines with byte offsets, numpy arrays
+    gen-*/            one complete build: JSON Lines with byte offsets, .npy arrays
     .lock             taken while building, so two qa processes never build at once
-A build writes a new `.build-*` folder, renames it to `gen-*`, then replaces manifest.json in
-one `os.replace`; a reader therefore sees the old index or the new one, never a mix, and a
-build killed half-way leaves the old index answering.
+Opening maps the arrays without numpy (`qa.npy`); a query sums its terms' postings in Python
+while they are few and with numpy, imported then, when they are many.
 """
 from __future__ import annotations
 
-import contextlib
-import fcntl
-import gc
-import hashlib
+import heapq
 import json
-import os
 import re
+import sys
 import threading
-import time
-from array import array
-from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, field
+from bisect import bisect_left
+from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
-import numpy as np
-
-from . import bm25
+from . import bm25, npy
 from .analyzer import Analyzer
-from .ingest import Corpus, CorpusError, find_sources, stream_corpus
-from .model import Attribution, Document, dateline
-from .records import Records, RecordWriter
+from .ingest import CorpusError, find_sources
+from .model import Attribution, dateline
+from .records import Records
 
 FORMAT_VERSION = 2
 MANIFEST = "manifest.json"
@@ -40,24 +33,17 @@ _ARRAYS = ("sentences.doc", "sentences.len", "terms.idf", "terms.ptr",
            "postings.sentence", "postings.score")
 _RECORDS = ("docs", "sentences", "terms")
 
-Progress = Callable[[int, int], None]
+# How a query's postings are summed: numpy is quicker from a few hundred postings on, but its
+# import costs a one-shot `qa ask` about 50 ms, as long as plain Python takes for some 200,000
+# postings. So numpy is used beyond NUMPY_POSTINGS once something has loaded it, and loaded
+# only for a query beyond PYTHON_POSTINGS (bench/bench_speed.py measured both; the results are
+# the same floats either way). A question on an article or a week of wire copy never loads it.
+NUMPY_POSTINGS = 256
+PYTHON_POSTINGS = 50_000
 
 
 class IndexUnusable(Exception):
     """The index on disk cannot be used as it is (missing, corrupt, stale); rebuild it."""
-
-
-class IndexWriteError(Exception):
-    """The index could not be written; the previous one, if any, is untouched."""
-
-
-@dataclass
-class BuildReport:
-    documents: int = 0
-    sentences: int = 0
-    terms: int = 0
-    seconds: float = 0.0
-    problems: list[str] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -72,294 +58,6 @@ class StoredSentence:
     text: str
     attributions: list[Attribution]
     paragraph: int = 0
-
-
-# ---------------------------------------------------------------------------------- build
-
-# Per-article work (splitting, attribution, analysis, JSON) runs in worker processes when the
-# corpus is at least this large; below it a pool costs more than it saves.
-PARALLEL_BYTES = 4 << 20
-_CHUNK_BYTES = 256 << 10  # articles are sent to workers in chunks of about this much text
-
-
-def build(paths: list[Path], folder: Path, params: bm25.BM25Params | None = None,
-          progress: Progress | None = None, workers: int | None = None) -> BuildReport:
-    """Read the corpus at `paths` and replace the index in `folder` with it, atomically.
-
-    Articles are read one file at a time and analysed in `workers` processes (default: up to
-    2 for a corpus of 4 MB or more, else 1); the index is the same whatever the number.
-    `progress(done, total)` counts bytes of the corpus files.
-    """
-    params = params or bm25.BM25Params()
-    started = time.perf_counter()
-    paths = [p.resolve() for p in paths]
-    files = find_sources(paths)
-    try:
-        folder.mkdir(parents=True, exist_ok=True)
-        with _build_lock(folder):
-            _remove_leftovers(folder)
-            report = _write_generation(folder, files, paths, params, progress, workers)
-    except OSError as exc:
-        raise IndexWriteError(f"cannot write index in {folder}: "
-                              f"{exc.strerror or exc}") from None
-    report.seconds = time.perf_counter() - started
-    return report
-
-
-def _write_generation(folder: Path, files: list[Path], paths: list[Path],
-                      params: bm25.BM25Params, progress: Progress | None,
-                      workers: int | None) -> BuildReport:
-    token = time.strftime("%Y%m%d%H%M%S") + "-" + os.urandom(4).hex()
-    staging = folder / f".build-{token}"
-    staging.mkdir()
-    try:
-        analyzer = Analyzer()
-        corpus = Corpus()
-        documents = stream_corpus(files, corpus)
-        report = _write_data(staging, documents, analyzer, params, progress,
-                             _worker_count(files, workers))
-        report.problems = corpus.problems
-        generation = folder / f"gen-{token}"
-        _fsync_tree(staging)
-        os.rename(staging, generation)
-        manifest = {
-            "format": "qa-index",
-            "format_version": FORMAT_VERSION,
-            "data": generation.name,
-            "analyzer": analyzer.settings,
-            "bm25": params.to_json(),
-            "corpus": [str(p.resolve()) for p in paths],
-            "sources": [s.__dict__ for s in corpus.sources],
-            "counts": {"documents": report.documents, "sentences": report.sentences,
-                       "terms": report.terms},
-            "files": {p.name: p.stat().st_size for p in sorted(generation.iterdir())},
-            "built": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
-        }
-        _replace_file(folder / MANIFEST, json.dumps(manifest, indent=1).encode())
-    except BaseException:
-        _rmtree(staging)
-        raise
-    _remove_old_generations(folder, keep=generation.name)
-    return report
-
-
-def _worker_count(files: list[Path], workers: int | None) -> int:
-    if workers is not None:
-        return max(1, workers)
-    size = 0
-    for path in files:
-        with contextlib.suppress(OSError):
-            size += path.stat().st_size
-    return min(2, os.cpu_count() or 1) if size >= PARALLEL_BYTES else 1
-
-
-def _chunks(documents: Iterable[tuple[Document, int, int]]
-            ) -> Iterator[tuple[int, list[Document], int, int]]:
-    """(number of the first document, documents, bytes read, total) of about _CHUNK_BYTES."""
-    first, batch, size = 0, [], 0
-    done = total = 0
-    for doc, done, total in documents:
-        batch.append(doc)
-        size += len(doc.text)
-        if size >= _CHUNK_BYTES:
-            yield first, batch, done, total
-            first, batch, size = first + len(batch), [], 0
-    if batch:
-        yield first, batch, done, total
-
-
-_worker_analyzer: Analyzer | None = None
-
-
-def _analyse_chunk(first: int, documents: list[Document],
-                   analyzer: Analyzer | None = None) -> tuple:
-    """Split, attribute and analyse a run of articles numbered from `first`.
-
-    Returns plain data: sentences per article, the encoded sentence records and their
-    lengths in bytes, each sentence's length in terms, the chunk's own vocabulary (in order of
-    first use) and each term occurrence as a number into it.
-    """
-    from .attribution import attribute  # build-only modules: a query does not load them
-    from .segment import split_document
-
-    global _worker_analyzer
-    if analyzer is None:
-        analyzer = _worker_analyzer = _worker_analyzer or Analyzer()
-    counts, line_sizes, lengths, tokens = array("i"), array("q"), array("i"), array("i")
-    lines: list[bytes] = []
-    local: dict[str, int] = {}
-    for d, doc in enumerate(documents, first):
-        sentences = split_document(doc)
-        counts.append(len(sentences))
-        for sent, found in zip(sentences, attribute(sentences)):
-            line = _encode([d, sent.index, sent.start, sent.end, sent.text,
-                            [a.to_json() for a in found], sent.paragraph])
-            lines.append(line)
-            line_sizes.append(len(line))
-            terms = analyzer.terms(sent.text)
-            tokens.extend([local.setdefault(t, len(local)) for t in terms])
-            lengths.append(len(terms))
-    return counts, b"".join(lines), line_sizes, lengths, list(local), tokens
-
-
-def _worker_start(parent: int) -> None:
-    gc.disable()
-    with contextlib.suppress(Exception):  # Linux: end with the build if it is killed
-        import ctypes
-        import signal
-
-        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
-    if os.getppid() != parent:
-        os._exit(0)
-
-
-def _analysed(chunks: Iterator[tuple], workers: int, analyzer: Analyzer
-              ) -> Iterator[tuple[tuple, tuple]]:
-    """(chunk, _analyse_chunk result) for each chunk, in order, from `workers` processes."""
-    if workers <= 1:
-        for chunk in chunks:
-            yield chunk, _analyse_chunk(chunk[0], chunk[1], analyzer)
-        return
-    import multiprocessing
-    import threading
-    from collections import deque
-
-    # fork is quick; with other threads running (the REPL's) a fresh interpreter is safer
-    method = "fork" if threading.active_count() == 1 and os.name == "posix" else "spawn"
-    context = multiprocessing.get_context(method)
-    with context.Pool(workers, _worker_start, (os.getpid(),)) as pool:
-        pending: deque = deque()
-        for chunk in chunks:
-            pending.append((chunk, pool.apply_async(_analyse_chunk, chunk[:2])))
-            if len(pending) >= 3 * workers:  # bounded: never more than this in flight
-                done, result = pending.popleft()
-                yield done, result.get()
-        while pending:
-            done, result = pending.popleft()
-            yield done, result.get()
-
-
-def _write_data(out: Path, documents: Iterable[tuple[Document, int, int]], analyzer: Analyzer,
-                params: bm25.BM25Params, progress: Progress | None,
-                workers: int = 1) -> BuildReport:
-    """Stream documents into record files and flat arrays, then invert them into postings."""
-    vocabulary: dict[str, int] = {}
-    tokens, lengths, sent_doc = array("i"), array("i"), array("i")
-    docs_out, sents_out = RecordWriter(out, "docs"), RecordWriter(out, "sentences")
-    n_docs = 0
-    gc_was_enabled = gc.isenabled()
-    gc.disable()  # the build allocates millions of small objects that are never cyclic
-    try:
-        for (first, docs, done, total), result in _analysed(_chunks(documents), workers,
-                                                              analyzer):
-            counts, lines, line_sizes, chunk_lengths, local, chunk_tokens = result
-            for d, (doc, count) in enumerate(zip(docs, counts), first):
-                docs_out.add({"id": doc.id, "source": doc.source, "title": doc.title,
-                              "date": doc.date, "place": doc.place, "agency": doc.agency,
-                              "first": len(sent_doc), "count": count})
-                sent_doc.extend(array("i", [d]) * count)
-            sents_out.add_encoded(lines, line_sizes)
-            lengths.extend(chunk_lengths)
-            if chunk_tokens:
-                mapping = np.fromiter((vocabulary.setdefault(t, len(vocabulary)) for t in local),
-                                      np.int32, len(local))
-                tokens.frombytes(mapping[np.frombuffer(chunk_tokens, np.int32)].tobytes())
-            n_docs = first + len(docs)
-            if progress:
-                progress(done, total)
-    finally:
-        if gc_was_enabled:
-            gc.enable()
-    docs_out.close()
-    sents_out.close()
-    _write_postings(out, vocabulary, tokens, lengths, params)
-    np.save(out / "sentences.doc.npy", np.frombuffer(sent_doc, np.int32))
-    np.save(out / "sentences.len.npy", np.frombuffer(lengths, np.int32))
-    return BuildReport(documents=n_docs, sentences=len(lengths), terms=len(vocabulary))
-
-
-def _encode(value) -> bytes:
-    return json.dumps(value, ensure_ascii=False, separators=(",", ":")).encode() + b"\n"
-
-
-def _write_postings(out: Path, vocabulary: dict[str, int], tokens: array, lengths: array,
-                    params: bm25.BM25Params) -> None:
-    """Invert (sentence, term) pairs into per-term postings with their BM25 contributions."""
-    terms = sorted(vocabulary)  # sorted, so a term is found by binary search on disk
-    rank = np.empty(len(terms), np.int64)
-    rank[np.fromiter((vocabulary[t] for t in terms), np.int64, len(terms))] = np.arange(len(terms))
-    n = len(lengths)
-    doc_len = np.frombuffer(lengths, np.int32).astype(np.int64)
-    tok = rank[np.frombuffer(tokens, np.int32)] if len(tokens) else np.zeros(0, np.int64)
-    sentence_of = np.repeat(np.arange(n, dtype=np.int64), doc_len)
-    pairs, tf = np.unique(tok * max(n, 1) + sentence_of, return_counts=True)
-    post_term, post_sent = pairs // max(n, 1), pairs % max(n, 1)
-    doc_freq = np.bincount(post_term, minlength=len(terms))
-    term_idf = bm25.idf(params, n, doc_freq)
-    avgdl = float(doc_len.sum()) / n if n else 1.0
-    score = bm25.contributions(params, term_idf[post_term], tf, doc_len[post_sent], avgdl)
-    ptr = np.zeros(len(terms) + 1, np.int64)
-    np.cumsum(doc_freq, out=ptr[1:])
-    writer = RecordWriter(out, "terms")
-    writer.extend(terms)
-    writer.close()
-    np.save(out / "terms.idf.npy", term_idf.astype(np.float64))
-    np.save(out / "terms.ptr.npy", ptr)
-    np.save(out / "postings.sentence.npy", post_sent.astype(np.int32))
-    np.save(out / "postings.score.npy", score.astype(np.float64))
-
-
-@contextlib.contextmanager
-def _build_lock(folder: Path) -> Iterator[None]:
-    with open(folder / ".lock", "a+b") as handle:
-        fcntl.flock(handle, fcntl.LOCK_EX)
-        try:
-            yield
-        finally:
-            fcntl.flock(handle, fcntl.LOCK_UN)
-
-
-def _replace_file(path: Path, data: bytes) -> None:
-    tmp = path.with_name(f".{path.name}.{os.urandom(4).hex()}.tmp")
-    try:
-        with open(tmp, "wb") as f:
-            f.write(data)
-            f.flush()
-            os.fsync(f.fileno())
-        os.replace(tmp, path)
-    finally:
-        with contextlib.suppress(FileNotFoundError):
-            tmp.unlink()
-    with contextlib.suppress(OSError):
-        fd = os.open(path.parent, os.O_RDONLY)
-        try:
-            os.fsync(fd)
-        finally:
-            os.close(fd)
-
-
-def _rmtree(path: Path) -> None:
-    import shutil  # only builds need it; a query should not pay for its imports
-
-    shutil.rmtree(path, ignore_errors=True)
-
-
-def _fsync_tree(folder: Path) -> None:
-    for path in folder.iterdir():
-        with open(path, "rb") as f:
-            os.fsync(f.fileno())
-
-
-def _remove_leftovers(folder: Path) -> None:
-    """Staging folders of builds that died; safe to remove while we hold the build lock."""
-    for path in folder.glob(".build-*"):
-        _rmtree(path)
-
-
-def _remove_old_generations(folder: Path, keep: str) -> None:
-    for path in folder.glob("gen-*"):
-        if path.name != keep:
-            _rmtree(path)
 
 
 # ----------------------------------------------------------------------------- freshness
@@ -421,6 +119,8 @@ def staleness(manifest: dict, paths: list[Path]) -> str | None:
 
 
 def _sha256(path: Path) -> str:
+    import hashlib  # only when a corpus file's time changed: not worth its import on every ask
+
     digest = hashlib.sha256()
     with open(path, "rb") as f:
         for block in iter(lambda: f.read(1 << 20), b""):
@@ -431,6 +131,58 @@ def _sha256(path: Path) -> str:
 # ---------------------------------------------------------------------------------- open
 
 
+@dataclass(frozen=True)
+class Matches:
+    """The sentences holding a query term, ascending, and their BM25 scores.
+
+    Plain lists for small queries, numpy arrays for large ones: both index, slice and bisect
+    alike, so callers need not know which.
+    """
+
+    ids: Sequence[int]
+    scores: Sequence[float]
+
+    def __len__(self) -> int:
+        return len(self.ids)
+
+    def score(self, i: int, default: float = 0.0) -> float:
+        """Sentence `i`'s score, by binary search (no dict of a million entries)."""
+        at = bisect_left(self.ids, i)
+        if at < len(self.ids) and self.ids[at] == i:
+            return float(self.scores[at])
+        return default
+
+    def within(self, sentences: range) -> "Matches":
+        """Only the sentences in a range (one article's)."""
+        lo, hi = bisect_left(self.ids, sentences.start), bisect_left(self.ids, sentences.stop)
+        return Matches(self.ids[lo:hi], self.scores[lo:hi])
+
+    def id_list(self) -> list[int]:
+        return self.ids if isinstance(self.ids, list) else self.ids.tolist()
+
+    def highest(self) -> float:
+        return float(max(self.scores)) if isinstance(self.scores, list) else float(
+            self.scores.max())
+
+    def best(self, k: int) -> "Matches":
+        """The `k` best as lists, best first; ties go to the lower sentence number."""
+        ids, scores = self.ids, self.scores
+        if isinstance(ids, list):
+            order = range(len(ids))
+            if len(ids) > k:  # the k-th best score in C, then sort only what reaches it
+                kth = heapq.nlargest(k, scores)[-1]
+                order = [j for j in order if scores[j] >= kth]
+            order = sorted(order, key=lambda j: (-scores[j], j))[:k]
+            return Matches([ids[j] for j in order], [scores[j] for j in order])
+        np = _numpy()
+        if len(ids) > k:
+            kth = scores[np.argpartition(scores, len(scores) - k)[len(scores) - k]]
+            keep = np.flatnonzero(scores >= kth)  # all ties with the k-th, for the id order
+            ids, scores = ids[keep], scores[keep]
+        order = np.lexsort((ids, -scores))[:k]
+        return Matches(ids[order].tolist(), scores[order].tolist())
+
+
 class Index:
     """An opened index: mapped arrays and record files, read lazily."""
 
@@ -438,18 +190,18 @@ class Index:
         self.folder, self.manifest = folder, manifest
         self.analyzer = Analyzer()
         self._doc_numbers: dict[str, int] | None = None
-        self._acc: np.ndarray | None = None  # scratch for bm25_scores, kept between queries
-        self._seen: np.ndarray | None = None
+        self._numpy_views: dict[str, object] = {}
+        self._acc = self._seen = None  # numpy scratch for large queries, kept between them
         self._scratch_lock = threading.Lock()
         data = folder / manifest["data"]
         self._check_files(data, manifest["files"])
         try:
             self.params = bm25.BM25Params.from_json(manifest["bm25"])
-            arrays = {name: np.load(data / f"{name}.npy", mmap_mode="r", allow_pickle=False)
-                      for name in _ARRAYS}
+            arrays = {name: npy.load(data / f"{name}.npy") for name in _ARRAYS}
             self.docs, self.sentences, self.terms = (Records(data, n) for n in _RECORDS)
         except (OSError, ValueError, KeyError, TypeError) as exc:
             raise IndexUnusable(f"index data in {data} is corrupt ({exc})") from None
+        self._arrays = arrays
         self.sent_doc = arrays["sentences.doc"]
         self.sent_len = arrays["sentences.len"]
         self.idf = arrays["terms.idf"]
@@ -458,7 +210,9 @@ class Index:
         self.post_score = arrays["postings.score"]
         n_terms = len(self.terms)
         if (len(self.sentences) != len(self.sent_doc) or len(self.ptr) != n_terms + 1
-                or len(self.idf) != n_terms or len(self.post_score) != len(self.post_sentence)):
+                or len(self.idf) != n_terms or len(self.post_score) != len(self.post_sentence)
+                or len(self.sent_len) != len(self.sent_doc)
+                or (n_terms and (self.ptr[0] != 0 or self.ptr[-1] != len(self.post_score)))):
             raise IndexUnusable(f"index data in {data} is inconsistent")
 
     @staticmethod
@@ -497,7 +251,7 @@ class Index:
                               [Attribution.from_json(a) for a in attrs], paragraph)
 
     def doc_of(self, i: int) -> dict:
-        return self.docs[int(self.sent_doc[i])]
+        return self.docs[self.sent_doc[i]]
 
     def dateline(self, i: int) -> str:
         meta = self.doc_of(i)
@@ -509,34 +263,60 @@ class Index:
             self._doc_numbers = {doc["id"]: d for d, doc in enumerate(self.docs)}
         return self._doc_numbers.get(doc_id)
 
-    def docs_with(self, term: str) -> np.ndarray:
+    def doc_sentences(self, number: int) -> range:
+        """The sentence numbers of article `number` (an article's sentences are consecutive)."""
+        meta = self.docs[number]
+        return range(meta["first"], meta["first"] + meta["count"])
+
+    def docs_with(self, term: str) -> list[int]:
         """The article numbers whose sentences hold `term`, ascending."""
         t = self.term_id(term)
         if t is None:
-            return np.zeros(0, np.int32)
-        rows = self.post_sentence[int(self.ptr[t]):int(self.ptr[t + 1])]
-        docs = self.sent_doc[rows]  # ascending already: postings and articles both are
-        if len(docs) < 2:
-            return np.array(docs)
-        return docs[np.concatenate(([True], docs[1:] != docs[:-1]))]
+            return []
+        lo, hi = self.ptr[t], self.ptr[t + 1]
+        if not _numpy_pays(hi - lo):
+            sent_doc = self.sent_doc
+            return sorted({sent_doc[row] for row in self.post_sentence[lo:hi].tolist()})
+        np = _numpy()
+        docs = self._numpy("sentences.doc")[self._numpy("postings.sentence")[lo:hi]]
+        # ascending already: postings and articles both are
+        return docs[np.concatenate(([True], docs[1:] != docs[:-1]))].tolist()
 
-    def bm25_scores(self, terms: list[str]) -> tuple[np.ndarray, np.ndarray]:
-        """Sentences holding any of `terms` (ascending), and their BM25 scores as rank-bm25
-        computes them.
+    def bm25_scores(self, terms: list[str]) -> Matches:
+        """Sentences holding any of `terms` and their BM25 scores as rank-bm25 computes them.
 
         Query terms count as often as they occur, as in rank-bm25's `get_scores`. The cost is
-        that of the terms' postings: the accumulator is kept between queries and only the
-        entries a query touched are cleared.
+        that of the terms' postings. Both ways of summing add a sentence's contributions in
+        the order of the terms, then the constant, so they give the same floats.
         """
         known = [t for t in map(self.term_id, terms) if t is not None]
         if not known or self.size == 0:
-            return np.zeros(0, np.int64), np.zeros(0)
-        const = bm25.constant(self.params, np.asarray([float(self.idf[t]) for t in known]))
-        spans = [(int(self.ptr[t]), int(self.ptr[t + 1])) for t in known]
-        if len(known) == 1:  # one term: its postings are the answer
+            return Matches([], [])
+        const = bm25.constant(self.params, [self.idf[t] for t in known])
+        spans = [(self.ptr[t], self.ptr[t + 1]) for t in known]
+        if _numpy_pays(sum(hi - lo for lo, hi in spans)):
+            return self._bm25_numpy(spans, const)
+        if len(spans) == 1:  # one term: its postings are the answer
             lo, hi = spans[0]
-            return (self.post_sentence[lo:hi].astype(np.int64),
-                    self.post_score[lo:hi] + const)
+            return Matches(self.post_sentence[lo:hi].tolist(),
+                           [s + const for s in self.post_score[lo:hi].tolist()])
+        acc: dict[int, float] = {}
+        for lo, hi in spans:
+            for row, s in zip(self.post_sentence[lo:hi].tolist(),
+                              self.post_score[lo:hi].tolist()):
+                acc[row] = acc.get(row, 0.0) + s
+        ids = sorted(acc)
+        return Matches(ids, [acc[i] + const for i in ids])
+
+    def _bm25_numpy(self, spans: list[tuple[int, int]], const: float) -> Matches:
+        """bm25_scores for many postings: a dense accumulator kept between queries, of which
+        only the entries a query touched are cleared."""
+        np = _numpy()
+        post_sentence = self._numpy("postings.sentence")
+        post_score = self._numpy("postings.score")
+        if len(spans) == 1:
+            lo, hi = spans[0]
+            return Matches(post_sentence[lo:hi].astype(np.int64), post_score[lo:hi] + const)
         with self._scratch_lock:
             if self._acc is None:
                 self._acc, self._seen = np.zeros(self.size), np.zeros(self.size, bool)
@@ -544,8 +324,8 @@ class Index:
             matched = None
             try:
                 for lo, hi in spans:
-                    rows = self.post_sentence[lo:hi]
-                    acc[rows] += self.post_score[lo:hi]
+                    rows = post_sentence[lo:hi]
+                    acc[rows] += post_score[lo:hi]
                     seen[rows] = True
                 matched = np.flatnonzero(seen)
                 scores = acc[matched] + const
@@ -556,14 +336,25 @@ class Index:
                 else:
                     acc[:] = 0.0
                     seen[:] = False
-        return matched, scores
+        return Matches(matched, scores)
 
-    def top(self, terms: list[str], k: int = 10) -> tuple[np.ndarray, np.ndarray]:
+    def top(self, terms: list[str], k: int = 10) -> Matches:
         """The `k` best sentences for `terms` by BM25 alone, best first (ties: lower id)."""
-        ids, scores = self.bm25_scores(terms)
-        if len(ids) > k:
-            kth = scores[np.argpartition(scores, len(scores) - k)[len(scores) - k]]
-            keep = np.flatnonzero(scores >= kth)  # all ties with the k-th, for the id order
-            ids, scores = ids[keep], scores[keep]
-        order = np.lexsort((ids, -scores))[:k]
-        return ids[order], scores[order]
+        return self.bm25_scores(terms).best(k)
+
+    def _numpy(self, name: str):
+        """The array `name` as a numpy array over the same mapped memory (no copy)."""
+        if name not in self._numpy_views:
+            view = self._arrays[name]
+            self._numpy_views[name] = _numpy().frombuffer(view, view.format)
+        return self._numpy_views[name]
+
+
+def _numpy_pays(postings: int) -> bool:
+    return postings > (NUMPY_POSTINGS if "numpy" in sys.modules else PYTHON_POSTINGS)
+
+
+def _numpy():
+    import numpy  # only large queries need it: its import costs more than a small query
+
+    return numpy

@@ -23,11 +23,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-import numpy as np
-
 from . import answer as answers
 from . import question as q
-from .index import Index, StoredSentence
+from .index import Index, Matches, StoredSentence
 from .model import Answer, AnswerSpan, Hit, Span
 
 WEIGHTS = {"bm25": 1.0, "coverage": 3.375, "type": 0.57, "name": 0.3125, "context": 1.1875,
@@ -72,26 +70,26 @@ def candidates(index: Index, question: q.Question, *, doc: str | None = None,
                source: str | None = None) -> list[Candidate]:
     """Every sentence that could answer: it holds a question term, or it holds the kind of
     answer asked for right after a sentence that does."""
-    ids, scores = index.bm25_scores(list(question.terms))
+    matches = index.bm25_scores(list(question.terms))
     if doc is not None:
         number = index.doc_number(doc)
-        keep = index.sent_doc[ids] == number if number is not None else np.zeros(len(ids), bool)
-        ids, scores = ids[keep], scores[keep]
-    if len(ids) == 0:
+        if number is None:
+            return []
+        matches = matches.within(index.doc_sentences(number))
+    if len(matches) == 0:
         return []
-    bm25_of = _Scores(ids, scores)
-    best = max(scores.max(), 1e-9)
+    best = max(matches.highest(), 1e-9)
     weights = _term_weights(index, question)
     found = []
     terms_of = _TermCache(index)
-    pool = _pool(index, ids, scores, source is not None)
-    article = _article_coverage(index, weights, {int(index.sent_doc[i]) for i in pool})
+    pool = _pool(index, matches, source is not None)
+    article = _article_coverage(index, weights, {index.sent_doc[i] for i in pool})
     for i in pool:
         sent = terms_of.sentence(i)
         if source is not None and not _said_by(sent, source):
             continue
-        features, span = _features(index, question, sent, bm25_of, best, weights, terms_of)
-        features["article"] = article[int(index.sent_doc[i])]
+        features, span = _features(index, question, sent, matches, best, weights, terms_of)
+        features["article"] = article[index.sent_doc[i]]
         if not _relevant(features):
             continue
         found.append(Candidate(sent, features, span))
@@ -112,37 +110,19 @@ def _article_coverage(index: Index, weights: dict[str, float],
     total = sum(weights.values()) or 1.0
     cover = dict.fromkeys(docs, 0.0)
     for term, weight in weights.items():
-        for d in index.docs_with(term).tolist():
+        for d in index.docs_with(term):
             if d in cover:
                 cover[d] += weight / total
     return cover
 
 
-def _pool(index: Index, ids: np.ndarray, scores: np.ndarray, wide: bool) -> list[int]:
+def _pool(index: Index, matches: Matches, wide: bool) -> list[int]:
     """The best BM25 sentences and the sentence after each (context can carry the answer)."""
-    limit = len(ids) if wide else CANDIDATES
-    if len(ids) > limit:
-        top = np.argpartition(-scores, limit - 1)[:limit]
-        ids = ids[top]
-    pool = set(ids.tolist())
+    pool = set(matches.id_list() if wide else matches.best(CANDIDATES).ids)
     for i in list(pool):
         if i + 1 < index.size and index.sent_doc[i + 1] == index.sent_doc[i]:
             pool.add(i + 1)
     return sorted(pool)
-
-
-class _Scores:
-    """BM25 score of a sentence by id, looked up in the sorted matches (no dict of a million
-    entries for a question of common words)."""
-
-    def __init__(self, ids: np.ndarray, scores: np.ndarray) -> None:
-        self.ids, self.scores = ids, scores
-
-    def get(self, i: int, default: float = 0.0) -> float:
-        at = int(np.searchsorted(self.ids, i))
-        if at < len(self.ids) and self.ids[at] == i:
-            return float(self.scores[at])
-        return default
 
 
 class _TermCache:
@@ -176,7 +156,7 @@ class _TermCache:
 
 
 def _features(index: Index, question: q.Question, sent: StoredSentence,
-              bm25_of: "_Scores", best: float, weights: dict[str, float],
+              bm25_of: Matches, best: float, weights: dict[str, float],
               terms_of: "_TermCache") -> tuple[dict[str, float], Span | None]:
     tokens = index.analyzer.tokens(sent.text)
     present = {t.term for t in tokens} & weights.keys()
@@ -201,13 +181,13 @@ def _features(index: Index, question: q.Question, sent: StoredSentence,
             anchored = answers.anchored(sent.text[span[0]:span[1]], question.terms,
                                         index.analyzer)
             type_score = 1.0 if anchored else 0.5
-    own_bm25 = bm25_of.get(sent.id, 0.0)
+    own_bm25 = bm25_of.score(sent.id, 0.0)
     if span and inherited and _DEFINITE.search(sent.text[span[0]:span[1]]):
         # The answer itself names what it is about by reference ("10 km of the city"): the
         # sentence before names it, so the question's terms found there count as found here.
         present |= inherited
         inherited = set()
-        own_bm25 = max(own_bm25, bm25_of.get(sent.id - 1, 0.0))
+        own_bm25 = max(own_bm25, bm25_of.score(sent.id - 1, 0.0))
     features = {
         "bm25": own_bm25 / best,
         "coverage": sum(weights[t] for t in present) / total_weight,
@@ -218,7 +198,7 @@ def _features(index: Index, question: q.Question, sent: StoredSentence,
         "neighbours": sum(weights[t] for t in gained) / total_weight,
         "neighbours2": sum(weights[t] for t in far_gained) / total_weight,
         "bigram": _bigrams(question, tokens),
-        "nbm25": max((bm25_of.get(j, 0.0) for j in terms_of.paragraph_neighbours(sent)),
+        "nbm25": max((bm25_of.score(j, 0.0) for j in terms_of.paragraph_neighbours(sent)),
                      default=0.0) / best,
         "exact": _exact_words(question, sent.text),
     }

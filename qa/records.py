@@ -3,7 +3,7 @@
 Items are JSON Lines in `NAME.jsonl`, and `NAME.offsets.npy` holds the byte offset of each
 line (n + 1 of them), memory-mapped. Opening costs nothing, reading item i costs one slice, so
 the sentence text of a million-sentence index is read only for the hits shown. Plain JSON and
-numpy arrays: nothing here can run code when loaded.
+.npy arrays: nothing here can run code when loaded.
 """
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any, BinaryIO
 
-import numpy as np
+from . import npy
 
 
 class RecordWriter:
@@ -34,6 +34,8 @@ class RecordWriter:
 
     def add_encoded(self, lines: bytes, sizes: array) -> None:
         """Lines already encoded as `add` encodes them, with the size of each in bytes."""
+        import numpy as np  # a build loads numpy anyway; a reader need not
+
         self._file.write(lines)
         ends = np.cumsum(np.frombuffer(sizes, np.int64)) + self._end
         self._offsets.frombytes(ends.tobytes())
@@ -47,6 +49,8 @@ class RecordWriter:
     def close(self) -> None:
         self._file.flush()
         self._file.close()
+        import numpy as np
+
         np.save(self.folder / f"{self.name}.offsets.npy", np.frombuffer(self._offsets, np.int64))
 
 
@@ -54,14 +58,13 @@ class Records:
     """Read-only, random-access view of a RecordWriter's output."""
 
     def __init__(self, folder: Path, name: str) -> None:
-        self.offsets = np.load(folder / f"{name}.offsets.npy", mmap_mode="r")
+        self.offsets = npy.load(folder / f"{name}.offsets.npy")
         path = folder / f"{name}.jsonl"
         size = path.stat().st_size
-        if len(self.offsets) == 0 or int(self.offsets[-1]) != size:
+        if len(self.offsets) == 0 or self.offsets[-1] != size:
             raise ValueError(f"{path.name}: size does not match its offsets")
         with open(path, "rb") as f:
             self._data = mmap.mmap(f.fileno(), 0, access=mmap.ACCESS_READ) if size else b""
-        self._ends = memoryview(self.offsets) if len(self.offsets) else ()  # quick scalars
 
     def __len__(self) -> int:
         return len(self.offsets) - 1
@@ -69,7 +72,7 @@ class Records:
     def __getitem__(self, i: int) -> Any:
         if not 0 <= i < len(self):
             raise IndexError(i)
-        start, end = int(self.offsets[i]), int(self.offsets[i + 1])
+        start, end = self.offsets[i], self.offsets[i + 1]
         return json.loads(self._data[start:end])
 
     def __iter__(self) -> Iterator[Any]:
@@ -86,7 +89,7 @@ class Records:
             key = text.encode()
         except UnicodeEncodeError:  # a lone surrogate: no line can hold it
             return None
-        data, ends = self._data, self._ends
+        data, ends = self._data, self.offsets
         lo, hi = 0, len(ends) - 1
         while lo < hi:
             mid = (lo + hi) // 2

@@ -60,7 +60,8 @@ def qa(capsys, monkeypatch):
 @pytest.fixture(scope="session")
 def seed_index(tmp_path_factory):
     """An index of the seed article, built once for tests that only read it."""
-    from qa.index import Index, build
+    from qa.build import build
+    from qa.index import Index
 
     folder = tmp_path_factory.mktemp("seed-index")
     build([SEED], folder / "index")

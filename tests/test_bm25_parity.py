@@ -6,7 +6,9 @@ import numpy as np
 import pytest
 
 from qa import bm25
-from qa.index import _write_postings, Index
+from qa.build import _write_postings
+from qa import index as index_mod
+from qa.index import Index
 from qa.records import Records
 
 
@@ -70,17 +72,22 @@ def test_index_scores_equal_rank_bm25_on_the_seed(workdir):
     kwargs = {"epsilon": p.epsilon} if p.variant == "BM25Okapi" else {"delta": p.delta}
     reference = cls(corpus, k1=p.k1, b=p.b, **kwargs)
     query = index.analyzer.terms("how far did the army advance from al-Mayadin")
-    ids, scores = index.bm25_scores(query)
+    found = index.bm25_scores(query)
     expected = reference.get_scores(query)
-    np.testing.assert_allclose(scores, expected[ids], rtol=0, atol=1e-9)
-    assert set(ids.tolist()) == {i for i, c in enumerate(corpus) if set(c) & set(query)}
+    np.testing.assert_allclose(found.scores, expected[found.ids], rtol=0, atol=1e-9)
+    assert set(found.ids) == {i for i, c in enumerate(corpus) if set(c) & set(query)}
 
 
-def test_queries_after_queries_stay_exact(tmp_path):
-    """The accumulator kept between queries is cleared: many queries, repeated and unknown
-    terms, one-term queries, each equal to rank-bm25; `top` gives the best of them in order."""
-    from qa.index import build
+@pytest.mark.parametrize("summed_by", ["python", "numpy"])
+def test_queries_after_queries_stay_exact(tmp_path, monkeypatch, summed_by):
+    """Small queries are summed in Python, large ones with numpy's accumulator, which is kept
+    between queries and must be cleared: either way, many queries, repeated and unknown terms,
+    one-term queries, each equal to rank-bm25; `top` gives the best of them in order."""
+    from qa.build import build
 
+    limit = 10**9 if summed_by == "python" else 0
+    monkeypatch.setattr(index_mod, "PYTHON_POSTINGS", limit)
+    monkeypatch.setattr(index_mod, "NUMPY_POSTINGS", limit)
     rng = random.Random(7)
     words = [f"w{i}" for i in range(60)]
     weights = [1 / (i + 1) for i in range(60)]
@@ -98,14 +105,29 @@ def test_queries_after_queries_stay_exact(tmp_path):
     reference = bm25.VARIANTS[p.variant](corpus, k1=p.k1, b=p.b, delta=p.delta)
     for _ in range(40):
         query = rng.choices(words + ["nowhere"], k=rng.randint(1, 5))
-        ids, scores = index.bm25_scores(query)
+        found = index.bm25_scores(query)
         expected = reference.get_scores(query)
         holding = [i for i, c in enumerate(corpus) if set(c) & set(query)]
-        assert ids.tolist() == holding
-        np.testing.assert_allclose(scores, expected[ids], rtol=0, atol=1e-9)
-        top_ids, top_scores = index.top(query, 5)
+        assert found.id_list() == holding
+        np.testing.assert_allclose(found.scores, expected[holding], rtol=0, atol=1e-9)
+        top = index.top(query, 5)
         best = sorted(holding, key=lambda i: (-expected[i], i))[:5]
-        np.testing.assert_allclose(top_scores, expected[best], rtol=0, atol=1e-9)
-        assert len(top_ids) == len(best)
-        docs = sorted({int(index.sent_doc[i]) for i in holding if query[0] in corpus[i]})
-        assert index.docs_with(query[0]).tolist() == docs
+        np.testing.assert_allclose(top.scores, expected[best], rtol=0, atol=1e-9)
+        assert len(top.ids) == len(best)
+        docs = sorted({index.sent_doc[i] for i in holding if query[0] in corpus[i]})
+        assert index.docs_with(query[0]) == docs
+
+
+def test_python_and_numpy_sums_give_the_same_floats(workdir, monkeypatch):
+    """Which way a query is summed depends on its size; its scores and order must not."""
+    from qa.ask import open_index
+
+    index = open_index()
+    results = {}
+    for limit in (10**9, 0):
+        monkeypatch.setattr(index_mod, "PYTHON_POSTINGS", limit)
+        monkeypatch.setattr(index_mod, "NUMPY_POSTINGS", limit)
+        found = index.bm25_scores(index.analyzer.terms("the army said al-Mayadin was 10 km"))
+        top = index.top(index.analyzer.terms("Syrian army Islamic State"), 4)
+        results[limit] = (found.id_list(), list(map(float, found.scores)), top.ids, top.scores)
+    assert results[0] == results[10**9] and results[0][0]

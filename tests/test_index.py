@@ -4,6 +4,7 @@ import os
 
 import pytest
 
+from qa import build as build_mod
 from qa import index as index_mod
 from qa.ask import open_index
 from qa.config import locate
@@ -124,9 +125,9 @@ def test_a_failed_build_leaves_the_old_index_answering(workdir, monkeypatch):
     def broken(*args, **kwargs):
         raise OSError(28, "No space left on device")
 
-    monkeypatch.setattr(index_mod, "_write_postings", broken)
-    with pytest.raises(index_mod.IndexWriteError, match="No space left"):
-        index_mod.build([workdir / "seeds"], workdir / "index")
+    monkeypatch.setattr(build_mod, "_write_postings", broken)
+    with pytest.raises(build_mod.IndexWriteError, match="No space left"):
+        build_mod.build([workdir / "seeds"], workdir / "index")
     reopened = index_mod.Index.open(workdir / "index")
     assert [reopened.sentence(i).text for i in range(reopened.size)] == first
     assert not list((workdir / "index").glob(".build-*"))
@@ -165,14 +166,14 @@ def test_a_lone_surrogate_escape_in_jsonl_becomes_a_replacement_character(tmp_pa
     write_mixed_corpus(tmp_path / "c")
     corpus = read_corpus([tmp_path / "c"])
     assert corpus.documents[-1].text == "A lone \ufffd surrogate escape."  # one for one
-    index_mod.build([tmp_path / "c"], tmp_path / "idx")  # and the build does not crash
+    build_mod.build([tmp_path / "c"], tmp_path / "idx")  # and the build does not crash
 
 
 def test_parallel_build_writes_the_same_files(tmp_path, monkeypatch):
     write_mixed_corpus(tmp_path / "c")
-    monkeypatch.setattr(index_mod, "_CHUNK_BYTES", 200)  # many chunks, out of order finishes
-    one = index_mod.build([tmp_path / "c"], tmp_path / "one", workers=1)
-    two = index_mod.build([tmp_path / "c"], tmp_path / "two", workers=2)
+    monkeypatch.setattr(build_mod, "_CHUNK_BYTES", 200)  # many chunks, out of order finishes
+    one = build_mod.build([tmp_path / "c"], tmp_path / "one", workers=1)
+    two = build_mod.build([tmp_path / "c"], tmp_path / "two", workers=2)
     assert (one.documents, one.sentences, one.terms, one.problems) == \
         (two.documents, two.sentences, two.terms, two.problems)
     assert one.documents == 43
@@ -191,7 +192,7 @@ def test_parallel_build_writes_the_same_files(tmp_path, monkeypatch):
 def test_build_reports_progress_in_bytes(tmp_path):
     write_mixed_corpus(tmp_path / "c")
     seen = []
-    index_mod.build([tmp_path / "c"], tmp_path / "i", progress=lambda d, t: seen.append((d, t)))
+    build_mod.build([tmp_path / "c"], tmp_path / "i", progress=lambda d, t: seen.append((d, t)))
     total = sum(p.stat().st_size for p in (tmp_path / "c").iterdir())
     assert seen and seen[-1][1] == total and seen[-1][0] <= total
     assert [d for d, _ in seen] == sorted(d for d, _ in seen)

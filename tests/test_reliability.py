@@ -6,9 +6,12 @@ import signal
 import subprocess
 import sys
 import time
+
+import pytest
 from pathlib import Path
 
 
+from qa import build as build_mod
 from qa import index as index_mod
 from qa import ranking
 
@@ -79,12 +82,12 @@ def test_a_reader_during_rebuilds_sees_the_old_index_or_the_new_one(tmp_path):
     write_corpus(one, 30, seed=3)
     write_corpus(two, 30, seed=4)
     for corpus, probe in ((one, "p1"), (two, "p2")):
-        index_mod.build([corpus], tmp_path / probe)
+        build_mod.build([corpus], tmp_path / probe)
     known = {answers(tmp_path / "p1"), answers(tmp_path / "p2")}
-    index_mod.build([one], folder)
+    build_mod.build([one], folder)
     writer = subprocess.Popen(
         [sys.executable, "-c",
-         "import sys; from pathlib import Path; from qa.index import build\n"
+         "import sys; from pathlib import Path; from qa.build import build\n"
          "for n in range(8):\n"
          "    build([Path(sys.argv[1 + n % 2])], Path(sys.argv[3]))\n",
          str(two), str(one), str(folder)])
@@ -102,7 +105,7 @@ def test_a_failed_write_is_one_line_and_the_old_index_stays(workdir, qa, monkeyp
     def disk_full(*args, **kwargs):
         raise OSError(28, "No space left on device")
 
-    monkeypatch.setattr(index_mod, "_write_postings", disk_full)
+    monkeypatch.setattr(build_mod, "_write_postings", disk_full)
     r = qa("index")
     assert r.code == 2
     assert r.err.strip().count("\n") == 0 and "No space left on device" in r.err
@@ -221,7 +224,33 @@ def test_the_package_never_loads_code_from_data_or_renders_text_as_markup():
     assert offenders == []
 
 
-def test_numpy_arrays_are_loaded_without_pickle():
-    source = (PACKAGE / "index.py").read_text() + (PACKAGE / "records.py").read_text()
-    for call in re.findall(r"np\.load\([^)]*\)", source):
-        assert "allow_pickle=False" in call or "mmap_mode" in call, call
+class _Planted:
+    """Pickling this object plants a file when it is unpickled: proof of code run on load."""
+
+    def __init__(self, marker: Path) -> None:
+        self.marker = marker
+
+    def __reduce__(self):
+        return (Path.touch, (self.marker,))
+
+
+def test_an_array_that_would_run_code_is_refused_not_loaded(tmp_path):
+    import numpy as np
+
+    from qa.build import build
+
+    (tmp_path / "c").mkdir()
+    (tmp_path / "c" / "a.txt").write_text("The army said it advanced. Rebels denied it.")
+    build([tmp_path / "c"], tmp_path / "i")
+    manifest_path = tmp_path / "i" / "manifest.json"
+    manifest = json.loads(manifest_path.read_text())
+    target = tmp_path / "i" / manifest["data"] / "terms.idf.npy"
+    marker = tmp_path / "code-ran"
+    np.save(target, np.array([_Planted(marker)], dtype=object), allow_pickle=True)
+    manifest["files"]["terms.idf.npy"] = target.stat().st_size  # sizes agree: only the type is off
+    manifest_path.write_text(json.dumps(manifest))
+    with pytest.raises(index_mod.IndexUnusable, match="terms.idf.npy"):
+        index_mod.Index.open(tmp_path / "i")
+    assert not marker.exists()
+
+

@@ -1,0 +1,328 @@
+"""Build an index from a corpus and write it atomically (the reading side is `qa.index`).
+
+A build writes a new `.build-*` folder, renames it to `gen-*`, then replaces manifest.json in
+one `os.replace`; a reader therefore sees the old index or the new one, never a mix, and a
+build killed half-way leaves the old index answering. Only builds import this module, and with
+it numpy and the attribution and segmentation modules: answering a question needs none of them.
+"""
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import gc
+import json
+import os
+import shutil
+import time
+from array import array
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+from . import bm25
+from .analyzer import Analyzer
+from .index import FORMAT_VERSION, MANIFEST
+from .ingest import Corpus, find_sources, stream_corpus
+from .model import Document
+from .records import RecordWriter
+
+Progress = Callable[[int, int], None]
+
+
+class IndexWriteError(Exception):
+    """The index could not be written; the previous one, if any, is untouched."""
+
+
+@dataclass
+class BuildReport:
+    documents: int = 0
+    sentences: int = 0
+    terms: int = 0
+    seconds: float = 0.0
+    problems: list[str] = field(default_factory=list)
+
+
+# Per-article work (splitting, attribution, analysis, JSON) runs in worker processes when the
+# corpus is at least this large; below it a pool costs more than it saves.
+PARALLEL_BYTES = 4 << 20
+_CHUNK_BYTES = 256 << 10  # articles are sent to workers in chunks of about this much text
+
+
+def build(paths: list[Path], folder: Path, params: bm25.BM25Params | None = None,
+          progress: Progress | None = None, workers: int | None = None) -> BuildReport:
+    """Read the corpus at `paths` and replace the index in `folder` with it, atomically.
+
+    Articles are read one file at a time and analysed in `workers` processes (default: up to
+    2 for a corpus of 4 MB or more, else 1); the index is the same whatever the number.
+    `progress(done, total)` counts bytes of the corpus files.
+    """
+    params = params or bm25.BM25Params()
+    started = time.perf_counter()
+    paths = [p.resolve() for p in paths]
+    files = find_sources(paths)
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        with _build_lock(folder):
+            _remove_leftovers(folder)
+            report = _write_generation(folder, files, paths, params, progress, workers)
+    except OSError as exc:
+        raise IndexWriteError(f"cannot write index in {folder}: "
+                              f"{exc.strerror or exc}") from None
+    report.seconds = time.perf_counter() - started
+    return report
+
+
+def _write_generation(folder: Path, files: list[Path], paths: list[Path],
+                      params: bm25.BM25Params, progress: Progress | None,
+                      workers: int | None) -> BuildReport:
+    token = time.strftime("%Y%m%d%H%M%S") + "-" + os.urandom(4).hex()
+    staging = folder / f".build-{token}"
+    staging.mkdir()
+    try:
+        analyzer = Analyzer()
+        corpus = Corpus()
+        documents = stream_corpus(files, corpus)
+        report = _write_data(staging, documents, analyzer, params, progress,
+                             _worker_count(files, workers))
+        report.problems = corpus.problems
+        generation = folder / f"gen-{token}"
+        _fsync_tree(staging)
+        os.rename(staging, generation)
+        manifest = {
+            "format": "qa-index",
+            "format_version": FORMAT_VERSION,
+            "data": generation.name,
+            "analyzer": analyzer.settings,
+            "bm25": params.to_json(),
+            "corpus": [str(p.resolve()) for p in paths],
+            "sources": [s.__dict__ for s in corpus.sources],
+            "counts": {"documents": report.documents, "sentences": report.sentences,
+                       "terms": report.terms},
+            "files": {p.name: p.stat().st_size for p in sorted(generation.iterdir())},
+            "built": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
+        }
+        _replace_file(folder / MANIFEST, json.dumps(manifest, indent=1).encode())
+    except BaseException:
+        _rmtree(staging)
+        raise
+    _remove_old_generations(folder, keep=generation.name)
+    return report
+
+
+def _worker_count(files: list[Path], workers: int | None) -> int:
+    if workers is not None:
+        return max(1, workers)
+    size = 0
+    for path in files:
+        with contextlib.suppress(OSError):
+            size += path.stat().st_size
+    return min(2, os.cpu_count() or 1) if size >= PARALLEL_BYTES else 1
+
+
+def _chunks(documents: Iterable[tuple[Document, int, int]]
+            ) -> Iterator[tuple[int, list[Document], int, int]]:
+    """(number of the first document, documents, bytes read, total) of about _CHUNK_BYTES."""
+    first, batch, size = 0, [], 0
+    done = total = 0
+    for doc, done, total in documents:
+        batch.append(doc)
+        size += len(doc.text)
+        if size >= _CHUNK_BYTES:
+            yield first, batch, done, total
+            first, batch, size = first + len(batch), [], 0
+    if batch:
+        yield first, batch, done, total
+
+
+_worker_analyzer: Analyzer | None = None
+
+
+def _analyse_chunk(first: int, documents: list[Document],
+                   analyzer: Analyzer | None = None) -> tuple:
+    """Split, attribute and analyse a run of articles numbered from `first`.
+
+    Returns plain data: sentences per article, the encoded sentence records and their
+    lengths in bytes, each sentence's length in terms, the chunk's own vocabulary (in order of
+    first use) and each term occurrence as a number into it.
+    """
+    from .attribution import attribute  # build-only modules: a query does not load them
+    from .segment import split_document
+
+    global _worker_analyzer
+    if analyzer is None:
+        analyzer = _worker_analyzer = _worker_analyzer or Analyzer()
+    counts, line_sizes, lengths, tokens = array("i"), array("q"), array("i"), array("i")
+    lines: list[bytes] = []
+    local: dict[str, int] = {}
+    for d, doc in enumerate(documents, first):
+        sentences = split_document(doc)
+        counts.append(len(sentences))
+        for sent, found in zip(sentences, attribute(sentences)):
+            line = _encode([d, sent.index, sent.start, sent.end, sent.text,
+                            [a.to_json() for a in found], sent.paragraph])
+            lines.append(line)
+            line_sizes.append(len(line))
+            terms = analyzer.terms(sent.text)
+            tokens.extend([local.setdefault(t, len(local)) for t in terms])
+            lengths.append(len(terms))
+    return counts, b"".join(lines), line_sizes, lengths, list(local), tokens
+
+
+def _worker_start(parent: int) -> None:
+    gc.disable()
+    with contextlib.suppress(Exception):  # Linux: end with the build if it is killed
+        import ctypes
+        import signal
+
+        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+    if os.getppid() != parent:
+        os._exit(0)
+
+
+def _analysed(chunks: Iterator[tuple], workers: int, analyzer: Analyzer
+              ) -> Iterator[tuple[tuple, tuple]]:
+    """(chunk, _analyse_chunk result) for each chunk, in order, from `workers` processes."""
+    if workers <= 1:
+        for chunk in chunks:
+            yield chunk, _analyse_chunk(chunk[0], chunk[1], analyzer)
+        return
+    import multiprocessing
+    import threading
+    from collections import deque
+
+    # fork is quick; with other threads running (the REPL's) a fresh interpreter is safer
+    method = "fork" if threading.active_count() == 1 and os.name == "posix" else "spawn"
+    context = multiprocessing.get_context(method)
+    with context.Pool(workers, _worker_start, (os.getpid(),)) as pool:
+        pending: deque = deque()
+        for chunk in chunks:
+            pending.append((chunk, pool.apply_async(_analyse_chunk, chunk[:2])))
+            if len(pending) >= 3 * workers:  # bounded: never more than this in flight
+                done, result = pending.popleft()
+                yield done, result.get()
+        while pending:
+            done, result = pending.popleft()
+            yield done, result.get()
+
+
+def _write_data(out: Path, documents: Iterable[tuple[Document, int, int]], analyzer: Analyzer,
+                params: bm25.BM25Params, progress: Progress | None,
+                workers: int = 1) -> BuildReport:
+    """Stream documents into record files and flat arrays, then invert them into postings."""
+    vocabulary: dict[str, int] = {}
+    tokens, lengths, sent_doc = array("i"), array("i"), array("i")
+    docs_out, sents_out = RecordWriter(out, "docs"), RecordWriter(out, "sentences")
+    n_docs = 0
+    gc_was_enabled = gc.isenabled()
+    gc.disable()  # the build allocates millions of small objects that are never cyclic
+    try:
+        for (first, docs, done, total), result in _analysed(_chunks(documents), workers,
+                                                              analyzer):
+            counts, lines, line_sizes, chunk_lengths, local, chunk_tokens = result
+            for d, (doc, count) in enumerate(zip(docs, counts), first):
+                docs_out.add({"id": doc.id, "source": doc.source, "title": doc.title,
+                              "date": doc.date, "place": doc.place, "agency": doc.agency,
+                              "first": len(sent_doc), "count": count})
+                sent_doc.extend(array("i", [d]) * count)
+            sents_out.add_encoded(lines, line_sizes)
+            lengths.extend(chunk_lengths)
+            if chunk_tokens:
+                mapping = np.fromiter((vocabulary.setdefault(t, len(vocabulary)) for t in local),
+                                      np.int32, len(local))
+                tokens.frombytes(mapping[np.frombuffer(chunk_tokens, np.int32)].tobytes())
+            n_docs = first + len(docs)
+            if progress:
+                progress(done, total)
+    finally:
+        if gc_was_enabled:
+            gc.enable()
+    docs_out.close()
+    sents_out.close()
+    _write_postings(out, vocabulary, tokens, lengths, params)
+    np.save(out / "sentences.doc.npy", np.frombuffer(sent_doc, np.int32))
+    np.save(out / "sentences.len.npy", np.frombuffer(lengths, np.int32))
+    return BuildReport(documents=n_docs, sentences=len(lengths), terms=len(vocabulary))
+
+
+def _encode(value) -> bytes:
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":")).encode() + b"\n"
+
+
+def _write_postings(out: Path, vocabulary: dict[str, int], tokens: array, lengths: array,
+                    params: bm25.BM25Params) -> None:
+    """Invert (sentence, term) pairs into per-term postings with their BM25 contributions."""
+    terms = sorted(vocabulary)  # sorted, so a term is found by binary search on disk
+    rank = np.empty(len(terms), np.int64)
+    rank[np.fromiter((vocabulary[t] for t in terms), np.int64, len(terms))] = np.arange(len(terms))
+    n = len(lengths)
+    doc_len = np.frombuffer(lengths, np.int32).astype(np.int64)
+    tok = rank[np.frombuffer(tokens, np.int32)] if len(tokens) else np.zeros(0, np.int64)
+    sentence_of = np.repeat(np.arange(n, dtype=np.int64), doc_len)
+    pairs, tf = np.unique(tok * max(n, 1) + sentence_of, return_counts=True)
+    post_term, post_sent = pairs // max(n, 1), pairs % max(n, 1)
+    doc_freq = np.bincount(post_term, minlength=len(terms))
+    term_idf = bm25.idf(params, n, doc_freq)
+    avgdl = float(doc_len.sum()) / n if n else 1.0
+    score = bm25.contributions(params, term_idf[post_term], tf, doc_len[post_sent], avgdl)
+    ptr = np.zeros(len(terms) + 1, np.int64)
+    np.cumsum(doc_freq, out=ptr[1:])
+    writer = RecordWriter(out, "terms")
+    writer.extend(terms)
+    writer.close()
+    np.save(out / "terms.idf.npy", term_idf.astype(np.float64))
+    np.save(out / "terms.ptr.npy", ptr)
+    np.save(out / "postings.sentence.npy", post_sent.astype(np.int32))
+    np.save(out / "postings.score.npy", score.astype(np.float64))
+
+
+@contextlib.contextmanager
+def _build_lock(folder: Path) -> Iterator[None]:
+    with open(folder / ".lock", "a+b") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def _replace_file(path: Path, data: bytes) -> None:
+    tmp = path.with_name(f".{path.name}.{os.urandom(4).hex()}.tmp")
+    try:
+        with open(tmp, "wb") as f:
+            f.write(data)
+            f.flush()
+            os.fsync(f.fileno())
+        os.replace(tmp, path)
+    finally:
+        with contextlib.suppress(FileNotFoundError):
+            tmp.unlink()
+    with contextlib.suppress(OSError):
+        fd = os.open(path.parent, os.O_RDONLY)
+        try:
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+
+
+def _rmtree(path: Path) -> None:
+    shutil.rmtree(path, ignore_errors=True)
+
+
+def _fsync_tree(folder: Path) -> None:
+    for path in folder.iterdir():
+        with open(path, "rb") as f:
+            os.fsync(f.fileno())
+
+
+def _remove_leftovers(folder: Path) -> None:
+    """Staging folders of builds that died; safe to remove while we hold the build lock."""
+    for path in folder.glob(".build-*"):
+        _rmtree(path)
+
+
+def _remove_old_generations(folder: Path, keep: str) -> None:
+    for path in folder.glob("gen-*"):
+        if path.name != keep:
+            _rmtree(path)
