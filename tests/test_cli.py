@@ -205,3 +205,13 @@ def test_no_command_with_piped_input_asks_each_line_of_the_index_named(workdir, 
     qa("index", "--index", str(tmp_path / "other"))
     r = qa("--index", str(tmp_path / "other"), stdin="how far from al-Mayadin?\n")
     assert r.code == 0 and "10 km (7 miles)" in r.out
+
+
+def test_python_dash_m_qa_is_the_same_command(workdir):
+    run = subprocess.run([sys.executable, "-m", "qa", "ask", "--json", "how far from al-Mayadin?"],
+                         capture_output=True, text=True, cwd=workdir)
+    assert run.returncode == 0, run.stderr
+    assert "10 km" in json.loads(run.stdout)["hits"][0]["text"]
+    version = subprocess.run([sys.executable, "-m", "qa", "--version"], capture_output=True,
+                             text=True, cwd=workdir)
+    assert version.stdout.startswith("qa ") and version.returncode == 0
