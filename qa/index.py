@@ -167,6 +167,8 @@ class Matches:
     def best(self, k: int) -> "Matches":
         """The `k` best as lists, best first; ties go to the lower sentence number."""
         ids, scores = self.ids, self.scores
+        if k <= 0:
+            return Matches([], [])
         if isinstance(ids, list):
             order = range(len(ids))
             if len(ids) > k:  # the k-th best score in C, then sort only what reaches it
