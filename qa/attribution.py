@@ -597,23 +597,48 @@ def _attach(text: str, toks: list[Token], a: int, b: int, head: int,
     antecedent = ""
     if src is not None and src[1] - src[0] == 1 and toks[src[0]].lower in _RELATIVE:
         antecedent = _antecedent(text, toks, src[0])
-    shared = a > 0 and (toks[a - 1].lower in ("and", "but") or (
-        toks[a - 1].text == "," and word.endswith(_PARTICIPLE_ENDINGS)))
-    if src is None and shared:  # "..., adding that", "X mocked Y and said": the same subject
+    participle = a > 0 and word.endswith(_PARTICIPLE_ENDINGS) and (
+        toks[a - 1].text == "," or toks[a - 1].lower in _GERUND_OPENERS)
+    shared = a > 0 and toks[a - 1].lower in ("and", "but") or participle
+    if shared and (src is None or participle):
+        # "..., adding that", "... by saying", "X mocked Y and said": the clause's subject
         if earlier:
             prev = earlier[-1]
             return _Found(prev.source, (toks[a].start, cue_end), _after_span(text, cue_end),
                           prev.antecedent)
-        src = _main_subject(toks, a)
+        src = _clause_subject(toks, a)
+    if src is None and a > 1 and toks[a - 1].lower == "to":
+        src = _chain_subject(toks, a - 1)
     inverted = False
-    if src is None and _may_invert(toks, a):
-        src = _np_right(toks, b)
+    if src is None and _may_invert(toks, a) and not (b < len(toks) and toks[b].lower in _PRONOUNS):
+        src = _np_right(toks, b)  # ", said he was" is the content's subject, not an inversion
         inverted = src is not None
     if src is None:
         return _alone(text, toks, a, cue_end, score)
     source = _char_span(toks, *src)
     content = _content(text, toks, a, b, cue_end, src, inverted)
     return _Found(source, (toks[a].start, cue_end), content, antecedent)
+
+
+_OBJECTS = frozenset("him her them us me".split())
+
+
+def _chain_subject(toks: list[Token], to: int) -> tuple[int, int] | None:
+    """The source of a cue in a verb chain: "Sanders has begun to rebut", "went on to
+    explain", "moved to emphasize" take the subject of the first verb; "led her to declare",
+    "urged them to say" take the object pronoun."""
+    j = to - 1
+    while j > 0 and toks[j].lower in ("on", "as", "far", "so", "up"):
+        j -= 1  # "went on to", "went so far as to"
+    t = toks[j]
+    if t.lower in _OBJECTS:
+        return (j, j + 1)
+    if not t.text[:1].islower() or not t.text.isalpha() or t.lower in _FUNCTION \
+            or t.lower in _PREPOSITIONS or t.lower in _DETERMINERS or j == 0:
+        return None
+    if toks[j - 1].lower in _DETERMINERS or toks[j - 1].lower in _PREPOSITIONS:
+        return None  # "the decision to", "a plan to": a noun, not a verb
+    return _np_left(toks, _extend_left(toks, j))
 
 
 def _alone(text: str, toks: list[Token], a: int, cue_end: int, score: float) -> _Found | None:
@@ -681,25 +706,35 @@ def _is_adjunct(toks: list[Token], start: int, end: int) -> bool:
 
 
 def _comma_subject(toks: list[Token], comma: int) -> tuple[int, int] | None:
-    """The subject before a parenthetical that ends in the comma at `comma`.
+    """The subject before one or more parentheticals ending in the comma at `comma`.
 
-    "Robert Peck, an analyst at SunTrust, said": the name with its appositive (PolNeAR takes
-    appositives and relative clauses into the source); "Mr. Trump, in an interview, said",
-    "Clinton, however, said", "Judge McKeague, writing for the majority, said": the name alone,
-    the parenthetical being an adjunct."""
-    c1 = _previous_comma(toks, comma)
-    if c1 is None:
-        return _relative_appositive(toks, comma)
-    head = _segment_left(toks, c1)
-    if head is None or c1 - head > 8 or not _is_subject(toks, head, c1) \
-            or not _subject_like(toks, head, c1):
-        return _relative_appositive(toks, comma)
-    first = toks[c1 + 1]
-    if first.text[:1].islower() and (
-            first.lower in _PREPOSITIONS or first.lower in _FLOATING or first.lower in ADVERBS
-            or first.lower.endswith(("ly", "ing", "ed")) or first.lower in _CLAUSE):
-        return (head, c1)
-    return (head, comma)
+    "Robert Peck, an analyst at SunTrust, said", "Ramil Carr, 31, a photographer, said": the
+    name with its appositives (PolNeAR takes appositives and relative clauses into the
+    source); "Mr. Trump, in an interview, said", "Clinton, however, said", "Judge McKeague,
+    writing for the majority, said": the name alone, the parenthetical being an adjunct. The
+    leftmost phrase that can be a subject wins ("Mr. Slinker, whose start-up, Paradata, uses
+    big data, said")."""
+    commas = []
+    c = comma
+    while len(commas) < 4:
+        c1 = _previous_comma(toks, c)
+        if c1 is None or comma - c1 > 40:
+            break
+        commas.append(c1)
+        c = c1
+    for c1 in reversed(commas):
+        head = _segment_left(toks, c1)
+        if head is None or c1 - head > 8 or not _is_subject(toks, head, c1) \
+                or not _subject_like(toks, head, c1):
+            continue
+        first = toks[c1 + 1]
+        if c1 == commas[0] and first.text[:1].islower() and (
+                first.lower in _PREPOSITIONS or first.lower in _FLOATING
+                or first.lower in ADVERBS or first.lower.endswith(("ly", "ing", "ed"))
+                or first.lower in _CLAUSE):
+            return (head, c1)
+        return (head, comma)
+    return _relative_appositive(toks, comma)
 
 
 def _previous_comma(toks: list[Token], comma: int) -> int | None:
@@ -718,12 +753,21 @@ def _subject_like(toks: list[Token], start: int, end: int) -> bool:
     """A phrase that can be a subject: a name, a noun phrase opened by a determiner or number,
     or a lone pronoun ("he declined" is a clause, not a subject)."""
     first = toks[start]
+    if start > 0 and toks[start - 1].lower in _SUBORDINATORS:
+        return False  # "When asked, ...": a subordinate clause, not a subject
     if first.lower in _PRONOUNS:
         return end - start == 1 and first.lower not in ("him", "her", "them")
     if first.lower in _PREPOSITIONS or first.lower in _CLAUSE or first.lower in _TIME_WORDS:
         return False
-    return first.text[:1].isupper() or first.text[:1].isdigit() or first.lower in _DETERMINERS \
-        or end - start <= 3
+    if first.text[:1].isupper() or first.text[:1].isdigit() or first.lower in _DETERMINERS:
+        return True
+    return end - start <= 3 and not any(t.lower.endswith(("ed", "ing")) or t.lower in REPORTING
+                                        for t in toks[start:end])
+
+
+_SUBORDINATORS = frozenset("""
+when if as after before since until while because although though whereas where whether once
+""".split())
 
 
 def _relative_appositive(toks: list[Token], comma: int) -> tuple[int, int] | None:
@@ -832,15 +876,78 @@ def _may_invert(toks: list[Token], a: int) -> bool:
     return prev in (",", ":") or prev in _QUOTES or prev in _CLOSE_QUOTES
 
 
-def _main_subject(toks: list[Token], a: int) -> tuple[int, int] | None:
-    """For ", adding that ...": the capitalised noun phrase opening the sentence."""
-    if not toks or not toks[0].text[:1].isupper():
-        return None
-    k = 0
-    while k < a and k < 8 and toks[k].text not in _PUNCT_STOP and toks[k].lower not in AUX \
-            and toks[k].lower not in CANDIDATES and toks[k].lower not in _CLAUSE:
+_GERUND_OPENERS = frozenset("by before after while without when since in".split())
+_CONJUNCTIONS = frozenset("but and so yet still now then".split())
+
+
+def _clause_subject(toks: list[Token], a: int) -> tuple[int, int] | None:
+    """The subject of the main clause before token `a`, for a participle that shares it
+    ("Trump took a hard line, saying ...", "he showed his skill by joking that ...").
+
+    Opening phrases that cannot be a subject ("In West Miami,", "Shortly after the vote,",
+    "When asked,", a dateline) are skipped up to their comma."""
+    s = 0
+    while s < a:
+        t = toks[s]
+        if t.lower in _CONJUNCTIONS or _is_quote(t.text):
+            s += 1
+            continue
+        if not (t.lower in _PREPOSITIONS or t.lower in _CLAUSE or t.lower in _RELATIVE
+                or t.lower in _TIME_WORDS or t.lower.endswith(("ly", "ing", "ed"))
+                or _dateline(toks, s)):
+            break
+        k = s + 1
+        while k < a and toks[k].text not in (",", "-", "—", "–"):
+            k += 1
+        if k >= a:
+            return None
+        s = k + 1
+    span = _np_from(toks, s, a)
+    return span if span is not None and _is_subject(toks, *span) else None
+
+
+def _dateline(toks: list[Token], s: int) -> bool:
+    """"DES MOINES - ...", "(Reuters) - ...", "WASHINGTON, Dec. 8 (UPI) — ...": a place or
+    agency up to a dash near the start."""
+    k = s
+    while k < len(toks) and k - s < 9 and (toks[k].text.isupper() or toks[k].text in "(),."
+                                           or toks[k].text[:1].isdigit()
+                                           or toks[k].text[:1].isupper() and k > s):
         k += 1
-    return (0, k) if k > 0 else None
+    return k > s and k < len(toks) and toks[k].text in ("-", "—", "–", "―")
+
+
+def _np_from(toks: list[Token], s: int, a: int) -> tuple[int, int] | None:
+    """The noun phrase opening at token `s`: a lone pronoun, or words up to the verb (an
+    auxiliary, an -ed or -ly word, a lexicon word, or a lower-case word after a name)."""
+    if s >= a:
+        return None
+    first = toks[s]
+    if first.lower in _PRONOUNS:
+        return (s, s + 1) if first.lower not in ("him", "her", "them") else None
+    name = first.text[:1].isupper() and first.lower not in _DETERMINERS
+    k = s + 1
+    while k < a and k - s < 10:
+        t = toks[k]
+        if t.text in _PUNCT_STOP or t.text in ".!?" or _is_quote(t.text) or t.lower in AUX \
+                or t.lower in NEG or t.lower in _CLAUSE or t.lower in _RELATIVE \
+                or t.lower in ADVERBS:
+            break
+        if t.text[:1].islower() and (t.lower.endswith(("ed", "ly")) or t.lower in CANDIDATES
+                                     or t.lower in _IRREGULAR_PAST
+                                     or (name and t.lower not in _NAME_LINKS)):
+            break
+        k += 1
+    return (s, k)
+
+
+# Common irregular past tenses, which end a subject as "-ed" does ("The mayor met ...").
+_IRREGULAR_PAST = frozenset("""
+met won made took gave went came got saw held led left kept brought thought found became began
+ran sent spent stood wrote spoke drew knew felt put set lost paid sold built fought struck hit
+chose broke rose fell grew threw wore bore sought caught taught meant heard read sat
+""".split())
+_NAME_LINKS = frozenset("of for the and de al la van von bin".split())
 
 
 def _antecedent(text: str, toks: list[Token], rel: int) -> str:

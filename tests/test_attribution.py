@@ -292,3 +292,21 @@ def test_subject_before_a_parenthetical(text, source, cue):
     pronoun after the cue is not taken for an inverted subject)."""
     [found] = triples(text)
     assert (found[0][0], found[0][1]) == (source, cue)
+
+
+@pytest.mark.parametrize("text, source, cue", [
+    ("Ramil Carr, 31, a photographer from Philadelphia, said the march was peaceful.",
+     "Ramil Carr, 31, a photographer from Philadelphia", "said"),
+    ("In West Miami, where he began his career, the senator won applause by joking that he "
+     "would bring a grill to Washington.", "the senator", "joking"),
+    ("The former secretary of state mocked the plan, noting that the debt would soar.",
+     "The former secretary of state", "noting"),
+    ("(Reuters) - The mayor met survivors on Thursday and said the city must act.",
+     "The mayor", "said"),
+    ("But the senator has begun to rebut that criticism.", "the senator", "rebut"),
+])
+def test_source_of_participles_chains_and_long_appositives(text, source, cue):
+    """A participle ("by joking", ", noting"), a verb after "and" and a verb in a chain ("has
+    begun to rebut") take the clause's subject; several appositives stay with their name."""
+    [found] = triples(text)
+    assert (source, cue) in [(s, c) for s, c, _ in found]
