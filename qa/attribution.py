@@ -593,6 +593,10 @@ def _attach(text: str, toks: list[Token], a: int, b: int, head: int,
             subject = _np_left(toks, a)
             content = _char_span(toks, *subject) if subject is not None else None
             return _Found(_char_span(toks, *agent), (toks[a].start, toks[b].end), content)
+    if _passive(toks, a, head):
+        # "Rubio is seen as ...", "the plan was approved": no agent, and the subject is what
+        # the cue is about, not its source (PolNeAR leaves such sources empty)
+        return _Found((0, 0), (toks[a].start, cue_end), _after_span(text, cue_end))
     src = _np_left(toks, a)
     antecedent = ""
     if src is not None and src[1] - src[0] == 1 and toks[src[0]].lower in _RELATIVE:
@@ -618,6 +622,17 @@ def _attach(text: str, toks: list[Token], a: int, b: int, head: int,
     source = _char_span(toks, *src)
     content = _content(text, toks, a, b, cue_end, src, inverted)
     return _Found(source, (toks[a].start, cue_end), content, antecedent)
+
+
+_PARTICIPLES = frozenset("seen known shown told held thought given written heard".split())
+
+
+def _passive(toks: list[Token], a: int, head: int) -> bool:
+    """A passive cue ("was asked", "is widely seen"): a form of "be" in its verb group and a
+    past participle as its head."""
+    w = toks[head].lower
+    return (w.endswith(("ed", "en")) or w in _PARTICIPLES) and w != "quoted" \
+        and any(t.lower in _BE for t in toks[a:head])
 
 
 _OBJECTS = frozenset("him her them us me".split())

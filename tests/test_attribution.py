@@ -310,3 +310,12 @@ def test_source_of_participles_chains_and_long_appositives(text, source, cue):
     begun to rebut") take the clause's subject; several appositives stay with their name."""
     [found] = triples(text)
     assert (source, cue) in [(s, c) for s, c, _ in found]
+
+
+def test_passive_cue_without_agent_has_no_source():
+    """"Rubio is seen as ...": the subject of a passive cue is what it is about, not who said
+    it; with an agent ("endorsed by X") the agent is the source."""
+    [found] = triples("At this point, the senator is widely seen as the favourite to win.")
+    assert [(s, c) for s, c, _ in found] == [("", "is widely seen")]
+    [found] = triples("The senator was endorsed by three newspapers.")
+    assert [(s, c) for s, c, _ in found] == [("three newspapers", "was endorsed by")]
