@@ -251,6 +251,8 @@ def find_in_sentence(text: str) -> list[_Found]:
     cues = [c for c in _cue_spans(text, toks) if c is not None]
     found: list[_Found] = []
     for a, b, head, score in cues:
+        if found and toks[a].start < found[-1].cue[1]:
+            continue  # inside the cue before it ("said in a statement"): not a cue of its own
         item = _attach(text, toks, a, b, head, found, score)
         if item is not None:
             found.append(item)

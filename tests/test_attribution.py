@@ -319,3 +319,9 @@ def test_passive_cue_without_agent_has_no_source():
     assert [(s, c) for s, c, _ in found] == [("", "is widely seen")]
     [found] = triples("The senator was endorsed by three newspapers.")
     assert [(s, c) for s, c, _ in found] == [("three newspapers", "was endorsed by")]
+
+
+def test_said_in_a_statement_is_one_cue():
+    """"statement" inside "said in a statement" is part of that cue, not a second attribution."""
+    found = triples("Jason Miller said in a statement that the message was working.")
+    assert found == [[("Jason Miller", "said in a statement", "Jason Miller")]]
