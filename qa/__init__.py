@@ -10,8 +10,8 @@ __all__ = ["ask", "__version__"]
 
 
 def __getattr__(name: str):
-    # `ask` pulls in numpy and the index; import it only when a caller wants it, so that
-    # `qa --help` and the REPL banner stay fast.
+    # `ask` pulls in the index and ranking modules; import them only when a caller wants
+    # them, so that `qa --help` and the REPL banner stay fast.
     if name == "ask":
         from .ask import ask
 
