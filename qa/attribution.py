@@ -254,16 +254,31 @@ def find_in_sentence(text: str) -> list[_Found]:
         if found and toks[a].start < found[-1].cue[1]:
             continue  # inside the cue before it ("said in a statement"): not a cue of its own
         item = _attach(text, toks, a, b, head, found, score)
-        if item is not None:
+        if item is not None and not _institution_action(text, toks[head].lower, item, score):
             found.append(item)
     _bound_contents(text, toks, found)
     return found
 
 
+# A word only the training data suggests ("pushed", "moved") needs this much when an
+# institution does it ("The army has pushed its advance"): done by a person it is more often
+# a stance, done by an army or a company more often an action.
+_INSTITUTION_OTHER = 0.6
+
+
+def _institution_action(text: str, word: str, item: _Found, score: float) -> bool:
+    """A data-only cue word below `_INSTITUTION_OTHER` whose source is a common-noun
+    institution ("the army", "the company"): taken as an action, not an attribution."""
+    if word in REPORTING or score >= _INSTITUTION_OTHER or item.source == (0, 0):
+        return False
+    words = text[item.source[0]:item.source[1]].split()
+    return words[0].lower() in _DETERMINERS and _head_noun(" ".join(words)) in _ORG_WORDS
+
+
 # --- cues -------------------------------------------------------------------------------------
 
 def cue_features(toks: list[Token], i: int, quoted: list[bool] | None = None,
-                 subject: bool = True) -> list[str]:
+                 subject: bool = True, reporting: list[int] | None = None) -> list[str]:
     """What the cue model sees of candidate `i`: the word, its neighbours and the clause shape.
 
     `quoted` (from `quote_depths`) saves finding again, for each candidate, whether it lies
@@ -323,8 +338,34 @@ def cue_features(toks: list[Token], i: int, quoted: list[bool] | None = None,
     feats.append(f"c1|d1={c1}|{d1}")
     feats.append(f"w|c1={w}|{c1}")
     feats.append(f"w|d1={w}|{d1}")
+    feats.extend(_neighbour_cue_features(toks, i, w, reporting))
     if subject:
         feats.extend(subject_features(toks, i, w))
+    return feats
+
+
+def reporting_positions(toks: list[Token]) -> list[int]:
+    """Where the sentence has a lower-case hand-listed reporting verb ("said", "told")."""
+    return [k for k, t in enumerate(toks) if t.lower in REPORTING and t.text[0].islower()]
+
+
+def _neighbour_cue_features(toks: list[Token], i: int, w: str,
+                            reporting: list[int] | None) -> list[str]:
+    """Whether another reporting verb comes before or after the candidate in the sentence:
+    a second cue word in a sentence that already has one is less often a cue of its own."""
+    if reporting is None:
+        reporting = reporting_positions(toks)
+    feats = []
+    before = [k for k in reporting if k < i]
+    if before:
+        feats.append("rep_before")
+        feats.append(f"w|rep_before={w}")
+        if i - before[-1] <= 3:
+            feats.append("rep_before_near")
+        if any(toks[k].lower in ("that", "whether") for k in range(before[-1] + 1, i)):
+            feats.append("rep_that_before")  # "said that he wants": a nested attitude
+    if any(k > i for k in reporting):
+        feats.append("rep_after")
     return feats
 
 
@@ -458,8 +499,17 @@ def is_candidate(toks: list[Token], i: int, title: bool = False) -> bool:
     label ("PENCE: ...", "Pat Caddell: ...")."""
     t = toks[i]
     if t.lower in CANDIDATES or (_OPEN and t.text[0].isalpha() and t.lower not in NON_CUE):
-        return i == 0 or title or not t.text[0].isupper() or _first_word(toks, i)
+        return i == 0 or title or not t.text[0].isupper() or _first_word(toks, i) \
+            or (t.lower in REPORTING and _headline_run(toks, i))
     return t.text == ":" and _speaker_label(toks, i) is not None
+
+
+def _headline_run(toks: list[Token], i: int) -> bool:
+    """A reporting verb inside a run of capitalised words, as when a headline is run into
+    the text before or after it ("... 9:52PMBush Says We Should Pay Attention To ...")."""
+    if i < 1 or i + 2 >= len(toks):
+        return False
+    return all(toks[k].text[:1].isupper() and toks[k].text.isalpha() for k in (i - 1, i + 1, i + 2))
 
 
 def _credit_line(text: str, toks: list[Token], i: int) -> tuple[int, int] | None:
@@ -505,6 +555,7 @@ def _cue_spans(text: str, toks: list[Token]) -> list[tuple[int, int, int, float]
     spans: list[tuple[int, int, int, float]] = []
     title = None
     quoted = None
+    reporting: list[int] | None = None
     for i in range(len(toks)):
         t = toks[i]
         if i and title is None and t.text[0].isupper() and (
@@ -516,9 +567,10 @@ def _cue_spans(text: str, toks: list[Token]) -> list[tuple[int, int, int, float]
             continue
         if quoted is None:
             quoted = quote_depths(toks)
+            reporting = reporting_positions(toks)
         w = toks[i].lower
         threshold = _THRESHOLD if w in REPORTING else _THRESHOLD_OTHER
-        feats = cue_features(toks, i, quoted, subject=False)
+        feats = cue_features(toks, i, quoted, subject=False, reporting=reporting)
         z = _BIAS + sum(map(_WEIGHTS.get, feats, _ZEROS[:len(feats)]))
         if z + _subject_bound(w) < _logit(threshold):
             continue  # cannot reach the threshold whatever the subject: skip the costly part
