@@ -340,3 +340,11 @@ def test_said_in_a_statement_is_one_cue():
     """"statement" inside "said in a statement" is part of that cue, not a second attribution."""
     found = triples("Jason Miller said in a statement that the message was working.")
     assert found == [[("Jason Miller", "said in a statement", "Jason Miller")]]
+
+
+def test_sentence_opened_by_a_poll_attributes_to_the_poll():
+    sent = sentences_of("In a Gallup poll released Monday, most voters favoured the plan.")[0]
+    (a,) = attribute([sent])[0]
+    assert (a.source, a.cue) == ("a Gallup poll released Monday", "In")
+    assert content_of(sent, a) == "most voters favoured the plan"
+    assert triples("In the morning, the river rose by two metres.") == [[]]
