@@ -376,21 +376,23 @@ def reporting_positions(toks: list[Token]) -> list[int]:
 
 def _neighbour_cue_features(toks: list[Token], i: int, w: str,
                             reporting: list[int] | None) -> list[str]:
-    """Whether another reporting verb comes before or after the candidate in the sentence:
-    a second cue word in a sentence that already has one is less often a cue of its own."""
-    if reporting is None:
-        reporting = reporting_positions(toks)
-    feats = []
-    before = [k for k in reporting if k < i]
-    if before:
-        feats.append("rep_before")
-        feats.append(f"w|rep_before={w}")
-        if i - before[-1] <= 3:
-            feats.append("rep_before_near")
-        if any(toks[k].lower in ("that", "whether") for k in range(before[-1] + 1, i)):
-            feats.append("rep_that_before")  # "said that he wants": a nested attitude
-    if any(k > i for k in reporting):
-        feats.append("rep_after")
+    """Whether a reporting verb comes before the candidate in the sentence: a second cue word
+    in a sentence that already has one is less often a cue of its own, the more so inside a
+    "that" clause ("said that he wants"; a reporting verb after the word made no difference).
+
+    `reporting` holds the reporting verbs' positions (at least those before `i`)."""
+    last = -1
+    for k in reversed(reporting if reporting is not None else reporting_positions(toks)):
+        if k < i:
+            last = k
+            break
+    if last < 0:
+        return []
+    feats = ["rep_before", f"w|rep_before={w}"]
+    if i - last <= 3:
+        feats.append("rep_before_near")
+    if any(toks[k].lower in ("that", "whether") for k in range(last + 1, i)):
+        feats.append("rep_that_before")
     return feats
 
 
@@ -580,7 +582,7 @@ def _cue_spans(text: str, toks: list[Token]) -> list[tuple[int, int, int, float]
     spans: list[tuple[int, int, int, float]] = []
     title = None
     quoted = None
-    reporting: list[int] | None = None
+    reporting: list[int] = []  # reporting verbs seen so far, for cue_features
     for i in range(len(toks)):
         t = toks[i]
         if i and title is None and t.text[0].isupper() and (
@@ -592,8 +594,9 @@ def _cue_spans(text: str, toks: list[Token]) -> list[tuple[int, int, int, float]
             continue
         if quoted is None:
             quoted = quote_depths(toks)
-            reporting = reporting_positions(toks)
         w = toks[i].lower
+        if w in REPORTING and t.text[0].islower():
+            reporting.append(i)  # cue_features looks only at those before the candidate
         threshold = _THRESHOLD if w in REPORTING else _THRESHOLD_OTHER
         feats = cue_features(toks, i, quoted, subject=False, reporting=reporting)
         z = _BIAS + sum(map(_WEIGHTS.get, feats, _ZEROS[:len(feats)]))
