@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 import Stemmer  # PyStemmer: the Snowball algorithms in C
 
-ANALYZER_VERSION = 2
+ANALYZER_VERSION = 3
 
 # A word: letters or digits, joined by hyphens, apostrophes or inner full stops ("al-Mayadin",
 # "Syria’s", "U.S", "10.5"), or a comma between digits ("10,000").
@@ -97,6 +97,11 @@ class Analyzer:
     def _analyze_word(self, raw: str) -> tuple[str, ...]:
         word, protected = _normalise(raw)
         pieces: list[tuple[str, bool]] = [(word, protected)]
+        if not _RAW_TOKEN.fullmatch(word):
+            # NFKC can yield what is not a word character ("ำ" gives a combining mark, "¼"
+            # a fraction slash): keep the words inside, as the tokenizer would read them, so
+            # that analysing the terms again gives the same terms.
+            pieces = [(piece, protected) for piece in _RAW_TOKEN.findall(word)]
         for filt in self._filters:
             pieces = [out for piece in pieces for out in filt(*piece)]
         terms = []
