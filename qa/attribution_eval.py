@@ -32,8 +32,8 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import attribution
-from .attribution import attribute
+from .attribution import attribute, cues
+from .attribution.tokens import REPORTING, tokenize
 from .model import Sentence
 from .segment import sentence_spans
 
@@ -264,7 +264,7 @@ def labelled_sentences(folder: Path, keep: Callable[[int], bool] | None = None
             for start, end in span:
                 mask[start:end] = b"\1" * (end - start)
         for start, end in sentence_spans(text):
-            toks = attribution.tokenize(text[start:end])
+            toks = tokenize(text[start:end])
             yield toks, [any(mask[start + t.start:start + t.end]) for t in toks]
 
 
@@ -274,7 +274,7 @@ def train_cue_model(folder: Path, min_count: int = 2, min_ratio: float = 0.05,
                     other: float | None = None, open_tagging: bool = False) -> dict:
     """Lexicon, particles and logistic weights for cue candidates, from one brat folder (or
     the articles whose position passes `keep`). With `open_tagging`, every word outside
-    `attribution.NON_CUE` is an example, not only the lexicon's (an experiment)."""
+    `cues.NON_CUE` is an example, not only the lexicon's (an experiment)."""
     data = list(labelled_sentences(Path(folder), keep))
     seen, positive, pairs, pair_pos = Counter(), Counter(), Counter(), Counter()
     for toks, labels in data:
@@ -284,7 +284,7 @@ def train_cue_model(folder: Path, min_count: int = 2, min_ratio: float = 0.05,
             if i + 1 < len(toks) and toks[i + 1].lower in _PARTICLE_WORDS:
                 pairs[(t.lower, toks[i + 1].lower)] += 1
                 pair_pos[(t.lower, toks[i + 1].lower)] += labels[i] and labels[i + 1]
-    excluded = attribution.NON_CUE
+    excluded = cues.NON_CUE
     candidates = sorted(w for w, n in positive.items()
                         if n >= min_count and n / seen[w] >= min_ratio and w.isalpha()
                         and w not in excluded)
@@ -292,18 +292,18 @@ def train_cue_model(folder: Path, min_count: int = 2, min_ratio: float = 0.05,
     for (w, p), n in pair_pos.items():
         if n >= 2 and n / pairs[(w, p)] >= 0.5 and w not in excluded:
             particles.setdefault(w, []).append(p)
-    lexicon = set(candidates) | attribution.REPORTING
-    saved = attribution.saved_model()
-    attribution.use_model({**saved, "candidates": candidates, "open": open_tagging})
+    lexicon = set(candidates) | REPORTING
+    saved = cues.saved_model()
+    cues.use_model({**saved, "candidates": candidates, "open": open_tagging})
     rows, labels = [], []
     for toks, gold in data:
         for i, t in enumerate(toks):
             if t.lower in lexicon or (open_tagging and t.text[0].isalpha()
-                                      and t.lower not in attribution.NON_CUE) \
-                    or (t.text == ":" and attribution.is_candidate(toks, i)):
-                rows.append(attribution.cue_features(toks, i))
+                                      and t.lower not in cues.NON_CUE) \
+                    or (t.text == ":" and cues.is_candidate(toks, i)):
+                rows.append(cues.cue_features(toks, i))
                 labels.append(gold[i])
-    attribution.use_model(saved)
+    cues.use_model(saved)
     bias, weights = _fit_logistic(rows, labels, iterations, l2)
     return {"about": "cue model for qa.attribution, trained by qa.attribution_eval --train",
             "examples": len(rows), "threshold": threshold, "alone": alone, "bias": bias,
@@ -326,19 +326,19 @@ def tune_thresholds(folder: Path, folds: int = 5, **train_args) -> tuple[dict, l
     win. Returns them with every setting's scores. The attributor's model is restored
     afterwards.
     """
-    saved = attribution.saved_model()
+    saved = cues.saved_model()
     model = train_cue_model(folder, keep=lambda k: k % folds != 0, **train_args)
     table = []
     try:
         for threshold in THRESHOLDS:
             for other in OTHER:
                 for alone in ALONE:
-                    attribution.use_model(model, threshold, alone, other)
+                    cues.use_model(model, threshold, alone, other)
                     r = evaluate(folder, keep=lambda k: k % folds == 0)
                     table.append((threshold, other, alone, r.overlap["Source"].f1,
                                   r.overlap["Cue"].f1, r.overlap["Content"].f1))
     finally:
-        attribution.use_model(saved)
+        cues.use_model(saved)
     best = max(table, key=lambda row: (row[3] + row[4], -row[0]))
     return {"threshold": best[0], "threshold_other": best[1], "alone": best[2]}, table
 

@@ -1,0 +1,143 @@
+"""What a cue governs: the content span in its sentence, and a direct quotation carried over
+the following (or preceding) sentences up to its closing (or opening) quote.
+"""
+from __future__ import annotations
+
+from .tokens import _CLOSE_QUOTES, _Found, _OPEN_QUOTES, _QUOTES, Span, _TIME_WORDS, Token
+
+
+def _content(text: str, toks: list[Token], a: int, b: int, cue_end: int,
+             src: tuple[int, int], inverted: bool) -> Span | None:
+    """The reported span: after the cue, or the quote or clause before its source."""
+    left_edge = src[0] if not inverted else a
+    right_start = cue_end if not inverted else toks[src[1] - 1].end
+    before = _before_span(text, toks, left_edge)
+    after = _after_span(text, right_start)
+    if before and (after is None or _prefer_before(text, after, before)):
+        if after and text[after[0]] in _OPEN_QUOTES | _QUOTES:
+            return (before[0], after[1])  # a quotation split by its cue
+        return before
+    return after
+
+
+def _before_span(text: str, toks: list[Token], left_edge: int) -> Span | None:
+    """Text before the source when it ends in a comma or closing quote ("“...,” he said")."""
+    if left_edge == 0:
+        return None
+    last = toks[left_edge - 1].text
+    if last not in (",", ":") and last not in _CLOSE_QUOTES and last not in _QUOTES:
+        return None
+    end = toks[left_edge - 1].end if last != "," else toks[left_edge - 1].start
+    start = 0
+    span = _strip(text, start, end)
+    if span and len(text[span[0]:span[1]].split()) >= 2:
+        return span
+    return None
+
+
+def _after_span(text: str, start: int) -> Span | None:
+    """From the cue to the end of the sentence, without the full stop."""
+    while start < len(text) and (text[start].isspace() or text[start] in ",:"):
+        start += 1
+    span = _strip(text, start, len(text))
+    if span is None:
+        return None
+    return span
+
+
+def _prefer_before(text: str, after: Span, before: Span) -> bool:
+    """After the cue only an adjunct ("on Friday", "in a statement") means content is before."""
+    words = text[after[0]:after[1]].split()
+    if not words:
+        return True
+    first = words[0].strip("“\"'").lower()
+    if first in ("that", "whether", "how", "why", "what", "to") or text[after[0]] in "“\"" \
+            or text.startswith("''", after[0]):
+        return False
+    return first in _TIME_WORDS or len(words) <= 3 or text[before[1] - 1] in "”\"’'"
+
+
+def _according_content(text: str, toks: list[Token], a: int, src: tuple[int, int]) -> Span | None:
+    """"According to X, Y" or "Y, according to X": the Y part."""
+    if a == 0 or (a == 1 and not toks[0].text[0].isalnum()):
+        return _after_span(text, toks[src[1] - 1].end)
+    end = toks[a - 1].start if toks[a - 1].text == "," else toks[a].start
+    return _strip(text, 0, end)
+
+
+def _strip(text: str, start: int, end: int) -> Span | None:
+    """Trim white space, a trailing full stop or comma, keeping closing quotes."""
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and (text[end - 1].isspace() or text[end - 1] in ".,;:"):
+        if text[end - 1] == "." and end - start > 1 and text[end - 2] == ".":
+            break
+        end -= 1
+    return (start, end) if end > start else None
+
+
+def _bound_contents(text: str, toks: list[Token], found: list[_Found]) -> None:
+    """A content after its cue stops where the next attribution of the sentence starts."""
+    for k, f in enumerate(found):
+        if f.content is None:
+            continue
+        for g in found[k + 1:]:
+            nxt = g.cue[0] if g.source[0] < f.cue[1] else min(g.source[0], g.cue[0])
+            if f.content[0] < nxt < f.content[1] and nxt > f.cue[1]:
+                f.content = _strip(text, f.content[0], nxt)
+                break
+
+
+def _carry_quotes(texts: list[str], found: list[list[_Found]]) -> list[list[tuple]]:
+    """Attributions for sentences inside a quotation whose cue is in a neighbouring sentence."""
+    extra: list[list[tuple]] = [[] for _ in texts]
+    for i, items in enumerate(found):
+        for k, f in enumerate(items):
+            if f.content is None:
+                continue
+            text = texts[i]
+            piece = text[f.content[0]:f.content[1]]
+            if _opens_quote(piece):
+                for j in range(i + 1, min(i + 8, len(texts))):
+                    if found[j] or not texts[j]:
+                        break
+                    closes = _closes_quote(texts[j])
+                    extra[j].append((i, k, _quote_part(texts[j], closes, forward=True)))
+                    if closes:
+                        break
+            elif f.content[0] == 0 and _closes_quote(text[:f.content[1]]) \
+                    and not _opens_quote_anywhere(text[:f.content[1]]):
+                for j in range(i - 1, max(-1, i - 8), -1):
+                    if found[j] or not texts[j] or extra[j]:
+                        break
+                    opens = _opens_quote_anywhere(texts[j])
+                    extra[j].append((i, k, _quote_part(texts[j], opens, forward=False)))
+                    if opens:
+                        break
+    return extra
+
+
+def _opens_quote(piece: str) -> bool:
+    """A quotation starts in the piece and is still open at its end."""
+    opened = piece.count("“") - piece.count("”")
+    straight = piece.count('"') % 2 == 1
+    return opened > 0 or straight
+
+
+def _opens_quote_anywhere(text: str) -> bool:
+    return text.count("“") > text.count("”") or ("“" not in text and text.count('"') % 2 == 1)
+
+
+def _closes_quote(text: str) -> bool:
+    return text.count("”") > text.count("“") or ("”" not in text and text.count('"') % 2 == 1)
+
+
+def _quote_part(text: str, boundary: bool, forward: bool) -> Span:
+    """The part of a sentence inside the carried quotation."""
+    if boundary and forward:
+        end = max(text.rfind("”"), text.rfind('"'))
+        return (0, end + 1) if end >= 0 else (0, len(text))
+    if boundary and not forward:
+        start = max(text.rfind("“"), text.rfind('"'))
+        return (max(start, 0), len(text))
+    return (0, len(text))

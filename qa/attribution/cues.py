@@ -1,0 +1,415 @@
+"""Which words are reporting cues, and the span of each cue.
+
+A word is a candidate when it is in the lexicon learned from PolNeAR's training articles or in
+the hand list of reporting verbs; a small logistic model (plain JSON weights, trained by
+`qa.attribution_eval --train`) scores it from the word, its neighbours and the clause shape,
+because the same word ("support", "call", "pushed") is a cue in one sentence and not in the
+next. The model in use is read once from the package; `use_model` swaps it for training and
+threshold experiments.
+"""
+from __future__ import annotations
+
+import json
+import math
+from importlib import resources
+
+import Stemmer  # PyStemmer: the Snowball algorithms in C
+
+from .tokens import (
+    ADVERBS, AUX, _CLOSE_QUOTES, _DETERMINERS, _extend_left, _Found, _inside_quote, _is_quote, NEG,
+    _OPEN_QUOTES, _PREPOSITIONS, _PRONOUNS, quote_depths, _QUOTES, _RELATIVE, REPORTING, Token,
+    _VERB_GROUP, _WORD)
+from .subjects import _np_left
+from .content import _after_span
+
+
+def _load_model() -> dict:
+    """The trained cue lexicon and weights, read once from the packaged JSON.
+
+    Missing only while `qa.attribution_eval --train` builds it for the first time.
+    """
+    path = resources.files("qa").joinpath("data/attribution_cues.json")
+    if not path.is_file():
+        return {"weights": {}, "bias": 0.0, "threshold": 0.5, "candidates": [], "particles": {}}
+    return json.loads(path.read_text("utf-8"))
+
+
+_STEM = Stemmer.Stemmer("english").stemWord
+
+
+_WEIGHTS: dict[str, float] = {}
+_BIAS = 0.0
+_THRESHOLD = 0.5  # for the hand-listed reporting verbs
+_THRESHOLD_OTHER = 0.5  # for the words only the training data suggests ("pushed", "backed")
+# A cue this confident stands without a source ("The statement criticised ..."); below it, a
+# cue whose source is not found is dropped.
+_ALONE = 1.01
+CANDIDATES: frozenset[str] = REPORTING
+# Open tagging: every word but these may be a cue head (the model decides), not only the
+# lexicon's. Auxiliaries, negation, adverbs and particles join a cue through the span rules.
+NON_CUE = frozenset("""
+the a an of to in on for with at by from about as into over up out off down back his her their
+its our my your this these those it he she they we i you him them us me there here and but or not
+so than then who which what what's that's it's mr mrs ms
+""".split()) | AUX | NEG | ADVERBS
+# An experiment, kept to reproduce it (`--train ... --open`): every word but NON_CUE is a
+# candidate, with more word-shape features. It scored below the lexicon model (see
+# docs/ATTRIBUTION.md), so the packaged model does not use it.
+_OPEN = False
+_PARTICLES: dict[str, list[str]] = {}
+_STEMS: dict[str, str] = {}
+_BOUNDS: dict[str, float] = {}  # per word, the most its subject features can add
+_CLASSES: dict[str, str] = {}  # per word text, its coarse class (see _word_class)
+
+
+def use_model(model: dict, threshold: float | None = None, alone: float | None = None,
+              other: float | None = None) -> None:
+    """Put a cue model (as read from JSON) in use, optionally with other thresholds."""
+    global _WEIGHTS, _BIAS, _THRESHOLD, _THRESHOLD_OTHER, _ALONE, CANDIDATES, _PARTICLES, _STEMS
+    global _OPEN
+    _OPEN = bool(model.get("open", False))
+    _WEIGHTS = model["weights"]
+    _BIAS = model["bias"]
+    _THRESHOLD = model["threshold"] if threshold is None else threshold
+    _THRESHOLD_OTHER = model.get("threshold_other", _THRESHOLD) if other is None else other
+    _ALONE = model.get("alone", 1.01) if alone is None else alone
+    CANDIDATES = frozenset(model["candidates"]) | REPORTING
+    _PARTICLES = model["particles"]
+    _STEMS = {w: _STEM(w) for w in CANDIDATES}
+    _BOUNDS.clear()
+    _CLASSES.clear()  # a neighbour's class depends on the lexicon ("cand")
+
+
+def saved_model() -> dict:
+    """The model in use, in the form `use_model` takes."""
+    return {"weights": _WEIGHTS, "bias": _BIAS, "threshold": _THRESHOLD,
+            "threshold_other": _THRESHOLD_OTHER, "alone": _ALONE,
+            "candidates": sorted(CANDIDATES - REPORTING), "particles": _PARTICLES,
+            "open": _OPEN}
+
+
+use_model(_load_model())
+
+
+def has_candidate(text: str) -> bool:
+    """Whether any word of the sentence could be a cue: the cheap first test."""
+    if _OPEN:
+        return True
+    return ":" in text[:60] or "”" in text or text.startswith("In ") \
+        or any(w in CANDIDATES for w in _WORD.findall(text.lower()))
+
+
+def in_lexicon(word: str) -> bool:
+    """Whether the model in use takes `word` (lower case) as a cue candidate."""
+    return word in CANDIDATES
+
+
+def cue_features(toks: list[Token], i: int, quoted: list[bool] | None = None,
+                 subject: bool = True, reporting: list[int] | None = None) -> list[str]:
+    """What the cue model sees of candidate `i`: the word, its neighbours and the clause shape.
+
+    `quoted` (from `quote_depths`) saves finding again, for each candidate, whether it lies
+    inside a quotation."""
+    w = toks[i].lower
+    p1 = toks[i - 1].lower if i > 0 else "<s>"
+    p2 = toks[i - 2].lower if i > 1 else "<s>"
+    n1 = toks[i + 1].lower if i + 1 < len(toks) else "</s>"
+    n2 = toks[i + 2].lower if i + 2 < len(toks) else "</s>"
+    feats = [f"w={w}", f"p1={p1}", f"n1={n1}", f"p2={p2}", f"n2={n2}", f"w|n1={w}|{n1}",
+             f"p1|w={p1}|{w}", f"suf={w[-3:]}", f"sh={_shape(toks[i].text)}",
+             f"p1sh={_shape(p1 if i == 0 else toks[i - 1].text)}",
+             f"n1sh={_shape(n1 if i + 1 >= len(toks) else toks[i + 1].text)}"]
+    if w in REPORTING:
+        feats.append("reporting")
+    if _OPEN:
+        if w in CANDIDATES:
+            feats.append("lexicon")
+        feats.append(f"suf4={w[-4:]}")
+        feats.append(f"n1stem={_STEM(n1)}")
+        feats.append(f"p1stem={_STEM(p1)}")
+    feats.append(f"stem={_STEMS.get(w) or _STEM(w)}")
+    feats.append(f"suf2={w[-2:]}")
+    feats.append(f"p1|n1={p1}|{n1}")
+    window = toks[max(0, i - 4):i]
+    if any(t.lower in _PRONOUNS for t in window):
+        feats.append("pron_before")
+    if any(t.text[:1].isupper() and t.lower not in _PRONOUNS for t in window):
+        feats.append("cap_before")
+    ahead = [t.lower for t in toks[i + 1:i + 4]]
+    if "that" in ahead:
+        feats.append("that_after")
+    if any(_is_quote(t.text) for t in toks[i + 1:i + 3]):
+        feats.append("quote_after")
+    if any(_is_quote(t.text) for t in toks[max(0, i - 3):i]):
+        feats.append("quote_before")
+    if ":" in ahead:
+        feats.append("colon_after")
+    if p1 in _DETERMINERS:
+        feats.append("det_before")
+    if p1 in _VERB_GROUP:
+        feats.append("aux_before")
+    if p1 == "to":
+        feats.append("to_before")
+    if (quoted[i] if quoted is not None else _inside_quote(toks, i)):
+        feats.append("in_quote")
+    if i == 0:
+        feats.append("first")
+    elif i < 4:
+        feats.append("early")
+    c1 = _word_class(toks[i - 1]) if i > 0 else "<s>"
+    d1 = _word_class(toks[i + 1]) if i + 1 < len(toks) else "</s>"
+    c2 = _word_class(toks[i - 2]) if i > 1 else "<s>"
+    feats.append(f"c1={c1}")
+    feats.append(f"d1={d1}")
+    feats.append(f"c2|c1={c2}|{c1}")
+    feats.append(f"c1|d1={c1}|{d1}")
+    feats.append(f"w|c1={w}|{c1}")
+    feats.append(f"w|d1={w}|{d1}")
+    feats.extend(_neighbour_cue_features(toks, i, w, reporting))
+    if subject:
+        feats.extend(subject_features(toks, i, w))
+    return feats
+
+
+def reporting_positions(toks: list[Token]) -> list[int]:
+    """Where the sentence has a lower-case hand-listed reporting verb ("said", "told")."""
+    return [k for k, t in enumerate(toks) if t.lower in REPORTING and t.text[0].islower()]
+
+
+def _neighbour_cue_features(toks: list[Token], i: int, w: str,
+                            reporting: list[int] | None) -> list[str]:
+    """Whether a reporting verb comes before the candidate in the sentence: a second cue word
+    in a sentence that already has one is less often a cue of its own, the more so inside a
+    "that" clause ("said that he wants"; a reporting verb after the word made no difference).
+
+    `reporting` holds the reporting verbs' positions (at least those before `i`)."""
+    last = -1
+    for k in reversed(reporting if reporting is not None else reporting_positions(toks)):
+        if k < i:
+            last = k
+            break
+    if last < 0:
+        return []
+    feats = ["rep_before", f"w|rep_before={w}"]
+    if i - last <= 3:
+        feats.append("rep_before_near")
+    if any(toks[k].lower in ("that", "whether") for k in range(last + 1, i)):
+        feats.append("rep_that_before")
+    return feats
+
+
+_SUBJECT_KINDS = ("pron", "rel", "cap", "np", "none")
+
+
+def subject_features(toks: list[Token], i: int, w: str) -> list[str]:
+    """The costlier features: whether a subject is found before the candidate, and its kind."""
+    feats = []
+    a = _extend_left(toks, i)
+    subj = _np_left(toks, a)
+    if subj is not None:
+        kind = "pron" if subj[1] - subj[0] == 1 and toks[subj[0]].lower in _PRONOUNS else (
+            "rel" if toks[subj[0]].lower in _RELATIVE else
+            "cap" if toks[subj[0]].text[:1].isupper() else "np")
+        feats.append(f"subj={kind}")
+        feats.append(f"w|subj={w}|{kind}")
+    else:
+        feats.append("subj=none")
+        feats.append(f"w|subj={w}|none")
+    return feats
+
+
+def _word_class(t: Token) -> str:
+    """A coarse class of a neighbouring word, shared by words that behave alike."""
+    c = _CLASSES.get(t.text)
+    if c is None:
+        c = _classify(t)
+        if len(_CLASSES) < 200_000:
+            _CLASSES[t.text] = c
+    return c
+
+
+def _classify(t: Token) -> str:
+    w = t.lower
+    if w in _PRONOUNS or w == "who":
+        return "pron"
+    if w in _DETERMINERS:
+        return "det"
+    if w in AUX:
+        return "aux"
+    if w in NEG:
+        return "neg"
+    if w == "that" or w == "to" or w in ("and", "but", "as"):
+        return w
+    if w in _PREPOSITIONS:
+        return "prep"
+    if _is_quote(t.text):
+        return "q"
+    ch = t.text[0]
+    if not ch.isalnum():
+        return t.text
+    if ch.isdigit():
+        return "num"
+    if ch.isupper():
+        return "cap"
+    if w.endswith("ly"):
+        return "ly"
+    if w in CANDIDATES:
+        return "cand"
+    if w.endswith("ing"):
+        return "ing"
+    if w.endswith("ed"):
+        return "ed"
+    if w.endswith("s"):
+        return "s"
+    return "low"
+
+
+def _shape(word: str) -> str:
+    if not word[0].isalnum():
+        return "q" if word in _QUOTES or word in _OPEN_QUOTES or word in _CLOSE_QUOTES else word
+    if word[0].isupper():
+        return "C"
+    if word[0].isdigit():
+        return "d"
+    return "l"
+
+
+_ZEROS = (0.0,) * 64
+
+
+def _subject_bound(w: str) -> float:
+    """The most the subject features can add to the score of word `w`."""
+    b = _BOUNDS.get(w)
+    if b is None:
+        b = _BOUNDS[w] = max(_WEIGHTS.get(f"subj={k}", 0.0) + _WEIGHTS.get(f"w|subj={w}|{k}", 0.0)
+                             for k in _SUBJECT_KINDS)
+    return b
+
+
+def _logit(p: float) -> float:
+    p = min(max(p, 1e-9), 1 - 1e-9)
+    return math.log(p / (1 - p))
+
+
+def cue_score(feats: list[str]) -> float:
+    """Probability that a candidate is (part of) a cue."""
+    z = _BIAS + sum(map(_WEIGHTS.get, feats, _ZEROS[:len(feats)]))
+    return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z))))
+
+
+def is_candidate(toks: list[Token], i: int, title: bool = False) -> bool:
+    """A lexicon word, and lower case unless it opens the sentence ("State" is a name) or the
+    sentence is a headline in title case ("Trump Says He Will Win"); or the colon of a speaker
+    label ("PENCE: ...", "Pat Caddell: ...")."""
+    t = toks[i]
+    if t.lower in CANDIDATES or (_OPEN and t.text[0].isalpha() and t.lower not in NON_CUE):
+        return i == 0 or title or not t.text[0].isupper() or _first_word(toks, i) \
+            or (t.lower in REPORTING and _headline_run(toks, i))
+    return t.text == ":" and _speaker_label(toks, i) is not None
+
+
+def _headline_run(toks: list[Token], i: int) -> bool:
+    """A reporting verb inside a run of capitalised words, as when a headline is run into
+    the text before or after it ("... 9:52PMBush Says We Should Pay Attention To ...")."""
+    if i < 1 or i + 2 >= len(toks):
+        return False
+    return all(toks[k].text[:1].isupper() and toks[k].text.isalpha() for k in (i - 1, i + 1, i + 2))
+
+
+def _credit_line(text: str, toks: list[Token], i: int) -> tuple[int, int] | None:
+    """'“...” ― Name': a dash after a closing quote, then a short capitalised name that ends
+    its line."""
+    if toks[i].text not in "―—–" or i == 0 or toks[i - 1].text not in _CLOSE_QUOTES | _QUOTES:
+        return None
+    k = i + 1
+    while k < len(toks) and toks[k].text not in ",.;(" and not _is_quote(toks[k].text) \
+            and "\n" not in text[toks[k - 1].end:toks[k].start]:
+        k += 1
+    if not 1 <= k - i - 1 <= 5 or not toks[i + 1].text[0].isupper():
+        return None
+    return (i + 1, k)
+
+
+def _speaker_label(toks: list[Token], i: int) -> tuple[int, int] | None:
+    """The one to four capitalised words before the colon at `i` that open the sentence."""
+    start = 0
+    while start < i and _is_quote(toks[start].text):
+        start += 1
+    if not 1 <= i - start <= 4:
+        return None
+    for t in toks[start:i]:
+        if not t.text[0].isupper() or t.lower in _PRONOUNS:
+            return None
+    return (start, i)
+
+
+def title_case(toks: list[Token]) -> bool:
+    """A headline: most longer words capitalised."""
+    words = [t.text for t in toks if len(t.text) > 3 and t.text[0].isalpha()]
+    return len(words) >= 3 and sum(w[0].isupper() for w in words) >= 0.8 * len(words)
+
+
+def _first_word(toks: list[Token], i: int) -> bool:
+    """Only quotes or brackets before token `i`."""
+    return all(not t.text[0].isalnum() for t in toks[:i])
+
+
+def _cue_spans(text: str, toks: list[Token]) -> list[tuple[int, int, int, float] | None]:
+    """Accepted cues as token ranges [a, b) with the index of their head word and its score."""
+    spans: list[tuple[int, int, int, float]] = []
+    title = None
+    quoted = None
+    reporting: list[int] = []  # reporting verbs seen so far, for cue_features
+    for i in range(len(toks)):
+        t = toks[i]
+        if i and title is None and t.text[0].isupper() and (
+                t.lower in CANDIDATES or (_OPEN and t.lower not in NON_CUE)):
+            title = title_case(toks)
+        if not is_candidate(toks, i, bool(title)):
+            if toks[i].text in "―—–" and _credit_line(text, toks, i):
+                spans.append((i, i + 1, i, 1.0))
+            continue
+        if quoted is None:
+            quoted = quote_depths(toks)
+        w = toks[i].lower
+        if w in REPORTING and t.text[0].islower():
+            reporting.append(i)  # cue_features looks only at those before the candidate
+        threshold = _THRESHOLD if w in REPORTING else _THRESHOLD_OTHER
+        feats = cue_features(toks, i, quoted, subject=False, reporting=reporting)
+        z = _BIAS + sum(map(_WEIGHTS.get, feats, _ZEROS[:len(feats)]))
+        if z + _subject_bound(w) < _logit(threshold):
+            continue  # cannot reach the threshold whatever the subject: skip the costly part
+        score = cue_score(feats + subject_features(toks, i, w))
+        if score < threshold:
+            continue
+        if spans and spans[-1][1] >= i:
+            continue  # already inside the previous cue ("according to")
+        if spans and _only_verb_group(toks, spans[-1][1], i):
+            a = spans[-1][0]
+            spans[-1] = (a, _extend_right(toks, i), i, max(score, spans[-1][3]))  # "has made clear"
+            continue
+        spans.append((_extend_left(toks, i), _extend_right(toks, i), i, score))
+    return list(spans)
+
+
+def _only_verb_group(toks: list[Token], a: int, b: int) -> bool:
+    return all(toks[k].lower in _VERB_GROUP for k in range(a, b))
+
+
+def _extend_right(toks: list[Token], i: int) -> int:
+    """Take in "to" of "according to" and particles learned for this word ("pointed out")."""
+    w = toks[i].lower
+    b = i + 1
+    if w == "according" and b < len(toks) and toks[b].lower == "to":
+        return b + 1
+    particles = _PARTICLES.get(w)
+    if particles and b < len(toks) and toks[b].lower in particles:
+        return b + 1
+    return b
+
+
+def _alone(text: str, toks: list[Token], a: int, cue_end: int, score: float) -> _Found | None:
+    """A confident cue whose source is not in the sentence: empty source, content after it."""
+    if score < _ALONE:
+        return None
+    return _Found((0, 0), (toks[a].start, cue_end), _after_span(text, cue_end))

@@ -1,0 +1,191 @@
+"""The subject noun phrase to the left of a cue: "The Syrian Observatory for Human Rights, a
+war monitor, said" gives the whole phrase with its appositive.
+
+The cue model asks for it too (whether a subject is found, and of which kind, is one of its
+features), so it sits below both the cues and the sources.
+"""
+from __future__ import annotations
+
+from .tokens import (
+    ADVERBS, AUX, _CLAUSE, _CLOSE_QUOTES, _DETERMINERS, _extend_left, _FUNCTION, _is_quote, NEG,
+    _OPEN_QUOTES, _PREPOSITIONS, _PRONOUNS, _PUNCT_STOP, _QUOTES, _RELATIVE, REPORTING,
+    _TIME_WORDS, Token, _VERB_GROUP)
+
+
+def _np_left(toks: list[Token], a: int, depth: int = 0) -> tuple[int, int] | None:
+    """The subject noun phrase ending just before token `a`, with an appositive if any.
+
+    An adjunct between subject and verb is stepped over, because news puts them there often:
+    "X, in an interview, said", "X, however, said", "allies have in the past said",
+    "Carson and Fiorina have all said".
+    """
+    end = a
+    if end > 0 and toks[end - 1].text == ",":
+        return _comma_subject(toks, end - 1)
+    start = _segment_left(toks, end)
+    if start is None:
+        return None
+    if depth < 2 and _is_adjunct(toks, start, end) and start > 0 and (
+            toks[start - 1].text == "," or toks[start - 1].lower in _VERB_GROUP):
+        return _np_left(toks, _extend_left(toks, start), depth + 1)
+    end = _drop_trailing_time(toks, start, end)
+    return (start, end) if _is_subject(toks, start, end) else None
+
+
+_FLOATING = frozenset("all both each also however though too meanwhile instead".split())
+
+
+def _is_adjunct(toks: list[Token], start: int, end: int) -> bool:
+    """A phrase that sits between a subject and its verb, not a subject itself: a
+    prepositional phrase ("in the past"), an adverb ("barely", "however") or a floating
+    quantifier ("all")."""
+    first = toks[start]
+    if first.text[:1].isupper():
+        return False
+    if first.lower in _PREPOSITIONS and first.lower not in ("like", "than", "as"):
+        return True
+    return all(t.lower in _FLOATING or t.lower in ADVERBS or t.lower.endswith("ly")
+               for t in toks[start:end])
+
+
+def _comma_subject(toks: list[Token], comma: int) -> tuple[int, int] | None:
+    """The subject before one or more parentheticals ending in the comma at `comma`.
+
+    "Robert Peck, an analyst at SunTrust, said", "Ramil Carr, 31, a photographer, said": the
+    name with its appositives (PolNeAR takes appositives and relative clauses into the
+    source); "Mr. Trump, in an interview, said", "Clinton, however, said", "Judge McKeague,
+    writing for the majority, said": the name alone, the parenthetical being an adjunct. The
+    leftmost phrase that can be a subject wins ("Mr. Slinker, whose start-up, Paradata, uses
+    big data, said")."""
+    commas = []
+    c = comma
+    while len(commas) < 4:
+        c1 = _previous_comma(toks, c)
+        if c1 is None or comma - c1 > 40:
+            break
+        commas.append(c1)
+        c = c1
+    for c1 in reversed(commas):
+        head = _segment_left(toks, c1)
+        if head is None or c1 - head > 8 or not _is_subject(toks, head, c1) \
+                or not _subject_like(toks, head, c1):
+            continue
+        first = toks[c1 + 1]
+        if c1 == commas[0] and first.text[:1].islower() and (
+                first.lower in _PREPOSITIONS or first.lower in _FLOATING
+                or first.lower in ADVERBS or first.lower.endswith(("ly", "ing", "ed"))
+                or first.lower in _CLAUSE):
+            return (head, c1)
+        return (head, comma)
+    return _relative_appositive(toks, comma)
+
+
+def _previous_comma(toks: list[Token], comma: int) -> int | None:
+    """The comma opening the parenthetical closed at `comma`, within 30 tokens and not across
+    a quotation mark, a colon or a semicolon."""
+    for k in range(comma - 1, max(0, comma - 30), -1):
+        t = toks[k].text
+        if t == ",":
+            return k if k < comma - 1 else None
+        if t in ";:" or _is_quote(t):
+            return None
+    return None
+
+
+def _subject_like(toks: list[Token], start: int, end: int) -> bool:
+    """A phrase that can be a subject: a name, a noun phrase opened by a determiner or number,
+    or a lone pronoun ("he declined" is a clause, not a subject)."""
+    first = toks[start]
+    if start > 0 and toks[start - 1].lower in _SUBORDINATORS:
+        return False  # "When asked, ...": a subordinate clause, not a subject
+    if first.lower in _PRONOUNS:
+        return end - start == 1 and first.lower not in ("him", "her", "them")
+    if first.lower in _PREPOSITIONS or first.lower in _CLAUSE or first.lower in _TIME_WORDS:
+        return False
+    if first.text[:1].isupper() or first.text[:1].isdigit() or first.lower in _DETERMINERS:
+        return True
+    return end - start <= 3 and not any(t.lower.endswith(("ed", "ing")) or t.lower in REPORTING
+                                        for t in toks[start:end])
+
+
+_SUBORDINATORS = frozenset("""
+when if as after before since until while because although though whereas where whether once
+""".split())
+
+
+def _relative_appositive(toks: list[Token], comma: int) -> tuple[int, int] | None:
+    """"Dr. Connie Mariano, who as a Navy captain was ..., said": the name with its clause."""
+    for k in range(comma - 1, max(1, comma - 40), -1):
+        t = toks[k]
+        if t.text in ";:" or _is_quote(t.text) or t.text in "()":
+            return None
+        if t.lower in _RELATIVE and toks[k - 1].text == ",":
+            head = _segment_left(toks, k - 1)
+            if head is not None and toks[head].text[:1].isupper() and k - 1 - head <= 8 \
+                    and toks[head].lower not in _CLAUSE:
+                return (head, comma)
+            return None
+    return None
+
+
+def _matching_open(toks: list[Token], close: int) -> int | None:
+    """Index of the "(" that the ")" at `close` closes, if near ("Paul Ryan (R-Wis.)")."""
+    for k in range(close - 1, max(-1, close - 8), -1):
+        if toks[k].text == "(":
+            return k
+    return None
+
+
+def _drop_trailing_time(toks: list[Token], start: int, end: int) -> int:
+    """"Trump this week also said": the time words are not part of the source."""
+    k = end
+    while k - 1 > start and toks[k - 1].lower in _TIME_WORDS | _DETERMINERS:
+        k -= 1
+    return k if k < end and toks[k - 1].lower not in _DETERMINERS else end
+
+
+def _is_subject(toks: list[Token], start: int, end: int) -> bool:
+    """A plausible subject: ends in a noun or pronoun and is not just function words."""
+    last, first = toks[end - 1].lower, toks[start].lower
+    if last in _DETERMINERS or last in _PREPOSITIONS or last in ("there", "to", "here"):
+        return False
+    if end - start == 1 and last in _PRONOUNS:
+        return True
+    if first.endswith("ing") and toks[start].text[0].islower() and first not in ("king",):
+        return False
+    return any(t.lower not in _FUNCTION and any(ch.isalpha() for ch in t.text)
+               for t in toks[start:end])
+
+
+def _segment_left(toks: list[Token], end: int, inside: bool = False) -> int | None:
+    """Start of the noun phrase that ends at `end`: back to punctuation or a clause word.
+
+    `inside` is for an appositive, which may hold a verb form ("part of the alliance supporting
+    X"); a subject stops at one ("Trump mocked Rubio and said").
+    """
+    k = end
+    while k > 0:
+        t = toks[k - 1]
+        if t.text == ")":
+            opening = _matching_open(toks, k - 1)
+            if opening is not None:
+                k = opening
+                continue
+        if t.text in _PUNCT_STOP or t.text in _QUOTES or t.text in _OPEN_QUOTES \
+                or t.text in _CLOSE_QUOTES or t.lower in _CLAUSE or t.lower in AUX \
+                or t.lower in NEG:
+            break
+        if t.lower in _RELATIVE:
+            if k == end:
+                k -= 1  # "who said": the relative pronoun is the source
+            break
+        if end - k >= 14:
+            return None
+        if not inside and k < end and t.lower in REPORTING and not t.text[0].isupper():
+            break
+        k -= 1
+    if k == end:
+        return None
+    if not any(any(ch.isalpha() for ch in toks[j].text) for j in range(k, end)):
+        return None
+    return k

@@ -1,0 +1,157 @@
+"""Tokens of a sentence and the word classes of news English that every step reads.
+
+The lists are general knowledge of English (auxiliaries, pronouns, titles, person and
+organisation words) and the hand-written reporting verbs (`qa/data/reporting_verbs.txt`);
+nothing here is learned, so the steps after it agree on what a word is.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from importlib import resources
+
+from ..model import Span
+
+_TOKEN = re.compile(r"(?:[A-Za-z]\.){2,}(?:-\w+)*|(?:Mr|Mrs|Ms|Dr|Sen|Rep|Gov|Gen|Lt|Col|St|Jr|Sr)\."
+                    r"|\w+(?:[-'’]\w+)*|''|``|[^\w\s]")
+_WORD = re.compile(r"\w+(?:['’]\w+)*")
+_OPEN_QUOTES = frozenset("“‘")
+_CLOSE_QUOTES = frozenset("”’")
+_QUOTES = frozenset(["“", "”", '"', "''", "``"])  # '' and `` are quotes in some newspapers
+_PUNCT_STOP = frozenset(",;:()[]—–-")
+
+AUX = frozenset("""
+has have had having is are was were be been being am do does did will would could can may might
+must should shall 's ’s 've ’ve 'd ’d 'll ’ll
+""".split())
+NEG = frozenset("""
+not n't never no don't doesn't didn't won't wouldn't can't couldn't hasn't haven't hadn't isn't
+wasn't aren't weren't shouldn't don’t doesn’t didn’t won’t wouldn’t can’t couldn’t hasn’t haven’t
+hadn’t isn’t wasn’t aren’t weren’t shouldn’t cannot
+""".split())
+ADVERBS = frozenset("""
+also previously repeatedly recently publicly later then still once already again often reportedly
+just now even only quickly similarly widely long increasingly privately openly explicitly directly
+strongly flatly initially originally finally ultimately clearly simply actually really generally
+frequently always sometimes since further formally officially immediately angrily loudly firmly
+sharply reluctantly separately specifically subsequently emphatically
+""".split())
+_VERB_GROUP = AUX | NEG | ADVERBS
+_BE = frozenset("is are was were be been being am 's ’s".split())
+# Words that end a subject noun phrase on its left: clause openers and conjunctions.
+_CLAUSE = frozenset("""
+that and but or because while when whereas although though if as after before since until so
+where whether than nor yet
+""".split())
+_RELATIVE = frozenset({"who", "which"})
+_PREPOSITIONS = frozenset("""
+of to in on at by for with from about into over under against among between through during
+without within upon like than as per via
+""".split())
+_FUNCTION = frozenset("""
+the a an of to in on at by for with from about into over this that these those there here it its
+""".split())
+_DETERMINERS = frozenset("the a an his her its their our my your this that these those".split())
+_TIME_WORDS = frozenset("""
+on in at during after before last this next earlier later monday tuesday wednesday thursday friday
+saturday sunday today yesterday tonight overnight week month year morning afternoon evening night
+""".split())
+_APPOSITIVE_OPENERS = frozenset("""
+a an the part one former who which its his her their chief head director
+""".split())
+_PARTICIPLE_ENDINGS = ("ing",)
+_PRONOUNS = {"he": "person", "she": "person", "him": "person", "her": "person",
+             "it": "thing", "they": "group", "them": "group", "we": "self", "i": "self",
+             "you": "self"}
+_PERSON_WORDS = frozenset("""
+source sources spokesman spokeswoman spokesperson official officials minister president commander
+officer mr mrs ms dr man woman analyst analysts diplomat witness resident senator sen rep gov
+governor candidate nominee secretary chairman chairwoman chair director leader adviser advisor
+aide lawyer attorney economist strategist pollster professor expert chief executive mayor judge
+general gen lt col father mother wife husband son daughter supporter voter voters member members
+""".split())
+_ORG_WORDS = frozenset("""
+party committee campaign ministry department agency council institute university association group
+foundation center centre commission bank corp inc company firm government army
+administration office house senate congress court news times post journal network reuters police
+unit alliance league union board organization organisation coalition movement service
+""".split())
+# Short forms that may stand for any organisation named before ("the group").
+_GENERIC_ORG = frozenset("group organization organisation company firm agency body outlet".split())
+_TITLES = frozenset("mr. mrs. ms. dr. sen. rep. gov. gen. mr mrs ms dr".split())
+_RECIPIENTS = frozenset("reporters journalists reuters him her them me us".split())
+_STATEMENT = re.compile(r"\s+(?:in|on)\s+(?:a|an|the|its|his|her|their)\s+(?:\w+\s+)?"
+                        r"(?:statement|interview|tweet|post|letter|email|release)\b", re.I)
+_RECIPIENT_NAME = re.compile(r"\s+((?:The\s+)?(?:[A-Z][\w.&'’-]*\s+){0,3}[A-Z][\w.&'’-]*)")
+
+
+def _load_reporting() -> frozenset[str]:
+    """Reporting and attitude verbs in every form: the hand-written half of the lexicon."""
+    text = resources.files("qa").joinpath("data/reporting_verbs.txt").read_text("utf-8")
+    lines = (line.strip() for line in text.splitlines())
+    return frozenset(line for line in lines if line and not line.startswith("#"))
+
+
+REPORTING: frozenset[str] = _load_reporting()
+
+
+@dataclass(slots=True)
+class Token:
+    """A word or punctuation mark of a sentence, with its offsets in the sentence text."""
+
+    start: int
+    end: int
+    text: str
+    lower: str
+
+
+@dataclass
+class _Found:
+    """One attribution inside a sentence, as spans, before resolution."""
+
+    source: Span
+    cue: Span
+    content: Span | None
+    antecedent: str = ""  # what a relative pronoun source ("who") stands for
+
+
+def tokenize(text: str) -> list[Token]:
+    """Words (keeping "U.S." and "don't" whole) and single punctuation marks."""
+    return [Token(m.start(), m.end(), w, w.lower())
+            for m in _TOKEN.finditer(text) for w in (m.group(),)]
+
+
+def _is_quote(text: str) -> bool:
+    return text in _QUOTES or text in _OPEN_QUOTES or text in _CLOSE_QUOTES or text in ("''", "``")
+
+
+def _inside_quote(toks: list[Token], i: int) -> bool:
+    """Whether token `i` lies inside a quotation opened earlier in the sentence."""
+    return quote_depths(toks[:i + 1])[i]
+
+
+def quote_depths(toks: list[Token]) -> list[bool]:
+    """For each token, whether it lies inside a quotation opened before it (as _inside_quote)."""
+    out = []
+    depth = 0
+    for t in toks:
+        out.append(depth > 0)
+        if t.text == "“":
+            depth += 1
+        elif t.text == "”":
+            depth = max(0, depth - 1)
+        elif t.text == '"' or t.text == "''":
+            depth = 0 if depth else 1
+    return out
+
+
+def _extend_left(toks: list[Token], i: int) -> int:
+    """Take in auxiliaries, negation and adverbs just before the cue word."""
+    a = i
+    while a > 0 and toks[a - 1].lower in _VERB_GROUP and i - a < 4:
+        a -= 1
+    return a
+
+
+def _char_span(toks: list[Token], a: int, b: int) -> Span:
+    return (toks[a].start, toks[b - 1].end)
