@@ -116,7 +116,8 @@ class Hit:
     def to_json(self) -> dict:
         data = sentence_json(self.doc, self.sentence, self.text, self.start, self.end,
                              self.attributions)
-        data = {"rank": self.rank, "score": round(float(self.score), 6), **data}
+        data = {"rank": self.rank, "score": round(float(self.score), 6), **data,
+                "date": self.date, "dateline": self.dateline}
         data["answer"] = self.answer.to_json() if self.answer else None
         if self.features:
             data["explain"] = {k: round(v, 6) for k, v in self.features.items()}

@@ -43,6 +43,7 @@ def test_json_has_the_documented_shape_and_exact_offsets(workdir, qa):
         assert JSON_KEYS <= set(hit)
         assert isinstance(hit["score"], float) and isinstance(hit["sentence"], int)
         assert hit["doc"] == SEED_ID
+        assert (hit["date"], hit["dateline"]) == ("2017-10-06", "BEIRUT (Reuters)")
         assert doc_text[hit["start"]:hit["end"]] == hit["text"]
         for a in hit["attributions"]:
             assert {"source", "cue", "resolved_source", "source_span", "cue_span"} <= set(a)
@@ -50,6 +51,8 @@ def test_json_has_the_documented_shape_and_exact_offsets(workdir, qa):
             assert hit["text"][s:e] == a["source"]
             s, e = a["cue_span"]
             assert hit["text"][s:e] == a["cue"]
+            s, e = a["content_span"]
+            assert 0 <= s < e <= len(hit["text"])
         if hit["answer"] is not None:
             s, e = hit["answer"]["span"]
             assert hit["text"][s:e] == hit["answer"]["text"]
