@@ -128,6 +128,8 @@ def _adjective(text: str, span: Span) -> bool:
 def best_span(answer_type: str, text: str, query_spans: list[Span],
               attributions: list[Attribution] = ()) -> Span | None:
     """The candidate to mark: not the question's own words, and closest to them."""
+    if answer_type == q.SOURCE:
+        return _best_source(attributions, query_spans)
     found = [s for s in spans(answer_type, text, attributions)
              if not _mostly_inside(s, query_spans)]
     if not found:
@@ -135,6 +137,25 @@ def best_span(answer_type: str, text: str, query_spans: list[Span],
     if not query_spans:
         return found[0]
     return min(found, key=lambda s: (_distance(s, query_spans), s[0]))
+
+
+def _best_source(attributions: list[Attribution], query_spans: list[Span]) -> Span | None:
+    """Who said it: the source whose reported content holds most of the question's words
+    ("who said the dividend would be raised?" asks for the source of that claim, not for
+    whichever source stands nearest to the word "dividend")."""
+    found = [a for a in attributions
+             if a.source_span[1] > a.source_span[0] and not _mostly_inside(a.source_span,
+                                                                           query_spans)]
+    if not found:
+        return None
+
+    def held(a: Attribution) -> int:
+        lo, hi = a.content_span or (0, 0)
+        return sum(1 for s, e in query_spans if lo <= s and e <= hi)
+
+    best = min(found, key=lambda a: (-held(a), _distance(a.source_span, query_spans)
+                                     if query_spans else 0, a.source_span[0]))
+    return best.source_span
 
 
 _REFERENCE = re.compile(rf"\b(?:of|from)\s+(?:the\s+)?(?P<name>{_NAME})\s*$")

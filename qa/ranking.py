@@ -188,6 +188,8 @@ def _features(index: Index, question: q.Question, sent: StoredSentence,
         present |= inherited
         inherited = set()
         own_bm25 = max(own_bm25, bm25_of.score(sent.id - 1, 0.0))
+        gained -= present  # borrowed terms now count as the sentence's own, not once more as
+        far_gained -= present  # its neighbours'
     features = {
         "bm25": own_bm25 / best,
         "coverage": sum(weights[t] for t in present) / total_weight,

@@ -101,3 +101,46 @@ def test_explain_shows_each_feature_share(workdir):
     hit = ask("how far from al-Mayadin?", explain=True).hits[0]
     assert {"bm25", "coverage", "type", "context"} <= set(hit.features)
     assert sum(hit.features.values()) == pytest.approx(hit.score)
+
+
+CAPITOL = (
+    "Capitol Bancorp said it expects to restate its results for 1986 to a loss of about one mln"
+    " dlrs due to a reclassification of loans.\n"
+    "    The company said the restatement also reflects a substantial increase in reserves of"
+    " its principal subsidiary.\n"
+    "    It said it expects to earn 2,250,000 to 2,750,000 dlrs for the first quarter of 1987.\n"
+    "    Capitol said its board raised the quarterly dividend to 23 cts from 22 cts a share.\n"
+    "    The company originally reported 1986 earnings of 7,700,000 dlrs.\n"
+    "    It earned 3,848,000 dlrs in last year's first quarter.\n")
+
+
+def test_a_sentence_referring_back_gains_its_neighbour_terms_once(tmp_path):
+    """"The company originally reported ..." stands for the sentence before it, so it may
+    borrow that sentence's terms, but not count them twice (as its own and as its
+    neighbour's): the sentence that says who raised the dividend comes first."""
+    from qa.ask import open_index
+    from qa.config import Location
+
+    (tmp_path / "c").mkdir()
+    (tmp_path / "c" / "capitol.txt").write_text(CAPITOL, encoding="utf-8")
+    index = open_index(Location(tmp_path / "i", (tmp_path / "c",)), notify=lambda m: None)
+    first = ask("who said the dividend would be raised?", index=index).hits[0]
+    assert first.text.startswith("Capitol said its board raised the quarterly dividend")
+    assert first.answer.text == "Capitol"
+
+
+def test_who_said_marks_the_source_of_the_claim_asked_about_not_the_nearest():
+    from qa.model import Attribution
+
+    text = ("Firm oil prices and widespread fear that the dollar may decline sent bond prices "
+            "tumbling, dealers said.")
+
+    def at(words: str) -> tuple[int, int]:
+        return text.index(words), text.index(words) + len(words)
+
+    spurious = Attribution("Firm", "widespread", "Firm", at("Firm"), at("widespread"),
+                           at("fear that the dollar may decline"))
+    dealers = Attribution("dealers", "said", "dealers", at("dealers"), at("said"),
+                          (0, text.index(", dealers")))
+    query = [at("oil"), at("prices"), at("tumbling")]
+    assert best_span(q.SOURCE, text, query, [spurious, dealers]) == at("dealers")
