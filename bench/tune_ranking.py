@@ -11,7 +11,9 @@ coordinate search over the weights, on SQuAD (P@1, MRR@5) and WikiQA (MAP).
 docs/EVAL.md): the SQuAD articles are split into K folds by their order in the file (article n
 goes to fold n mod K); for each fold the BM25 configuration and the feature weights are chosen
 on the other folds' questions only, and the held-out fold is scored, beside the naive reference
-on the same questions.
+on the same questions. `--objective listwise` fits the weights (a listwise softmax loss) instead
+of searching them; `--seed` holds any objective to the seed tests; `--without` holds features at
+weight 0.
 """
 from __future__ import annotations
 
@@ -160,6 +162,60 @@ class Compact:
         return float(np.mean(aps))
 
 
+class Seed:
+    """The seed article's test questions (tests/data/seed_questions.jsonl) ranked by arrays,
+    to hold a weighting to what tests/test_ranking.py requires of qa: at least 85 % of them
+    answered first, 95 % in the top 3, and "how far from al-Mayadin?" answered first by the
+    "within 10 km" sentence with the "45 km south of Deir al-Zor" one in the top 3."""
+
+    def __init__(self, root: Path, folder: Path, names: list[str]) -> None:
+        import numpy as np
+
+        from qa import question as q
+        from qa.build import build
+        from qa.index import Index
+
+        build(sorted((root / "seeds").glob("*.txt")), folder / "index")
+        index = Index.open(folder / "index")
+        items = [json.loads(line) for line in
+                 (root / "tests" / "data" / "seed_questions.jsonl").read_text().splitlines()]
+        found = [ranking.candidates(index, q.analyze(i["question"], index.analyzer))
+                 for i in items]
+        width = max(len(f) for f in found)
+        self.names = names
+        self.x = np.zeros((len(names), len(items), width))
+        self.valid = np.zeros((len(items), width), bool)
+        self.correct = np.zeros((len(items), width), bool)
+        self.how_far, self.far_first, self.far_other = None, None, None
+        for n, (item, cands) in enumerate(zip(items, found)):
+            for c, cand in enumerate(cands):
+                for f, name in enumerate(names):
+                    self.x[f, n, c] = cand.features.get(name, 0.0)
+                self.correct[n, c] = cand.sentence.index == item["sentence"]
+            self.valid[n, :len(cands)] = True
+            if item["question"] == "how far from al-Mayadin?":
+                texts = [c.sentence.text for c in cands]
+                self.how_far = n
+                self.far_first = next(c for c, t in enumerate(texts) if t.startswith(
+                    "The government forces had reached within 10 km (7 miles)"))
+                self.far_other = next(c for c, t in enumerate(texts)
+                                      if "which lies 45 km south of Deir al-Zor" in t)
+        self.order = list(found[0][0].features)
+
+    def ok(self, weights: dict) -> bool:
+        import numpy as np
+
+        total = np.zeros(self.valid.shape)
+        for name in self.order:
+            total = total + weights[name] * self.x[self.names.index(name)]
+        total = np.where(self.valid, total, -np.inf)
+        top = np.argsort(-total, axis=1, kind="stable")[:, :3]
+        hit = np.take_along_axis(self.correct, top, axis=1)
+        far = top[self.how_far]
+        return bool(hit[:, 0].mean() >= 0.85 and hit.any(axis=1).mean() >= 0.95
+                    and far[0] == self.far_first and self.far_other in far)
+
+
 def _bm25_grid(kind: str):
     import bm25_params as bp
     from qa.bm25 import BM25Params
@@ -222,19 +278,23 @@ def _choose_bm25(rows: dict, subset):
     return bp.recommend(candidates)[0].params
 
 
-def _search(squad: Compact, wikiqa: Compact, start: dict, subset, objective: str) -> dict:
+def _search(squad: Compact, wikiqa: Compact, start: dict, subset, objective: str,
+            fixed=frozenset(), seed: "Seed | None" = None) -> dict:
     """The coordinate search: 3 rounds over the features (not bm25, whose weight fixes the
     scale), each weight multiplied by each of FACTORS (a zero weight tries 0.1 x factor), a
     change kept when it raises the objective by more than 1e-4; on the SQuAD questions in
     `subset` and all of WikiQA. Objectives: "mrr" SQuAD MRR@5, "constrained" SQuAD
     2 x P@1 + MRR@5, both penalised when WikiQA MAP falls below MAP_FLOOR; "sum" SQuAD
     P@1 + MRR@5 + 0.5 x WikiQA MAP."""
+    if objective == "listwise":
+        return _listwise(squad, wikiqa, subset, fixed, seed)
+
     def value(w):
         p1, rr = squad.squad(w)
         wmap = wikiqa.wikiqa_map(w)
         if objective == "sum":
             return p1[subset].mean() + rr[subset].mean() + 0.5 * wmap
-        penalty = 10 * max(0.0, MAP_FLOOR - wmap)
+        penalty = 10 * max(0.0, MAP_FLOOR - wmap) + (10 if seed and not seed.ok(w) else 0)
         if objective == "mrr":
             return rr[subset].mean() - penalty
         return 2 * p1[subset].mean() + rr[subset].mean() - penalty
@@ -243,7 +303,7 @@ def _search(squad: Compact, wikiqa: Compact, start: dict, subset, objective: str
     best_value = value(best)
     for _ in range(3):
         for name in best:
-            if name == "bm25":
+            if name == "bm25" or name in fixed:
                 continue
             for factor in FACTORS:
                 trial = {**best, name: round(best[name] * factor if best[name] else
@@ -251,6 +311,74 @@ def _search(squad: Compact, wikiqa: Compact, start: dict, subset, objective: str
                 v = value(trial)
                 if v > best_value + 1e-4:
                     best, best_value = trial, v
+    return best
+
+
+def _softmax_fit(parts, l2: float = 1e-3, iters: int = 400, rate: float = 0.05):
+    """Weights minimising the listwise softmax loss (each question: -log of the probability
+    its correct candidates take under a softmax of the weighted sums), plus l2 on weights of
+    standardised features; Adam, full batch. `parts`: (features F x Q x W, valid Q x W,
+    correct Q x W, total weight of these questions in the loss)."""
+    import numpy as np
+
+    xs, vs, cs, qw = [], [], [], []
+    width = max(p[0].shape[2] for p in parts)
+    for x, valid, correct, share in parts:
+        keep = (correct & valid).any(axis=1)
+        pad = width - x.shape[2]
+        xs.append(np.pad(x[:, keep], ((0, 0), (0, 0), (0, pad))))
+        vs.append(np.pad(valid[keep], ((0, 0), (0, pad))))
+        cs.append(np.pad((correct & valid)[keep], ((0, 0), (0, pad))))
+        qw.append(np.full(int(keep.sum()), share / max(int(keep.sum()), 1)))
+    x, valid, correct = np.concatenate(xs, 1), np.concatenate(vs), np.concatenate(cs)
+    qw = np.concatenate(qw)
+    sd = np.array([x[f][valid].std() + 1e-9 for f in range(x.shape[0])])
+    x = x / sd[:, None, None]
+    w, m, v = np.zeros(x.shape[0]), np.zeros(x.shape[0]), np.zeros(x.shape[0])
+    for t in range(1, iters + 1):
+        s = np.where(valid, np.einsum("f,fqw->qw", w, x), -np.inf)
+        e = np.exp(s - s.max(axis=1, keepdims=True))
+        p = e / e.sum(axis=1, keepdims=True)
+        ec = np.where(correct, e, 0.0)
+        pc = ec / ec.sum(axis=1, keepdims=True)
+        g = np.einsum("qw,fqw->f", (p - pc) * qw[:, None], x) + l2 * w
+        m, v = 0.9 * m + 0.1 * g, 0.999 * v + 0.001 * g * g
+        w -= rate * (m / (1 - 0.9 ** t)) / (np.sqrt(v / (1 - 0.999 ** t)) + 1e-8)
+    return w / sd
+
+
+ALPHAS = (0.05, 0.1, 0.15, 0.2, 0.25, 0.5, 1.0)
+BETAS = (0.0, 0.1, 0.2, 0.3, 0.5, 1.0)
+
+
+def _listwise(squad: Compact, wikiqa: Compact, subset, fixed=frozenset(), seed=None) -> dict:
+    """Objective `listwise`: the softmax fit on the SQuAD questions in `subset`, with WikiQA's
+    questions given the share alpha of the loss (the smallest of ALPHAS that keeps WikiQA MAP
+    >= MAP_FLOOR) and, with a seed constraint, the seed questions the share beta (the smallest
+    of BETAS that passes it); weights scaled so that bm25's is 1."""
+    import numpy as np
+
+    use = [n for n in squad.names if n not in fixed]
+    idx = [squad.names.index(n) for n in use]
+    wcorrect = np.zeros(wikiqa.valid.shape, bool)
+    for n, (numbers, _, relevant, _) in enumerate(wikiqa.wiki):
+        wcorrect[n, :len(numbers)] = [num in relevant for num in numbers]
+    sub = np.arange(squad.valid.shape[0])[subset]
+    best = None
+    for beta in (BETAS if seed else (0.0,)):
+        for alpha in ALPHAS:
+            parts = [(squad.x[idx][:, sub], squad.valid[sub], squad.correct[sub], 1.0),
+                     (wikiqa.x[idx], wikiqa.valid, wcorrect, alpha)]
+            if beta:
+                parts.append((seed.x[idx], seed.valid, seed.correct, beta))
+            w = dict.fromkeys(squad.names, 0.0)
+            w.update(zip(use, (float(x) for x in _softmax_fit(parts))))
+            w = {n: round(x / w["bm25"], 4) for n, x in w.items()}
+            best = w
+            if wikiqa.wikiqa_map(w) >= MAP_FLOOR and (seed is None or seed.ok(w)):
+                print(f"  listwise: alpha {alpha}, beta {beta}", file=sys.stderr)
+                return w
+    print("  listwise: no alpha/beta meets the constraints", file=sys.stderr)
     return best
 
 
@@ -273,6 +401,13 @@ def cross_validate(args) -> None:
     names = list(shipped_weights)
     start = shipped_weights if args.start == "shipped" else \
         {n: 1.0 for n in names}
+    fixed = frozenset(args.without)
+    seed = Seed(Path(ranking.__file__).resolve().parents[1], args.work / "seed", names) \
+        if args.seed else None
+    if seed:
+        print(f"seed constraint: shipped weights {'pass' if seed.ok(shipped_weights) else 'FAIL'}"
+              f", start {'passes' if seed.ok(start) else 'fails'}", file=sys.stderr)
+    start = {n: (0.0 if n in fixed else w) for n, w in start.items()}
     work = args.work / "cv"
     work.mkdir(parents=True, exist_ok=True)
 
@@ -339,7 +474,7 @@ def cross_validate(args) -> None:
     chosen_weights = []
     for f in range(k):
         weights = _search(compact[chosen_params[f]]["squad"], compact[chosen_params[f]]["wikiqa"],
-                          start, trains[f], args.objective)
+                          start, trains[f], args.objective, fixed, seed)
         chosen_weights.append(weights)
         p1, rr, wmap = figures(chosen_params[f], weights)
         held = folds[f]
@@ -352,7 +487,7 @@ def cross_validate(args) -> None:
     out.append(_cv_row("pooled held-out", None, None, None, pooled_p1, pooled_rr, naive_p1,
                        naive_rr, sp1, srr))
     weights = _search(compact[whole_params]["squad"], compact[whole_params]["wikiqa"], start,
-                      everyone, args.objective)
+                      everyone, args.objective, fixed, seed)
     p1, rr, wmap = figures(whole_params, weights)
     out.append(_cv_row("all folds, in-sample (same procedure)", whole_params, weights, wmap,
                        p1, rr, naive_p1, naive_rr, sp1, srr))
@@ -371,7 +506,8 @@ def cross_validate(args) -> None:
     print("\n".join(out))
     (work / "cv-cache.json").write_text(json.dumps({
         "folds": [f.tolist() for f in folds], "naive_p1": naive_p1.tolist(),
-        "naive_rr": naive_rr.tolist(),
+        "naive_rr": naive_rr.tolist(), "pooled_p1": pooled_p1.tolist(),
+        "pooled_rr": pooled_rr.tolist(),
         "chosen": [[p.to_json(), w] for p, w in zip(chosen_params, chosen_weights)]}))
 
 
@@ -454,10 +590,15 @@ def main() -> None:
     parser.add_argument("--start", default="neutral", choices=("neutral", "shipped"),
                         help="where the weight search starts: every weight 1, or the shipped")
     parser.add_argument("--objective", default="constrained",
-                        choices=("constrained", "mrr", "sum"),
+                        choices=("constrained", "mrr", "sum", "listwise"),
                         help="mrr: SQuAD MRR@5 with WikiQA MAP >= 0.68; constrained: SQuAD "
                              "2*P@1 + MRR@5 with WikiQA MAP >= 0.68; sum: SQuAD P@1 + MRR@5 "
-                             "+ 0.5 WikiQA MAP")
+                             "+ 0.5 WikiQA MAP; listwise: softmax fit (no search), see _listwise")
+    parser.add_argument("--without", type=lambda s: [n for n in s.split(",") if n], default=[],
+                        help="with --folds: features held at weight 0 (comma-separated)")
+    parser.add_argument("--seed", action="store_true",
+                        help="with --folds: the search keeps the seed questions answered as "
+                             "tests/test_ranking.py requires (objectives mrr, constrained)")
     parser.add_argument("--jobs", type=int, default=1, help="processes for the BM25 grid")
     args = parser.parse_args()
     if args.folds:
