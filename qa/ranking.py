@@ -15,8 +15,14 @@ sentence after it are then scored by a small weighted sum whose parts `--explain
     article    share of the question's term weight found anywhere in the article
     nbm25      BM25 of the best paragraph neighbour
     exact      the question's longer words appear as written, before stemming
-Each feature's weight was chosen, and each kept, by measurement on the public evaluation
-sets; the ablation table is in docs/EVAL.md (bench/tune_ranking.py makes it).
+    anear, anear10  how close the typed answer span stands to a question word (1/(1+gap),
+               1 - gap/10, gap in words)
+    win6, win12  the most question-term weight inside any 6 (12) consecutive words
+    prefix     question terms the stemmer misses that a sentence word shares its first 5
+               letters with ("Normandy" for "Norman", "economy" for "economic")
+The weights are a listwise softmax fit (bench/tune_ranking.py --objective listwise --seed) on
+the public evaluation sets, chosen over the coordinate search because it does better under
+cross-validation by article; figures and the ablation are in docs/EVAL.md.
 """
 from __future__ import annotations
 
@@ -28,9 +34,10 @@ from . import question as q
 from .index import Index, Matches, StoredSentence
 from .model import Answer, AnswerSpan, Hit, Span
 
-WEIGHTS = {"bm25": 1.0, "coverage": 3.375, "type": 0.57, "name": 0.3125, "context": 1.1875,
-           "lead": 0.1016, "neighbours": 2.025, "neighbours2": 1.25, "bigram": 0.2,
-           "article": 0.19, "nbm25": 0.025, "exact": 0.375}
+WEIGHTS = {"bm25": 1.0, "coverage": 2.5336, "type": 0.7581, "name": 0.377, "context": 1.2307,
+           "lead": 0.116, "neighbours": 1.6323, "neighbours2": 1.2809, "bigram": 0.2055,
+           "article": 1.2456, "nbm25": 0.0676, "exact": 0.7618, "anear": -0.0407,
+           "anear10": 0.0505, "win6": 0.1037, "win12": -0.0968, "prefix": 1.8631}
 CANDIDATES = 60
 
 
@@ -84,11 +91,13 @@ def candidates(index: Index, question: q.Question, *, doc: str | None = None,
     terms_of = _TermCache(index)
     pool = _pool(index, matches, source is not None)
     article = _article_coverage(index, weights, {index.sent_doc[i] for i in pool})
+    qwords = _question_words(index, question, weights)
     for i in pool:
         sent = terms_of.sentence(i)
         if source is not None and not _said_by(sent, source):
             continue
-        features, span = _features(index, question, sent, matches, best, weights, terms_of)
+        features, span = _features(index, question, sent, matches, best, weights, terms_of,
+                                   qwords)
         features["article"] = article[index.sent_doc[i]]
         if not _relevant(features):
             continue
@@ -157,7 +166,7 @@ class _TermCache:
 
 def _features(index: Index, question: q.Question, sent: StoredSentence,
               bm25_of: Matches, best: float, weights: dict[str, float],
-              terms_of: "_TermCache") -> tuple[dict[str, float], Span | None]:
+              terms_of: "_TermCache", qwords=()) -> tuple[dict[str, float], Span | None]:
     tokens = index.analyzer.tokens(sent.text)
     present = {t.term for t in tokens} & weights.keys()
     total_weight = sum(weights.values()) or 1.0
@@ -175,12 +184,15 @@ def _features(index: Index, question: q.Question, sent: StoredSentence,
     query_spans = [(t.start, t.end) for t in tokens if t.term in weights]
     span = None
     type_score = 0.0
+    gap = None
     if question.answer_type != q.OTHER:
         span = answers.best_span(question.answer_type, sent.text, query_spans, sent.attributions)
         if span:
             anchored = answers.anchored(sent.text[span[0]:span[1]], question.terms,
                                         index.analyzer)
             type_score = 1.0 if anchored else 0.5
+            if query_spans:
+                gap = _word_gap(sent.text, span, query_spans)
     own_bm25 = bm25_of.score(sent.id, 0.0)
     if span and inherited and _DEFINITE.search(sent.text[span[0]:span[1]]):
         # The answer itself names what it is about by reference ("10 km of the city"): the
@@ -203,6 +215,11 @@ def _features(index: Index, question: q.Question, sent: StoredSentence,
         "nbm25": max((bm25_of.score(j, 0.0) for j in terms_of.paragraph_neighbours(sent)),
                      default=0.0) / best,
         "exact": _exact_words(question, sent.text),
+        "anear": 0.0 if gap is None else 1.0 / (1 + gap),
+        "anear10": 0.0 if gap is None else max(0.0, 1 - gap / 10),
+        "win6": _window(tokens, weights, 6) / total_weight,
+        "win12": _window(tokens, weights, 12) / total_weight,
+        "prefix": _prefix_matches(qwords, present, weights, sent.text) / total_weight,
     }
     return features, span
 
@@ -235,6 +252,68 @@ def _term_weights(index: Index, question: q.Question) -> dict[str, float]:
 
 
 _WORD = re.compile(r"\w+")
+
+
+def _word_gap(text: str, span: Span, query_spans: list[Span]) -> int:
+    """Words between the answer span and the nearest question word."""
+    best = None
+    for s, e in query_spans:
+        if s >= span[1]:
+            between = text[span[1]:s]
+        elif e <= span[0]:
+            between = text[e:span[0]]
+        else:
+            return 0
+        n = len(_WORD.findall(between))
+        if best is None or n < best:
+            best = n
+    return best or 0
+
+
+def _window(tokens: list, weights: dict[str, float], size: int) -> float:
+    """Largest weight of distinct question terms inside any `size` consecutive words."""
+    hits = []
+    word, last = -1, None
+    for t in tokens:
+        if t.start != last:
+            word, last = word + 1, t.start
+        if t.term in weights:
+            hits.append((word, t.term))
+    best = 0.0
+    for n, (w0, _) in enumerate(hits):
+        seen = set()
+        for w, term in hits[n:]:
+            if w - w0 >= size:
+                break
+            seen.add(term)
+        best = max(best, sum(weights[t] for t in seen))
+    return best
+
+
+def _question_words(index: Index, question: q.Question,
+                    weights: dict[str, float]) -> list[tuple[str, frozenset[str]]]:
+    """The question's content words of 5 letters or more with their known terms."""
+    out = []
+    for w in dict.fromkeys(_WORD.findall(question.text.lower())):
+        if len(w) >= 5:
+            terms = frozenset(index.analyzer.terms(w)) & weights.keys()
+            if terms:
+                out.append((w, terms))
+    return out
+
+
+def _prefix_matches(qwords, present: set[str], weights: dict[str, float], text: str) -> float:
+    """Weight of question terms the stemmer misses but a sentence word shares 5 letters
+    with ("Normandy" for "Norman", "economy" for "economic")."""
+    missing = [(w, terms) for w, terms in qwords if not terms & present]
+    if not missing:
+        return 0.0
+    prefixes = {x[:5] for x in _WORD.findall(text.lower()) if len(x) >= 5}
+    gained: set[str] = set()
+    for w, terms in missing:
+        if w[:5] in prefixes:
+            gained |= terms
+    return sum(weights[t] for t in gained - present)
 
 
 def _exact_words(question: q.Question, text: str) -> float:
