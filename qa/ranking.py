@@ -15,14 +15,12 @@ sentence after it are then scored by a small weighted sum whose parts `--explain
     article    share of the question's term weight found anywhere in the article
     nbm25      BM25 of the best paragraph neighbour
     exact      the question's longer words appear as written, before stemming
-    anear, anear10  how close the typed answer span stands to a question word (1/(1+gap),
-               1 - gap/10, gap in words)
-    win6, win12  the most question-term weight inside any 6 (12) consecutive words
     prefix     question terms the stemmer misses that a sentence word shares its first 5
                letters with ("Normandy" for "Norman", "economy" for "economic")
 The weights are a listwise softmax fit (bench/tune_ranking.py --objective listwise --seed) on
 the public evaluation sets, chosen over the coordinate search because it does better under
-cross-validation by article; figures and the ablation are in docs/EVAL.md.
+cross-validation by article (four proximity features of that fit got small weights that
+cancelled in pairs and were removed); figures and the ablation are in docs/EVAL.md.
 """
 from __future__ import annotations
 
@@ -36,8 +34,7 @@ from .model import Answer, AnswerSpan, Hit, Span
 
 WEIGHTS = {"bm25": 1.0, "coverage": 2.5336, "type": 0.7581, "name": 0.377, "context": 1.2307,
            "lead": 0.116, "neighbours": 1.6323, "neighbours2": 1.2809, "bigram": 0.2055,
-           "article": 1.2456, "nbm25": 0.0676, "exact": 0.7618, "anear": -0.0407,
-           "anear10": 0.0505, "win6": 0.1037, "win12": -0.0968, "prefix": 1.8631}
+           "article": 1.2456, "nbm25": 0.0676, "exact": 0.7618, "prefix": 1.8631}
 CANDIDATES = 60
 
 
@@ -184,15 +181,12 @@ def _features(index: Index, question: q.Question, sent: StoredSentence,
     query_spans = [(t.start, t.end) for t in tokens if t.term in weights]
     span = None
     type_score = 0.0
-    gap = None
     if question.answer_type != q.OTHER:
         span = answers.best_span(question.answer_type, sent.text, query_spans, sent.attributions)
         if span:
             anchored = answers.anchored(sent.text[span[0]:span[1]], question.terms,
                                         index.analyzer)
             type_score = 1.0 if anchored else 0.5
-            if query_spans:
-                gap = _word_gap(sent.text, span, query_spans)
     own_bm25 = bm25_of.score(sent.id, 0.0)
     if span and inherited and _DEFINITE.search(sent.text[span[0]:span[1]]):
         # The answer itself names what it is about by reference ("10 km of the city"): the
@@ -215,10 +209,6 @@ def _features(index: Index, question: q.Question, sent: StoredSentence,
         "nbm25": max((bm25_of.score(j, 0.0) for j in terms_of.paragraph_neighbours(sent)),
                      default=0.0) / best,
         "exact": _exact_words(question, sent.text),
-        "anear": 0.0 if gap is None else 1.0 / (1 + gap),
-        "anear10": 0.0 if gap is None else max(0.0, 1 - gap / 10),
-        "win6": _window(tokens, weights, 6) / total_weight,
-        "win12": _window(tokens, weights, 12) / total_weight,
         "prefix": _prefix_matches(qwords, present, weights, sent.text) / total_weight,
     }
     return features, span
@@ -252,42 +242,6 @@ def _term_weights(index: Index, question: q.Question) -> dict[str, float]:
 
 
 _WORD = re.compile(r"\w+")
-
-
-def _word_gap(text: str, span: Span, query_spans: list[Span]) -> int:
-    """Words between the answer span and the nearest question word."""
-    best = None
-    for s, e in query_spans:
-        if s >= span[1]:
-            between = text[span[1]:s]
-        elif e <= span[0]:
-            between = text[e:span[0]]
-        else:
-            return 0
-        n = len(_WORD.findall(between))
-        if best is None or n < best:
-            best = n
-    return best or 0
-
-
-def _window(tokens: list, weights: dict[str, float], size: int) -> float:
-    """Largest weight of distinct question terms inside any `size` consecutive words."""
-    hits = []
-    word, last = -1, None
-    for t in tokens:
-        if t.start != last:
-            word, last = word + 1, t.start
-        if t.term in weights:
-            hits.append((word, t.term))
-    best = 0.0
-    for n, (w0, _) in enumerate(hits):
-        seen = set()
-        for w, term in hits[n:]:
-            if w - w0 >= size:
-                break
-            seen.add(term)
-        best = max(best, sum(weights[t] for t in seen))
-    return best
 
 
 def _question_words(index: Index, question: q.Question,
