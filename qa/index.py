@@ -161,8 +161,8 @@ class Matches:
         return self.ids if isinstance(self.ids, list) else self.ids.tolist()
 
     def highest(self) -> float:
-        return float(max(self.scores)) if isinstance(self.scores, list) else float(
-            self.scores.max())
+        scores = self.scores  # numpy's own max for an array: Python's would box every item
+        return float(max(scores)) if isinstance(scores, list) else float(scores.max())
 
     def best(self, k: int) -> "Matches":
         """The `k` best as lists, best first; ties go to the lower sentence number."""

@@ -163,8 +163,10 @@ class _TermCache:
 
 def _features(index: Index, question: q.Question, sent: StoredSentence,
               bm25_of: Matches, best: float, weights: dict[str, float],
-              terms_of: "_TermCache", qwords=()) -> tuple[dict[str, float], Span | None]:
+              terms_of: "_TermCache", qwords: list[tuple[str, frozenset[str]]]
+              ) -> tuple[dict[str, float], Span | None]:
     tokens = index.analyzer.tokens(sent.text)
+    words = written_words(sent.text)
     present = {t.term for t in tokens} & weights.keys()
     total_weight = sum(weights.values()) or 1.0
     around = set()
@@ -208,8 +210,8 @@ def _features(index: Index, question: q.Question, sent: StoredSentence,
         "bigram": _bigrams(question, tokens),
         "nbm25": max((bm25_of.score(j, 0.0) for j in terms_of.paragraph_neighbours(sent)),
                      default=0.0) / best,
-        "exact": _exact_words(question, sent.text),
-        "prefix": _prefix_matches(qwords, present, weights, sent.text) / total_weight,
+        "exact": _exact_words(question, words),
+        "prefix": _prefix_matches(qwords, present, weights, words) / total_weight,
     }
     return features, span
 
@@ -244,6 +246,12 @@ def _term_weights(index: Index, question: q.Question) -> dict[str, float]:
 _WORD = re.compile(r"\w+")
 
 
+def written_words(text: str) -> set[str]:
+    """The words of `text` as written (lower case, not stemmed): "exact" and "prefix" read
+    them, so a sentence is split once for both."""
+    return set(_WORD.findall(text.lower()))
+
+
 def _question_words(index: Index, question: q.Question,
                     weights: dict[str, float]) -> list[tuple[str, frozenset[str]]]:
     """The question's content words of 5 letters or more with their known terms."""
@@ -256,13 +264,14 @@ def _question_words(index: Index, question: q.Question,
     return out
 
 
-def _prefix_matches(qwords, present: set[str], weights: dict[str, float], text: str) -> float:
+def _prefix_matches(qwords: list[tuple[str, frozenset[str]]], present: set[str],
+                    weights: dict[str, float], words: set[str]) -> float:
     """Weight of question terms the stemmer misses but a sentence word shares 5 letters
     with ("Normandy" for "Norman", "economy" for "economic")."""
     missing = [(w, terms) for w, terms in qwords if not terms & present]
     if not missing:
         return 0.0
-    prefixes = {x[:5] for x in _WORD.findall(text.lower()) if len(x) >= 5}
+    prefixes = {x[:5] for x in words if len(x) >= 5}
     gained: set[str] = set()
     for w, terms in missing:
         if w[:5] in prefixes:
@@ -270,11 +279,11 @@ def _prefix_matches(qwords, present: set[str], weights: dict[str, float], text: 
     return sum(weights[t] for t in gained - present)
 
 
-def _exact_words(question: q.Question, text: str) -> float:
+def _exact_words(question: q.Question, words: set[str]) -> float:
     """Share of the question's longer words found as written, before stemming."""
     if not question.words:
         return 0.0
-    return len(question.words & set(_WORD.findall(text.lower()))) / len(question.words)
+    return len(question.words & words) / len(question.words)
 
 
 def _bigrams(question: q.Question, tokens: list) -> float:

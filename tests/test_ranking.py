@@ -149,10 +149,13 @@ def test_who_said_marks_the_source_of_the_claim_asked_about_not_the_nearest():
 def test_a_question_word_the_stemmer_misses_counts_by_its_first_five_letters():
     """"Normans" and "Normandy" stem apart; the prefix feature still finds the one in the
     other, weighted by the term's IDF, and not a word that merely starts alike ("Norway")."""
-    from qa.ranking import _prefix_matches
+    from qa.ranking import _prefix_matches, written_words
 
     words = [("normans", frozenset({"norman"}))]
     weights = {"norman": 2.0}
-    assert _prefix_matches(words, set(), weights, "They settled in Normandy.") == 2.0
-    assert _prefix_matches(words, set(), weights, "They settled in Norway.") == 0.0
-    assert _prefix_matches(words, {"norman"}, weights, "The Normans in Normandy.") == 0.0
+    assert _prefix_matches(words, set(), weights,
+                           written_words("They settled in Normandy.")) == 2.0
+    assert _prefix_matches(words, set(), weights,
+                           written_words("They settled in Norway.")) == 0.0
+    assert _prefix_matches(words, {"norman"}, weights,
+                           written_words("The Normans in Normandy.")) == 0.0
