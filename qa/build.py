@@ -27,6 +27,7 @@ from .index import FORMAT_VERSION, MANIFEST
 from .ingest import Corpus, find_sources, stream_corpus
 from .model import Document
 from .records import RecordWriter
+from .source_build import write_source_table
 
 Progress = Callable[[int, int], None]
 
@@ -243,6 +244,7 @@ def _write_data(out: Path, documents: Iterable[tuple[Document, int, int]], analy
     _write_postings(out, vocabulary, tokens, lengths, params)
     np.save(out / "sentences.doc.npy", np.frombuffer(sent_doc, np.int32))
     np.save(out / "sentences.len.npy", np.frombuffer(lengths, np.int32))
+    write_source_table(out)
     return BuildReport(documents=n_docs, sentences=len(lengths), terms=len(vocabulary))
 
 

@@ -23,6 +23,8 @@ the answer marked and who said it.
 examples:
   qa ask "how far from al-Mayadin?"        the 3 best sentences from ./seeds
   qa ask -k 5 --json "who said it?"        JSON for scripts
+  qa said Observatory                      what a source said, newest first
+  qa sources                               who speaks in the archive, and how often
   printf 'q1\\nq2\\n' | qa ask -             one question per line (JSON Lines with --json)
   qa index ~/wire --index ~/wire-index      index another corpus
   qa                                        interactive session (on a terminal)
@@ -36,7 +38,7 @@ class UsageError(Exception):
     pass
 
 
-COMMANDS = ("ask", "index", "sentences", "eval", "eval-attribution")
+COMMANDS = ("ask", "said", "sources", "index", "sentences", "eval", "eval-attribution")
 
 
 def build_parser(only: str | None = None) -> argparse.ArgumentParser:
@@ -69,6 +71,11 @@ def build_parser(only: str | None = None) -> argparse.ArgumentParser:
         p.add_argument("--json", action="store_true", help="one JSON object per question")
         p.add_argument("--explain", action="store_true",
                        help="show each ranking feature's share")
+
+    if only in (None, "said", "sources"):
+        from .said_cli import add_parsers
+
+        add_parsers(sub, [where, color], _positive)
 
     if only in (None, "index"):
         p = sub.add_parser("index", parents=[where], help="build the index",
@@ -128,7 +135,8 @@ def main(argv: list[str] | None = None) -> int:
     if args.command is None:
         parser.print_help()
         return EXIT_ERROR
-    command = {"ask": _ask, "index": _index, "sentences": _sentences,
+    command = {"ask": _ask, "said": _said, "sources": _sources, "index": _index,
+               "sentences": _sentences,
                "eval": _eval, "eval-attribution": _eval_attribution}[args.command]
     return _run(command, args)
 
@@ -200,6 +208,22 @@ def _ask(args) -> int:
     if asked == 0:
         raise UsageError("no question given on standard input")
     return EXIT_OK if answered else EXIT_NO_MATCH
+
+
+def _said(args) -> int:
+    from .ask import open_index
+    from .said_cli import run_said
+
+    index = open_index(_location(args))
+    return run_said(args, index, None if args.json else _console(args))
+
+
+def _sources(args) -> int:
+    from .ask import open_index
+    from .said_cli import run_sources
+
+    index = open_index(_location(args))
+    return run_sources(args, index, None if args.json else _console(args))
 
 
 def _safe_one_line(text: str, limit: int = 200) -> str:

@@ -25,8 +25,9 @@ from .analyzer import Analyzer
 from .ingest import CorpusError, find_sources
 from .model import Attribution, dateline
 from .records import Records
+from .source_table import SourceTable
 
-FORMAT_VERSION = 2
+FORMAT_VERSION = 3  # 3: the source table (sources.*, statements.*)
 MANIFEST = "manifest.json"
 _GENERATION = re.compile(r"\Agen-[0-9a-z-]{1,64}\Z")
 _ARRAYS = ("sentences.doc", "sentences.len", "terms.idf", "terms.ptr",
@@ -192,6 +193,7 @@ class Index:
         self.folder, self.manifest = folder, manifest
         self.analyzer = Analyzer()
         self._doc_numbers: dict[str, int] | None = None
+        self._sources = None
         self._numpy_views: dict[str, object] = {}
         self._acc = self._seen = None  # numpy scratch for large queries, kept between them
         self._scratch_lock = threading.Lock()
@@ -246,6 +248,17 @@ class Index:
     def term_id(self, term: str) -> int | None:
         """The number of `term`, by binary search over the sorted terms file."""
         return self.terms.find(term)
+
+    @property
+    def sources(self) -> SourceTable:
+        """The source table (who said what), mapped on first use."""
+        if self._sources is None:
+            data = self.folder / self.manifest["data"]
+            try:
+                self._sources = SourceTable(data)
+            except (OSError, ValueError, KeyError) as exc:
+                raise IndexUnusable(f"source table in {data} is corrupt ({exc})") from None
+        return self._sources
 
     def sentence(self, i: int) -> StoredSentence:
         d, n, start, end, text, attrs, paragraph = self.sentences[i]

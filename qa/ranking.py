@@ -86,13 +86,14 @@ def candidates(index: Index, question: q.Question, *, doc: str | None = None,
     weights = _term_weights(index, question)
     found = []
     terms_of = _TermCache(index)
+    allowed = _said_by(index, source) if source is not None else None
     pool = _pool(index, matches, source is not None)
     article = _article_coverage(index, weights, {index.sent_doc[i] for i in pool})
     qwords = _question_words(index, question, weights)
     for i in pool:
-        sent = terms_of.sentence(i)
-        if source is not None and not _said_by(sent, source):
+        if allowed is not None and i not in allowed:
             continue
+        sent = terms_of.sentence(i)
         features, span = _features(index, question, sent, matches, best, weights, terms_of,
                                    qwords)
         features["article"] = article[index.sent_doc[i]]
@@ -300,10 +301,11 @@ def _bigrams(question: q.Question, tokens: list) -> float:
     return matched / len(question.pairs)
 
 
-def _said_by(sent: StoredSentence, name: str) -> bool:
-    wanted = name.casefold()
-    return any(wanted in a.source.casefold() or wanted in a.resolved_source.casefold()
-               for a in sent.attributions)
+def _said_by(index: Index, name: str) -> set[int]:
+    """The sentences of the statements of the sources matching `name` (the source table, as
+    `qa said` reads it)."""
+    table = index.sources
+    return table.sentences_of(table.match(name))
 
 
 def _matched_spans(index: Index, question: q.Question, text: str) -> list[Span]:
