@@ -319,9 +319,13 @@ def _fsync_tree(folder: Path) -> None:
 
 
 def _remove_leftovers(folder: Path) -> None:
-    """Staging folders of builds that died; safe to remove while we hold the build lock."""
+    """Staging folders and manifest drafts of builds that died; safe to remove while we hold
+    the build lock."""
     for path in folder.glob(".build-*"):
         _rmtree(path)
+    for path in folder.glob(f".{MANIFEST}.*.tmp"):
+        with contextlib.suppress(OSError):
+            path.unlink()
 
 
 def _remove_old_generations(folder: Path, keep: str) -> None:

@@ -6,74 +6,72 @@ import numpy as np
 import pytest
 
 from qa import bm25
-from qa.build import _write_postings
 from qa import index as index_mod
 from qa.index import Index
-from qa.records import Records
 
 
-def random_corpus(rng: random.Random, n: int, vocab: int):
-    words = [f"w{i}" for i in range(vocab)]
-    weights = [1 / (i + 1) for i in range(vocab)]  # Zipf-like
-    return [rng.choices(words, weights, k=rng.randint(0, 25)) for _ in range(n)]
+def made_up_words(n: int) -> list[str]:
+    """`n` distinct words of letters only, none a stopword, that the stemmer leaves apart."""
+    consonants, vowels = "bdgkmprtz", "aiou"
+    return [consonants[i % 9] + vowels[i // 9 % 4] + consonants[i // 36 % 9] + "ex"
+            for i in range(n)]
 
 
-def qa_scores(tmp_path, corpus, params, query):
-    vocabulary: dict[str, int] = {}
-    from array import array
+def build_random_corpus(folder, rng: random.Random, words: list[str],
+                        params: bm25.BM25Params | None = None) -> Index:
+    """An index of up to 30 articles of Zipf-distributed words, one to six sentences each."""
+    from qa.build import build
 
-    tokens, lengths = array("i"), array("i")
-    for doc in corpus:
-        tokens.extend(vocabulary.setdefault(t, len(vocabulary)) for t in doc)
-        lengths.append(len(doc))
-    _write_postings(tmp_path, vocabulary, tokens, lengths, params)
-    terms = list(Records(tmp_path, "terms"))
-    ptr = np.load(tmp_path / "terms.ptr.npy")
-    rows = np.load(tmp_path / "postings.sentence.npy")
-    score = np.load(tmp_path / "postings.score.npy")
-    idf = np.load(tmp_path / "terms.idf.npy")
-    out = np.zeros(len(corpus))
-    known = []
-    for q in query:
-        if q in terms:
-            t = terms.index(q)
-            known.append(idf[t])
-            out[rows[ptr[t]:ptr[t + 1]]] += score[ptr[t]:ptr[t + 1]]
-    return out + bm25.constant(params, np.asarray(known))
+    weights = [1 / (i + 1) for i in range(len(words))]  # Zipf-like
+    lines = []
+    for d in range(rng.randint(1, 30)):
+        sentences = [" ".join(rng.choices(words, weights, k=rng.randint(1, 12))).capitalize()
+                     + "." for _ in range(rng.randint(1, 6))]
+        lines.append(json.dumps({"id": f"d{d}", "text": "\n\n".join(sentences)}))
+    (folder / "c").mkdir()
+    (folder / "c" / "c.jsonl").write_text("\n".join(lines))
+    build([folder / "c"], folder / "i", params=params)
+    return Index.open(folder / "i")
+
+
+def reference(index: Index):
+    """rank-bm25 over the index's own sentences, analysed, with the index's settings."""
+    p = index.params
+    cls = bm25.VARIANTS[p.variant]
+    kwargs = {"epsilon": p.epsilon} if p.variant == "BM25Okapi" else {"delta": p.delta}
+    corpus = [index.analyzer.terms(index.sentence(i).text) for i in range(index.size)]
+    return cls(corpus, k1=p.k1, b=p.b, **kwargs), corpus
 
 
 @pytest.mark.parametrize("variant", ["BM25Okapi", "BM25L", "BM25Plus"])
 @pytest.mark.parametrize("seed", range(4))
 def test_scores_equal_rank_bm25(tmp_path, variant, seed):
+    """Any variant and settings: every sentence holding a query term, scored as rank-bm25
+    scores it (queries with unknown and repeated terms too)."""
     rng = random.Random(seed)
-    corpus = random_corpus(rng, rng.randint(1, 60), rng.randint(3, 40))
-    if not any(corpus):
-        corpus[0] = ["w0"]
+    words = made_up_words(rng.randint(3, 40))
     params = bm25.BM25Params(variant=variant, k1=rng.uniform(0.5, 2.0), b=rng.uniform(0, 1),
                              epsilon=rng.uniform(0, 0.5), delta=rng.uniform(0.1, 1.5))
-    cls = bm25.VARIANTS[variant]
-    kwargs = {"epsilon": params.epsilon} if variant == "BM25Okapi" else {"delta": params.delta}
-    reference = cls(corpus, k1=params.k1, b=params.b, **kwargs)
+    index = build_random_corpus(tmp_path, rng, words, params)
+    assert index.params == params
+    expected_of, corpus = reference(index)
     for _ in range(5):
-        query = rng.choices([f"w{i}" for i in range(45)], k=rng.randint(1, 6))
-        expected = reference.get_scores(query)
-        got = qa_scores(tmp_path, corpus, params, query)
-        np.testing.assert_allclose(got, expected, rtol=0, atol=1e-9)
+        query = index.analyzer.terms(" ".join(rng.choices(words + made_up_words(45)[40:],
+                                                          k=rng.randint(1, 6))))
+        found = index.bm25_scores(query)
+        expected = expected_of.get_scores(query)
+        assert found.id_list() == [i for i, c in enumerate(corpus) if set(c) & set(query)]
+        np.testing.assert_allclose(found.scores, expected[found.ids], rtol=0, atol=1e-9)
 
 
 def test_index_scores_equal_rank_bm25_on_the_seed(workdir):
     from qa.ask import open_index
 
     index = open_index()
-    sentences = [index.sentence(i).text for i in range(index.size)]
-    corpus = [index.analyzer.terms(s) for s in sentences]
-    p = index.params
-    cls = bm25.VARIANTS[p.variant]
-    kwargs = {"epsilon": p.epsilon} if p.variant == "BM25Okapi" else {"delta": p.delta}
-    reference = cls(corpus, k1=p.k1, b=p.b, **kwargs)
+    expected_of, corpus = reference(index)
     query = index.analyzer.terms("how far did the army advance from al-Mayadin")
     found = index.bm25_scores(query)
-    expected = reference.get_scores(query)
+    expected = expected_of.get_scores(query)
     np.testing.assert_allclose(found.scores, expected[found.ids], rtol=0, atol=1e-9)
     assert set(found.ids) == {i for i, c in enumerate(corpus) if set(c) & set(query)}
 
@@ -83,30 +81,18 @@ def test_queries_after_queries_stay_exact(tmp_path, monkeypatch, summed_by):
     """Small queries are summed in Python, large ones with numpy's accumulator, which is kept
     between queries and must be cleared: either way, many queries, repeated and unknown terms,
     one-term queries, each equal to rank-bm25; `top` gives the best of them in order."""
-    from qa.build import build
-
     limit = 10**9 if summed_by == "python" else 0
     monkeypatch.setattr(index_mod, "PYTHON_POSTINGS", limit)
     monkeypatch.setattr(index_mod, "NUMPY_POSTINGS", limit)
     rng = random.Random(7)
-    words = [f"w{i}" for i in range(60)]
-    weights = [1 / (i + 1) for i in range(60)]
-    (tmp_path / "c").mkdir()
-    lines = []
-    for d in range(30):
-        sentences = [" ".join(rng.choices(words, weights, k=rng.randint(1, 12))).capitalize()
-                     + "." for _ in range(rng.randint(1, 6))]
-        lines.append(json.dumps({"id": f"d{d}", "text": "\n\n".join(sentences)}))
-    (tmp_path / "c" / "c.jsonl").write_text("\n".join(lines))
-    build([tmp_path / "c"], tmp_path / "i")
-    index = Index.open(tmp_path / "i")
-    corpus = [index.analyzer.terms(index.sentence(i).text) for i in range(index.size)]
-    p = index.params
-    reference = bm25.VARIANTS[p.variant](corpus, k1=p.k1, b=p.b, delta=p.delta)
+    words = made_up_words(60)
+    index = build_random_corpus(tmp_path, rng, words)
+    expected_of, corpus = reference(index)
     for _ in range(40):
-        query = rng.choices(words + ["nowhere"], k=rng.randint(1, 5))
+        query = index.analyzer.terms(" ".join(rng.choices(words + ["nowhere"],
+                                                          k=rng.randint(1, 5))))
         found = index.bm25_scores(query)
-        expected = reference.get_scores(query)
+        expected = expected_of.get_scores(query)
         holding = [i for i, c in enumerate(corpus) if set(c) & set(query)]
         assert found.id_list() == holding
         np.testing.assert_allclose(found.scores, expected[holding], rtol=0, atol=1e-9)

@@ -146,16 +146,20 @@ def test_who_said_marks_the_source_of_the_claim_asked_about_not_the_nearest():
     assert best_span(q.SOURCE, text, query, [spurious, dealers]) == at("dealers")
 
 
-def test_a_question_word_the_stemmer_misses_counts_by_its_first_five_letters():
+def test_a_question_word_the_stemmer_misses_counts_by_its_first_five_letters(tmp_path):
     """"Normans" and "Normandy" stem apart; the prefix feature still finds the one in the
-    other, weighted by the term's IDF, and not a word that merely starts alike ("Norway")."""
-    from qa.ranking import _prefix_matches, written_words
+    other (and so ranks that sentence above its twin), but not a word that merely starts
+    alike ("Norway"), nor counts it again where the word itself is there."""
+    from qa.ask import open_index
+    from qa.config import Location
 
-    words = [("normans", frozenset({"norman"}))]
-    weights = {"norman": 2.0}
-    assert _prefix_matches(words, set(), weights,
-                           written_words("They settled in Normandy.")) == 2.0
-    assert _prefix_matches(words, set(), weights,
-                           written_words("They settled in Norway.")) == 0.0
-    assert _prefix_matches(words, {"norman"}, weights,
-                           written_words("The Normans in Normandy.")) == 0.0
+    (tmp_path / "c").mkdir()
+    (tmp_path / "c" / "a.txt").write_text("They settled in Norway.\n\nThey settled in Normandy."
+                                          "\n\nThe Normans came to Normandy.\n")
+    index = open_index(Location(tmp_path / "i", (tmp_path / "c",)), notify=lambda m: None)
+    hits = ask("where did the Normans settle?", k=3, index=index, explain=True).hits
+    prefix = {h.text: h.features["prefix"] for h in hits}
+    assert prefix["They settled in Normandy."] > 0
+    assert prefix["They settled in Norway."] == 0 == prefix["The Normans came to Normandy."]
+    order = [h.text for h in hits]
+    assert order.index("They settled in Normandy.") < order.index("They settled in Norway.")

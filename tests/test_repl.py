@@ -106,19 +106,6 @@ def test_no_match(corpus):
     assert "Traceback" not in out
 
 
-def test_answer_is_quick(corpus):
-    s, _ = session(corpus)
-    s.handle(QUESTION)  # warm
-    best = min(_timed(s.handle, QUESTION) for _ in range(3))
-    assert best < 0.1
-
-
-def _timed(fn, *args) -> float:
-    start = time.perf_counter()
-    fn(*args)
-    return time.perf_counter() - start
-
-
 def test_nothing_typed_ends_with_a_traceback(corpus, monkeypatch):
     def broken(*args, **kwargs):
         raise RuntimeError("ranking exploded")
@@ -284,11 +271,9 @@ def test_ctrl_c_clears_the_line(corpus, state):
 
 
 def test_ctrl_d_leaves(corpus):
-    start = time.perf_counter()
     code, out = drive(corpus, end=CTRL_D)
     assert code == 0
     assert "Ask a question" in out
-    assert time.perf_counter() - start < 2
 
 
 def test_history_is_kept_across_sessions(corpus, state):
