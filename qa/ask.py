@@ -41,6 +41,8 @@ def open_index(location: Location | None = None, notify: Notify | None = None,
 
     Checking freshness costs a stat of each source file (and a hash of any whose time
     changed); reopening is skipped while the cached handle still names the current build.
+    A corpus named for this run (--corpus, $QA_CORPUS) that differs from the indexed one is
+    indexed for this run, saying so; runs that name none keep the index's own corpus.
     """
     location = location or locate()
     notify = notify or _to_stderr
@@ -51,11 +53,23 @@ def open_index(location: Location | None = None, notify: Notify | None = None,
         reason = None
     except IndexUnusable as exc:
         manifest, reason = None, str(exc)
-    corpus = location.corpus or _manifest_corpus(manifest) or default_corpus()
+    home = _manifest_paths(manifest, "home") or _manifest_paths(manifest, "corpus")
+    corpus = location.corpus or home or default_corpus()
     if corpus is None:
         raise QaError(NO_CORPUS_HELP)
+    _check_corpus_exists(corpus, folder, named=location.corpus is not None)
+    if location.corpus is None or home is None:  # a new index's first corpus is its own
+        home = corpus
     if manifest is not None:
-        reason = "rebuild requested" if rebuild else staleness(manifest, list(corpus))
+        built = _manifest_paths(manifest, "corpus")
+        if rebuild:
+            reason = "rebuild requested"
+        elif built is not None and not _same(built, corpus):
+            reason = (f"this run's corpus {_paths(corpus)} is not the indexed "
+                      f"{_paths(built)}" + ("" if _same(home, corpus) else
+                                            f"; runs naming no corpus keep {_paths(home)}"))
+        else:
+            reason = staleness(manifest, list(corpus), folder)
     if reason is None:
         cached = _cache.get(key)
         if cached is not None and cached.manifest.get("data") == manifest.get("data"):
@@ -65,18 +79,41 @@ def open_index(location: Location | None = None, notify: Notify | None = None,
             return _cache[key]
         except IndexUnusable as exc:
             reason = str(exc)
-    _cache[key] = _rebuild(folder, list(corpus), reason, notify)
+    _cache[key] = _rebuild(folder, list(corpus), reason, notify, list(home))
     return _cache[key]
 
 
-def _rebuild(folder: Path, corpus: list[Path], reason: str, notify: Notify) -> Index:
-    from .build import IndexWriteError, build  # numpy, attribution, segmentation: builds only
+def indexed_corpus(folder: Path) -> tuple[Path, ...] | None:
+    """The corpus runs naming none use for the index in `folder`, if it has one."""
+    try:
+        manifest = read_manifest(folder)
+    except IndexUnusable:
+        return None
+    return _manifest_paths(manifest, "home") or _manifest_paths(manifest, "corpus")
+
+
+def _check_corpus_exists(corpus: tuple[Path, ...], folder: Path, named: bool) -> None:
+    """A clear way forward when a corpus path is gone (moved, unmounted, mistyped)."""
+    for path in corpus:
+        if not path.exists():
+            if named:
+                raise QaError(f"{path}: no such file or folder")
+            raise QaError(f"the corpus {path} is gone (the index in {folder} was built from "
+                          f"it): restore it, name another with --corpus PATH, or make one the "
+                          f"default with 'qa index PATH'")
+
+
+def _rebuild(folder: Path, corpus: list[Path], reason: str, notify: Notify,
+             home: list[Path]) -> Index:
+    from .build import EmptyCorpusError, IndexWriteError, build  # builds only
+    from .progress import Progress
 
     notify(f"qa: building the index in {folder} ({reason})")
     try:
-        report = build(corpus, folder)
+        with Progress("building the index") as progress:
+            report = build(corpus, folder, progress=progress, home=home)
         target = folder
-    except CorpusError as exc:
+    except (CorpusError, EmptyCorpusError) as exc:
         raise QaError(str(exc)) from None
     except IndexWriteError as exc:
         import atexit
@@ -89,13 +126,23 @@ def _rebuild(folder: Path, corpus: list[Path], reason: str, notify: Notify) -> I
         report = build(corpus, target)
     for problem in report.problems:
         notify(f"qa: warning: {problem}")
+    if report.summary:
+        notify(f"qa: {report.summary}")
     return Index.open(target)
 
 
-def _manifest_corpus(manifest: dict | None) -> tuple[Path, ...] | None:
-    if not manifest or not isinstance(manifest.get("corpus"), list):
+def _manifest_paths(manifest: dict | None, key: str) -> tuple[Path, ...] | None:
+    if not manifest or not isinstance(manifest.get(key), list):
         return None
-    return tuple(Path(p) for p in manifest["corpus"] if isinstance(p, str)) or None
+    return tuple(Path(p) for p in manifest[key] if isinstance(p, str)) or None
+
+
+def _same(a, b) -> bool:
+    return [p.resolve() for p in a] == [p.resolve() for p in b]
+
+
+def _paths(paths) -> str:
+    return ", ".join(str(p) for p in paths)
 
 
 def _to_stderr(message: str) -> None:

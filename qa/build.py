@@ -23,7 +23,7 @@ import numpy as np
 
 from . import bm25
 from .analyzer import Analyzer
-from .index import FORMAT_VERSION, MANIFEST
+from .index import FORMAT_VERSION, MANIFEST, IndexUnusable, read_manifest
 from .ingest import Corpus, find_sources, stream_corpus
 from .model import Document
 from .records import RecordWriter
@@ -36,6 +36,10 @@ class IndexWriteError(Exception):
     """The index could not be written; the previous one, if any, is untouched."""
 
 
+class EmptyCorpusError(Exception):
+    """The corpus holds no article while the index holds some: the index is kept."""
+
+
 @dataclass
 class BuildReport:
     documents: int = 0
@@ -43,6 +47,7 @@ class BuildReport:
     terms: int = 0
     seconds: float = 0.0
     problems: list[str] = field(default_factory=list)
+    summary: str = ""  # what was skipped, in one line
 
 
 # Per-article work (splitting, attribution, analysis, JSON) runs in worker processes when the
@@ -52,22 +57,27 @@ _CHUNK_BYTES = 256 << 10  # articles are sent to workers in chunks of about this
 
 
 def build(paths: list[Path], folder: Path, params: bm25.BM25Params | None = None,
-          progress: Progress | None = None, workers: int | None = None) -> BuildReport:
+          progress: Progress | None = None, workers: int | None = None,
+          home: list[Path] | None = None) -> BuildReport:
     """Read the corpus at `paths` and replace the index in `folder` with it, atomically.
 
     Articles are read one file at a time and analysed in `workers` processes (default: up to
     2 for a corpus of 4 MB or more, else 1); the index is the same whatever the number.
-    `progress(done, total)` counts bytes of the corpus files.
+    `progress(done, total)` counts bytes of the corpus files. `home` is the corpus later runs
+    use when they name none (default: `paths`). A corpus without articles does not replace an
+    index that has some (EmptyCorpusError).
     """
     params = params or bm25.BM25Params()
     started = time.perf_counter()
     paths = [p.resolve() for p in paths]
-    files = find_sources(paths)
+    corpus = Corpus()
+    files = find_sources(paths, exclude=[folder], skipped=corpus.skipped)
     try:
         folder.mkdir(parents=True, exist_ok=True)
         with _build_lock(folder):
             _remove_leftovers(folder)
-            report = _write_generation(folder, files, paths, params, progress, workers)
+            report = _write_generation(folder, files, paths, params, progress, workers, corpus,
+                                       [p.resolve() for p in home or paths])
     except OSError as exc:
         raise IndexWriteError(f"cannot write index in {folder}: "
                               f"{exc.strerror or exc}") from None
@@ -77,17 +87,18 @@ def build(paths: list[Path], folder: Path, params: bm25.BM25Params | None = None
 
 def _write_generation(folder: Path, files: list[Path], paths: list[Path],
                       params: bm25.BM25Params, progress: Progress | None,
-                      workers: int | None) -> BuildReport:
+                      workers: int | None, corpus: Corpus, home: list[Path]) -> BuildReport:
     token = time.strftime("%Y%m%d%H%M%S") + "-" + os.urandom(4).hex()
     staging = folder / f".build-{token}"
     staging.mkdir()
     try:
         analyzer = Analyzer()
-        corpus = Corpus()
-        documents = stream_corpus(files, corpus)
+        documents = stream_corpus(files, corpus, paths)
         report = _write_data(staging, documents, analyzer, params, progress,
                              _worker_count(files, workers))
-        report.problems = corpus.problems
+        report.problems, report.summary = corpus.problems, corpus.summary()
+        if report.documents == 0:
+            _refuse_to_empty(folder, paths, report.summary)
         generation = folder / f"gen-{token}"
         _fsync_tree(staging)
         os.rename(staging, generation)
@@ -98,6 +109,7 @@ def _write_generation(folder: Path, files: list[Path], paths: list[Path],
             "analyzer": analyzer.settings,
             "bm25": params.to_json(),
             "corpus": [str(p.resolve()) for p in paths],
+            "home": [str(p) for p in home],
             "sources": [s.__dict__ for s in corpus.sources],
             "counts": {"documents": report.documents, "sentences": report.sentences,
                        "terms": report.terms},
@@ -110,6 +122,19 @@ def _write_generation(folder: Path, files: list[Path], paths: list[Path],
         raise
     _remove_old_generations(folder, keep=generation.name)
     return report
+
+
+def _refuse_to_empty(folder: Path, paths: list[Path], summary: str) -> None:
+    """Raise EmptyCorpusError when the index in `folder` holds articles (it is kept)."""
+    try:
+        held = read_manifest(folder)["counts"]["documents"]
+    except (IndexUnusable, KeyError, TypeError):
+        return
+    if isinstance(held, int) and held > 0:
+        where = ", ".join(str(p) for p in paths)
+        raise EmptyCorpusError(
+            f"no articles in {where}{' (' + summary + ')' if summary else ''}; the index in "
+            f"{folder} ({held:,} articles) was kept")
 
 
 def _worker_count(files: list[Path], workers: int | None) -> int:

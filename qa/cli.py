@@ -240,21 +240,26 @@ def _safe_title(text: str):
 
 
 def _index(args) -> int:
+    from .ask import indexed_corpus
+    from .build import EmptyCorpusError, IndexWriteError, build
     from .config import NO_CORPUS_HELP, default_corpus
-    from .build import IndexWriteError, build
     from .ingest import CorpusError
+    from .progress import Progress
 
     location = _location(args)
-    paths = [Path(p) for p in args.paths] or list(location.corpus or default_corpus() or [])
+    paths = [Path(p) for p in args.paths] or list(
+        location.corpus or indexed_corpus(location.index) or default_corpus() or [])
     if not paths:
         raise UsageError(NO_CORPUS_HELP)
-    with _progress_bar("indexing", minimum=1 << 20) as progress:  # progress in corpus bytes
+    with Progress("indexing") as progress:  # on stderr, once it has taken a second
         try:
             report = build(paths, location.index, progress=progress)
-        except (IndexWriteError, CorpusError) as exc:
+        except (IndexWriteError, CorpusError, EmptyCorpusError) as exc:
             raise UsageError(str(exc)) from None
     for problem in report.problems:
         print(f"qa: warning: {problem}", file=sys.stderr)
+    if report.summary:
+        print(f"qa: {report.summary}", file=sys.stderr)
     print(f"indexed {report.documents} documents, {report.sentences} sentences, "
           f"{report.terms} terms in {report.seconds:.2f} s into {location.index}")
     return EXIT_OK

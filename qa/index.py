@@ -27,7 +27,7 @@ from .model import Attribution, dateline
 from .records import Records
 from .source_table import SourceTable
 
-FORMAT_VERSION = 3  # 3: the source table (sources.*, statements.*)
+FORMAT_VERSION = 4  # 3: the source table (sources.*, statements.*); 4: ids are relative paths
 MANIFEST = "manifest.json"
 _GENERATION = re.compile(r"\Agen-[0-9a-z-]{1,64}\Z")
 _ARRAYS = ("sentences.doc", "sentences.len", "terms.idf", "terms.ptr",
@@ -89,8 +89,9 @@ def read_manifest(folder: Path) -> dict:
     return manifest
 
 
-def staleness(manifest: dict, paths: list[Path]) -> str | None:
-    """Why an index no longer matches the corpus at `paths`, or None when it does."""
+def staleness(manifest: dict, paths: list[Path], folder: Path | None = None) -> str | None:
+    """Why an index no longer matches the corpus at `paths`, or None when it does (the
+    index `folder` itself is never part of the corpus)."""
     if manifest.get("analyzer") != Analyzer().settings:
         return "the analyzer changed"
     if manifest.get("bm25") != bm25.BM25Params().to_json():
@@ -99,7 +100,7 @@ def staleness(manifest: dict, paths: list[Path]) -> str | None:
         return "the corpus paths changed"
     known = {s["path"]: s for s in manifest.get("sources", []) if isinstance(s, dict)}
     try:
-        current = find_sources([p.resolve() for p in paths])
+        current = find_sources([p.resolve() for p in paths], exclude=[folder] if folder else [])
     except (OSError, CorpusError) as exc:
         return str(exc)
     for path in current:

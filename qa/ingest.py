@@ -1,8 +1,12 @@
 """Read articles from files and folders into Documents, reporting what cannot be read.
 
-A corpus is whatever the user points at: `.txt` and `.md` files (one article each) and `.jsonl`
-files (one article per line). A bad file or line never stops the rest from being read; it is
-reported by name so the user can mend it.
+A corpus is whatever the user points at: `.txt` and `.md` files (one article each), `.jsonl`
+files (one article per line) and Reuters-21578 `.sgm` files (one per <REUTERS> element). An
+article's id is its path relative to the corpus folder, without the extension ("wire/x" for
+wire/x.txt), so two folders may hold files of the same name; an article inside a file adds its
+own id ("more/7"). Index folders found inside the corpus are never read as articles. A bad file
+or line never stops the rest from being read; it is reported by name so the user can mend it,
+and what was skipped is summed up in one line (`Corpus.summary`).
 """
 from __future__ import annotations
 
@@ -12,14 +16,15 @@ import hashlib
 import json
 import os
 import re
-from collections.abc import Iterator
+from collections import Counter
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from .metadata import read_metadata
 from .model import Document
 
-ARTICLE_SUFFIXES = (".txt", ".md", ".jsonl")
+ARTICLE_SUFFIXES = (".txt", ".md", ".jsonl", ".sgm")
 _MD_TITLE = re.compile(r"\A\s*#[ \t]+([^\n]+?)[ \t#]*(?:\n|\Z)")
 
 
@@ -42,18 +47,47 @@ class Corpus:
     documents: list[Document] = field(default_factory=list)
     sources: list[SourceFile] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)
+    skipped: Counter = field(default_factory=Counter)  # reason -> how many
+
+    def skip(self, where: str, reason: str, kind: str) -> None:
+        """Note a file, line or article left out: by name in `problems`, by `kind` in the
+        summary."""
+        self.problems.append(f"{where}: skipped{'' if reason.startswith(' ') else ': '}{reason}")
+        self.skipped[kind] += 1
+
+    def summary(self) -> str:
+        """What was left out and why, in one line ("" when nothing was)."""
+        if not self.skipped:
+            return ""
+        parts = [f"{n:,} {kind}" for kind, n in
+                 sorted(self.skipped.items(), key=lambda item: (-item[1], item[0]))]
+        return "skipped " + "; ".join(parts)
 
 
-def find_sources(paths: list[Path]) -> list[Path]:
-    """Every article file under `paths`, in a stable order, without following folder links."""
+def find_sources(paths: Sequence[Path], exclude: Sequence[Path] = (),
+                 skipped: Counter | None = None) -> list[Path]:
+    """Every article file under `paths`, in a stable order, without following folder links.
+
+    Folders in `exclude` (the index) and any folder holding a qa index are not entered;
+    files of other kinds are counted in `skipped` by extension.
+    """
     found: list[Path] = []
+    excluded = {_resolved(p) for p in exclude}
     for path in paths:
         if path.is_dir():
             for root, dirs, files in os.walk(path, followlinks=False):
+                if _resolved(Path(root)) in excluded or is_index_folder(Path(root), files, dirs):
+                    dirs[:] = []
+                    continue
                 dirs[:] = sorted(d for d in dirs if not d.startswith("."))
                 for name in sorted(files):
-                    if name.lower().endswith(ARTICLE_SUFFIXES) and not name.startswith("."):
+                    if name.startswith("."):
+                        continue
+                    if name.lower().endswith(ARTICLE_SUFFIXES):
                         found.append(Path(root) / name)
+                    elif skipped is not None:
+                        kind = os.path.splitext(name)[1].lower() or "without extension"
+                        skipped[f"{kind} not an article format"] += 1
         elif path.is_file():
             found.append(path)
         else:
@@ -61,16 +95,44 @@ def find_sources(paths: list[Path]) -> list[Path]:
     return found
 
 
+def is_index_folder(root: Path, files: Sequence[str], dirs: Sequence[str]) -> bool:
+    """A qa index: its manifest beside generation folders (never articles to read)."""
+    return "manifest.json" in files and any(d.startswith("gen-") for d in dirs)
+
+
+def _resolved(path: Path) -> Path:
+    try:
+        return path.resolve()
+    except OSError:
+        return path.absolute()
+
+
 def read_corpus(paths: list[Path]) -> Corpus:
     """Read every article under `paths`; unreadable files and lines go to `problems`."""
     corpus = Corpus()
-    corpus.documents = [doc for doc, _, _ in stream_corpus(find_sources(paths), corpus)]
+    files = find_sources(paths, skipped=corpus.skipped)
+    corpus.documents = [doc for doc, _, _ in stream_corpus(files, corpus, paths)]
     return corpus
 
 
-def stream_corpus(files: list[Path], corpus: Corpus) -> Iterator[tuple[Document, int, int]]:
+def file_id(path: Path, roots: Sequence[Path]) -> tuple[str, str]:
+    """(id without extension, id with it): the path relative to the corpus root holding it."""
+    for root in roots:
+        if root == path:
+            return path.stem, path.name
+        try:
+            rel = path.relative_to(root)
+        except ValueError:
+            continue
+        return rel.with_name(rel.stem).as_posix(), rel.as_posix()
+    return path.stem, path.name
+
+
+def stream_corpus(files: list[Path], corpus: Corpus, roots: Sequence[Path] = ()
+                  ) -> Iterator[tuple[Document, int, int]]:
     """The articles of `files`, one file at a time: each document with the bytes read so far and the
-    total; `corpus` collects the sources and problems as they are met."""
+    total; `corpus` collects the sources and problems as they are met. Ids are paths relative
+    to the root in `roots` holding each file."""
     taken: set[str] = set()
     total = 0
     for path in files:
@@ -82,28 +144,55 @@ def stream_corpus(files: list[Path], corpus: Corpus) -> Iterator[tuple[Document,
             mtime = path.stat().st_mtime_ns
             data = path.read_bytes()
         except OSError as exc:
-            corpus.problems.append(f"{path}: skipped: {exc.strerror or exc}")
+            corpus.skip(str(path), exc.strerror or str(exc), "unreadable files")
             continue
         done += len(data)
         total = max(total, done)
         corpus.sources.append(SourceFile(str(path), hashlib.sha256(data).hexdigest(),
                                          len(data), mtime))
-        text, problem = decode(data)
+        suffix = path.suffix.lower()
+        text, problem = decode(data, latin1=suffix == ".sgm")
         del data
         if problem:
-            corpus.problems.append(f"{path}: skipped: {problem}")
+            corpus.skip(str(path), problem, "files " + problem.split(" (")[0])
             continue
-        if path.suffix.lower() == ".jsonl":
-            docs = [_without_surrogates(doc) for doc in _read_jsonl(path, text, corpus.problems)]
+        base, full = file_id(path, roots)
+        inside = suffix in (".jsonl", ".sgm")
+        if suffix == ".jsonl":
+            docs = [_without_surrogates(doc) for doc in _read_jsonl(path, text, corpus)]
+        elif suffix == ".sgm":
+            docs = _read_sgml(path, text, base, corpus.skipped)
         else:
-            docs = [_read_article(path, text)]
+            docs = [_read_article(path, text, base)]
         del text
+        here: set[str] = set()
         for doc in docs:
-            if doc.id in taken:
-                corpus.problems.append(f"{path}: skipped document {doc.id!r}: id already used")
+            doc_id = None if doc.id in here else _free_id(
+                doc.id, taken, f"{base}/{doc.id}" if inside else full)
+            here.add(doc.id)
+            if doc_id is None:
+                corpus.skip(str(path), f" document {doc.id!r}: id already used",
+                            "articles with an id already used")
                 continue
-            taken.add(doc.id)
-            yield doc, done, total
+            taken.add(doc_id)
+            yield (doc if doc_id == doc.id else dataclasses.replace(doc, id=doc_id)), done, total
+
+
+def _free_id(wanted: str, taken: set[str], qualified: str) -> str | None:
+    """`wanted`, or its longer form when another article has it already."""
+    for candidate in (wanted, qualified):
+        if candidate not in taken:
+            return candidate
+    return None
+
+
+def _read_sgml(path: Path, text: str, base: str, skipped: Counter) -> list[Document]:
+    from .sgml import read_sgml  # only a Reuters corpus needs it
+
+    articles, empty = read_sgml(text)
+    if empty:
+        skipped["Reuters elements without a body"] += empty
+    return [_read_article(path, a.text, f"{base}/{a.number}", a.title, a.date) for a in articles]
 
 
 _SURROGATE = re.compile("[\ud800-\udfff]")
@@ -119,14 +208,19 @@ def _without_surrogates(doc: Document) -> Document:
                                        for f in fields})
 
 
-def decode(data: bytes) -> tuple[str, str]:
-    """UTF-8 text with newlines as text mode reads them, or the reason it is not text."""
+def decode(data: bytes, latin1: bool = False) -> tuple[str, str]:
+    """UTF-8 text with newlines as text mode reads them, or the reason it is not text.
+
+    With `latin1` (Reuters-21578 SGML, written in Latin-1), what is not UTF-8 is read as
+    Latin-1."""
     if b"\x00" in data:
         return "", "binary file (NUL bytes)"
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        return "", f"not UTF-8 (byte {exc.start})"
+        if not latin1:
+            return "", f"not UTF-8 (byte {exc.start})"
+        text = data.decode("latin-1")
     return text.replace("\r\n", "\n").replace("\r", "\n"), ""
 
 
@@ -150,7 +244,7 @@ def _read_article(path: Path, text: str, doc_id: str | None = None, title: str =
     )
 
 
-def _read_jsonl(path: Path, text: str, problems: list[str]) -> list[Document]:
+def _read_jsonl(path: Path, text: str, corpus: Corpus) -> list[Document]:
     docs = []
     for number, line in enumerate(text.split("\n"), start=1):
         if not line.strip():
@@ -158,17 +252,17 @@ def _read_jsonl(path: Path, text: str, problems: list[str]) -> list[Document]:
         try:
             record = json.loads(line)
         except ValueError:
-            problems.append(f"{path}:{number}: skipped: not a JSON object")
+            corpus.skip(f"{path}:{number}", "not a JSON object", "JSONL lines not an article")
             continue
         if not isinstance(record, dict):
-            problems.append(f"{path}:{number}: skipped: not a JSON object")
+            corpus.skip(f"{path}:{number}", "not a JSON object", "JSONL lines not an article")
             continue
         body, doc_id = record.get("text"), record.get("id")
         if not isinstance(body, str):
-            problems.append(f"{path}:{number}: skipped: no \"text\" string")
+            corpus.skip(f"{path}:{number}", 'no "text" string', "JSONL lines not an article")
             continue
         if not isinstance(doc_id, (str, int)) or str(doc_id) == "":
-            problems.append(f"{path}:{number}: skipped: no \"id\"")
+            corpus.skip(f"{path}:{number}", 'no "id"', "JSONL lines not an article")
             continue
         title = record.get("title") if isinstance(record.get("title"), str) else ""
         date = record.get("date") if isinstance(record.get("date"), str) else ""
