@@ -196,7 +196,27 @@ def _analyse_chunk(first: int, documents: list[Document],
     return counts, b"".join(lines), line_sizes, lengths, list(local), tokens
 
 
+@contextlib.contextmanager
+def _sigint_ignored() -> Iterator[None]:
+    """Ctrl-C ignored while worker processes start, so they inherit that (through exec too)
+    and never print a KeyboardInterrupt traceback; the build sees it and ends the pool."""
+    import signal
+    import threading
+
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
+
+
 def _worker_start(parent: int) -> None:
+    import signal
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     gc.disable()
     with contextlib.suppress(Exception):  # Linux: end with the build if it is killed
         import ctypes
@@ -221,7 +241,9 @@ def _analysed(chunks: Iterator[tuple], workers: int, analyzer: Analyzer
     # fork is quick; with other threads running (the REPL's) a fresh interpreter is safer
     method = "fork" if threading.active_count() == 1 and os.name == "posix" else "spawn"
     context = multiprocessing.get_context(method)
-    with context.Pool(workers, _worker_start, (os.getpid(),)) as pool:
+    with _sigint_ignored():  # workers start deaf to Ctrl-C: the build alone stops them
+        pool = context.Pool(workers, _worker_start, (os.getpid(),))
+    with pool:
         pending: deque = deque()
         for chunk in chunks:
             pending.append((chunk, pool.apply_async(_analyse_chunk, chunk[:2])))
