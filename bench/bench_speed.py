@@ -151,7 +151,7 @@ def seed_ask_latency(repeat: int) -> dict:
 
 
 def _child_seed_ask(repeat: str) -> dict:
-    from qa.ask import ask
+    from qa.api import ask
     from qa.build import build
     from qa.index import Index
 
@@ -220,7 +220,7 @@ def _child_build(corpus: str, folder: str) -> dict:
 def _child_query(folder: str, queries_file: str, asks: str) -> dict:
     import numpy as np
 
-    from qa.ask import ask
+    from qa.api import ask
     from qa.index import Index
 
     queries = json.loads(Path(queries_file).read_text())

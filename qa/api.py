@@ -1,7 +1,8 @@
-"""The one library entry point: `ask(question) -> Answer`, and the index handle it uses.
+"""The library: `ask(question) -> Answer`, the index handle it uses, and how to drop it.
 
 The CLI, the REPL, `qa eval` and scripts all call `ask`; the only state kept between calls is
-the opened index, cached per folder.
+the opened index, cached per folder (`clear_index_cache()` forgets it). The module is not
+called `ask` so that `from qa import ask` always gives the function, never this module.
 """
 from __future__ import annotations
 
@@ -33,6 +34,11 @@ def ask(question: str, *, k: int = 3, doc: str | None = None, source: str | None
         raise QaError("k must be at least 1")
     index = index or open_index()
     return ranking.answer(index, question, k=k, doc=doc, source=source, explain=explain)
+
+
+def clear_index_cache() -> None:
+    """Forget every opened index, so the next `ask` opens (or rebuilds) it afresh."""
+    _cache.clear()
 
 
 def open_index(location: Location | None = None, notify: Notify | None = None,

@@ -1,12 +1,14 @@
-"""The `qa` command: a thin shell over `qa.ask.ask` and the index.
+"""The `qa` command: a thin shell over `qa.api.ask` and the index.
 
-Exit codes: 0 something matched (or the command succeeded), 1 nothing matched, 2 a usage or
-input error, 130 interrupted. Errors are one line on stderr, never a traceback.
+Exit codes: 0 something matched (or the command succeeded, or the reader of a pipe went away),
+1 nothing matched, 2 a usage or input error, 130 interrupted (Ctrl-C). Errors are one line on
+stderr, never a traceback.
 Heavy modules are imported inside the commands that need them, to keep start-up cheap.
 """
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import sys
@@ -31,6 +33,16 @@ examples:
   qa --index ~/wire-index                   ... on another index
 
 The corpus defaults to ./seeds (or $QA_CORPUS) and the index to ./index (or $QA_INDEX).
+
+output:
+  on a terminal: wrapped to its width, in colour; in a pipe or file: plain text, one line
+  per item (rules between batch answers as wide as $COLUMNS or 80); --json: JSON for scripts.
+  colour: --color always|never wins, then NO_COLOR (no colour), then FORCE_COLOR (colour),
+  else colour only on a terminal.
+
+exit status:
+  0 something matched (also when the reader of a pipe stops early, as with | head)
+  1 nothing matched   2 usage or input error   130 interrupted (Ctrl-C)
 """
 
 
@@ -56,7 +68,8 @@ def build_parser(only: str | None = None) -> argparse.ArgumentParser:
                             "$QA_CORPUS or ./seeds)")
     color = argparse.ArgumentParser(add_help=False)
     color.add_argument("--color", choices=("auto", "always", "never"), default="auto",
-                       help="colour output (default: auto, on a terminal without NO_COLOR)")
+                       help="colour: always or never win over NO_COLOR and FORCE_COLOR; "
+                            "auto (default) colours a terminal unless NO_COLOR is set")
 
     if only in (None, "ask"):
         p = sub.add_parser("ask", parents=[where, color], help="answer a question",
@@ -124,13 +137,36 @@ def _positive(value: str) -> int:
 
 
 def main(argv: list[str] | None = None) -> int:
-    argv = sys.argv[1:] if argv is None else argv
+    """Run one command line; the exit status. Ctrl-C and a closed pipe end it quietly."""
+    try:
+        return _main(sys.argv[1:] if argv is None else argv)
+    except UsageError as exc:
+        _error(str(exc))
+        return EXIT_ERROR
+    except KeyboardInterrupt:
+        _error("interrupted", prefix="qa: ")
+        return EXIT_INTERRUPTED
+    except BrokenPipeError:
+        # The reader went away (`qa sentences | head -1`): stop quietly with success, as
+        # ripgrep does; output still buffered goes to /dev/null so exit does not complain.
+        with contextlib.suppress(OSError, ValueError):
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, sys.stdout.fileno())
+        return EXIT_OK
+
+
+def _main(argv: list[str]) -> int:
     session = _session_options(argv)
-    if session is not None:  # `qa` or `qa --index DIR`: no command
+    if session is not None:  # `qa`, `qa -k 5`, `qa --index DIR`: no command
         if sys.stdin.isatty() and sys.stdout.isatty():
             return _run(_repl, session)
         argv = ["ask", "-", *argv]
-    parser = build_parser(argv[0] if argv[0] in COMMANDS else None)
+    elif argv and argv[0].startswith("-") and argv[0] not in ("-h", "--help", "--version"):
+        option = argv[0].split("=")[0]
+        _error(f"{option} goes after a command, as in: qa ask {option} ... QUESTION "
+               f"(see qa --help)")
+        return EXIT_ERROR
+    parser = build_parser(argv[0] if argv and argv[0] in COMMANDS else None)
     args = parser.parse_args(argv)
     if args.command is None:
         parser.print_help()
@@ -142,24 +178,18 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _run(command, args) -> int:
-    from .ask import QaError
+    from .api import QaError
 
     try:
         return command(args)
     except (QaError, UsageError) as exc:
         _error(str(exc))
         return EXIT_ERROR
-    except KeyboardInterrupt:
-        return EXIT_INTERRUPTED
-    except BrokenPipeError:
-        # The reader went away (`qa ask - | head`): stop quietly, as cat does.
-        devnull = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(devnull, sys.stdout.fileno())
-        return EXIT_OK
 
 
-def _error(message: str) -> None:
-    print(f"qa: error: {message}", file=sys.stderr, flush=True)
+def _error(message: str, prefix: str = "qa: error: ") -> None:
+    with contextlib.suppress(OSError, ValueError):
+        print(f"{prefix}{message}", file=sys.stderr, flush=True)
 
 
 def _location(args):
@@ -171,11 +201,11 @@ def _location(args):
 def _console(args):
     from .render import make_console
 
-    return make_console(color={"auto": None, "always": True, "never": False}[args.color])
+    return make_console(color=getattr(args, "color", "auto"))
 
 
 def _ask(args) -> int:
-    from .ask import ask, open_index
+    from .api import ask, open_index
 
     if args.question == "-":
         questions = (line.rstrip("\n") for line in sys.stdin)
@@ -198,10 +228,10 @@ def _ask(args) -> int:
         if args.json:
             print(json.dumps(result.to_json(), ensure_ascii=False), flush=True)
         elif result.hits:
-            from .render import print_answer
+            from .render import print_answer, print_rule
 
             if args.question == "-":
-                console.rule(_safe_title(question))
+                print_rule(console, _safe_one_line(question, 120))
             print_answer(console, result, explain=args.explain)
         else:
             print(f"qa: no matching sentence for: {_safe_one_line(question)}", file=sys.stderr)
@@ -211,7 +241,7 @@ def _ask(args) -> int:
 
 
 def _said(args) -> int:
-    from .ask import open_index
+    from .api import open_index
     from .said_cli import run_said
 
     index = open_index(_location(args))
@@ -219,7 +249,7 @@ def _said(args) -> int:
 
 
 def _sources(args) -> int:
-    from .ask import open_index
+    from .api import open_index
     from .said_cli import run_sources
 
     index = open_index(_location(args))
@@ -233,14 +263,8 @@ def _safe_one_line(text: str, limit: int = 200) -> str:
     return text if len(text) <= limit else text[:limit] + "…"
 
 
-def _safe_title(text: str):
-    from rich.text import Text
-
-    return Text(_safe_one_line(text, 120))
-
-
 def _index(args) -> int:
-    from .ask import indexed_corpus
+    from .api import indexed_corpus
     from .build import EmptyCorpusError, IndexWriteError, build
     from .config import NO_CORPUS_HELP, default_corpus
     from .ingest import CorpusError
@@ -260,9 +284,14 @@ def _index(args) -> int:
         print(f"qa: warning: {problem}", file=sys.stderr)
     if report.summary:
         print(f"qa: {report.summary}", file=sys.stderr)
-    print(f"indexed {report.documents} documents, {report.sentences} sentences, "
-          f"{report.terms} terms in {report.seconds:.2f} s into {location.index}")
+    print(f"indexed {_count(report.documents, 'article')}, "
+          f"{_count(report.sentences, 'sentence')}, {_count(report.terms, 'term')} "
+          f"in {report.seconds:.2f} s into {location.index}")
     return EXIT_OK
+
+
+def _count(number: int, noun: str) -> str:
+    return f"{number} {noun}{'' if number == 1 else 's'}"
 
 
 class _progress_bar:
@@ -298,7 +327,7 @@ class _progress_bar:
 
 
 def _sentences(args) -> int:
-    from .ask import open_index
+    from .api import open_index
     from .model import sentence_json
 
     index = open_index(_location(args))
@@ -335,7 +364,7 @@ def _print_sentence(console, index, sent) -> None:
 
 
 def _eval(args) -> int:
-    from .ask import open_index
+    from .api import open_index
     from .config import locate
     from .evaluate import EvalError, evaluate, index_articles, load
 
@@ -381,20 +410,27 @@ def _eval_attribution(args) -> int:
 
 
 def _session_options(argv: list[str]) -> argparse.Namespace | None:
-    """The --index/--corpus of a command line that names no command, else None."""
+    """The options of a command line that names no command (those the session and
+    `qa ask -` share: --index, --corpus, -k, --color), else None."""
     if any(word in COMMANDS for word in argv):
         return None
-    parser = argparse.ArgumentParser(prog="qa", add_help=False)
+    parser = argparse.ArgumentParser(prog="qa", add_help=False, exit_on_error=False)
     parser.add_argument("--index")
     parser.add_argument("--corpus", action="append")
-    known, rest = parser.parse_known_args(argv)
+    parser.add_argument("-k", type=_positive, default=3)
+    parser.add_argument("--color", choices=("auto", "always", "never"), default="auto")
+    try:
+        known, rest = parser.parse_known_args(argv)
+    except argparse.ArgumentError as exc:
+        raise UsageError(str(exc)) from None
     return None if rest else known
 
 
 def _repl(args) -> int:
+    from .render import make_console
     from .repl import run
 
-    return run(location=_location(args))
+    return run(location=_location(args), console=make_console(color=args.color), k=args.k)
 
 
 if __name__ == "__main__":

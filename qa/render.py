@@ -1,4 +1,4 @@
-"""Show answers on a terminal with rich, or as plain text when piped.
+"""Show answers laid out for where they go: a terminal (wrapped, coloured) or a pipe/file.
 
 Article text is untrusted: it is always wrapped in `rich.text.Text` (never parsed as markup)
 and passed through `safe`, which swaps control and bidirectional-override characters for
@@ -7,10 +7,10 @@ visible stand-ins one for one, so highlight offsets stay valid.
 from __future__ import annotations
 
 import os
+import sys
 from typing import IO
 
 from rich.console import Console
-from rich.padding import Padding
 from rich.text import Text
 
 from .model import Answer, Attribution, Hit
@@ -36,15 +36,65 @@ def safe(text: str) -> str:
     return text.translate(_SAFE)
 
 
-def make_console(file: IO[str] | None = None, color: bool | None = None) -> Console:
-    """Styled only on a terminal (or `color=True`) and never with NO_COLOR; else plain text."""
-    plain = bool(os.environ.get("NO_COLOR")) or color is False
-    console = Console(file=file, highlight=False, emoji=False, markup=False,
-                      force_terminal=True if color and not plain else None)
-    if plain or not console.is_terminal:
-        console = Console(file=file, no_color=True, highlight=False, emoji=False,
-                          markup=False, width=10_000, soft_wrap=True, color_system=None)
-    return console
+# Where output goes decides its layout; `make_console` is the one place that decides it.
+#   terminal: wrapped to the terminal's width (read at each print, so it follows resizes),
+#             answer text under a 4-space margin, nothing padded; colour unless told not to.
+#   pipe/file: plain text, one line per item, never padded; rules as wide as $COLUMNS or 80.
+# Colour: --color always|never, else NO_COLOR (set and not empty: no colour), else
+# FORCE_COLOR (set and not empty: colour), else colour only on a terminal.
+INDENT = 4
+STREAM_WIDTH = 80
+
+
+def use_color(flag: str | bool | None, terminal: bool, env=None) -> bool:
+    """Whether to colour: the flag wins, then NO_COLOR, then FORCE_COLOR, then the terminal."""
+    if flag in ("always", True):
+        return True
+    if flag in ("never", False):
+        return False
+    env = os.environ if env is None else env
+    if env.get("NO_COLOR"):
+        return False
+    if env.get("FORCE_COLOR"):
+        return True
+    return terminal
+
+
+def stream_width(env=None) -> int:
+    """The width of rules in a pipe or file: $COLUMNS when it is a sane number, else 80."""
+    env = os.environ if env is None else env
+    columns = env.get("COLUMNS", "")
+    return int(columns) if columns.isdigit() and 20 <= int(columns) <= 1000 else STREAM_WIDTH
+
+
+def make_console(file: IO[str] | None = None, color: str | bool | None = None,
+                 env=None) -> Console:
+    """A console laid out for where `file` (default stdout) goes; `color` is the --color flag
+    ("auto"/None, "always"/True, "never"/False)."""
+    target = file if file is not None else sys.stdout
+    try:
+        terminal = target.isatty()
+    except (AttributeError, ValueError, OSError):
+        terminal = False
+    colored = use_color(color, terminal, env)
+    common = dict(file=file, highlight=False, emoji=False, markup=False, no_color=not colored,
+                  color_system="auto" if colored else None, force_terminal=colored or terminal)
+    if terminal:  # width None: rich asks the terminal at each print
+        return _Console(**common, width=None, soft_wrap=False)
+    return _Console(**common, width=stream_width(env), soft_wrap=True)
+
+
+class _Console(Console):
+    def on_broken_pipe(self) -> None:
+        """The reader went away: stop writing and let the caller's handler pick the exit
+        status (rich's own handler exits 1, which a script would read as "no match")."""
+        self.quiet = True
+        raise BrokenPipeError
+
+
+def is_stream(console: Console) -> bool:
+    """True for a pipe or file console: lines are written whole, never wrapped or padded."""
+    return console.soft_wrap
 
 
 def print_answer(console: Console, answer: Answer, explain: bool = False) -> None:
@@ -62,11 +112,20 @@ def print_hit(console: Console, hit: Hit, explain: bool = False) -> None:
 
 
 def print_indented(console: Console, text: Text) -> None:
-    """Wrapped under a 4-space margin on a terminal; one plain line per item when piped."""
-    if console.is_terminal:
-        console.print(Padding(text, (0, 0, 0, 4)))
-    else:
-        console.print(Text("    ") + text)
+    """Wrapped at word boundaries under a 4-space margin on a terminal, to its width now;
+    one line when the output is a pipe or file. Never padded with trailing blanks."""
+    margin = Text(" " * INDENT)
+    if is_stream(console):
+        console.print(margin + text)
+        return
+    for line in text.wrap(console, max(console.width - INDENT, 10)):
+        line.rstrip()
+        console.print(margin + line, soft_wrap=True)
+
+
+def print_rule(console: Console, title: str) -> None:
+    """A rule with `title` (already made safe) between the answers of a batch."""
+    console.rule(Text(title), style=STYLES["meta"])
 
 
 def sentence_text(text: str, matched=(), attributions: list[Attribution] = (),

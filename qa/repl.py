@@ -25,7 +25,7 @@ from pathlib import Path
 from rich.console import Console
 from rich.text import Text
 
-from .ask import QaError, ask, open_index
+from .api import QaError, ask, open_index
 from .config import Location, locate
 from .index import Index
 from .model import dateline as make_dateline
@@ -592,7 +592,7 @@ def _history(console: Console):
 
 
 def run(input=None, output=None, *, console: Console | None = None,
-        location: Location | None = None) -> int:
+        location: Location | None = None, k: int = 3) -> int:
     """The session: banner, then prompt and answer until Ctrl-D or /quit. The exit code."""
     console = console or make_console()
     location = location or locate()
@@ -602,6 +602,7 @@ def run(input=None, output=None, *, console: Console | None = None,
         console.print(Text(f"qa: error: {safe(str(exc))}"))
         return EXIT_ERROR
     session = Session(index, console, location)
+    session.k = min(k, MAX_K)
     session.banner()
 
     from prompt_toolkit import PromptSession

@@ -19,7 +19,7 @@ from rich.text import Text
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from qa.ask import open_index  # noqa: E402
+from qa.api import open_index  # noqa: E402
 from qa.config import locate  # noqa: E402
 from qa.repl import PROMPT, Session  # noqa: E402
 

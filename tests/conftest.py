@@ -30,11 +30,11 @@ class Result:
 @pytest.fixture(autouse=True)
 def fresh_index_cache():
     """Each test starts like a new process, with no index handle cached."""
-    from qa import ask
+    from qa import clear_index_cache
 
-    ask._cache.clear()
+    clear_index_cache()
     yield
-    ask._cache.clear()
+    clear_index_cache()
 
 
 @pytest.fixture
@@ -43,7 +43,7 @@ def workdir(tmp_path, monkeypatch):
     (tmp_path / "seeds").mkdir()
     shutil.copy(SEED, tmp_path / "seeds")
     monkeypatch.chdir(tmp_path)
-    for name in ("QA_INDEX", "QA_CORPUS", "NO_COLOR"):
+    for name in ("QA_INDEX", "QA_CORPUS", "NO_COLOR", "FORCE_COLOR", "COLUMNS"):
         monkeypatch.delenv(name, raising=False)
     return tmp_path
 

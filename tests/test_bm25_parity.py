@@ -65,7 +65,7 @@ def test_scores_equal_rank_bm25(tmp_path, variant, seed):
 
 
 def test_index_scores_equal_rank_bm25_on_the_seed(workdir):
-    from qa.ask import open_index
+    from qa.api import open_index
 
     index = open_index()
     expected_of, corpus = reference(index)
@@ -106,7 +106,7 @@ def test_queries_after_queries_stay_exact(tmp_path, monkeypatch, summed_by):
 
 def test_python_and_numpy_sums_give_the_same_floats(workdir, monkeypatch):
     """Which way a query is summed depends on its size; its scores and order must not."""
-    from qa.ask import open_index
+    from qa.api import open_index
 
     index = open_index()
     results = {}

@@ -155,17 +155,23 @@ def test_markup_and_escape_sequences_in_articles_are_printed_literally(workdir, 
     assert "\\u001b[31m" in j.out and "\x1b" not in j.out
 
 
-def test_color_only_on_request_or_terminal_and_never_with_no_color(workdir, qa, monkeypatch):
+def test_color_precedence_flag_then_no_color_then_force_color_then_terminal(
+        workdir, qa, monkeypatch):
     assert "\x1b[" not in qa("ask", QUESTION).out  # captured output is not a terminal
     assert "\x1b[" in qa("ask", "--color", "always", QUESTION).out
+    monkeypatch.setenv("FORCE_COLOR", "1")
+    assert "\x1b[" in qa("ask", QUESTION).out
+    assert "\x1b[" not in qa("ask", "--color", "never", QUESTION).out
     monkeypatch.setenv("NO_COLOR", "1")
-    assert "\x1b[" not in qa("ask", "--color", "always", QUESTION).out
+    assert "\x1b[" not in qa("ask", QUESTION).out  # NO_COLOR beats FORCE_COLOR
+    assert "\x1b[" in qa("ask", "--color", "always", QUESTION).out  # an explicit flag wins
+    assert "\x1b[" in qa("--color", "always", stdin=QUESTION + "\n").out
 
 
 def test_index_command_prints_a_summary(workdir, qa):
     r = qa("index")
     assert r.code == 0
-    assert "indexed 1 documents, 13 sentences" in r.out
+    assert "indexed 1 article, 13 sentences" in r.out
     other = qa("index", str(workdir / "missing"))
     assert other.code == 2 and "missing: no such file or folder" in other.err
 

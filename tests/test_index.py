@@ -6,15 +6,15 @@ import pytest
 
 from qa import build as build_mod
 from qa import index as index_mod
-from qa.ask import open_index
+from qa.api import open_index
 from qa.config import locate
 
 
 def fresh_process():
     """Forget the cached handle, as a new `qa` process would."""
-    from qa import ask
+    from qa import clear_index_cache
 
-    ask._cache.clear()
+    clear_index_cache()
 
 
 def messages():

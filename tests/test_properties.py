@@ -85,7 +85,7 @@ def test_attribution_spans_lie_inside_their_sentence(text):
                                                                    HealthCheck.function_scoped_fixture])
 @given(question=NEWSY.filter(lambda q: q.strip()))
 def test_scores_are_finite_and_spans_inside_for_any_question(seed_index, question):
-    from qa.ask import ask
+    from qa.api import ask
 
     for hit in ask(question, k=5, index=seed_index).hits:
         assert math.isfinite(hit.score)

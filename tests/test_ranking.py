@@ -7,7 +7,7 @@ import pytest
 from qa import question as q
 from qa.analyzer import Analyzer
 from qa.answer import best_span, spans
-from qa.ask import ask
+from qa.api import ask
 
 QUESTIONS = [json.loads(line) for line in
              (Path(__file__).parent / "data" / "seed_questions.jsonl").read_text().splitlines()]
@@ -118,7 +118,7 @@ def test_a_sentence_referring_back_gains_its_neighbour_terms_once(tmp_path):
     """"The company originally reported ..." stands for the sentence before it, so it may
     borrow that sentence's terms, but not count them twice (as its own and as its
     neighbour's): the sentence that says who raised the dividend comes first."""
-    from qa.ask import open_index
+    from qa.api import open_index
     from qa.config import Location
 
     (tmp_path / "c").mkdir()

@@ -259,9 +259,9 @@ def test_manifest_with_sizes_that_do_not_match_is_refused_and_rebuilt(workdir, q
     name = next(iter(manifest["files"]))
     manifest["files"][name] += 1
     path.write_text(json.dumps(manifest))
-    from qa import ask
+    from qa import clear_index_cache
 
-    ask._cache.clear()
+    clear_index_cache()
     r = qa("ask", "al-Mayadin")
     assert r.code == 0 and "building the index" in r.err and "wrong size" in r.err
 

@@ -16,7 +16,7 @@ from prompt_toolkit.output import DummyOutput
 from prompt_toolkit.output.vt100 import Vt100_Output
 
 from qa import repl
-from qa.ask import open_index
+from qa.api import open_index
 from qa.config import locate
 from qa.render import make_console
 
