@@ -112,6 +112,6 @@ def _quoted(text: str) -> str:
 
 
 def _usage(message: str) -> Exception:
-    from .ask import QaError  # the CLI reports it as a usage error (exit 2)
+    from .api import QaError  # the CLI reports it as a usage error (exit 2)
 
     return QaError(message)
