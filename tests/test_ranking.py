@@ -150,7 +150,7 @@ def test_a_question_word_the_stemmer_misses_counts_by_its_first_five_letters(tmp
     """"Normans" and "Normandy" stem apart; the prefix feature still finds the one in the
     other (and so ranks that sentence above its twin), but not a word that merely starts
     alike ("Norway"), nor counts it again where the word itself is there."""
-    from qa.ask import open_index
+    from qa.api import open_index
     from qa.config import Location
 
     (tmp_path / "c").mkdir()
