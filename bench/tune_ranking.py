@@ -118,18 +118,11 @@ class Compact:
                                   len(case.relevant)))
             else:
                 self.correct[n, :len(found)] = [judge(case, c.sentence.id) for c in found]
-        first = next((c for n in range(q) for c in cache[n]), None)
-        self.order = list(first.features) if first else names
 
     def scores(self, weights: dict):
-        """Each candidate's weighted sum, added feature by feature in the order Candidate.score
-        adds them, so ties and rounding are those of qa itself."""
-        import numpy as np
-
-        total = np.zeros(self.valid.shape)
-        for name in self.order:
-            total = total + weights[name] * self.x[self.names.index(name)]
-        return np.where(self.valid, total, -np.inf)
+        """Each candidate's score by qa's own ranking.weighted_sum, all at once on arrays, so
+        ties and rounding are those of qa itself."""
+        return _scores(self.names, self.x, self.valid, weights)
 
     def squad(self, weights: dict):
         """Per question: 1 if the first sentence is correct; reciprocal rank in the top 5."""
@@ -160,6 +153,16 @@ class Compact:
                     ap += hits / r
             aps.append(ap / max(n_rel, 1))
         return float(np.mean(aps))
+
+
+def _scores(names: list[str], x, valid, weights: dict):
+    """Scores of candidates whose feature values are x[feature, question, candidate] (in
+    sentence-id order, so a stable sort breaks ties as ranking.rank does); -inf where there is
+    no candidate."""
+    import numpy as np
+
+    total = ranking.weighted_sum({name: x[f] for f, name in enumerate(names)}, weights)
+    return np.where(valid, total, -np.inf)
 
 
 class Seed:
@@ -200,15 +203,11 @@ class Seed:
                     "The government forces had reached within 10 km (7 miles)"))
                 self.far_other = next(c for c, t in enumerate(texts)
                                       if "which lies 45 km south of Deir al-Zor" in t)
-        self.order = list(found[0][0].features)
 
     def ok(self, weights: dict) -> bool:
         import numpy as np
 
-        total = np.zeros(self.valid.shape)
-        for name in self.order:
-            total = total + weights[name] * self.x[self.names.index(name)]
-        total = np.where(self.valid, total, -np.inf)
+        total = _scores(self.names, self.x, self.valid, weights)
         top = np.argsort(-total, axis=1, kind="stable")[:, :3]
         hit = np.take_along_axis(self.correct, top, axis=1)
         far = top[self.how_far]
@@ -397,7 +396,7 @@ def cross_validate(args) -> None:
     titles = [art.get("title", "") for art in data]
     fold_of = np.array([a % k for a in article_of])
     folds = [np.flatnonzero(fold_of == f) for f in range(k)]
-    shipped_params, shipped_weights = BM25Params(), dict(ranking.WEIGHTS)
+    shipped_params, shipped_weights = BM25Params(), dict(ranking.shipped_weights())
     names = list(shipped_weights)
     start = shipped_weights if args.start == "shipped" else \
         {n: 1.0 for n in names}
@@ -504,11 +503,36 @@ def cross_validate(args) -> None:
             "(mean and 95% interval, paired bootstrap over questions).",
             f"Whole run: {time.perf_counter() - started:.0f} s."]
     print("\n".join(out))
+    if args.write:
+        _write_weights(args.write, weights, whole_params, {
+            "squad dev-public, in-sample": {
+                "P@1": round(p1.mean(), 4), "MRR@5": round(rr.mean(), 4),
+                "naive P@1": round(naive_p1.mean(), 4), "naive MRR@5": round(naive_rr.mean(), 4)},
+            "wikiqa dev, in-sample": {"MAP": round(wmap, 4)},
+            f"squad dev-public, {k} folds by article, held-out margin over naive": {
+                "P@1": round(diff_p1.mean(), 4), "MRR@5": round(diff_rr.mean(), 4)}})
     (work / "cv-cache.json").write_text(json.dumps({
         "folds": [f.tolist() for f in folds], "naive_p1": naive_p1.tolist(),
         "naive_rr": naive_rr.tolist(), "pooled_p1": pooled_p1.tolist(),
         "pooled_rr": pooled_rr.tolist(),
         "chosen": [[p.to_json(), w] for p, w in zip(chosen_params, chosen_weights)]}))
+
+
+def _write_weights(path: Path, weights: dict, params, figures: dict) -> None:
+    """The weights file qa ships (qa/data/ranking_weights.json), with the command that wrote it
+    and the figures it got."""
+    from qa.bm25 import BM25Params
+
+    if params != BM25Params():
+        print(f"note: these weights were fitted with BM25 {params.to_json()}, not the shipped "
+              "settings of qa/bm25.py", file=sys.stderr)
+    command = "python bench/tune_ranking.py " + " ".join(sys.argv[1:])
+    data = {"about": "Weights of qa's ranking features (qa/ranking.py FEATURES), written by "
+                     "bench/tune_ranking.py --write; not edited by hand.",
+            "command": command, "bm25": params.to_json(), "figures": figures,
+            "weights": {name: round(weights[name], 4) for name in ranking.FEATURES}}
+    path.write_text(json.dumps(data, indent=1) + "\n", encoding="utf-8")
+    print(f"wrote {path}", file=sys.stderr)
 
 
 class _Store:
@@ -543,10 +567,10 @@ def _check(evalset, index, cache, compact: Compact) -> None:
     relevant = [len(c.relevant) for c in evalset.cases] if evalset.kind == "wikiqa" else None
     m = metrics(qa_judgements(index, evalset, cache=cache), relevant)
     if evalset.kind == "wikiqa":
-        ok = abs(m.map - compact.wikiqa_map(ranking.WEIGHTS)) < 1e-12
+        ok = abs(m.map - compact.wikiqa_map(ranking.shipped_weights())) < 1e-12
     else:
         slow = qa_judgements(index, evalset, cache=cache)
-        p1, rr = compact.squad(ranking.WEIGHTS)
+        p1, rr = compact.squad(ranking.shipped_weights())
         ok = np.array_equal(p1, [float(bool(j and j[0])) for j in slow]) and np.allclose(
             rr, [next((1 / (r + 1) for r, hit in enumerate(j[:5]) if hit), 0.0) for j in slow])
     print(f"  check {evalset.kind}: array re-sort {'matches' if ok else 'DIFFERS FROM'} "
@@ -600,6 +624,9 @@ def main() -> None:
                         help="with --folds: the search keeps the seed questions answered as "
                              "tests/test_ranking.py requires (objectives mrr, constrained)")
     parser.add_argument("--jobs", type=int, default=1, help="processes for the BM25 grid")
+    parser.add_argument("--write", type=Path, default=None,
+                        help="with --folds: write the weights chosen on all folds, with their "
+                             "figures, to this file (qa ships qa/data/ranking_weights.json)")
     args = parser.parse_args()
     if args.folds:
         cross_validate(args)
@@ -611,7 +638,7 @@ def main() -> None:
     }
     print("| weights | SQuAD P@1 | MRR@5 | R@5 | WikiQA MAP | MRR |")
     print("|---|---|---|---|---|---|")
-    base = {**ranking.WEIGHTS, **(args.weights or {})}
+    base = {**ranking.shipped_weights(), **(args.weights or {})}
     print(line("shipped", score(sets, base)))
     only_bm25 = {k: (1.0 if k == "bm25" else 0.0) for k in base}
     print(line("bm25 only", score(sets, only_bm25)))

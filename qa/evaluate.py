@@ -211,20 +211,20 @@ class Judge:
         return -1
 
 
-def ranked_ids(index: Index, case: Case, weights: dict[str, float],
-               found: list[ranking.Candidate], everything: list[int]) -> list[int]:
-    """qa's order: candidates by weighted score, then the rest in document order."""
-    order = [c.sentence.id for c in sorted(found, key=lambda c: (-c.score(weights),
-                                                                  c.sentence.id))]
+def ranked_ids(found: list[ranking.Candidate], weights: ranking.Weights,
+               everything: list[int]) -> list[int]:
+    """qa's order (ranking.rank, as `qa ask` ranks), then the rest of `everything` in
+    document order."""
+    order = [c.sentence.id for c in ranking.rank(found, weights)]
     seen = set(order)
     return order + [i for i in everything if i not in seen]
 
 
-def qa_judgements(index: Index, evalset: EvalSet, weights: dict[str, float] | None = None,
+def qa_judgements(index: Index, evalset: EvalSet, weights: ranking.Weights | None = None,
                   progress: Callable[[int, int], None] | None = None,
                   cache: dict[int, list[ranking.Candidate]] | None = None) -> list[list[bool]]:
     """Judged top-ranked sentences of every case (all sentences of its article for WikiQA)."""
-    weights = weights or ranking.WEIGHTS
+    weights = weights or ranking.shipped_weights()
     judge = Judge(index, evalset)
     out = []
     for n, case in enumerate(evalset.cases):
@@ -236,7 +236,7 @@ def qa_judgements(index: Index, evalset: EvalSet, weights: dict[str, float] | No
             if cache is not None:
                 cache[n] = found
         everything = _doc_sentences(index, case.doc) if evalset.kind == "wikiqa" else []
-        ids = ranked_ids(index, case, weights, found, everything)
+        ids = ranked_ids(found, weights, everything)
         limit = len(ids) if evalset.kind == "wikiqa" else 5
         out.append(_dedupe_candidates(judge, case, ids[:limit], evalset))
         if progress:

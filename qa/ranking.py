@@ -17,25 +17,65 @@ sentence after it are then scored by a small weighted sum whose parts `--explain
     exact      the question's longer words appear as written, before stemming
     prefix     question terms the stemmer misses that a sentence word shares its first 5
                letters with ("Normandy" for "Norman", "economy" for "economic")
-The weights are a listwise softmax fit (bench/tune_ranking.py --objective listwise --seed) on
-the public evaluation sets, chosen over the coordinate search because it does better under
-cross-validation by article (four proximity features of that fit got small weights that
-cancelled in pairs and were removed); figures and the ablation are in docs/EVAL.md.
+The weights are data (qa/data/ranking_weights.json), written with the figures they got by the
+tuning command named in that file (bench/tune_ranking.py --write); docs/EVAL.md has the
+figures, the ablation and the cross-validation. `weighted_sum` is the one place a score is
+made and `rank` the one order: `ask`, `qa eval` and the tuning all use them.
 """
 from __future__ import annotations
 
+import functools
+import json
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
+from pathlib import Path
+from types import MappingProxyType
+from typing import TypeVar
 
 from . import answer as answers
 from . import question as q
 from .index import Index, Matches, StoredSentence
 from .model import Answer, AnswerSpan, Hit, Span
 
-WEIGHTS = {"bm25": 1.0, "coverage": 2.5336, "type": 0.7581, "name": 0.377, "context": 1.2307,
-           "lead": 0.116, "neighbours": 1.6323, "neighbours2": 1.2809, "bigram": 0.2055,
-           "article": 1.2456, "nbm25": 0.0676, "exact": 0.7618, "prefix": 1.8631}
+# The features in the order a score adds them (so every caller rounds alike).
+FEATURES = ("bm25", "coverage", "type", "name", "context", "lead", "neighbours", "neighbours2",
+            "bigram", "nbm25", "exact", "prefix", "article")
+WEIGHTS_FILE = Path(__file__).resolve().parent / "data" / "ranking_weights.json"
 CANDIDATES = 60
+
+Weights = Mapping[str, float]
+Value = TypeVar("Value")  # a float, or a numpy array of them when tuning scores many at once
+
+
+class WeightsError(ValueError):
+    """A weights file that does not give one number for each feature."""
+
+
+def load_weights(path: Path = WEIGHTS_FILE) -> Weights:
+    """The weights in `path`, a file as `bench/tune_ranking.py --write` writes it."""
+    try:
+        weights = json.loads(path.read_text(encoding="utf-8"))["weights"]
+        if sorted(weights) != sorted(FEATURES):
+            raise WeightsError(f"{path}: weights for {sorted(weights)}, not {sorted(FEATURES)}")
+        return MappingProxyType({name: float(weights[name]) for name in FEATURES})
+    except (OSError, ValueError, KeyError, TypeError) as exc:
+        raise WeightsError(f"{path}: not a ranking weights file ({exc})") from None
+
+
+@functools.cache
+def shipped_weights() -> Weights:
+    """The weights qa ships, read once per process."""
+    return load_weights()
+
+
+def weighted_sum(features: Mapping[str, Value], weights: Weights) -> Value:
+    """A sentence's score: each feature's value times its weight, added in FEATURES order.
+    Given arrays of values (many candidates at once) it gives each one's score, bit for bit."""
+    total = 0.0
+    for name in FEATURES:
+        total = total + weights[name] * features[name]
+    return total
 
 
 @dataclass
@@ -46,26 +86,32 @@ class Candidate:
     features: dict[str, float]
     span: Span | None
 
-    def score(self, weights: dict[str, float] = WEIGHTS) -> float:
-        return sum(weights[name] * value for name, value in self.features.items())
+    def score(self, weights: Weights) -> float:
+        return weighted_sum(self.features, weights)
+
+
+def rank(found: list[Candidate], weights: Weights) -> list[Candidate]:
+    """Candidates best first: by score, ties by position in the corpus."""
+    return sorted(found, key=lambda c: (-c.score(weights), c.sentence.id))
 
 
 def answer(index: Index, text: str, *, k: int = 3, doc: str | None = None,
-           source: str | None = None, explain: bool = False) -> Answer:
-    """The `k` best hits for question `text` in `index`."""
+           source: str | None = None, explain: bool = False,
+           weights: Weights | None = None) -> Answer:
+    """The `k` best hits for question `text` in `index` (`weights`: the shipped ones)."""
+    weights = weights or shipped_weights()
     question = q.analyze(text, index.analyzer)
-    ranked = sorted(candidates(index, question, doc=doc, source=source),
-                    key=lambda c: (-c.score(), c.sentence.id))
+    ranked = rank(candidates(index, question, doc=doc, source=source), weights)
     hits = []
-    for rank, cand in enumerate(ranked[:k], start=1):
+    for number, cand in enumerate(ranked[:k], start=1):
         sent, span = cand.sentence, cand.span
         hits.append(Hit(
-            rank=rank, score=cand.score(), doc=sent.doc, sentence=sent.index, text=sent.text,
+            rank=number, score=cand.score(weights), doc=sent.doc, sentence=sent.index, text=sent.text,
             start=sent.start, end=sent.end, attributions=sent.attributions,
             answer=AnswerSpan(sent.text[span[0]:span[1]], span) if span else None,
             date=index.doc_of(sent.id).get("date", ""), dateline=index.dateline(sent.id),
             matched=_matched_spans(index, question, sent.text),
-            features={n: WEIGHTS[n] * v for n, v in cand.features.items()} if explain else {},
+            features={n: weights[n] * cand.features[n] for n in FEATURES} if explain else {},
         ))
     return Answer(text, hits)
 

@@ -163,3 +163,18 @@ def test_a_question_word_the_stemmer_misses_counts_by_its_first_five_letters(tmp
     assert prefix["They settled in Norway."] == 0 == prefix["The Normans came to Normandy."]
     order = [h.text for h in hits]
     assert order.index("They settled in Normandy.") < order.index("They settled in Norway.")
+
+
+def test_ranking_weights_are_read_from_the_data_file_the_tuner_writes(tmp_path, workdir):
+    """One weight per feature, from qa/data/ranking_weights.json; a file that misses one is
+    refused by name rather than ranking with a silent 0."""
+    from qa import ranking
+
+    shipped = json.loads(ranking.WEIGHTS_FILE.read_text())["weights"]
+    assert dict(ranking.shipped_weights()) == shipped
+    hit = ask("how far from al-Mayadin?", explain=True).hits[0]
+    assert hit.features["coverage"] > 0 and set(hit.features) == set(ranking.FEATURES)
+    broken = tmp_path / "weights.json"
+    broken.write_text(json.dumps({"weights": {k: v for k, v in shipped.items() if k != "lead"}}))
+    with pytest.raises(ranking.WeightsError, match="weights.json"):
+        ranking.load_weights(broken)
