@@ -12,7 +12,7 @@ import fcntl
 import gc
 import json
 import os
-import shutil
+import re
 import time
 from array import array
 from collections.abc import Callable, Iterable, Iterator
@@ -23,9 +23,10 @@ import numpy as np
 
 from . import bm25
 from .analyzer import Analyzer
-from .index import FORMAT_VERSION, MANIFEST, IndexUnusable, read_manifest
+from .index import FORMAT_VERSION, GENERATION_NAME, MANIFEST, IndexUnusable, read_manifest
 from .ingest import Corpus, find_sources, stream_corpus
 from .model import Document
+from . import owned
 from .records import RecordWriter
 from .source_build import write_source_table
 
@@ -38,6 +39,10 @@ class IndexWriteError(Exception):
 
 class EmptyCorpusError(Exception):
     """The corpus holds no article while the index holds some: the index is kept."""
+
+
+class ForeignFolder(IndexWriteError):
+    """The index folder holds files qa did not make: qa refuses to write there."""
 
 
 @dataclass
@@ -73,11 +78,14 @@ def build(paths: list[Path], folder: Path, params: bm25.BM25Params | None = None
     corpus = Corpus()
     files = find_sources(paths, exclude=[folder], skipped=corpus.skipped)
     try:
+        check_folder(folder)
         folder.mkdir(parents=True, exist_ok=True)
         with _build_lock(folder):
-            _remove_leftovers(folder)
+            owned.mark_folder(folder)
+            previous = _previous_generation(folder)
+            _remove_leftovers(folder, keep=previous)
             report = _write_generation(folder, files, paths, params, progress, workers, corpus,
-                                       [p.resolve() for p in home or paths])
+                                       [p.resolve() for p in home or paths], previous)
     except OSError as exc:
         raise IndexWriteError(f"cannot write index in {folder}: "
                               f"{exc.strerror or exc}") from None
@@ -85,13 +93,23 @@ def build(paths: list[Path], folder: Path, params: bm25.BM25Params | None = None
     return report
 
 
+def check_folder(folder: Path) -> None:
+    """Raise ForeignFolder unless `folder` is qa's or holds nothing a user could lose."""
+    if not owned.may_take(folder):
+        raise ForeignFolder(f"{folder} is not a qa index folder (it holds files qa did not "
+                            f"make); choose a new or empty folder with --index")
+
+
 def _write_generation(folder: Path, files: list[Path], paths: list[Path],
                       params: bm25.BM25Params, progress: Progress | None,
-                      workers: int | None, corpus: Corpus, home: list[Path]) -> BuildReport:
+                      workers: int | None, corpus: Corpus, home: list[Path],
+                      previous: str | None) -> BuildReport:
     token = time.strftime("%Y%m%d%H%M%S") + "-" + os.urandom(4).hex()
     staging = folder / f".build-{token}"
+    generation = folder / f"gen-{token}"
     staging.mkdir()
     try:
+        owned.mark_made(staging)
         analyzer = Analyzer()
         documents = stream_corpus(files, corpus, paths)
         report = _write_data(staging, documents, analyzer, params, progress,
@@ -99,7 +117,6 @@ def _write_generation(folder: Path, files: list[Path], paths: list[Path],
         report.problems, report.summary = corpus.problems, corpus.summary()
         if report.documents == 0:
             _refuse_to_empty(folder, paths, report.summary)
-        generation = folder / f"gen-{token}"
         _fsync_tree(staging)
         os.rename(staging, generation)
         manifest = {
@@ -113,14 +130,17 @@ def _write_generation(folder: Path, files: list[Path], paths: list[Path],
             "sources": [s.__dict__ for s in corpus.sources],
             "counts": {"documents": report.documents, "sentences": report.sentences,
                        "terms": report.terms},
-            "files": {p.name: p.stat().st_size for p in sorted(generation.iterdir())},
+            "files": {p.name: p.stat().st_size for p in sorted(generation.iterdir())
+                      if p.name != owned.MADE_MARK},
             "built": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
         }
         _replace_file(folder / MANIFEST, json.dumps(manifest, indent=1).encode())
     except BaseException:
-        _rmtree(staging)
+        owned.remove_made(staging)
+        owned.remove_made(generation)
         raise
-    _remove_old_generations(folder, keep=generation.name)
+    if previous:
+        owned.remove_named(folder / previous)
     return report
 
 
@@ -328,12 +348,15 @@ def _write_postings(out: Path, vocabulary: dict[str, int], tokens: array, length
 
 @contextlib.contextmanager
 def _build_lock(folder: Path) -> Iterator[None]:
-    with open(folder / ".lock", "a+b") as handle:
-        fcntl.flock(handle, fcntl.LOCK_EX)
-        try:
-            yield
-        finally:
-            fcntl.flock(handle, fcntl.LOCK_UN)
+    fd = owned.open_lock(folder)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(fd)  # releases the lock
+
+
+_DRAFT = re.compile(rf"\.{re.escape(MANIFEST)}\.[0-9a-f]{{8}}\.tmp")  # _replace_file's drafts
 
 
 def _replace_file(path: Path, data: bytes) -> None:
@@ -355,27 +378,32 @@ def _replace_file(path: Path, data: bytes) -> None:
             os.close(fd)
 
 
-def _rmtree(path: Path) -> None:
-    shutil.rmtree(path, ignore_errors=True)
-
-
 def _fsync_tree(folder: Path) -> None:
     for path in folder.iterdir():
         with open(path, "rb") as f:
             os.fsync(f.fileno())
 
 
-def _remove_leftovers(folder: Path) -> None:
-    """Staging folders and manifest drafts of builds that died; safe to remove while we hold
-    the build lock."""
-    for path in folder.glob(".build-*"):
-        _rmtree(path)
-    for path in folder.glob(f".{MANIFEST}.*.tmp"):
-        with contextlib.suppress(OSError):
-            path.unlink()
+def _previous_generation(folder: Path) -> str | None:
+    """The generation the current qa manifest names (of any format version), if it names a
+    plain folder inside the index."""
+    try:
+        manifest = json.loads((folder / MANIFEST).read_bytes())
+    except (OSError, ValueError, RecursionError):
+        return None
+    data = manifest.get("data") if isinstance(manifest, dict) else None
+    if manifest.get("format") != "qa-index" or not isinstance(data, str):
+        return None
+    return data if GENERATION_NAME.match(data) else None
 
 
-def _remove_old_generations(folder: Path, keep: str) -> None:
-    for path in folder.glob("gen-*"):
+def _remove_leftovers(folder: Path, keep: str | None) -> None:
+    """What builds that died left (staging folders, generations no manifest names): only
+    folders qa marked as made, and safe to remove while we hold the build lock."""
+    for path in [*folder.glob(".build-*"), *folder.glob("gen-*")]:
         if path.name != keep:
-            _rmtree(path)
+            owned.remove_made(path)
+    for path in folder.glob(f".{MANIFEST}.*.tmp"):
+        if _DRAFT.fullmatch(path.name) and not path.is_symlink():
+            with contextlib.suppress(OSError):
+                path.unlink()

@@ -5,6 +5,8 @@ Layout of an index folder (documented for users in index/README.md; `qa.build` w
                       the name of the generation folder that holds the data
     gen-*/            one complete build: JSON Lines with byte offsets, .npy arrays
     .lock             taken while building, so two qa processes never build at once
+    .qa-index         qa's mark on the folder; `.qa-made` marks each folder a build made
+                      (`qa.owned`: a build removes nothing else)
 Opening maps the arrays without numpy (`qa.npy`); a query sums its terms' postings in Python
 while they are few and with numpy, imported then, when they are many.
 """
@@ -12,7 +14,9 @@ from __future__ import annotations
 
 import heapq
 import json
+import os
 import re
+import stat
 import sys
 import threading
 from bisect import bisect_left
@@ -29,7 +33,7 @@ from .source_table import SourceTable
 
 FORMAT_VERSION = 4  # 3: the source table (sources.*, statements.*); 4: ids are relative paths
 MANIFEST = "manifest.json"
-_GENERATION = re.compile(r"\Agen-[0-9a-z-]{1,64}\Z")
+GENERATION_NAME = re.compile(r"\Agen-[0-9a-z-]{1,64}\Z")
 _ARRAYS = ("sentences.doc", "sentences.len", "terms.idf", "terms.ptr",
            "postings.sentence", "postings.score")
 _RECORDS = ("docs", "sentences", "terms")
@@ -79,7 +83,7 @@ def read_manifest(folder: Path) -> dict:
         raise IndexUnusable(f"index format {manifest.get('format_version')} is not "
                             f"{FORMAT_VERSION}")
     data = manifest.get("data")
-    if not isinstance(data, str) or not _GENERATION.match(data):
+    if not isinstance(data, str) or not GENERATION_NAME.match(data):
         raise IndexUnusable(f"{path} names a data folder outside the index")
     files = manifest.get("files")
     if not isinstance(files, dict) or not all(
@@ -222,12 +226,21 @@ class Index:
 
     @staticmethod
     def _check_files(data: Path, files: dict) -> None:
+        """Every listed file there, plain (a link out of the index is not followed), and of
+        its recorded size."""
+        try:
+            if not stat.S_ISDIR(os.lstat(data).st_mode):
+                raise IndexUnusable(f"index data {data} is not a plain folder")
+        except OSError:
+            raise IndexUnusable(f"index data {data} is missing") from None
         for name, size in files.items():
             try:
-                actual = (data / name).stat().st_size
+                info = os.lstat(data / name)
             except OSError:
                 raise IndexUnusable(f"index file {data / name} is missing") from None
-            if actual != size:
+            if not stat.S_ISREG(info.st_mode):
+                raise IndexUnusable(f"index file {data / name} is not a plain file")
+            if info.st_size != size:
                 raise IndexUnusable(f"index file {data / name} has the wrong size")
 
     @classmethod
