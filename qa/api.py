@@ -133,4 +133,7 @@ def _paths(paths) -> str:
 
 
 def _to_stderr(message: str) -> None:
-    print(message, file=sys.stderr, flush=True)
+    """Messages name files and carry reasons built from them: shown by the untrusted rule."""
+    from .untrusted import visible
+
+    print(visible(message), file=sys.stderr, flush=True)

@@ -188,8 +188,10 @@ def _run(command, args) -> int:
 
 
 def _error(message: str, prefix: str = "qa: error: ") -> None:
+    from .untrusted import visible
+
     with contextlib.suppress(OSError, ValueError):
-        print(f"{prefix}{message}", file=sys.stderr, flush=True)
+        print(f"{prefix}{visible(message)}", file=sys.stderr, flush=True)
 
 
 def _location(args):
@@ -206,6 +208,7 @@ def _console(args):
 
 def _ask(args) -> int:
     from .api import ask, open_index
+    from .untrusted import dumps
 
     if args.question == "-":
         questions = (line.rstrip("\n") for line in sys.stdin)
@@ -226,7 +229,7 @@ def _ask(args) -> int:
                      explain=args.explain, index=index)
         answered += bool(result.hits)
         if args.json:
-            print(json.dumps(result.to_json(), ensure_ascii=False), flush=True)
+            print(dumps(result.to_json()), flush=True)
         elif result.hits:
             from .render import print_answer, print_rule
 
@@ -257,10 +260,9 @@ def _sources(args) -> int:
 
 
 def _safe_one_line(text: str, limit: int = 200) -> str:
-    from .render import safe
+    from .untrusted import one_line
 
-    text = safe(text)
-    return text if len(text) <= limit else text[:limit] + "…"
+    return one_line(text, limit)
 
 
 def _index(args) -> int:
@@ -269,6 +271,7 @@ def _index(args) -> int:
     from .config import NO_CORPUS_HELP, default_corpus
     from .ingest import CorpusError
     from .progress import Progress
+    from .untrusted import visible
 
     location = _location(args)
     paths = [Path(p) for p in args.paths] or list(
@@ -281,12 +284,12 @@ def _index(args) -> int:
         except (IndexWriteError, CorpusError, EmptyCorpusError) as exc:
             raise UsageError(str(exc)) from None
     for problem in report.problems:
-        print(f"qa: warning: {problem}", file=sys.stderr)
+        print(f"qa: warning: {visible(problem)}", file=sys.stderr)
     if report.summary:
-        print(f"qa: {report.summary}", file=sys.stderr)
+        print(f"qa: {visible(report.summary)}", file=sys.stderr)
     print(f"indexed {_count(report.documents, 'article')}, "
           f"{_count(report.sentences, 'sentence')}, {_count(report.terms, 'term')} "
-          f"in {report.seconds:.2f} s into {location.index}")
+          f"in {report.seconds:.2f} s into {visible(str(location.index))}")
     return EXIT_OK
 
 
@@ -329,6 +332,7 @@ class _progress_bar:
 def _sentences(args) -> int:
     from .api import open_index
     from .model import sentence_json
+    from .untrusted import dumps
 
     index = open_index(_location(args))
     number = None
@@ -344,7 +348,7 @@ def _sentences(args) -> int:
         if args.json:
             data = sentence_json(sent.doc, sent.index, sent.text, sent.start, sent.end,
                                  sent.attributions)
-            print(json.dumps(data, ensure_ascii=False))
+            print(dumps(data))
         else:
             _print_sentence(console, index, sent)
     return EXIT_OK
@@ -401,11 +405,12 @@ def _print_eval(console, result: dict) -> None:
 
 def _eval_attribution(args) -> int:
     from .attribution_eval import evaluate, format_report
+    from .untrusted import dumps
 
     if not (args.folder / "text").is_dir() or not (args.folder / "attributions").is_dir():
         raise UsageError(f"{args.folder}: needs text/ and attributions/ folders")
     result = evaluate(args.folder, args.show_errors)
-    print(json.dumps(result.to_json()) if args.json else format_report(result))
+    print(dumps(result.to_json()) if args.json else format_report(result))
     return EXIT_OK
 
 

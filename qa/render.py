@@ -1,8 +1,9 @@
 """Show answers laid out for where they go: a terminal (wrapped, coloured) or a pipe/file.
 
 Article text is untrusted: it is always wrapped in `rich.text.Text` (never parsed as markup)
-and passed through `safe`, which swaps control and bidirectional-override characters for
-visible stand-ins one for one, so highlight offsets stay valid.
+and passed through `safe` (`qa.untrusted.visible`), as is every metadata field shown, which
+swaps control and bidirectional-override characters for visible stand-ins one for one, so
+highlight offsets stay valid.
 """
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ from rich.console import Console
 from rich.text import Text
 
 from .model import Answer, Attribution, Hit
+from .untrusted import visible
 
 STYLES = {
     "rank": "bold",
@@ -24,16 +26,10 @@ STYLES = {
     "cue": "italic magenta",
     "label": "dim",
 }
-_BIDI = "\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
-_SAFE = {c: "\ufffd" for c in range(0x80, 0xa0)}
-_SAFE.update({c: chr(0x2400 + c) for c in range(0x20)})  # control pictures: ␛ for ESC
-_SAFE.update({0x7f: "\u2421", ord("\n"): " ", ord("\t"): " ", ord("\r"): " "})
-_SAFE.update({ord(c): "\ufffd" for c in _BIDI})
-
-
 def safe(text: str) -> str:
-    """`text` with every character that could steer a terminal replaced by a visible one."""
-    return text.translate(_SAFE)
+    """`text` with every character that could steer a terminal replaced by a visible one
+    (the rule is `qa.untrusted.visible`)."""
+    return visible(text)
 
 
 # Where output goes decides its layout; `make_console` is the one place that decides it.
@@ -148,7 +144,7 @@ def _header(hit: Hit) -> Text:
     out.append(f"  {hit.score:.3f}  ", STYLES["meta"])
     out.append(safe(hit.doc))
     out.append(f"  sentence {hit.sentence}", STYLES["meta"])
-    for extra in (hit.date, safe(hit.dateline)):
+    for extra in (safe(hit.date), safe(hit.dateline)):
         if extra:
             out.append(f"  {extra}", STYLES["meta"])
     return out

@@ -31,6 +31,7 @@ from .index import Index
 from .model import dateline as make_dateline
 from .render import STYLES, attribution_lines, make_console, print_answer, print_indented
 from .render import safe, sentence_text
+from .untrusted import dumps
 
 EXIT_OK, EXIT_ERROR = 0, 2
 PROMPT = "qa> "
@@ -308,11 +309,7 @@ class Session:
 
 def json_text(data) -> str:
     """Indented JSON; characters that could steer a terminal are escaped (still valid JSON)."""
-    text = json.dumps(data, ensure_ascii=False, indent=2)
-    return _UNSAFE_IN_JSON.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
-
-
-_UNSAFE_IN_JSON = re.compile("[\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+    return dumps(data, indent=2)
 
 
 # ------------------------------------------------------------------------------ names

@@ -55,3 +55,48 @@ def test_an_index_from_before_the_marker_is_taken_over_and_its_generation_replac
     assert r.code == 0
     new = json.loads((index / "manifest.json").read_text())["data"]
     assert [p.name for p in index.glob("gen-*")] == [new] and new != old
+
+
+HOSTILE_DATE = "\x1b]52;c;cHduZWQ=\x1b\\\x1b[2J\u202e"
+
+
+def test_metadata_cannot_write_the_clipboard_or_clear_the_screen(workdir, qa):
+    (workdir / "seeds" / "feed.jsonl").write_text(json.dumps(
+        {"id": "d\x1b[2J1", "date": HOSTILE_DATE, "title": "T\u202eitle",
+         "text": "The zanzibarite convoy arrived, officials said."}) + "\n")
+    for color in ("never", "always"):
+        r = qa("ask", "--color", color, "zanzibarite convoy")
+        assert r.code == 0 and "zanzibarite" in r.out
+        assert "\x1b]" not in r.out and "\x1b[2J" not in r.out and "\u202e" not in r.out
+        assert "52;c;cHduZWQ=" in r.out  # shown, as text
+    r = qa("sentences", "--doc", "d\x1b[2J1")
+    assert r.code == 0 and "\x1b[2J" not in r.out
+
+
+def test_file_names_cannot_inject_escapes_or_forge_lines_on_stderr(workdir, qa):
+    assert qa("ask", "al-Mayadin").code == 0
+    evil = "evil\x1b[2J\u202e\nqa: warning: forged\x9b31m.txt"
+    (workdir / "seeds" / evil).write_bytes(b"binary\x00file")
+    r = qa("ask", "al-Mayadin")
+    assert r.code == 0
+    assert "appeared" in r.err and "skipped: binary" in r.err
+    for bad in ("\x1b", "\u202e", "\x9b"):
+        assert bad not in r.err
+    assert all(line.startswith("qa: ") for line in r.err.splitlines())
+    assert "forged" in r.err
+    r = qa("index")
+    assert r.code == 0 and "\x1b" not in r.err
+    assert all(line.startswith("qa: ") for line in r.err.splitlines())
+
+
+def test_json_escapes_c1_bidi_and_line_separators_and_keeps_the_text(workdir, qa):
+    text = "The zanzibarite \x9b2J convoy \u202ereached\u202c the\u2028border\x7f."
+    (workdir / "seeds" / "raw.txt").write_text(text)
+    for args in (("ask", "--json", "zanzibarite"), ("sentences", "--json", "--doc", "raw")):
+        r = qa(*args)
+        assert r.code == 0
+        for raw in ("\x9b", "\u202e", "\u2028", "\x7f", "\x1b"):
+            assert raw not in r.out
+        assert "\\u009b" in r.out and "\\u202e" in r.out and "\\u2028" in r.out
+        first = json.loads(r.out.splitlines()[0])
+        assert (first["hits"][0] if "hits" in first else first)["text"] == text
