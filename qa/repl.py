@@ -14,7 +14,6 @@ from __future__ import annotations
 import bisect
 import difflib
 import itertools
-import json
 import os
 import re
 import threading
