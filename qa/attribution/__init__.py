@@ -32,7 +32,7 @@ from .tokens import (
 from .content import _after_span, _bound_contents, _carry_quotes
 from .cues import _cue_spans, has_candidate
 from .sources import _attach
-from .resolution import _head_noun, _resolve
+from .resolution import _head_noun, _resolve, remember
 
 
 def attribute(sentences: list[Sentence]) -> list[list[Attribution]]:
@@ -57,7 +57,7 @@ def _make(text: str, f: _Found, history: list[str]) -> Attribution:
     else:
         resolved = _resolve(source, history)
     if source and source.lower() not in _PRONOUNS:
-        history.append(resolved)
+        remember(history, resolved)
     return Attribution(source, text[f.cue[0]:f.cue[1]], resolved, f.source, f.cue, f.content)
 
 
