@@ -13,6 +13,7 @@ import contextlib
 import errno
 import json
 import os
+import re
 import shutil
 import stat
 from pathlib import Path
@@ -21,6 +22,7 @@ FOLDER_MARK = ".qa-index"  # in the index folder: qa made it or took it over
 MADE_MARK = ".qa-made"  # in each staging or generation folder qa created
 LOCK = ".lock"
 MANIFEST = "manifest.json"
+_MADE_NAME = re.compile(r"(?:gen|\.build)-\d{14}-[0-9a-f]{8}")  # as qa.build names them
 _MARK_TEXT = b"This folder is a qa index; qa may replace what it made here.\n"
 
 
@@ -54,13 +56,30 @@ def is_made(path: Path) -> bool:
 
 
 def remove_made(path: Path) -> None:
-    """Remove a folder qa made; anything else is left alone."""
+    """Remove a folder qa made; anything else is left alone. The mark goes last, so a build
+    killed half-way through leaves a folder the next build still knows as its own."""
     if is_made(path):
-        shutil.rmtree(path, ignore_errors=True)
+        with os.scandir(path) as entries:
+            for entry in entries:
+                if entry.name == MADE_MARK:
+                    continue
+                if entry.is_dir(follow_symlinks=False):
+                    shutil.rmtree(entry.path, ignore_errors=True)
+                else:
+                    with contextlib.suppress(OSError):
+                        os.unlink(entry.path)
+        with contextlib.suppress(OSError):
+            os.unlink(path / MADE_MARK)
+    if _MADE_NAME.fullmatch(path.name):
+        with contextlib.suppress(OSError):
+            os.rmdir(path)  # only if empty: the mark gone, or never written before a kill
 
 
 def remove_named(path: Path) -> None:
     """Remove a generation a qa manifest named, if it is a real folder (not a link)."""
+    if is_made(path):
+        remove_made(path)
+        return
     with contextlib.suppress(OSError):
         if stat.S_ISDIR(os.lstat(path).st_mode):
             shutil.rmtree(path, ignore_errors=True)
