@@ -89,6 +89,26 @@ def open_index(location: Location | None = None, notify: Notify | None = None,
     return _cache[key]
 
 
+def indexed_corpus(folder: Path) -> tuple[Path, ...] | None:
+    """The corpus runs naming none use for the index in `folder`, if it has one."""
+    try:
+        manifest = read_manifest(folder)
+    except IndexUnusable:
+        return None
+    return _manifest_paths(manifest, "home") or _manifest_paths(manifest, "corpus")
+
+
+def _check_corpus_exists(corpus: tuple[Path, ...], folder: Path, named: bool) -> None:
+    """A clear way forward when a corpus path is gone (moved, unmounted, mistyped)."""
+    for path in corpus:
+        if not path.exists():
+            if named:
+                raise QaError(f"{path}: no such file or folder")
+            raise QaError(f"the corpus {path} is gone (the index in {folder} was built from "
+                          f"it): restore it, name another with --corpus PATH, or make one the "
+                          f"default with 'qa index PATH'")
+
+
 def _rebuild(folder: Path, corpus: list[Path], reason: str, notify: Notify,
              home: list[Path]) -> Index:
     from .build import EmptyCorpusError, ForeignFolder, IndexWriteError, build, check_folder
