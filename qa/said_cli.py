@@ -5,7 +5,7 @@ Exit codes as for `qa ask`: 0 something listed, 1 nothing matched, 2 a usage or 
 from __future__ import annotations
 
 import argparse
-import json
+from .untrusted import dumps
 import sys
 
 SAID_HELP = """\
@@ -57,7 +57,7 @@ def run_said(args, index, console) -> int:
         raise _usage(str(exc)) from None
     for statement in result.statements:
         if args.json:
-            print(json.dumps(statement.to_json(), ensure_ascii=False), flush=True)
+            print(dumps(statement.to_json()), flush=True)
         else:
             from .render_said import print_statement
 
@@ -83,7 +83,7 @@ def run_sources(args, index, console) -> int:
         raise _usage(str(exc)) from None
     for source in found:
         if args.json:
-            print(json.dumps(source.to_json(), ensure_ascii=False), flush=True)
+            print(dumps(source.to_json()), flush=True)
         else:
             from .render_said import print_source
 
