@@ -5,8 +5,9 @@ Exit codes as for `qa ask`: 0 something listed, 1 nothing matched, 2 a usage or 
 from __future__ import annotations
 
 import argparse
-from .untrusted import dumps
 import sys
+from .untrusted import dumps
+
 
 SAID_HELP = """\
 List what a source said across the archive: the statements whose source (or the name a
