@@ -118,10 +118,15 @@ def build_parser(only: str | None = None) -> argparse.ArgumentParser:
         p = sub.add_parser("eval-attribution", help="score attribution against brat annotations",
                            description="Precision, recall and F1 for Source, Cue and Content, "
                                        "with token-overlap and exact matching, against a folder "
-                                       "laid out like PolNeAR (text/, attributions/).")
+                                       "laid out like PolNeAR (text/, attributions/); then "
+                                       "per source, recall and precision of 'qa said' beside "
+                                       "a grep of the name in sentences with a verb of saying.")
         p.add_argument("folder", metavar="DIR", type=Path)
         p.add_argument("--show-errors", type=_positive, default=0, metavar="N",
                        help="print N missed or spurious spans in context")
+        p.add_argument("--top-sources", type=_positive, default=20, metavar="N",
+                       help="per-source measure of 'qa said' for the N most frequent gold "
+                            "sources, beside a grep baseline (default 20)")
         p.add_argument("--json", action="store_true", help="print the figures as JSON")
     return parser
 
@@ -409,8 +414,14 @@ def _eval_attribution(args) -> int:
 
     if not (args.folder / "text").is_dir() or not (args.folder / "attributions").is_dir():
         raise UsageError(f"{args.folder}: needs text/ and attributions/ folders")
+    from .source_eval import evaluate_sources, format_sources
+
     result = evaluate(args.folder, args.show_errors)
-    print(dumps(result.to_json()) if args.json else format_report(result))
+    per_source = evaluate_sources(args.folder, args.top_sources)
+    if args.json:
+        print(dumps({**result.to_json(), "per_source": per_source.to_json()}))
+    else:
+        print(format_report(result) + "\n\n" + format_sources(per_source))
     return EXIT_OK
 
 

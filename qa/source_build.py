@@ -14,7 +14,7 @@ from pathlib import Path
 import numpy as np
 
 from .records import Records, RecordWriter
-from .source_names import Source, merge, normalise, words_of
+from .source_names import Source, merge, normalise, statement_name, words_of
 
 _DATE = re.compile(r"(\d{4})-(\d{2})-(\d{2})")
 
@@ -33,7 +33,8 @@ def write_source_table(out: Path) -> int:
     for i in range(len(sentences)):
         d, _, _, _, _, attributions, _ = sentences[i]
         for a, attribution in enumerate(attributions):
-            rows.append((d, attribution.get("resolved_source") or attribution.get("source", "")))
+            rows.append((d, statement_name(attribution.get("source", ""),
+                                           attribution.get("resolved_source", ""))))
             where.append((i, a, d))
             written.append(attribution.get("source", ""))
     group, sources = merge(rows)

@@ -24,15 +24,26 @@ from dataclasses import dataclass, field
 _WORD = re.compile(r"\w+")
 _POSSESSIVE = re.compile(r"['’]s\b")
 _ARTICLES = frozenset("the a an".split())
+_TICKER = re.compile(r"<[A-Z0-9.\s]{1,12}>|[<>]")  # Reuters: "Viacom <VIA>", "<Sorg Inc>"
+_QUANTIFIERS = frozenset("some many most several few other another all both one two three four "
+                         "five".split())
+_WHEN = re.compile(r"\s+(?:on|last|this|early|late)\s+(?:Monday|Tuesday|Wednesday|Thursday|"
+                   r"Friday|Saturday|Sunday|January|February|March|April|May|June|July|August|"
+                   r"September|October|November|December|week|month|year)\b.*\Z", re.S)
 # Lower-case words a proper name may contain ("Syrian Observatory for Human Rights").
-_NAME_FUNCTION = frozenset("of for the and on in at to de du la le al el bin van von der & s"
+_NAME_FUNCTION = frozenset("of for the and on in at to de du la le al el bin van von der s"
                            .split())
 TITLES = frozenset("""
 mr mrs ms dr sen rep gov gen lt col capt sgt prof rev president senator representative
 governor minister premier chancellor secretary general judge mayor king queen prince pope
 sheikh ambassador
 """.split())
-PRONOUNS = frozenset("he she it they we i you him her them us me who this that".split())
+PRONOUNS = frozenset("he she it they we i you him her them us me who this that his its their "
+                     "our my your".split())
+# A short form joins the archive's most used long form holding it when that one has at least
+# this share of the statements of all of them ("Trump" -> "Donald J. Trump" beside "Donald
+# Trump Jr."), and never when none dominates ("Clinton" between Hillary and Bill Clinton).
+DOMINANT = 0.8
 
 
 @dataclass(frozen=True)
@@ -49,24 +60,114 @@ class Name:
 
 
 def name_part(source: str) -> str:
-    """The phrase before an appositive: "Hezbollah, part of the alliance" -> "Hezbollah"."""
-    return re.split(r"\s*[,(;—–]\s*", source.strip(), maxsplit=1)[0].strip()
+    """The phrase before an appositive: "Hezbollah, part of the alliance" -> "Hezbollah",
+    on one line."""
+    name = re.split(r"\s*[,(;—–]\s*", _TICKER.sub("", source).strip(), maxsplit=1)[0]
+    return " ".join(_WHEN.sub("", name).split())
 
 
 def normalise(source: str) -> Name | None:
     """The comparable form of a source phrase, or None for no source or a bare pronoun."""
     written = name_part(source)
-    words = _WORD.findall(_POSSESSIVE.sub("", written))
-    while words and words[0].lower() in _ARTICLES:
+    words = _WORD.findall(_POSSESSIVE.sub("", _after_possessive(written)))
+    while words and words[0].lower() in _ARTICLES | _QUANTIFIERS | {"former"}:
         words = words[1:]
     if not words or (len(words) == 1 and words[0].lower() in PRONOUNS):
         return None
+    words = _person_of_org(_after_role(_trailing_name(words)))
     # a title before a capitalised name is not part of the name
     while len(words) > 1 and words[0].lower() in TITLES and words[1][:1].isupper():
         words = words[1:]
-    is_name = words[0][:1].isupper() and all(
+    is_name = words[0][:1].isupper() and "and" not in words[1:] and (
+        len(words) == 1 or words[-1].lower() not in ROLES) and all(
         w[:1].isupper() or w[:1].isdigit() or w.lower() in _NAME_FUNCTION for w in words)
     return Name(written, " ".join(w.casefold() for w in words), is_name)
+
+
+def statement_name(source: str, resolved: str) -> str:
+    """The name a statement is filed under: the resolved one, unless resolution turned a
+    proper name into a description ("Clinton" -> "what the Clinton campaign"), which only
+    loses the name."""
+    if not resolved or resolved == source:
+        return source
+    written, full = normalise(source), normalise(resolved)
+    if written is not None and written.is_name and (full is None or not full.is_name):
+        return source
+    return resolved
+
+
+# Words that name a role: "Fed Chairman Paul Volcker" is Paul Volcker, not the Fed.
+ROLES = TITLES | frozenset("""
+chairman chairwoman chair director vice spokesman spokeswoman spokesperson executive officer
+manager analyst economist commissioner leader adviser advisor counsel investor trader
+strategist head chief founder editor correspondent professor nominee candidate justice
+secretary governor owner partner doctor
+""".split())
+# Words that make a name a body's: "Bank of New York" is not a person "of" somewhere.
+ORG_WORDS = frozenset("""
+corp corporation inc co company ltd plc ag sa nv spa ab bank group institute university
+association department ministry committee council commission party agency office fund trust
+exchange board house court news times post journal network service organization
+organisation union federation reserve authority
+""".split())
+_CORPORATE = frozenset("inc corp co ltd plc ag sa nv spa ab llc lp".split())
+_LAST_POSSESSIVE = re.compile(r".*['’]s\s+(?=\S)", re.S)
+
+
+def _after_possessive(written: str) -> str:
+    """"AMR Corp's American Airlines" -> "American Airlines" (a name owned by another); not
+    "Scotty's Inc" (a name with a possessive in it) nor "Trump's campaign" (a description)."""
+    found = _LAST_POSSESSIVE.match(written)
+    if not found:
+        return written
+    rest = _WORD.findall(written[found.end():])
+    if (not rest or all(w.lower() in _CORPORATE for w in rest)
+            or not all(w[:1].isupper() or w.lower() in _NAME_FUNCTION for w in rest)):
+        return written
+    return written[found.end():]
+
+
+def _after_role(words: list[str]) -> list[str]:
+    """The capitalised name right after the last role word: "OPEC president Rilwanu Lukman",
+    "Supreme Court Justice Frank Nervo"; unchanged when no name follows a role word."""
+    for i in range(len(words) - 2, -1, -1):
+        if words[i].lower() in ROLES:
+            rest = words[i + 1:]
+            if rest[0][:1].isupper() and rest[0].lower() not in ROLES and all(
+                    w[:1].isupper() or w.lower() in _NAME_FUNCTION for w in rest):
+                return rest
+            break
+    return words
+
+
+def _person_of_org(words: list[str]) -> list[str]:
+    """"Darwin Beck of First Boston Corp" -> "Darwin Beck": a person's two or three words
+    before "of" an organisation; "Bank of New York" stays whole."""
+    if "of" not in words:
+        return words
+    head = words[:words.index("of")]
+    if 2 <= len(head) <= 3 and all(w[:1].isupper() and w.lower() not in ROLES | ORG_WORDS
+                                   for w in head):
+        return head
+    return words
+
+
+_LINKS = frozenset("for of by with to from at in on about and or than like as".split())
+
+
+def _trailing_name(words: list[str]) -> list[str]:
+    """"Republican vice-presidential nominee Mike Pence" -> "Mike Pence": a description that
+    ends in a name is that person; not "a spokesman for Mike Pence" (a link word before it)."""
+    if all(w[:1].isupper() or w.lower() in _NAME_FUNCTION for w in words):
+        return words
+    start = len(words)
+    while start > 0 and words[start - 1][:1].isupper():
+        start -= 1
+    if start == len(words) or start == 0 or words[start - 1].lower() in _LINKS | _ARTICLES:
+        return words
+    if len(words) - start == 1 and words[start].lower() in TITLES:
+        return words
+    return words[start:]
 
 
 def words_of(text: str) -> list[str]:
@@ -95,16 +196,19 @@ def merge(statements: Iterable[tuple[int, str]]) -> tuple[list[int], list[Source
     names: list[Name | None] = [normalise(source) for _, source in rows]
     keys_in_article: dict[int, set[str]] = defaultdict(set)
     is_name: dict[str, bool] = {}
+    used: Counter = Counter()
     for (article, _), name in zip(rows, names):
         if name is not None:
             keys_in_article[article].add(name.key)
-            is_name[name.key] = name.is_name
+            # "police" somewhere makes "Police" opening a sentence a description too
+            is_name[name.key] = is_name.get(name.key, True) and name.is_name
+            used[name.key] += 1
     by_word: dict[str, set[str]] = defaultdict(set)
     for key, proper in is_name.items():
         if proper:
             for word in key.split():
                 by_word[word].add(key)
-    root = _global_roots(is_name, by_word)
+    root = _global_roots(is_name, by_word, used)
     group: list[str | None] = []
     for (article, _), name in zip(rows, names):
         if name is None:
@@ -123,22 +227,37 @@ def _longer_names(key: str, by_word: dict[str, set[str]]) -> set[str]:
     return {k for k in by_word[rarest] if k != key and words < set(k.split())}
 
 
-def _global_roots(is_name: dict[str, bool], by_word: dict[str, set[str]]) -> dict[str, str]:
-    """Each key's source key: itself, or the one root its longer names lead to."""
+def _global_roots(is_name: dict[str, bool], by_word: dict[str, set[str]],
+                  used: Counter) -> dict[str, str]:
+    """Each key's source key: itself, or the root its longer names lead to when one root has
+    at least DOMINANT of their statements."""
     root: dict[str, str] = {}
-    for key in sorted(is_name, key=lambda k: -len(k.split())):  # long forms settle first
+    for key in sorted(is_name, key=lambda k: (-len(k.split()), k)):  # long forms settle first
         root[key] = key
-        if is_name[key]:
-            roots = {root[k] for k in _longer_names(key, by_word)}
-            if len(roots) == 1:
-                root[key] = roots.pop()
+        if is_name[key] and _may_merge_across_articles(key):
+            roots = Counter()
+            for k in _longer_names(key, by_word):
+                roots[root[k]] += used[k]
+            if roots:
+                best, count = max(roots.items(), key=lambda item: (item[1], item[0]))
+                if count >= DOMINANT * sum(roots.values()):
+                    root[key] = best
     return root
+
+
+def _may_merge_across_articles(key: str) -> bool:
+    """A short body name ("the Reserve Bank") may mean another body in another article; a
+    one-letter word means nothing."""
+    words = key.split()
+    return len(key) > 2 and not any(w in ORG_WORDS for w in words)
 
 
 def _local_root(key: str, article_keys: set[str], root: dict[str, str],
                 is_name: dict[str, bool]) -> str | None:
     """The root of the longer proper names of the same article holding `key`, if just one."""
     words = set(key.split())
+    if len(key) <= 2:
+        return None
     roots = {root[k] for k in article_keys
              if k != key and is_name[k] and words < set(k.split())}
     return roots.pop() if len(roots) == 1 else None
@@ -163,10 +282,12 @@ def _number(rows: list[tuple[int, str]], names: list[Name | None], group: list[s
     return [number[g] if g is not None else -1 for g in group], sources
 
 
-def _display_rank(written: str, key: str) -> int:
-    """Prefer a form that says the whole root name (not just its short form)."""
-    return int(" ".join(words_of(written)).endswith(key)) + int(len(words_of(written)) >=
-                                                                 len(key.split()))
+def _display_rank(written: str, key: str) -> tuple[bool, bool, int]:
+    """Prefer a form that says the whole root name, with the fewest words around it."""
+    words = words_of(written)
+    name = normalise(written)
+    return (name is not None and name.key == key, " ".join(words).endswith(key),
+            -abs(len(words) - len(key.split())))
 
 
 def _strip_article(written: str) -> str:

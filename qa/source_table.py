@@ -17,8 +17,8 @@ from .records import Records
 from .source_names import words_of
 
 _ARRAYS = ("statements.sentence", "statements.attribution", "statements.source",
-           "statements.date", "sources.ptr", "sources.statement", "sources.date", "sources.words.ptr",
-           "sources.words.source", "sources.avgdl")
+           "statements.date", "sources.ptr", "sources.statement", "sources.date",
+           "sources.words.ptr", "sources.words.source", "sources.avgdl")
 
 
 class SourceTable:

@@ -121,3 +121,22 @@ def test_said_is_plain_in_a_pipe(workdir, qa, monkeypatch, env):
     assert "\x1b[" not in r.out
     r = qa("said", "--color", "always", "Observatory")
     assert "\x1b[" in r.out  # an explicit flag wins over NO_COLOR (issue 14)
+
+
+def test_eval_attribution_measures_qa_said_per_source_beside_grep(qa):
+    from conftest import ROOT
+
+    r = qa("eval-attribution", "--json", str(ROOT / "tests" / "data" / "brat"))
+    assert r.code == 0
+    per_source = json.loads(r.out)["per_source"]
+    rows = {row["name"]: row for row in per_source["sources"]}
+    assert set(rows) == {"Harbour Workers Union", "Maria Lopez"}
+    assert rows["Maria Lopez"]["query"] == "Lopez" and rows["Maria Lopez"]["gold"] == 2
+    for system in ("qa", "grep", "grep_cues"):
+        assert 0 <= per_source["micro"][system]["precision"] <= 1
+    # qa also lists what "The union" said (resolved to the union); the gold cannot say who
+    # "the union" is, so those are not judged
+    assert per_source["micro"]["qa"] == {"precision": 1.0, "recall": 1.0, "gold": 4,
+                                         "listed": 4, "found": 4, "correct": 4}
+    r = qa("eval-attribution", str(ROOT / "tests" / "data" / "brat"))
+    assert "per source: the 2 most frequent gold sources" in r.out
