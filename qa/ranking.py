@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import functools
 import json
+import math
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -247,13 +248,13 @@ def _features(index: Index, question: q.Question, sent: StoredSentence,
         far_gained -= present  # its neighbours'
     features = {
         "bm25": own_bm25 / best,
-        "coverage": sum(weights[t] for t in present) / total_weight,
+        "coverage": _weight_of(present, weights) / total_weight,
         "type": type_score if question.answer_type in q.MEASURES else 0.0,
         "name": type_score if question.answer_type not in q.MEASURES else 0.0,
-        "context": sum(weights[t] for t in inherited) / total_weight,
+        "context": _weight_of(inherited, weights) / total_weight,
         "lead": 1.0 / (1 + sent.index),
-        "neighbours": sum(weights[t] for t in gained) / total_weight,
-        "neighbours2": sum(weights[t] for t in far_gained) / total_weight,
+        "neighbours": _weight_of(gained, weights) / total_weight,
+        "neighbours2": _weight_of(far_gained, weights) / total_weight,
         "bigram": _bigrams(question, tokens),
         "nbm25": max((bm25_of.score(j, 0.0) for j in terms_of.paragraph_neighbours(sent)),
                      default=0.0) / best,
@@ -290,6 +291,12 @@ def _term_weights(index: Index, question: q.Question) -> dict[str, float]:
     return weights
 
 
+def _weight_of(terms: set[str], weights: dict[str, float]) -> float:
+    """The terms' summed weight, exactly rounded: a set's order changes from run to run
+    (string hashing), and a plain sum would round differently with it."""
+    return math.fsum(weights[t] for t in terms)
+
+
 _WORD = re.compile(r"\w+")
 
 
@@ -323,7 +330,7 @@ def _prefix_matches(qwords: list[tuple[str, frozenset[str]]], present: set[str],
     for w, terms in missing:
         if w[:5] in prefixes:
             gained |= terms
-    return sum(weights[t] for t in gained - present)
+    return _weight_of(gained - present, weights)
 
 
 def _exact_words(question: q.Question, words: set[str]) -> float:

@@ -1,5 +1,6 @@
 """Question-aware ranking on the seed article, as a reader would ask."""
 import json
+import os
 from pathlib import Path
 
 import pytest
@@ -178,3 +179,24 @@ def test_ranking_weights_are_read_from_the_data_file_the_tuner_writes(tmp_path, 
     broken.write_text(json.dumps({"weights": {k: v for k, v in shipped.items() if k != "lead"}}))
     with pytest.raises(ranking.WeightsError, match="weights.json"):
         ranking.load_weights(broken)
+
+
+def test_scores_are_the_same_in_every_process(workdir):
+    """Python salts string hashes per process, so sets of terms iterate in a different order
+    each run; scores and feature shares must not depend on it, to the last bit (a near-tie
+    could otherwise rank two sentences differently from one run to the next)."""
+    import subprocess
+    import sys
+
+    program = ("import json, sys\nfrom qa.api import ask\n"
+               "for q in json.load(sys.stdin):\n"
+               "    for h in ask(q, k=13, explain=True).hits:\n"
+               "        print(h.sentence, h.score.hex(), *(v.hex() for v in h.features.values()))\n")
+    questions = json.dumps([item["question"] for item in QUESTIONS])
+    assert subprocess.run([sys.executable, "-m", "qa.cli", "index"], cwd=workdir,
+                          capture_output=True).returncode == 0
+    outputs = {subprocess.run([sys.executable, "-c", program], input=questions, text=True,
+                              cwd=workdir, capture_output=True,
+                              env={**os.environ, "PYTHONHASHSEED": seed}).stdout
+               for seed in ("1", "2", "3")}
+    assert len(outputs) == 1 and outputs.pop().count("\n") > 100
