@@ -1,10 +1,12 @@
 """Turn text into index terms: the same chain for sentences and questions.
 
 Shaped like a Lucene Analyzer: a tokenizer finds raw words with their offsets, then a chain of
-small filters rewrites each one (normalise, fold case, drop possessives, expand abbreviations
-and compounds, drop stopwords, stem). Every filter looks at one token only, so the whole chain
-for a raw word is computed once and cached: indexing a million sentences meets the same few
-hundred thousand words again and again.
+small filters (`Analyzer.chain`, declared in one place) rewrites each one: normalise and fold
+case, split what NFKC made of non-word characters, split compounds, expand abbreviations,
+split digits from letters, drop stopwords, stem (but never to a stopword: "thosed" stays
+"thosed", not "those"), so that analysing the terms again gives the same terms. Every filter
+looks at one word only, so the whole chain for a raw word is computed once and cached:
+indexing a million sentences meets the same few hundred thousand words again and again.
 """
 from __future__ import annotations
 
@@ -15,7 +17,7 @@ from dataclasses import dataclass
 
 import Stemmer  # PyStemmer: the Snowball algorithms in C
 
-ANALYZER_VERSION = 3
+ANALYZER_VERSION = 4  # 4: a word whose stem is a stopword is kept unstemmed
 
 # A word: letters or digits, joined by hyphens, apostrophes or inner full stops ("al-Mayadin",
 # "Syria’s", "U.S", "10.5"), or a comma between digits ("10,000").
@@ -50,6 +52,12 @@ class Token:
     end: int
 
 
+# A filter takes a word and whether it is protected from the stopword filters (a name the
+# chain built, as "almayadin" or "us"), and gives the words it becomes.
+Piece = tuple[str, bool]
+Filter = Callable[[str, bool], Iterable[Piece]]
+
+
 class Analyzer:
     """The analysis chain; `settings` go into the index manifest so a change forces a rebuild."""
 
@@ -58,11 +66,15 @@ class Analyzer:
         self.stopwords = stopwords
         self._stemmer = Stemmer.Stemmer("english") if stem else None
         self._cache: dict[str, tuple[str, ...]] = {}
-        self._filters: list[Callable[[str], Iterable[tuple[str, bool]]]] = [
+        self.chain: tuple[Filter, ...] = (
+            _normalise,
+            _split_non_words,
             _split_compound,
             _expand_abbreviation,
             _split_digits_letters,
-        ]
+            *((_drop_stopword,) if stopwords else ()),
+            *((self._stem_filter,) if stem else ()),
+        )
 
     @property
     def settings(self) -> dict:
@@ -95,21 +107,20 @@ class Analyzer:
         return out
 
     def _analyze_word(self, raw: str) -> tuple[str, ...]:
-        word, protected = _normalise(raw)
-        pieces: list[tuple[str, bool]] = [(word, protected)]
-        if not _RAW_TOKEN.fullmatch(word):
-            # NFKC can yield what is not a word character ("ำ" gives a combining mark, "¼"
-            # a fraction slash): keep the words inside, as the tokenizer would read them, so
-            # that analysing the terms again gives the same terms.
-            pieces = [(piece, protected) for piece in _RAW_TOKEN.findall(word)]
-        for filt in self._filters:
+        """The terms of one raw word: each filter of the chain in turn, duplicates dropped."""
+        pieces: list[Piece] = [(raw, False)]
+        for filt in self.chain:
             pieces = [out for piece in pieces for out in filt(*piece)]
-        terms = []
-        for piece, keep in pieces:
-            if not piece or (self.stopwords and not keep and piece in STOPWORDS):
-                continue
-            terms.append(self._stem_word(piece))
-        return tuple(dict.fromkeys(terms))
+        return tuple(dict.fromkeys(word for word, _ in pieces if word))
+
+    def _stem_filter(self, word: str, protected: bool) -> Iterable[Piece]:
+        """The word's stem, unless that stem is a stopword ("thosed" -> "those", "Norse" ->
+        "nor", "owned" -> "own"): then the word as it is, which is a term of its own and
+        stays one when analysed again (a stopword would vanish)."""
+        stem = self._stem_word(word)
+        if self.stopwords and not protected and stem in STOPWORDS:
+            return [(word, protected)]
+        return [(stem, protected)]
 
     def _stem_word(self, word: str) -> str:
         """Snowball stem, applied until it stops changing ("increased" -> "increas" ->
@@ -124,14 +135,10 @@ class Analyzer:
         return word
 
 
-def _normalise(raw: str) -> tuple[str, bool]:
-    """NFKC, straight apostrophes and hyphens, case folded, possessive dropped.
-
-    Returns the word and whether it is protected from the stopword filter (never, here;
-    later filters protect what they build).
-    """
+def _normalise(raw: str, protected: bool) -> Iterable[Piece]:
+    """NFKC, straight apostrophes and hyphens, case folded, possessive and digit commas
+    dropped."""
     word = unicodedata.normalize("NFKC", raw).translate(_APOSTROPHES).translate(_HYPHENS)
-    protected = False
     folded = word.casefold()
     if folded.endswith("'s"):
         folded = folded[:-2]
@@ -139,10 +146,22 @@ def _normalise(raw: str) -> tuple[str, bool]:
         folded = folded[:-1]
     if "," in folded:
         folded = folded.replace(",", "")
-    return folded, protected
+    return [(folded, protected)]
 
 
-def _split_compound(word: str, protected: bool) -> Iterable[tuple[str, bool]]:
+def _split_non_words(word: str, protected: bool) -> Iterable[Piece]:
+    """NFKC can yield what is not a word character ("ำ" gives a combining mark, "¼" a
+    fraction slash): keep the words inside, as the tokenizer would read them."""
+    if _RAW_TOKEN.fullmatch(word):
+        return [(word, protected)]
+    return [(piece, protected) for piece in _RAW_TOKEN.findall(word)]
+
+
+def _drop_stopword(word: str, protected: bool) -> Iterable[Piece]:
+    return [] if not protected and word in STOPWORDS else [(word, protected)]
+
+
+def _split_compound(word: str, protected: bool) -> Iterable[Piece]:
     """"al-mayadin" gives "al", "mayadin" and the whole "almayadin", so each form finds it."""
     if "-" not in word and "'" not in word:
         return [(word, protected)]
@@ -152,14 +171,14 @@ def _split_compound(word: str, protected: bool) -> Iterable[tuple[str, bool]]:
     return [*((p, False) for p in parts), ("".join(parts), True)]
 
 
-def _expand_abbreviation(word: str, protected: bool) -> Iterable[tuple[str, bool]]:
+def _expand_abbreviation(word: str, protected: bool) -> Iterable[Piece]:
     """"u.s" is "us", and a name rather than the pronoun."""
     if "." in word and _ABBREVIATION.match(word):
         return [(word.replace(".", ""), True)]
     return [(word, protected)]
 
 
-def _split_digits_letters(word: str, protected: bool) -> Iterable[tuple[str, bool]]:
+def _split_digits_letters(word: str, protected: bool) -> Iterable[Piece]:
     """"10km" is "10" and "km", as it would be written "10 km"."""
     if word.isalpha() or word.isdigit() or not any(c.isdigit() for c in word):
         return [(word, protected)]

@@ -55,3 +55,13 @@ def test_tokens_carry_offsets_of_their_word():
 def test_analyzer_is_stable_on_its_own_output():
     terms = A.terms("The government forces had reached within 10 km of al-Mayadin")
     assert A.terms(" ".join(terms)) == A.terms(" ".join(A.terms(" ".join(terms))))
+
+
+@pytest.mark.parametrize("word, term", [("THOSED", "thosed"), ("Norse", "norse"),
+                                        ("others", "others"), ("owned", "owned")])
+def test_a_word_whose_stem_is_a_stopword_stays_a_term_as_written(word, term):
+    """Stopwords go before stemming, so a stem can be one ("thosed" -> "those", "Norse" ->
+    "nor"); such a word is kept unstemmed, and reading the term again finds it again."""
+    assert A.terms(f"The {word} arrived") == [term, "arriv"]
+    assert A.terms(term) == [term]
+    assert finds(word, f"a {word.lower()} text")
