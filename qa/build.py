@@ -76,7 +76,8 @@ def build(paths: list[Path], folder: Path, params: bm25.BM25Params | None = None
     started = time.perf_counter()
     paths = [p.resolve() for p in paths]
     corpus = Corpus()
-    files = find_sources(paths, exclude=[folder], skipped=corpus.skipped)
+    files = find_sources(paths, exclude=[folder], skipped=corpus.skipped,
+                         problems=corpus.problems)
     try:
         check_folder(folder)
         folder.mkdir(parents=True, exist_ok=True)

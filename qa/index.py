@@ -112,10 +112,7 @@ def staleness(manifest: dict, paths: list[Path], folder: Path | None = None) -> 
         if old is None:
             return f"{path} appeared"
         try:
-            stat = path.stat()
-            if stat.st_size != old.get("size"):
-                return f"{path} changed"
-            if stat.st_mtime_ns != old.get("mtime_ns") and _sha256(path) != old.get("sha256"):
+            if _changed(path, old):
                 return f"{path} changed"
         except OSError:
             return f"{path} cannot be read"
@@ -124,14 +121,28 @@ def staleness(manifest: dict, paths: list[Path], folder: Path | None = None) -> 
     return None
 
 
-def _sha256(path: Path) -> str:
-    import hashlib  # only when a corpus file's time changed: not worth its import on every ask
+def _changed(path: Path, old: dict) -> bool:
+    """Whether the file at `path` is no longer the one recorded in `old`.
 
-    digest = hashlib.sha256()
-    with open(path, "rb") as f:
-        for block in iter(lambda: f.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
+    Same size, times and inode: unchanged, for the cost of a stat. Anything else (even an
+    edit that put size and mtime back: its ctime moved, which no user tool can reset) is
+    decided by the content hash. A record from before ctime was kept goes by size and mtime.
+    """
+    info = os.stat(path)
+    if info.st_size != old.get("size"):
+        return True
+    same = info.st_mtime_ns == old.get("mtime_ns")
+    if "ctime_ns" in old:
+        same = same and info.st_ctime_ns == old["ctime_ns"] and info.st_ino == old.get("inode")
+    return not same and _sha256(path) != old.get("sha256")
+
+
+def _sha256(path: Path) -> str:
+    import hashlib  # only when a corpus file's times changed: not worth its import on every ask
+
+    from .ingest import read_regular  # never blocks on a FIFO, never reads past the size
+
+    return hashlib.sha256(read_regular(path)[0]).hexdigest()
 
 
 # ---------------------------------------------------------------------------------- open

@@ -16,6 +16,7 @@ import hashlib
 import json
 import os
 import re
+import stat
 from collections import Counter
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
@@ -40,6 +41,8 @@ class SourceFile:
     sha256: str
     size: int
     mtime_ns: int = 0
+    ctime_ns: int = 0  # no user tool sets it back: an edit that restores size and mtime shows
+    inode: int = 0  # a file replaced (sed -i, an editor's save) is a new inode
 
 
 @dataclass
@@ -65,11 +68,14 @@ class Corpus:
 
 
 def find_sources(paths: Sequence[Path], exclude: Sequence[Path] = (),
-                 skipped: Counter | None = None) -> list[Path]:
+                 skipped: Counter | None = None, problems: list[str] | None = None
+                 ) -> list[Path]:
     """Every article file under `paths`, in a stable order, without following folder links.
 
     Folders in `exclude` (the index) and any folder holding a qa index are not entered;
-    files of other kinds are counted in `skipped` by extension.
+    files of other kinds are counted in `skipped` by extension. Only regular files are
+    articles: a FIFO or a link to a device (`/dev/zero`) would block or never end, so it is
+    left out, named in `problems`.
     """
     found: list[Path] = []
     excluded = {_resolved(p) for p in exclude}
@@ -84,15 +90,66 @@ def find_sources(paths: Sequence[Path], exclude: Sequence[Path] = (),
                     if name.startswith("."):
                         continue
                     if name.lower().endswith(ARTICLE_SUFFIXES):
-                        found.append(Path(root) / name)
+                        if _is_regular(Path(root) / name, skipped, problems):
+                            found.append(Path(root) / name)
                     elif skipped is not None:
                         kind = os.path.splitext(name)[1].lower() or "without extension"
                         skipped[f"{kind} not an article format"] += 1
         elif path.is_file():
             found.append(path)
+        elif path.exists():
+            raise CorpusError(f"{path}: not a regular file or folder")
         else:
             raise CorpusError(f"{path}: no such file or folder")
     return found
+
+
+def _is_regular(path: Path, skipped: Counter | None, problems: list[str] | None) -> bool:
+    """A regular file (through links); else noted as skipped. A file that cannot be looked
+    at is kept, for the read to report why."""
+    try:
+        mode = os.stat(path).st_mode
+    except OSError:
+        return True
+    if stat.S_ISREG(mode):
+        return True
+    if problems is not None:
+        problems.append(f"{path}: skipped: not a regular file ({_kind(mode)})")
+    if skipped is not None:
+        skipped["files not regular (FIFO, device)"] += 1
+    return False
+
+
+def _kind(mode: int) -> str:
+    return ("FIFO" if stat.S_ISFIFO(mode) else "device" if stat.S_ISCHR(mode)
+            or stat.S_ISBLK(mode) else "socket" if stat.S_ISSOCK(mode) else "folder")
+
+
+MAX_FILE_BYTES = 1 << 30  # a file beyond this is skipped, named, rather than read into memory
+
+
+def read_regular(path: Path) -> tuple[bytes, os.stat_result]:
+    """The bytes of a regular file and its status, read without blocking on a FIFO and never
+    past the size it had when opened (a file growing meanwhile, or a device, cannot make the
+    read endless). OSError says why not."""
+    fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_CLOEXEC)
+    try:
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode):
+            raise OSError(0, f"not a regular file ({_kind(info.st_mode)})")
+        if info.st_size > MAX_FILE_BYTES:
+            raise OSError(0, f"too big ({info.st_size / 1e6:,.0f} MB; the limit is "
+                             f"{MAX_FILE_BYTES / 1e6:,.0f} MB)")
+        chunks, left = [], info.st_size
+        while left > 0:
+            chunk = os.read(fd, min(left, 1 << 24))
+            if not chunk:
+                break
+            chunks.append(chunk)
+            left -= len(chunk)
+        return b"".join(chunks), info
+    finally:
+        os.close(fd)
 
 
 def is_index_folder(root: Path, files: Sequence[str], dirs: Sequence[str]) -> bool:
@@ -110,7 +167,7 @@ def _resolved(path: Path) -> Path:
 def read_corpus(paths: list[Path]) -> Corpus:
     """Read every article under `paths`; unreadable files and lines go to `problems`."""
     corpus = Corpus()
-    files = find_sources(paths, skipped=corpus.skipped)
+    files = find_sources(paths, skipped=corpus.skipped, problems=corpus.problems)
     corpus.documents = [doc for doc, _, _ in stream_corpus(files, corpus, paths)]
     return corpus
 
@@ -141,15 +198,15 @@ def stream_corpus(files: list[Path], corpus: Corpus, roots: Sequence[Path] = ()
     done = 0
     for path in files:
         try:
-            mtime = path.stat().st_mtime_ns
-            data = path.read_bytes()
+            data, info = read_regular(path)
         except OSError as exc:
             corpus.skip(str(path), exc.strerror or str(exc), "unreadable files")
             continue
         done += len(data)
         total = max(total, done)
         corpus.sources.append(SourceFile(str(path), hashlib.sha256(data).hexdigest(),
-                                         len(data), mtime))
+                                         len(data), info.st_mtime_ns, info.st_ctime_ns,
+                                         info.st_ino))
         suffix = path.suffix.lower()
         text, problem = decode(data, latin1=suffix == ".sgm")
         del data
@@ -212,7 +269,15 @@ def decode(data: bytes, latin1: bool = False) -> tuple[str, str]:
     """UTF-8 text with newlines as text mode reads them, or the reason it is not text.
 
     With `latin1` (Reuters-21578 SGML, written in Latin-1), what is not UTF-8 is read as
-    Latin-1."""
+    Latin-1. UTF-16 with a byte-order mark (as Windows tools write it) is text too: its NUL
+    bytes do not make it binary."""
+    if data[:2] in (b"\xff\xfe", b"\xfe\xff") and b"\x00" in data:  # else no UTF-16
+        try:
+            text = data.decode("utf-16")
+        except UnicodeDecodeError as exc:
+            return "", f"not UTF-16 (byte {exc.start + 2})"
+        if "\x00" not in text:
+            return text.replace("\r\n", "\n").replace("\r", "\n"), ""
     if b"\x00" in data:
         return "", "binary file (NUL bytes)"
     try:
@@ -254,6 +319,9 @@ def _read_jsonl(path: Path, text: str, corpus: Corpus) -> list[Document]:
         except ValueError:
             corpus.skip(f"{path}:{number}", "not a JSON object", "JSONL lines not an article")
             continue
+        except RecursionError:
+            corpus.skip(f"{path}:{number}", "nested too deep", "JSONL lines not an article")
+            continue
         if not isinstance(record, dict):
             corpus.skip(f"{path}:{number}", "not a JSON object", "JSONL lines not an article")
             continue
@@ -261,8 +329,12 @@ def _read_jsonl(path: Path, text: str, corpus: Corpus) -> list[Document]:
         if not isinstance(body, str):
             corpus.skip(f"{path}:{number}", 'no "text" string', "JSONL lines not an article")
             continue
-        if not isinstance(doc_id, (str, int)) or str(doc_id) == "":
+        if doc_id is None or doc_id == "":
             corpus.skip(f"{path}:{number}", 'no "id"', "JSONL lines not an article")
+            continue
+        if isinstance(doc_id, bool) or not isinstance(doc_id, (str, int)):  # true is no "True"
+            corpus.skip(f"{path}:{number}", '"id" is not a string or a whole number',
+                        "JSONL lines not an article")
             continue
         title = record.get("title") if isinstance(record.get("title"), str) else ""
         date = record.get("date") if isinstance(record.get("date"), str) else ""

@@ -1,5 +1,8 @@
 """Issue 11's attacks, met where a user meets them: through `qa`."""
 import json
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 from conftest import SEED
@@ -100,3 +103,62 @@ def test_json_escapes_c1_bidi_and_line_separators_and_keeps_the_text(workdir, qa
         assert "\\u009b" in r.out and "\\u202e" in r.out and "\\u2028" in r.out
         first = json.loads(r.out.splitlines()[0])
         assert (first["hits"][0] if "hits" in first else first)["text"] == text
+
+
+def run_qa(*args: str, cwd: Path, timeout: float = 60) -> subprocess.CompletedProcess:
+    """`qa` in its own process: a hang fails the test instead of stopping the suite."""
+    return subprocess.run([sys.executable, "-m", "qa.cli", *args], cwd=cwd, text=True,
+                          capture_output=True, timeout=timeout)
+
+
+def test_a_fifo_and_a_link_to_dev_zero_are_skipped_by_name_and_nothing_hangs(workdir):
+    os.mkfifo(workdir / "seeds" / "pipe.txt")
+    (workdir / "seeds" / "zero.txt").symlink_to("/dev/zero")
+    r = run_qa("ask", "how far from al-Mayadin?", cwd=workdir)
+    assert r.returncode == 0 and "10 km" in r.stdout
+    assert "pipe.txt: skipped: not a regular file (FIFO)" in r.stderr
+    assert "zero.txt: skipped: not a regular file (device)" in r.stderr
+    assert not list((workdir / "index").glob(".build-*"))
+    again = run_qa("ask", "how far from al-Mayadin?", cwd=workdir)
+    assert again.returncode == 0 and "building" not in again.stderr
+    r = run_qa("index", "seeds/pipe.txt", "--index", "other", cwd=workdir)
+    assert r.returncode == 2 and "not a regular file" in r.stderr
+
+
+def test_a_jsonl_line_nested_too_deep_is_skipped_and_the_rest_indexed(workdir, qa):
+    (workdir / "seeds" / "feed.jsonl").write_text(
+        '{"id": "ok1", "text": "The zanzibarite convoy arrived."}\n'
+        + "[" * 100_000 + "]" * 100_000 + "\n"
+        + '{"id": "ok2", "text": "Another zanzibarite story."}\n')
+    r = qa("ask", "--json", "-k", "5", "zanzibarite")
+    assert r.code == 0 and "Traceback" not in r.err
+    assert "feed.jsonl:2: skipped: nested too deep" in r.err
+    assert {h["doc"] for h in json.loads(r.out)["hits"]} == {"feed/ok1", "feed/ok2"} or {
+        h["doc"] for h in json.loads(r.out)["hits"]} == {"ok1", "ok2"}
+
+
+def test_an_edit_that_puts_size_and_mtime_back_is_seen(workdir, qa):
+    assert qa("ask", "al-Mayadin").code == 0
+    path = next((workdir / "seeds").iterdir())
+    before = path.stat()
+    data = path.read_bytes()
+    path.write_bytes(data.replace(b"Friday", b"Monday", 1))  # as sed -i would, then touch -r
+    os.utime(path, ns=(before.st_atime_ns, before.st_mtime_ns))
+    assert path.stat().st_size == before.st_size
+    r = qa("ask", "--json", "which day?")
+    assert "changed" in r.err and "building the index" in r.err
+    assert "Monday" in qa("sentences").out
+
+
+def test_utf16_is_read_as_text_and_a_boolean_id_is_refused(workdir, qa):
+    (workdir / "seeds" / "windows.txt").write_text("The zanzibarite convoy arrived at dawn.",
+                                                   encoding="utf-16")
+    (workdir / "seeds" / "feed.jsonl").write_text(
+        '{"id": true, "text": "A zanzibarite line with a boolean id."}\n'
+        '{"id": 7, "text": "A zanzibarite line with a number id."}\n')
+    r = qa("ask", "--json", "-k", "5", "zanzibarite")
+    assert r.code == 0 and "binary" not in r.err
+    assert 'feed.jsonl:1: skipped: "id" is not a string or a whole number' in r.err
+    docs = {h["doc"] for h in json.loads(r.out)["hits"]}
+    assert "windows" in docs and not any(d.endswith("True") for d in docs)
+    assert any(d.endswith("7") for d in docs)
