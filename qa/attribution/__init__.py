@@ -27,21 +27,24 @@ from __future__ import annotations
 
 from ..model import Attribution, Sentence
 from .tokens import (
-    _char_span, _DETERMINERS, _Found, _is_quote, _ORG_WORDS, _PRONOUNS, _PUNCT_STOP, REPORTING,
+    char_span, DETERMINERS, Found, is_quote, ORG_WORDS, PRONOUNS, PUNCT_STOP, REPORTING,
     Token, tokenize)
-from .content import _after_span, _bound_contents, _carry_quotes
+from .content import _after_span, _bound_contents, carry_quotes
 from .cues import _cue_spans, has_candidate
 from .sources import _attach
-from .resolution import _head_noun, _resolve, remember
+from .resolution import head_noun, Resolver
 
 
 def attribute(sentences: list[Sentence]) -> list[list[Attribution]]:
     """The attributions of each sentence of one document, pronouns resolved in reading order."""
     texts = [s.text for s in sentences]
     found = [find_in_sentence(t) for t in texts]
-    history: list[str] = []
-    result = [[_make(t, f, history) for f in items] for t, items in zip(texts, found)]
-    for j, carried in enumerate(_carry_quotes(texts, found)):
+    resolver = Resolver()
+    result = []
+    for text, items in zip(texts, found):
+        resolver.read(text)
+        result.append([_make(text, f, resolver) for f in items])
+    for j, carried in enumerate(carry_quotes(texts, found)):
         for i, k, span in carried:
             origin = result[i][k]
             result[j].append(Attribution(origin.source, origin.cue, origin.resolved_source,
@@ -49,25 +52,20 @@ def attribute(sentences: list[Sentence]) -> list[list[Attribution]]:
     return result
 
 
-def _make(text: str, f: _Found, history: list[str]) -> Attribution:
+def _make(text: str, f: Found, resolver: Resolver) -> Attribution:
     """An Attribution from spans, resolving the source against the article so far."""
     source = text[f.source[0]:f.source[1]]
-    if f.antecedent:
-        resolved = _resolve(f.antecedent, history)
-    else:
-        resolved = _resolve(source, history)
-    if source and source.lower() not in _PRONOUNS:
-        remember(history, resolved)
+    resolved = resolver.resolve(f.antecedent or source)
     return Attribution(source, text[f.cue[0]:f.cue[1]], resolved, f.source, f.cue, f.content)
 
 
-def find_in_sentence(text: str) -> list[_Found]:
+def find_in_sentence(text: str) -> list[Found]:
     """Every attribution of one sentence, in cue order."""
     if not has_candidate(text):
         return []
     toks = tokenize(text)
     cues = [c for c in _cue_spans(text, toks) if c is not None]
-    found: list[_Found] = []
+    found: list[Found] = []
     poll = _poll_opening(text, toks)
     if poll is not None:
         found.append(poll)
@@ -87,19 +85,19 @@ def find_in_sentence(text: str) -> list[_Found]:
 _INSTITUTION_OTHER = 0.6
 
 
-def _institution_action(text: str, word: str, item: _Found, score: float) -> bool:
+def _institution_action(text: str, word: str, item: Found, score: float) -> bool:
     """A data-only cue word below `_INSTITUTION_OTHER` whose source is a common-noun
     institution ("the army", "the company"): taken as an action, not an attribution."""
     if word in REPORTING or score >= _INSTITUTION_OTHER or item.source == (0, 0):
         return False
     words = text[item.source[0]:item.source[1]].split()
-    return words[0].lower() in _DETERMINERS and _head_noun(" ".join(words)) in _ORG_WORDS
+    return words[0].lower() in DETERMINERS and head_noun(" ".join(words)) in ORG_WORDS
 
 
 _POLLS = frozenset("poll polls survey surveys".split())
 
 
-def _poll_opening(text: str, toks: list[Token]) -> _Found | None:
+def _poll_opening(text: str, toks: list[Token]) -> Found | None:
     """"In a CNN/ORC poll released Monday, 31% of Republicans said ...": a sentence opened by
     "In" and a poll or survey up to a comma attributes the rest of the sentence to the poll
     (PolNeAR marks "In" as the cue; on its training articles 20 of 26 such openings)."""
@@ -107,11 +105,11 @@ def _poll_opening(text: str, toks: list[Token]) -> _Found | None:
         return None
     k = 1
     while k < len(toks) and k <= 14 and toks[k].text != ",":
-        if toks[k].text in _PUNCT_STOP or toks[k].text in ".!?" or _is_quote(toks[k].text):
+        if toks[k].text in PUNCT_STOP or toks[k].text in ".!?" or is_quote(toks[k].text):
             return None
         k += 1
     if k >= len(toks) or toks[k].text != "," or k == 1 \
             or not any(t.lower in _POLLS for t in toks[1:k]):
         return None
-    return _Found(_char_span(toks, 1, k), (toks[0].start, toks[0].end),
+    return Found(char_span(toks, 1, k), (toks[0].start, toks[0].end),
                   _after_span(text, toks[k].end))

@@ -3,7 +3,7 @@ the following (or preceding) sentences up to its closing (or opening) quote.
 """
 from __future__ import annotations
 
-from .tokens import _CLOSE_QUOTES, _Found, _OPEN_QUOTES, _QUOTES, Span, _TIME_WORDS, Token
+from .tokens import CLOSE_QUOTES, Found, OPEN_QUOTES, QUOTES, Span, TIME_WORDS, Token
 
 
 def _content(text: str, toks: list[Token], a: int, b: int, cue_end: int,
@@ -14,7 +14,7 @@ def _content(text: str, toks: list[Token], a: int, b: int, cue_end: int,
     before = _before_span(text, toks, left_edge)
     after = _after_span(text, right_start)
     if before and (after is None or _prefer_before(text, after, before)):
-        if after and text[after[0]] in _OPEN_QUOTES | _QUOTES:
+        if after and text[after[0]] in OPEN_QUOTES | QUOTES:
             return (before[0], after[1])  # a quotation split by its cue
         return before
     return after
@@ -25,7 +25,7 @@ def _before_span(text: str, toks: list[Token], left_edge: int) -> Span | None:
     if left_edge == 0:
         return None
     last = toks[left_edge - 1].text
-    if last not in (",", ":") and last not in _CLOSE_QUOTES and last not in _QUOTES:
+    if last not in (",", ":") and last not in CLOSE_QUOTES and last not in QUOTES:
         return None
     end = toks[left_edge - 1].end if last != "," else toks[left_edge - 1].start
     start = 0
@@ -54,7 +54,7 @@ def _prefer_before(text: str, after: Span, before: Span) -> bool:
     if first in ("that", "whether", "how", "why", "what", "to") or text[after[0]] in "“\"" \
             or text.startswith("''", after[0]):
         return False
-    return first in _TIME_WORDS or len(words) <= 3 or text[before[1] - 1] in "”\"’'"
+    return first in TIME_WORDS or len(words) <= 3 or text[before[1] - 1] in "”\"’'"
 
 
 def _according_content(text: str, toks: list[Token], a: int, src: tuple[int, int]) -> Span | None:
@@ -76,7 +76,7 @@ def _strip(text: str, start: int, end: int) -> Span | None:
     return (start, end) if end > start else None
 
 
-def _bound_contents(text: str, toks: list[Token], found: list[_Found]) -> None:
+def _bound_contents(text: str, toks: list[Token], found: list[Found]) -> None:
     """A content after its cue stops where the next attribution of the sentence starts."""
     for k, f in enumerate(found):
         if f.content is None:
@@ -88,7 +88,7 @@ def _bound_contents(text: str, toks: list[Token], found: list[_Found]) -> None:
                 break
 
 
-def _carry_quotes(texts: list[str], found: list[list[_Found]]) -> list[list[tuple]]:
+def carry_quotes(texts: list[str], found: list[list[Found]]) -> list[list[tuple]]:
     """Attributions for sentences inside a quotation whose cue is in a neighbouring sentence."""
     extra: list[list[tuple]] = [[] for _ in texts]
     for i, items in enumerate(found):

@@ -16,9 +16,9 @@ from importlib import resources
 import Stemmer  # PyStemmer: the Snowball algorithms in C
 
 from .tokens import (
-    ADVERBS, AUX, _CLOSE_QUOTES, _DETERMINERS, _extend_left, _Found, _inside_quote, _is_quote, NEG,
-    _OPEN_QUOTES, _PREPOSITIONS, _PRONOUNS, quote_depths, _QUOTES, _RELATIVE, REPORTING, Token,
-    _VERB_GROUP, _WORD)
+    ADVERBS, AUX, CLOSE_QUOTES, DETERMINERS, extend_left, Found, inside_quote, is_quote, NEG,
+    OPEN_QUOTES, PREPOSITIONS, PRONOUNS, quote_depths, QUOTES, RELATIVE, REPORTING, Token,
+    VERB_GROUP, WORD)
 from .subjects import _np_left
 from .content import _after_span
 
@@ -96,7 +96,7 @@ def has_candidate(text: str) -> bool:
     if _OPEN:
         return True
     return ":" in text[:60] or "”" in text or text.startswith("In ") \
-        or any(w in CANDIDATES for w in _WORD.findall(text.lower()))
+        or any(w in CANDIDATES for w in WORD.findall(text.lower()))
 
 
 def in_lexicon(word: str) -> bool:
@@ -131,26 +131,26 @@ def cue_features(toks: list[Token], i: int, quoted: list[bool] | None = None,
     feats.append(f"suf2={w[-2:]}")
     feats.append(f"p1|n1={p1}|{n1}")
     window = toks[max(0, i - 4):i]
-    if any(t.lower in _PRONOUNS for t in window):
+    if any(t.lower in PRONOUNS for t in window):
         feats.append("pron_before")
-    if any(t.text[:1].isupper() and t.lower not in _PRONOUNS for t in window):
+    if any(t.text[:1].isupper() and t.lower not in PRONOUNS for t in window):
         feats.append("cap_before")
     ahead = [t.lower for t in toks[i + 1:i + 4]]
     if "that" in ahead:
         feats.append("that_after")
-    if any(_is_quote(t.text) for t in toks[i + 1:i + 3]):
+    if any(is_quote(t.text) for t in toks[i + 1:i + 3]):
         feats.append("quote_after")
-    if any(_is_quote(t.text) for t in toks[max(0, i - 3):i]):
+    if any(is_quote(t.text) for t in toks[max(0, i - 3):i]):
         feats.append("quote_before")
     if ":" in ahead:
         feats.append("colon_after")
-    if p1 in _DETERMINERS:
+    if p1 in DETERMINERS:
         feats.append("det_before")
-    if p1 in _VERB_GROUP:
+    if p1 in VERB_GROUP:
         feats.append("aux_before")
     if p1 == "to":
         feats.append("to_before")
-    if (quoted[i] if quoted is not None else _inside_quote(toks, i)):
+    if (quoted[i] if quoted is not None else inside_quote(toks, i)):
         feats.append("in_quote")
     if i == 0:
         feats.append("first")
@@ -204,11 +204,11 @@ _SUBJECT_KINDS = ("pron", "rel", "cap", "np", "none")
 def subject_features(toks: list[Token], i: int, w: str) -> list[str]:
     """The costlier features: whether a subject is found before the candidate, and its kind."""
     feats = []
-    a = _extend_left(toks, i)
+    a = extend_left(toks, i)
     subj = _np_left(toks, a)
     if subj is not None:
-        kind = "pron" if subj[1] - subj[0] == 1 and toks[subj[0]].lower in _PRONOUNS else (
-            "rel" if toks[subj[0]].lower in _RELATIVE else
+        kind = "pron" if subj[1] - subj[0] == 1 and toks[subj[0]].lower in PRONOUNS else (
+            "rel" if toks[subj[0]].lower in RELATIVE else
             "cap" if toks[subj[0]].text[:1].isupper() else "np")
         feats.append(f"subj={kind}")
         feats.append(f"w|subj={w}|{kind}")
@@ -230,9 +230,9 @@ def _word_class(t: Token) -> str:
 
 def _classify(t: Token) -> str:
     w = t.lower
-    if w in _PRONOUNS or w == "who":
+    if w in PRONOUNS or w == "who":
         return "pron"
-    if w in _DETERMINERS:
+    if w in DETERMINERS:
         return "det"
     if w in AUX:
         return "aux"
@@ -240,9 +240,9 @@ def _classify(t: Token) -> str:
         return "neg"
     if w == "that" or w == "to" or w in ("and", "but", "as"):
         return w
-    if w in _PREPOSITIONS:
+    if w in PREPOSITIONS:
         return "prep"
-    if _is_quote(t.text):
+    if is_quote(t.text):
         return "q"
     ch = t.text[0]
     if not ch.isalnum():
@@ -266,7 +266,7 @@ def _classify(t: Token) -> str:
 
 def _shape(word: str) -> str:
     if not word[0].isalnum():
-        return "q" if word in _QUOTES or word in _OPEN_QUOTES or word in _CLOSE_QUOTES else word
+        return "q" if word in QUOTES or word in OPEN_QUOTES or word in CLOSE_QUOTES else word
     if word[0].isupper():
         return "C"
     if word[0].isdigit():
@@ -319,10 +319,10 @@ def _headline_run(toks: list[Token], i: int) -> bool:
 def _credit_line(text: str, toks: list[Token], i: int) -> tuple[int, int] | None:
     """'“...” ― Name': a dash after a closing quote, then a short capitalised name that ends
     its line."""
-    if toks[i].text not in "―—–" or i == 0 or toks[i - 1].text not in _CLOSE_QUOTES | _QUOTES:
+    if toks[i].text not in "―—–" or i == 0 or toks[i - 1].text not in CLOSE_QUOTES | QUOTES:
         return None
     k = i + 1
-    while k < len(toks) and toks[k].text not in ",.;(" and not _is_quote(toks[k].text) \
+    while k < len(toks) and toks[k].text not in ",.;(" and not is_quote(toks[k].text) \
             and "\n" not in text[toks[k - 1].end:toks[k].start]:
         k += 1
     if not 1 <= k - i - 1 <= 5 or not toks[i + 1].text[0].isupper():
@@ -333,12 +333,12 @@ def _credit_line(text: str, toks: list[Token], i: int) -> tuple[int, int] | None
 def _speaker_label(toks: list[Token], i: int) -> tuple[int, int] | None:
     """The one to four capitalised words before the colon at `i` that open the sentence."""
     start = 0
-    while start < i and _is_quote(toks[start].text):
+    while start < i and is_quote(toks[start].text):
         start += 1
     if not 1 <= i - start <= 4:
         return None
     for t in toks[start:i]:
-        if not t.text[0].isupper() or t.lower in _PRONOUNS:
+        if not t.text[0].isupper() or t.lower in PRONOUNS:
             return None
     return (start, i)
 
@@ -388,12 +388,12 @@ def _cue_spans(text: str, toks: list[Token]) -> list[tuple[int, int, int, float]
             a = spans[-1][0]
             spans[-1] = (a, _extend_right(toks, i), i, max(score, spans[-1][3]))  # "has made clear"
             continue
-        spans.append((_extend_left(toks, i), _extend_right(toks, i), i, score))
+        spans.append((extend_left(toks, i), _extend_right(toks, i), i, score))
     return list(spans)
 
 
 def _only_verb_group(toks: list[Token], a: int, b: int) -> bool:
-    return all(toks[k].lower in _VERB_GROUP for k in range(a, b))
+    return all(toks[k].lower in VERB_GROUP for k in range(a, b))
 
 
 def _extend_right(toks: list[Token], i: int) -> int:
@@ -408,8 +408,8 @@ def _extend_right(toks: list[Token], i: int) -> int:
     return b
 
 
-def _alone(text: str, toks: list[Token], a: int, cue_end: int, score: float) -> _Found | None:
+def _alone(text: str, toks: list[Token], a: int, cue_end: int, score: float) -> Found | None:
     """A confident cue whose source is not in the sentence: empty source, content after it."""
     if score < _ALONE:
         return None
-    return _Found((0, 0), (toks[a].start, cue_end), _after_span(text, cue_end))
+    return Found((0, 0), (toks[a].start, cue_end), _after_span(text, cue_end))

@@ -1,103 +1,254 @@
-"""Pronouns and short forms ("he", "it", "the Observatory", "the group") resolved to the most
-recent compatible full source of the same article.
+"""Who a source stands for: pronouns, relative pronouns and short forms ("he", "it", "who",
+"Liedtke", "the group") resolved against the article read so far, and every source given as
+the fullest name the article uses for it.
 
-The history searched is bounded: each name once, at its latest mention (which changes no
-result: the search stops at the latest fit), and only the last HISTORY_LIMIT names, so
-resolving costs the same in the ten-thousandth sentence of a huge document as in the first.
+How, and why this way:
+
+- Each resolved source is an entity of the article: its name, whether it is a person, plural,
+  and (once known) its gender. "he"/"she" take the latest singular person whose gender does
+  not disagree (gender comes from a title, "Mr."/"Mrs.", or from a pronoun already resolved
+  to it); "it" the latest singular organisation or document; "they" the latest plural. The
+  latest wins because wire copy names a new speaker before it pronominalises him.
+- A name in apposition is preferred to its title ("Jim Miller, president of NAWG" -> "Jim
+  Miller", "Pennzoil Co Chairman J. Hugh Liedtke" -> "J. Hugh Liedtke").
+- A short name ("Liedtke", "Rostenkowski") is given as the fullest name the article used for
+  it before, even in a sentence without an attribution ("... Chairman Dan Rostenkowski").
 """
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 
-from .tokens import _GENERIC_ORG, _ORG_WORDS, _PERSON_WORDS, _PRONOUNS, _TITLES
+from .tokens import (
+    FEMALE_WORDS, GENERIC_ORG, MALE_WORDS, NAME_LINKS, ORG_WORDS, PERSON_WORDS, PRONOUNS,
+    TITLES)
 
-
-HISTORY_LIMIT = 64  # distinct earlier sources searched; a news article rarely names 20
-
-
-def remember(history: list[str], name: str) -> None:
-    """Add `name` as the latest source: moved to the end if known, the oldest dropped."""
-    if name in history:
-        history.remove(name)
-    history.append(name)
-    if len(history) > HISTORY_LIMIT:
-        del history[0]
+# Entities (and sentences) kept per article: resolution looks back this far, each entity once
+# at its latest mention, so resolving costs the same in the ten-thousandth sentence of a huge
+# document as in the first (issue 11).
+HISTORY_LIMIT = 64
+_CAPITALISED_RUN = re.compile(r"(?:[A-Z][\w.&'’-]*\s+(?:(?:de|van|von|al|bin|la|del)\s+)?){0,5}"
+                              r"[A-Z][\w&'’-]*")
 
 
-def _resolve(source: str, history: list[str]) -> str:
-    """A pronoun or short form stands for the latest full source it fits; else itself."""
-    key = source.lower()
-    kind = _PRONOUNS.get(key)
-    if kind == "self":
-        return source
-    if kind:
-        return _resolve_pronoun(kind, history) or source
-    return _resolve_short(source, history) or source
+@dataclass
+class Entity:
+    """One speaker or source of the article, as far as the article has named it."""
+
+    name: str
+    person: bool
+    plural: bool
+    gender: str = ""  # "m", "f" or "" (not known yet)
 
 
-def _resolve_pronoun(kind: str, history: list[str]) -> str | None:
-    for earlier in reversed(history):
-        person, plural = _is_person(earlier), _is_plural(earlier)
-        if kind == "person" and person and not plural:
-            return earlier
-        if kind == "thing" and not person and not plural:
-            return _name_part(earlier)
-        if kind == "group" and plural:
-            return earlier
-    return None
+class Resolver:
+    """One article's entities in reading order, with the text read so far."""
 
+    def __init__(self) -> None:
+        self.entities: list[Entity] = []
+        self.text: list[str] = []  # sentences read so far, for fuller names
 
-def _resolve_short(source: str, history: list[str]) -> str | None:
-    """"The Observatory", "Trump", "Mr. Merrill", "the group": an earlier, fuller name."""
-    words = source.split()
-    if not words or len(words) > 3:
+    def read(self, sentence: str) -> None:
+        """Note a sentence of the article (attributed or not) as read."""
+        self.text.append(sentence)
+        if len(self.text) > HISTORY_LIMIT:
+            del self.text[0]
+
+    def resolve(self, source: str) -> str:
+        """The name `source` stands for; remembers it as the latest mention."""
+        source = source.strip().rstrip(",").strip()
+        key = source.lower()
+        kind = PRONOUNS.get(key)
+        if kind == "self" or not source:
+            return source
+        if kind:
+            entity = self._pronoun(kind, key)
+            if entity is None:
+                return source
+            self._mention(entity)
+            return entity.name
+        entity = self._short_form(name_of(source)) or self._new(source)
+        self._mention(entity)
+        return entity.name
+
+    def _mention(self, entity: Entity) -> None:
+        if entity in self.entities:
+            self.entities.remove(entity)
+        self.entities.append(entity)
+        if len(self.entities) > HISTORY_LIMIT:
+            del self.entities[0]
+
+    def _pronoun(self, kind: str, key: str) -> Entity | None:
+        gender = "f" if key in ("she", "her") else "m" if key in ("he", "him") else ""
+        for entity in reversed(self.entities):
+            if kind == "person" and entity.person and not entity.plural \
+                    and entity.gender in ("", gender):
+                entity.gender = gender
+                return entity
+            if kind == "thing" and not entity.person and not entity.plural:
+                return entity
+            if kind == "group" and entity.plural:
+                return entity
         return None
-    core = [w for w in words if w.lower() not in ("the", "a") and w.lower() not in _TITLES]
-    if len(core) != 1:
+
+    def _short_form(self, source: str) -> Entity | None:
+        """"The Observatory", "Liedtke", "Mr. Merrill", "the group", "the official": an
+        entity named before, more fully."""
+        words = source.split()
+        if not words or len(words) > 3:
+            return None
+        core = [w for w in words if w.lower() not in ("the", "a") and w.lower() not in TITLES]
+        if len(core) == 2 and core[0].lower() in NAME_LINKS:
+            core = core[1:]  # "De Villiers"
+        if len(core) != 1:
+            return None
+        word = core[0]
+        pattern = re.compile(rf"(?<![\w-]){re.escape(word)}(?![\w-])",
+                             re.I if word.islower() else 0)
+        for entity in reversed(self.entities):
+            if entity.name != source and len(entity.name) > len(source) \
+                    and pattern.search(entity.name) and entity.name[:1].isupper() \
+                    and not entity.name.startswith(("A ", "An ")):
+                return entity  # a name, not a description that mentions it
+        if word.islower():
+            if words[0].lower() != "the":
+                return None
+            want_person = word.lower() in PERSON_WORDS
+            if word.lower() in GENERIC_ORG or want_person:
+                for entity in reversed(self.entities):
+                    if entity.person == want_person and not entity.plural \
+                            and entity.name[:1].isupper() and entity.name != source:
+                        return entity
+            return None
+        fuller = self._fuller_in_text(word, len(core))
+        if fuller is None:
+            return None
+        return Entity(fuller, _is_person(fuller) or _gender(source) != "", False, _gender(source))
+
+    def _fuller_in_text(self, word: str, size: int) -> str | None:
+        """The latest name of two or more words after a title that the article used and that
+        holds `word` ("Chairman Dan Rostenkowski" gives "Dan Rostenkowski" for
+        "Rostenkowski")."""
+        pattern = re.compile(rf"(?<![\w-]){re.escape(word)}(?![\w-])")
+        for sentence in reversed(self.text):
+            if word not in sentence:
+                continue
+            for m in reversed(list(_CAPITALISED_RUN.finditer(" ".join(sentence.split())))):
+                if not pattern.search(m.group()):
+                    continue
+                name = _without_title(m.group())  # a title vouches that a name follows
+                if name != m.group() and len(name.split()) > size and pattern.search(name) \
+                        and _personal_name(name):
+                    return name
         return None
-    word = core[0].strip(",")
-    pattern = re.compile(rf"\b{re.escape(word)}\b", re.I if word.islower() else 0)
-    for earlier in reversed(history):
-        name = _name_part(earlier)
-        if name != source and len(name) > len(source) and pattern.search(name):
-            return name
-    if word.islower() and words[0].lower() == "the":
-        want_person = word.lower() in _PERSON_WORDS
-        if word.lower() in _GENERIC_ORG or want_person:
-            for earlier in reversed(history):
-                if _is_person(earlier) == want_person and not _is_plural(earlier) \
-                        and earlier[:1].isupper() and earlier != source:
-                    return _name_part(earlier)
-    return None
+
+    def _new(self, source: str) -> Entity:
+        name = name_of(source)
+        return Entity(name, _is_person(source) or _is_person(name), _is_plural(source),
+                      _gender(source))
 
 
-def _head_noun(source: str) -> str:
+def name_of(source: str) -> str:
+    """The name a source phrase gives: the part in apposition that is a personal name ("Canada's
+    Minister of State for Finance, Tom Hockin" -> "Tom Hockin"), else the first part, without a
+    title before the name ("Spokesman Teresa Tomaszewska" -> "Teresa Tomaszewska")."""
+    text = " ".join(source.split()).rstrip(",")
+    parts = [p.strip() for p in _top_level_commas(text)]
+    if len(parts) > 1 and not _personal_name(_without_title(parts[0])):
+        for part in parts[1:]:
+            if _personal_name(part):
+                return part
+    return _without_title(parts[0]) if parts and parts[0] else text
+
+
+def _top_level_commas(text: str) -> list[str]:
+    """Split at commas outside brackets."""
+    parts, depth, start = [], 0, 0
+    for k, ch in enumerate(text):
+        if ch == "(":
+            depth += 1
+        elif ch == ")":
+            depth = max(0, depth - 1)
+        elif ch == "," and depth == 0:
+            parts.append(text[start:k])
+            start = k + 1
+    parts.append(text[start:])
+    return parts
+
+
+def _without_title(phrase: str) -> str:
+    """"Pennzoil Co Chairman J. Hugh Liedtke" -> "J. Hugh Liedtke": the personal name after
+    the last title word, when two or more capitalised words follow it."""
+    words = phrase.split()
+    for k in range(len(words) - 2, -1, -1):
+        w = words[k].lower().strip(".,")
+        if w in PERSON_WORDS or words[k].lower() in TITLES and w not in ("mr", "mrs", "ms", "dr"):
+            rest = words[k + 1:]
+            if len(rest) >= 2 and _personal_name(" ".join(rest)):
+                return " ".join(rest)
+            break
+    return phrase
+
+
+def _personal_name(phrase: str) -> bool:
+    """Two to four capitalised words (initials and "de", "van" ... allowed), none of them an
+    organisation word: "J. Hugh Liedtke", "Henri de Villiers"."""
+    words = phrase.split()
+    if not 2 <= len(words) <= 5 or words[0] in ("The", "A", "An") or not words[0][:1].isupper():
+        return False
+    if words[-1].startswith("("):
+        words = words[:-1]
+    for w in words:
+        bare = w.strip(".,")
+        if bare.lower() in NAME_LINKS:
+            continue
+        if not bare[:1].isupper() or bare.lower() in ORG_WORDS or bare.lower() in PERSON_WORDS:
+            return False
+    return True
+
+
+def head_noun(source: str) -> str:
     """The noun a source phrase is about: "officials" in "two U.S. intelligence officials"."""
-    name = re.split(r"\s+(?:of|for|from|in|at|run|with|who|which|that|to|on)\b", _name_part(source))[0]
+    name = re.split(r"\s+(?:of|for|from|in|at|run|with|who|which|that|to|on)\b",
+                    _first_part(source))[0]
     words = name.split()
     return words[-1].lower().strip(".,") if words else ""
 
 
+def _first_part(source: str) -> str:
+    """"The Syrian Observatory for Human Rights, a war monitor" -> its name before the comma."""
+    return source.split(",")[0].strip()
+
+
 def _is_plural(source: str) -> bool:
-    head = _head_noun(source)
-    return (head.endswith("s") and not head.endswith(("ss", "us", "is")) and head[:1].islower()
-            and len(head) > 3) or " and " in _name_part(source)
+    first = _first_part(source)
+    words = re.split(r"\s+(?:of|for|from|in|at|run|with|who|which|that|to|on)\b", first)[0].split()
+    head = words[-1].strip(".,") if words else ""
+    if " and " in first or " nor " in first:
+        words = [w.lower().strip(".,()") for w in first.split()]
+        return not any(w in ORG_WORDS for w in words)  # "Securities and Exchange Commission"
+    return head.endswith("s") and not head.endswith(("ss", "us", "is")) and head[:1].islower() \
+        and len(head) > 3
 
 
 def _is_person(source: str) -> bool:
-    """Person-like: a person word as head, a title, or a personal name of two to four words."""
-    name = _name_part(source)
-    head = _head_noun(source)
-    if head in _PERSON_WORDS or head.rstrip("s") in _PERSON_WORDS:
+    """Person-like: a person word as head, a title, or a personal name."""
+    first = _first_part(source)
+    head = head_noun(source)
+    if head in PERSON_WORDS or head.rstrip("s") in PERSON_WORDS:
         return True
-    words = name.split()
-    if words and words[0].lower() in _TITLES:
+    words = first.split()
+    if words and (words[0].lower() in TITLES or _gender(first)):
         return True
-    if 2 <= len(words) <= 4 and all(w[:1].isupper() for w in words) and words[0] != "The":
-        return not any(w.lower().strip(".,") in _ORG_WORDS for w in words)
-    return False
+    if _personal_name(_without_title(first)):
+        return True
+    return any(_personal_name(part.strip()) for part in _top_level_commas(source)[1:])
 
 
-def _name_part(source: str) -> str:
-    """"The Syrian Observatory for Human Rights, a war monitor" -> its name before the comma."""
-    return source.split(",")[0].strip()
+def _gender(source: str) -> str:
+    words = {w.lower().strip(".,") for w in source.split()}
+    if words & FEMALE_WORDS:
+        return "f"
+    if words & MALE_WORDS:
+        return "m"
+    return ""

@@ -4,18 +4,21 @@ spokesman"), the phrase after "according to", or the subject of the clause for a
 """
 from __future__ import annotations
 
+import re
+
 from .tokens import (
-    ADVERBS, AUX, _BE, _char_span, _CLAUSE, _CLOSE_QUOTES, _DETERMINERS, _extend_left, _Found,
-    _FUNCTION, _is_quote, NEG, _OPEN_QUOTES, _PARTICIPLE_ENDINGS, _PREPOSITIONS, _PRONOUNS,
-    _PUNCT_STOP, _QUOTES, _RECIPIENT_NAME, _RECIPIENTS, _RELATIVE, _STATEMENT, _TIME_WORDS, Token)
-from .subjects import _is_subject, _np_left, _segment_left
+    ADVERBS, AUX, BE, char_span, CLAUSE, CLOSE_QUOTES, DETERMINERS, extend_left, Found,
+    FUNCTION, is_quote, NEG, OPEN_QUOTES, PARTICIPLE_ENDINGS, PREPOSITIONS, PRONOUNS,
+    PERSON_WORDS, PUNCT_STOP, QUOTES, RECIPIENT_NAME, RECIPIENTS, RELATIVE, STATEMENT,
+    NAME_LINKS, TIME_WORDS, Span, Token)
+from .subjects import IRREGULAR_PAST, _is_subject, _np_left, _segment_left
 from .content import _according_content, _after_span, _before_span, _content
 from .cues import _alone, _credit_line, _speaker_label
 from .cues import in_lexicon
 
 
 def _attach(text: str, toks: list[Token], a: int, b: int, head: int,
-            earlier: list[_Found], score: float = 1.0) -> _Found | None:
+            earlier: list[Found], score: float = 1.0) -> Found | None:
     """Find the source of cue [a, b) and build the attribution.
 
     Without a source the cue is kept, with an empty source span, only when the model is
@@ -27,56 +30,62 @@ def _attach(text: str, toks: list[Token], a: int, b: int, head: int,
         name = _credit_line(text, toks, head)
         if name is None:
             return None
-        return _Found(_char_span(toks, *name), (toks[head].start, toks[head].end),
+        return Found(char_span(toks, *name), (toks[head].start, toks[head].end),
                       _before_span(text, toks, head))
     if word == ":":
         label = _speaker_label(toks, head)
         if label is None:
             return None
-        return _Found(_char_span(toks, *label), (toks[head].start, toks[head].end),
+        return Found(char_span(toks, *label), (toks[head].start, toks[head].end),
                       _after_span(text, toks[head].end))
     if word == "according":
         src = _np_right(toks, b)
         if src is None:
             return _alone(text, toks, a, cue_end, score)
-        return _Found(_char_span(toks, *src), (toks[a].start, toks[b - 1].end),
+        return Found(char_span(toks, *src), (toks[a].start, toks[b - 1].end),
                       _according_content(text, toks, a, src))
     if b < len(toks) and toks[b].lower == "by" and toks[head].lower.endswith(("ed", "en")) \
-            and any(t.lower in _BE for t in toks[a:head]):
+            and any(t.lower in BE for t in toks[a:head]):
         agent = _np_right(toks, b + 1)  # "Clinton was endorsed by dozens of papers"
         if agent is not None:
             subject = _np_left(toks, a)
-            content = _char_span(toks, *subject) if subject is not None else None
-            return _Found(_char_span(toks, *agent), (toks[a].start, toks[b].end), content)
+            content = char_span(toks, *subject) if subject is not None else None
+            return Found(char_span(toks, *agent), (toks[a].start, toks[b].end), content)
     if _passive(toks, a, head):
         # "Rubio is seen as ...", "the plan was approved": no agent, and the subject is what
         # the cue is about, not its source (PolNeAR leaves such sources empty)
-        return _Found((0, 0), (toks[a].start, cue_end), _after_span(text, cue_end))
+        return Found((0, 0), (toks[a].start, cue_end), _after_span(text, cue_end))
     src = _np_left(toks, a)
     antecedent = ""
-    if src is not None and src[1] - src[0] == 1 and toks[src[0]].lower in _RELATIVE:
+    if src is not None and src[1] - src[0] == 1 and toks[src[0]].lower in RELATIVE:
         antecedent = _antecedent(text, toks, src[0])
-    participle = a > 0 and word.endswith(_PARTICIPLE_ENDINGS) and (
+    participle = a > 0 and word.endswith(PARTICIPLE_ENDINGS) and (
         toks[a - 1].text == "," or toks[a - 1].lower in _GERUND_OPENERS)
     shared = a > 0 and toks[a - 1].lower in ("and", "but") or participle
     if shared and (src is None or participle):
         # "..., adding that", "... by saying", "X mocked Y and said": the clause's subject
         if earlier:
             prev = earlier[-1]
-            return _Found(prev.source, (toks[a].start, cue_end), _after_span(text, cue_end),
+            return Found(prev.source, (toks[a].start, cue_end), _after_span(text, cue_end),
                           prev.antecedent)
         src = _clause_subject(toks, a)
     if src is None and a > 1 and toks[a - 1].lower == "to":
         src = _chain_subject(toks, a - 1)
     inverted = False
-    if src is None and _may_invert(toks, a) and not (b < len(toks) and toks[b].lower in _PRONOUNS):
+    if src is None and _may_invert(toks, a) and not (b < len(toks) and toks[b].lower in PRONOUNS):
         src = _np_right(toks, b)  # ", said he was" is the content's subject, not an inversion
         inverted = src is not None
+        if inverted:
+            src = _with_appositive(toks, src)
     if src is None:
         return _alone(text, toks, a, cue_end, score)
-    source = _char_span(toks, *src)
+    if not inverted and not antecedent:
+        src = _trim_source(toks, src)
+    if not _can_speak(toks, src):
+        return _alone(text, toks, a, cue_end, score)
+    source = _source_span(text, toks, src)
     content = _content(text, toks, a, b, cue_end, src, inverted)
-    return _Found(source, (toks[a].start, cue_end), content, antecedent)
+    return Found(source, (toks[a].start, cue_end), content, antecedent)
 
 
 _PARTICIPLES = frozenset("seen known shown told held thought given written heard".split())
@@ -87,7 +96,7 @@ def _passive(toks: list[Token], a: int, head: int) -> bool:
     past participle as its head."""
     w = toks[head].lower
     return (w.endswith(("ed", "en")) or w in _PARTICIPLES) and w != "quoted" \
-        and any(t.lower in _BE for t in toks[a:head])
+        and any(t.lower in BE for t in toks[a:head])
 
 
 _OBJECTS = frozenset("him her them us me".split())
@@ -103,24 +112,26 @@ def _chain_subject(toks: list[Token], to: int) -> tuple[int, int] | None:
     t = toks[j]
     if t.lower in _OBJECTS:
         return (j, j + 1)
-    if not t.text[:1].islower() or not t.text.isalpha() or t.lower in _FUNCTION \
-            or t.lower in _PREPOSITIONS or t.lower in _DETERMINERS or j == 0:
+    if not t.text[:1].islower() or not t.text.isalpha() or t.lower in FUNCTION \
+            or t.lower in PREPOSITIONS or t.lower in DETERMINERS or j == 0:
         return None
-    if toks[j - 1].lower in _DETERMINERS or toks[j - 1].lower in _PREPOSITIONS:
+    if toks[j - 1].lower in DETERMINERS or toks[j - 1].lower in PREPOSITIONS:
         return None  # "the decision to", "a plan to": a noun, not a verb
-    return _np_left(toks, _extend_left(toks, j))
+    return _np_left(toks, extend_left(toks, j))
 
 
 def _cue_end(text: str, toks: list[Token], b: int, word: str) -> int:
     """Where the cue ends in characters, taking a recipient and "in a statement" with it."""
     end = toks[b - 1].end
     if word in ("told", "tells", "tell", "telling"):
-        m = _RECIPIENT_NAME.match(text, end)
-        if m and not _after_is_verbish(text, m.end()):
+        m = RECIPIENT_NAME.match(text, end)
+        if b < len(toks) and toks[b].lower in RECIPIENTS:
+            end = toks[b].end  # "told Reuters Finance Secretary Jaime Ongpin had decided"
+        elif m and not _after_is_verbish(text, m.end()):
             end = m.end()
-        elif b < len(toks) and toks[b].lower in _RECIPIENTS:
-            end = toks[b].end
-    m = _STATEMENT.match(text, end)
+            if text[end - 1] == "." and "." not in m.group(1).split()[-1][:-1]:
+                end -= 1  # "told Reuters.": the full stop ends the sentence
+    m = STATEMENT.match(text, end)
     if m:
         end = m.end()
     return end
@@ -137,17 +148,17 @@ def _np_right(toks: list[Token], b: int) -> tuple[int, int] | None:
     k = b
     while k < len(toks):
         t = toks[k]
-        if t.text in _PUNCT_STOP or t.text in ".!?" or t.text in _QUOTES \
-                or t.text in _OPEN_QUOTES or t.text in _CLOSE_QUOTES \
-                or t.lower in _CLAUSE or t.lower in AUX or t.lower in _RELATIVE:
+        if t.text in PUNCT_STOP or t.text in ".!?" or t.text in QUOTES \
+                or t.text in OPEN_QUOTES or t.text in CLOSE_QUOTES \
+                or t.lower in CLAUSE or t.lower in AUX or t.lower in RELATIVE:
             break
         if k - b >= 12:
             return None
         k += 1
-    if k == b or toks[b].lower in _TIME_WORDS or toks[b].lower in _PREPOSITIONS:
+    if k == b or toks[b].lower in TIME_WORDS or toks[b].lower in PREPOSITIONS:
         return None
     if toks[b].lower in ("this", "the", "last", "next") and b + 1 < k \
-            and toks[b + 1].lower in _TIME_WORDS:
+            and toks[b + 1].lower in TIME_WORDS:
         return None  # "said this week ...": a time adjunct, not an inverted subject
     return (b, k)
 
@@ -157,7 +168,7 @@ def _may_invert(toks: list[Token], a: int) -> bool:
     if a == 0:
         return True
     prev = toks[a - 1].text
-    return prev in (",", ":") or prev in _QUOTES or prev in _CLOSE_QUOTES
+    return prev in (",", ":") or prev in QUOTES or prev in CLOSE_QUOTES
 
 
 _GERUND_OPENERS = frozenset("by before after while without when since in".split())
@@ -173,11 +184,11 @@ def _clause_subject(toks: list[Token], a: int) -> tuple[int, int] | None:
     s = 0
     while s < a:
         t = toks[s]
-        if t.lower in _CONJUNCTIONS or _is_quote(t.text):
+        if t.lower in _CONJUNCTIONS or is_quote(t.text):
             s += 1
             continue
-        if not (t.lower in _PREPOSITIONS or t.lower in _CLAUSE or t.lower in _RELATIVE
-                or t.lower in _TIME_WORDS or t.lower.endswith(("ly", "ing", "ed"))
+        if not (t.lower in PREPOSITIONS or t.lower in CLAUSE or t.lower in RELATIVE
+                or t.lower in TIME_WORDS or t.lower.endswith(("ly", "ing", "ed"))
                 or _dateline(toks, s)):
             break
         k = s + 1
@@ -207,31 +218,25 @@ def _np_from(toks: list[Token], s: int, a: int) -> tuple[int, int] | None:
     if s >= a:
         return None
     first = toks[s]
-    if first.lower in _PRONOUNS:
+    if first.lower in PRONOUNS:
         return (s, s + 1) if first.lower not in ("him", "her", "them") else None
-    name = first.text[:1].isupper() and first.lower not in _DETERMINERS
+    name = first.text[:1].isupper() and first.lower not in DETERMINERS
     k = s + 1
     while k < a and k - s < 10:
         t = toks[k]
-        if t.text in _PUNCT_STOP or t.text in ".!?" or _is_quote(t.text) or t.lower in AUX \
-                or t.lower in NEG or t.lower in _CLAUSE or t.lower in _RELATIVE \
+        if t.text in PUNCT_STOP or t.text in ".!?" or is_quote(t.text) or t.lower in AUX \
+                or t.lower in NEG or t.lower in CLAUSE or t.lower in RELATIVE \
                 or t.lower in ADVERBS:
             break
         if t.text[:1].islower() and (t.lower.endswith(("ed", "ly")) or in_lexicon(t.lower)
-                                     or t.lower in _IRREGULAR_PAST
-                                     or (name and t.lower not in _NAME_LINKS)):
+                                     or t.lower in IRREGULAR_PAST
+                                     or (name and t.lower not in NAME_LINKS)):
             break
         k += 1
     return (s, k)
 
 
-# Common irregular past tenses, which end a subject as "-ed" does ("The mayor met ...").
-_IRREGULAR_PAST = frozenset("""
-met won made took gave went came got saw held led left kept brought thought found became began
-ran sent spent stood wrote spoke drew knew felt put set lost paid sold built fought struck hit
-chose broke rose fell grew threw wore bore sought caught taught meant heard read sat
-""".split())
-_NAME_LINKS = frozenset("of for the and de al la van von bin".split())
+
 
 
 def _antecedent(text: str, toks: list[Token], rel: int) -> str:
@@ -240,6 +245,110 @@ def _antecedent(text: str, toks: list[Token], rel: int) -> str:
     start = _segment_left(toks, end)
     if start is None:
         return ""
-    while start < end - 1 and toks[start].lower in _PREPOSITIONS:
+    while start < end - 1 and toks[start].lower in PREPOSITIONS:
         start += 1  # "backed by Ann Weiss, who said": the antecedent is the name
+    if end == rel:  # no comma: "viewed with concern by some members who fear"
+        for k in range(end - 2, start - 1, -1):
+            t = toks[k]
+            if t.lower in PREPOSITIONS or t.text[:1].islower() and t.lower.endswith(("ed", "ing")):
+                start = k + 1
+                break
     return text[toks[start].start:toks[end - 1].end]
+
+
+# Words that open a clause before its subject rather than belong to it ("Then DuPont said",
+# "Still he said", "how Paul Ryan described").
+_LEADING = frozenset("""
+then even thus how what still now so also yet meanwhile indeed perhaps maybe why instead however
+besides
+""".split())
+_SUBJECT_PRONOUNS = frozenset("he she they we i".split())
+_NOT_ADVERBS = frozenset("family assembly supply ally rally daily weekly monthly italy".split())
+
+
+_NOT_NOUNS = frozenset("""
+most more less better worse best many much few some such other another own same
+""".split())
+
+
+def _can_speak(toks: list[Token], src: tuple[int, int]) -> bool:
+    """A source is a noun phrase or pronoun, something that can say or publish: not a lone
+    verb form, adverb or quantifier ("decided", "suggesting", "better", "most")."""
+    words = toks[src[0]:src[1]]
+    return any(t.text[:1].isupper() or t.text[:1].isdigit() or t.lower in PRONOUNS
+               or t.lower in RELATIVE
+               or not (t.lower.endswith(("ed", "ing", "ly")) or t.lower in ADVERBS
+                       or t.lower in FUNCTION or t.lower in _NOT_NOUNS
+                       or not t.text[:1].isalpha())
+               for t in words)
+
+
+
+def _trim_source(toks: list[Token], src: tuple[int, int]) -> tuple[int, int]:
+    """The subject without what the left scan took in around it: an opening adverb or
+    wh-word, the noun a pronoun subject follows ("The only regret he acknowledged"), trailing
+    adverbs ("Trump notably said") and a verb after a name ("Christie unleashed withering
+    criticism")."""
+    s, e = src
+    while e - s > 1 and toks[s].lower in _LEADING:
+        s += 1
+    if toks[s].lower in PREPOSITIONS and e - s > 1 and toks[e - 1].text[:1].isupper():
+        k = e - 1  # "In a statement Rostenkowski said": the name after the opening phrase
+        while k > s and toks[k - 1].text[:1].isupper():
+            k -= 1
+        if k > s + 1:
+            s = k
+    if e - s > 1 and toks[e - 1].lower in _SUBJECT_PRONOUNS:
+        return (e - 1, e)
+    while e - s > 1 and toks[e - 1].text[:1].islower() and toks[e - 1].lower.endswith("ly") \
+            and len(toks[e - 1].text) > 4 and toks[e - 1].lower not in _NOT_ADVERBS:
+        e -= 1
+    for j in range(s + 1, e):
+        w = toks[j]
+        if w.text[:1].islower() and (w.lower.endswith("ed") or w.lower in IRREGULAR_PAST) \
+                and toks[j - 1].text[:1].isupper() and toks[j - 1].lower not in DETERMINERS:
+            return (s, j)
+    return (s, e)
+
+
+_CONTRACTED = re.compile(r"(?i)(he|she|it|they|we|i|you)['’](?:s|re|ll|d|ve|m)")
+
+
+def _source_span(text: str, toks: list[Token], src: tuple[int, int]) -> Span:
+    """Characters of the source: a pronoun without its contracted verb ("He’s" -> "He"), and
+    an appositive with the comma that closes it, as PolNeAR marks it ("Dean Johnson, a
+    salesman from Sumter, said" -> "Dean Johnson, a salesman from Sumter,")."""
+    start, end = char_span(toks, *src)
+    if src[1] - src[0] == 1:
+        m = _CONTRACTED.fullmatch(toks[src[0]].text)
+        if m:
+            return (start, start + len(m.group(1)))
+    if src[1] < len(toks) and toks[src[1]].text == "," \
+            and any(t.text == "," for t in toks[src[0]:src[1]]):
+        end = toks[src[1]].end
+    return (start, end)
+
+
+def _with_appositive(toks: list[Token], src: tuple[int, int]) -> tuple[int, int]:
+    """An inverted subject with its appositive (", said Geoff Garin, a Democratic pollster")
+    up to the next comma or the end of the sentence."""
+    s, e = src
+    if e + 1 >= len(toks) or toks[e].text != ",":
+        return src
+    first = toks[e + 1]
+    if not (first.lower in _APPOSITIVE_START or first.lower in PERSON_WORDS
+            or first.lower in RELATIVE):
+        return src
+    k = e + 1
+    while k < len(toks) and toks[k].text not in (",", ";", ":", "!", "?") \
+            and not is_quote(toks[k].text) and k - e < 25:
+        k += 1
+    if k - e >= 25:
+        return src
+    end = k
+    while end > e + 1 and toks[end - 1].text in ".":
+        end -= 1
+    return (s, end)
+
+
+_APPOSITIVE_START = frozenset("a an the his her its their chief senior former who".split())

@@ -7,9 +7,11 @@ features), so it sits below both the cues and the sources.
 from __future__ import annotations
 
 from .tokens import (
-    ADVERBS, AUX, _CLAUSE, _CLOSE_QUOTES, _DETERMINERS, _extend_left, _FUNCTION, _is_quote, NEG,
-    _OPEN_QUOTES, _PREPOSITIONS, _PRONOUNS, _PUNCT_STOP, _QUOTES, _RELATIVE, REPORTING,
-    _TIME_WORDS, Token, _VERB_GROUP)
+    ADVERBS, AUX, CLAUSE, CLOSE_QUOTES, DETERMINERS, extend_left, FUNCTION, is_quote, NEG,
+    OPEN_QUOTES, PERSON_WORDS, PREPOSITIONS, PRONOUNS, PUNCT_STOP, QUOTES, RELATIVE,
+    REPORTING, TIME_WORDS, Token, VERB_GROUP)
+
+_PERSON_TITLES = PERSON_WORDS
 
 
 def _np_left(toks: list[Token], a: int, depth: int = 0) -> tuple[int, int] | None:
@@ -26,10 +28,48 @@ def _np_left(toks: list[Token], a: int, depth: int = 0) -> tuple[int, int] | Non
     if start is None:
         return None
     if depth < 2 and _is_adjunct(toks, start, end) and start > 0 and (
-            toks[start - 1].text == "," or toks[start - 1].lower in _VERB_GROUP):
-        return _np_left(toks, _extend_left(toks, start), depth + 1)
+            toks[start - 1].text == "," or toks[start - 1].lower in VERB_GROUP):
+        return _np_left(toks, extend_left(toks, start), depth + 1)
+    if start > 0 and toks[start - 1].lower in RELATIVE and all(
+            t.lower in TIME_WORDS or t.lower in ADVERBS for t in toks[start:end]):
+        return (start - 1, start)  # "Liedtke, who earlier said": the source is "who"
     end = _drop_trailing_time(toks, start, end)
-    return (start, end) if _is_subject(toks, start, end) else None
+    if not _is_subject(toks, start, end):
+        return None
+    name = _name_before_appositive(toks, start)
+    return (name if name is not None else start, end)
+
+
+_APPOSITIVE_TITLES = frozenset("""
+a an the chief senior vice deputy executive managing general former acting assistant head
+""".split())
+_DISCOURSE = frozenset("""
+however meanwhile still instead also but and yet earlier later separately nevertheless moreover
+today yesterday now then thus
+""".split())
+
+
+def _name_before_appositive(toks: list[Token], start: int) -> int | None:
+    """"Jim Miller, president of NAWG said": wire copy often drops the comma that closes an
+    appositive, so the phrase before the verb is the title; the name before it is the subject's
+    head and is taken with it."""
+    if start < 2 or toks[start - 1].text != ",":
+        return None
+    first = toks[start]
+    if not first.text[:1].islower() or not (first.lower in _PERSON_TITLES
+                                            or first.lower in _APPOSITIVE_TITLES):
+        return None
+    head = _segment_left(toks, start - 1)
+    if head is None or start - 1 - head > 5 or toks[head].lower in _DISCOURSE \
+            or (head > 0 and toks[head - 1].lower in CLAUSE):
+        return None
+    for t in toks[head:start - 1]:
+        if not (t.text[:1].isupper() or t.lower in ("de", "van", "von", "al", "bin", "la")):
+            return None
+        if t.lower in _DISCOURSE or t.lower in PREPOSITIONS or t.lower.endswith("ly"):
+            return None
+    return head
+
 
 
 _FLOATING = frozenset("all both each also however though too meanwhile instead".split())
@@ -42,7 +82,7 @@ def _is_adjunct(toks: list[Token], start: int, end: int) -> bool:
     first = toks[start]
     if first.text[:1].isupper():
         return False
-    if first.lower in _PREPOSITIONS and first.lower not in ("like", "than", "as"):
+    if first.lower in PREPOSITIONS and first.lower not in ("like", "than", "as"):
         return True
     return all(t.lower in _FLOATING or t.lower in ADVERBS or t.lower.endswith("ly")
                for t in toks[start:end])
@@ -68,13 +108,14 @@ def _comma_subject(toks: list[Token], comma: int) -> tuple[int, int] | None:
     for c1 in reversed(commas):
         head = _segment_left(toks, c1)
         if head is None or c1 - head > 8 or not _is_subject(toks, head, c1) \
-                or not _subject_like(toks, head, c1):
-            continue
+                or not _subject_like(toks, head, c1) \
+                or (head > 0 and toks[head - 1].text in _COORDINATORS):
+            continue  # "... ice-crusting and winterkill, Jim Candor, said": not the subject
         first = toks[c1 + 1]
         if c1 == commas[0] and first.text[:1].islower() and (
-                first.lower in _PREPOSITIONS or first.lower in _FLOATING
+                first.lower in PREPOSITIONS or first.lower in _FLOATING
                 or first.lower in ADVERBS or first.lower.endswith(("ly", "ing", "ed"))
-                or first.lower in _CLAUSE):
+                or first.lower in CLAUSE):
             return (head, c1)
         return (head, comma)
     return _relative_appositive(toks, comma)
@@ -87,7 +128,7 @@ def _previous_comma(toks: list[Token], comma: int) -> int | None:
         t = toks[k].text
         if t == ",":
             return k if k < comma - 1 else None
-        if t in ";:" or _is_quote(t):
+        if t in ";:" or is_quote(t):
             return None
     return None
 
@@ -98,11 +139,16 @@ def _subject_like(toks: list[Token], start: int, end: int) -> bool:
     first = toks[start]
     if start > 0 and toks[start - 1].lower in _SUBORDINATORS:
         return False  # "When asked, ...": a subordinate clause, not a subject
-    if first.lower in _PRONOUNS:
+    if first.lower in PRONOUNS:
         return end - start == 1 and first.lower not in ("him", "her", "them")
-    if first.lower in _PREPOSITIONS or first.lower in _CLAUSE or first.lower in _TIME_WORDS:
+    if first.lower in PREPOSITIONS or first.lower in CLAUSE or first.lower in TIME_WORDS:
         return False
-    if first.text[:1].isupper() or first.text[:1].isdigit() or first.lower in _DETERMINERS:
+    if ((first.lower in ADVERBS or first.lower.endswith("ly"))
+            and (end - start == 1 or not toks[start + 1].text[:1].isupper())) \
+            or (first.lower.endswith("ing") and end - start > 1
+                and not toks[start + 1].text[:1].isupper()):
+        return False  # "Also at the hearing, X said", "Speaking later, X said"
+    if first.text[:1].isupper() or first.text[:1].isdigit() or first.lower in DETERMINERS:
         return True
     return end - start <= 3 and not any(t.lower.endswith(("ed", "ing")) or t.lower in REPORTING
                                         for t in toks[start:end])
@@ -117,12 +163,12 @@ def _relative_appositive(toks: list[Token], comma: int) -> tuple[int, int] | Non
     """"Dr. Connie Mariano, who as a Navy captain was ..., said": the name with its clause."""
     for k in range(comma - 1, max(1, comma - 40), -1):
         t = toks[k]
-        if t.text in ";:" or _is_quote(t.text) or t.text in "()":
+        if t.text in ";:" or is_quote(t.text) or t.text in "()":
             return None
-        if t.lower in _RELATIVE and toks[k - 1].text == ",":
+        if t.lower in RELATIVE and toks[k - 1].text == ",":
             head = _segment_left(toks, k - 1)
             if head is not None and toks[head].text[:1].isupper() and k - 1 - head <= 8 \
-                    and toks[head].lower not in _CLAUSE:
+                    and toks[head].lower not in CLAUSE:
                 return (head, comma)
             return None
     return None
@@ -139,21 +185,21 @@ def _matching_open(toks: list[Token], close: int) -> int | None:
 def _drop_trailing_time(toks: list[Token], start: int, end: int) -> int:
     """"Trump this week also said": the time words are not part of the source."""
     k = end
-    while k - 1 > start and toks[k - 1].lower in _TIME_WORDS | _DETERMINERS:
+    while k - 1 > start and toks[k - 1].lower in TIME_WORDS | DETERMINERS:
         k -= 1
-    return k if k < end and toks[k - 1].lower not in _DETERMINERS else end
+    return k if k < end and toks[k - 1].lower not in DETERMINERS else end
 
 
 def _is_subject(toks: list[Token], start: int, end: int) -> bool:
     """A plausible subject: ends in a noun or pronoun and is not just function words."""
     last, first = toks[end - 1].lower, toks[start].lower
-    if last in _DETERMINERS or last in _PREPOSITIONS or last in ("there", "to", "here"):
+    if last in DETERMINERS or last in PREPOSITIONS or last in ("there", "to", "here"):
         return False
-    if end - start == 1 and last in _PRONOUNS:
+    if end - start == 1 and last in PRONOUNS:
         return True
     if first.endswith("ing") and toks[start].text[0].islower() and first not in ("king",):
         return False
-    return any(t.lower not in _FUNCTION and any(ch.isalpha() for ch in t.text)
+    return any(t.lower not in FUNCTION and any(ch.isalpha() for ch in t.text)
                for t in toks[start:end])
 
 
@@ -171,11 +217,20 @@ def _segment_left(toks: list[Token], end: int, inside: bool = False) -> int | No
             if opening is not None:
                 k = opening
                 continue
-        if t.text in _PUNCT_STOP or t.text in _QUOTES or t.text in _OPEN_QUOTES \
-                or t.text in _CLOSE_QUOTES or t.lower in _CLAUSE or t.lower in AUX \
+        if t.text in ("’", "'") and 2 <= k < end and toks[k - 2].end == t.start \
+                and toks[k - 2].lower.endswith("s") and t.end < toks[k].start:
+            k -= 1  # "Sanders’ campaign": a possessive, not a closing quote
+            continue
+        if t.lower in _COORDINATORS and k < end:
+            j = _left_conjunct(toks, k - 2) if k >= 2 else None
+            if j is not None:
+                k = j  # "The Securities and Exchange Commission", "officials and economists"
+                break
+        if t.text in PUNCT_STOP or t.text in QUOTES or t.text in OPEN_QUOTES \
+                or t.text in CLOSE_QUOTES or t.lower in CLAUSE or t.lower in AUX \
                 or t.lower in NEG:
             break
-        if t.lower in _RELATIVE:
+        if t.lower in RELATIVE:
             if k == end:
                 k -= 1  # "who said": the relative pronoun is the source
             break
@@ -189,3 +244,47 @@ def _segment_left(toks: list[Token], end: int, inside: bool = False) -> int | No
     if not any(any(ch.isalpha() for ch in toks[j].text) for j in range(k, end)):
         return None
     return k
+
+
+_COORDINATORS = frozenset(("and", "or", "nor"))
+# Common irregular past tenses, which end a subject as "-ed" does ("The mayor met ...").
+IRREGULAR_PAST = frozenset("""
+met won made took gave went came got saw held led left kept brought thought found became began
+ran sent spent stood wrote spoke drew knew felt put set lost paid sold built fought struck hit
+chose broke rose fell grew threw wore bore sought caught taught meant heard read sat
+""".split())
+
+
+def _left_conjunct(toks: list[Token], last: int) -> int | None:
+    """Start of the noun phrase ending at token `last` that "and"/"or"/"nor" joins to the
+    subject after it ("The Securities and Exchange Commission", "ICO delegates and traders",
+    "Naylor and Beesley"), or None when what precedes the conjunction is a clause ("prices
+    fell and dealers said", "was announced at 96 pct and dealers said")."""
+    k = last + 1
+    while k > 0 and last + 1 - k < 8:
+        t = toks[k - 1]
+        if t.text in PUNCT_STOP or is_quote(t.text) or t.lower in CLAUSE \
+                or t.lower in RELATIVE:
+            break
+        if t.lower in AUX or t.lower in NEG:
+            return None
+        k -= 1
+    if k > last or (k > 0 and last + 1 - k >= 8):
+        return None
+    first = toks[k]
+    if first.lower in PREPOSITIONS or first.lower in TIME_WORDS:
+        return None
+    for t in toks[k:last + 1]:
+        if t.text[:1].islower() and (t.lower.endswith(("ed", "ing")) or t.lower in IRREGULAR_PAST
+                                     or t.lower in REPORTING):
+            return None
+        if t.lower in PRONOUNS and t.lower not in ("he", "she", "i", "we", "they", "his", "her",
+                                                    "their", "its"):
+            return None
+    if not any(ch.isalpha() for ch in toks[last].text) or toks[last].lower in FUNCTION \
+            or toks[last].lower in ADVERBS or toks[last].lower in _WH:
+        return None
+    return k
+
+
+_WH = frozenset("how why what when where whether who which".split())

@@ -12,13 +12,14 @@ from importlib import resources
 
 from ..model import Span
 
-_TOKEN = re.compile(r"(?:[A-Za-z]\.){2,}(?:-\w+)*|(?:Mr|Mrs|Ms|Dr|Sen|Rep|Gov|Gen|Lt|Col|St|Jr|Sr)\."
+_TOKEN = re.compile(r"(?:[A-Za-z]\.){2,}(?:-\w+)*|(?:Mr|Mrs|Ms|Dr|Sens?|Reps?|Gov|Gen|Lt|Col|St|Jr|Sr"
+                    r"|Capt|Rev|Maj|Sgt|Adm|Prof|Cmdr|Messrs|Ft|Mt)\.|[A-Z]\.(?=\s+[A-Z])"
                     r"|\w+(?:[-'’]\w+)*|''|``|[^\w\s]")
-_WORD = re.compile(r"\w+(?:['’]\w+)*")
-_OPEN_QUOTES = frozenset("“‘")
-_CLOSE_QUOTES = frozenset("”’")
-_QUOTES = frozenset(["“", "”", '"', "''", "``"])  # '' and `` are quotes in some newspapers
-_PUNCT_STOP = frozenset(",;:()[]—–-")
+WORD = re.compile(r"\w+(?:['’]\w+)*")
+OPEN_QUOTES = frozenset("“‘")
+CLOSE_QUOTES = frozenset("”’")
+QUOTES = frozenset(["“", "”", '"', "''", "``"])  # '' and `` are quotes in some newspapers
+PUNCT_STOP = frozenset(",;:()[]—–―-")
 
 AUX = frozenset("""
 has have had having is are was were be been being am do does did will would could can may might
@@ -36,53 +37,63 @@ strongly flatly initially originally finally ultimately clearly simply actually 
 frequently always sometimes since further formally officially immediately angrily loudly firmly
 sharply reluctantly separately specifically subsequently emphatically
 """.split())
-_VERB_GROUP = AUX | NEG | ADVERBS
-_BE = frozenset("is are was were be been being am 's ’s".split())
+VERB_GROUP = AUX | NEG | ADVERBS
+BE = frozenset("is are was were be been being am 's ’s".split())
 # Words that end a subject noun phrase on its left: clause openers and conjunctions.
-_CLAUSE = frozenset("""
+CLAUSE = frozenset("""
 that and but or because while when whereas although though if as after before since until so
 where whether than nor yet
 """.split())
-_RELATIVE = frozenset({"who", "which"})
-_PREPOSITIONS = frozenset("""
+RELATIVE = frozenset({"who", "which"})
+PREPOSITIONS = frozenset("""
 of to in on at by for with from about into over under against among between through during
 without within upon like than as per via
 """.split())
-_FUNCTION = frozenset("""
+FUNCTION = frozenset("""
 the a an of to in on at by for with from about into over this that these those there here it its
 """.split())
-_DETERMINERS = frozenset("the a an his her its their our my your this that these those".split())
-_TIME_WORDS = frozenset("""
+DETERMINERS = frozenset("the a an his her its their our my your this that these those".split())
+TIME_WORDS = frozenset("""
 on in at during after before last this next earlier later monday tuesday wednesday thursday friday
 saturday sunday today yesterday tonight overnight week month year morning afternoon evening night
 """.split())
 _APPOSITIVE_OPENERS = frozenset("""
 a an the part one former who which its his her their chief head director
 """.split())
-_PARTICIPLE_ENDINGS = ("ing",)
-_PRONOUNS = {"he": "person", "she": "person", "him": "person", "her": "person",
+PARTICIPLE_ENDINGS = ("ing",)
+PRONOUNS = {"he": "person", "she": "person", "him": "person", "her": "person",
              "it": "thing", "they": "group", "them": "group", "we": "self", "i": "self",
              "you": "self"}
-_PERSON_WORDS = frozenset("""
+PERSON_WORDS = frozenset("""
 source sources spokesman spokeswoman spokesperson official officials minister president commander
 officer mr mrs ms dr man woman analyst analysts diplomat witness resident senator sen rep gov
 governor candidate nominee secretary chairman chairwoman chair director leader adviser advisor
 aide lawyer attorney economist strategist pollster professor expert chief executive mayor judge
 general gen lt col father mother wife husband son daughter supporter voter voters member members
 """.split())
-_ORG_WORDS = frozenset("""
+ORG_WORDS = frozenset("""
 party committee campaign ministry department agency council institute university association group
 foundation center centre commission bank corp inc company firm government army
 administration office house senate congress court news times post journal network reuters police
 unit alliance league union board organization organisation coalition movement service
+corp corporation co inc ltd plc llc exchange industries authority fund embassy holdings
+partners securities airlines bureau
 """.split())
 # Short forms that may stand for any organisation named before ("the group").
-_GENERIC_ORG = frozenset("group organization organisation company firm agency body outlet".split())
-_TITLES = frozenset("mr. mrs. ms. dr. sen. rep. gov. gen. mr mrs ms dr".split())
-_RECIPIENTS = frozenset("reporters journalists reuters him her them me us".split())
-_STATEMENT = re.compile(r"\s+(?:in|on)\s+(?:a|an|the|its|his|her|their)\s+(?:\w+\s+)?"
+GENERIC_ORG = frozenset("group organization organisation company firm agency body outlet".split())
+NAME_LINKS = frozenset("of for the and de al la van von bin del".split())
+FEMALE_WORDS = frozenset("""
+mrs ms miss madam madame spokeswoman chairwoman businesswoman congresswoman she her herself
+""".split())
+MALE_WORDS = frozenset("mr sir".split())  # wire copy calls a woman "spokesman" too
+TITLES = frozenset("""
+mr. mrs. ms. dr. sen. sens. rep. reps. gov. gen. capt. rev. maj. sgt. adm. prof. lt. col. mr mrs ms
+dr
+""".split())
+RECIPIENTS = frozenset("reporters journalists reuters him her them me us".split())
+STATEMENT = re.compile(r"\s+(?:in|on)\s+(?:a|an|the|its|his|her|their)\s+(?:\w+\s+)?"
                         r"(?:statement|interview|tweet|post|letter|email|release)\b", re.I)
-_RECIPIENT_NAME = re.compile(r"\s+((?:The\s+)?(?:[A-Z][\w.&'’-]*\s+){0,3}[A-Z][\w.&'’-]*)")
+RECIPIENT_NAME = re.compile(r"\s+((?:The\s+)?(?:[A-Z][\w.&'’-]*\s+){0,3}[A-Z][\w.&'’-]*)")
 
 
 def _load_reporting() -> frozenset[str]:
@@ -106,7 +117,7 @@ class Token:
 
 
 @dataclass
-class _Found:
+class Found:
     """One attribution inside a sentence, as spans, before resolution."""
 
     source: Span
@@ -121,17 +132,17 @@ def tokenize(text: str) -> list[Token]:
             for m in _TOKEN.finditer(text) for w in (m.group(),)]
 
 
-def _is_quote(text: str) -> bool:
-    return text in _QUOTES or text in _OPEN_QUOTES or text in _CLOSE_QUOTES or text in ("''", "``")
+def is_quote(text: str) -> bool:
+    return text in QUOTES or text in OPEN_QUOTES or text in CLOSE_QUOTES or text in ("''", "``")
 
 
-def _inside_quote(toks: list[Token], i: int) -> bool:
+def inside_quote(toks: list[Token], i: int) -> bool:
     """Whether token `i` lies inside a quotation opened earlier in the sentence."""
     return quote_depths(toks[:i + 1])[i]
 
 
 def quote_depths(toks: list[Token]) -> list[bool]:
-    """For each token, whether it lies inside a quotation opened before it (as _inside_quote)."""
+    """For each token, whether it lies inside a quotation opened before it (as inside_quote)."""
     out = []
     depth = 0
     for t in toks:
@@ -145,13 +156,13 @@ def quote_depths(toks: list[Token]) -> list[bool]:
     return out
 
 
-def _extend_left(toks: list[Token], i: int) -> int:
+def extend_left(toks: list[Token], i: int) -> int:
     """Take in auxiliaries, negation and adverbs just before the cue word."""
     a = i
-    while a > 0 and toks[a - 1].lower in _VERB_GROUP and i - a < 4:
+    while a > 0 and toks[a - 1].lower in VERB_GROUP and i - a < 4:
         a -= 1
     return a
 
 
-def _char_span(toks: list[Token], a: int, b: int) -> Span:
+def char_span(toks: list[Token], a: int, b: int) -> Span:
     return (toks[a].start, toks[b - 1].end)
