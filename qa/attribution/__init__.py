@@ -29,7 +29,8 @@ from ..model import Attribution, Sentence
 from .tokens import (
     char_span, DETERMINERS, Found, is_quote, ORG_WORDS, PRONOUNS, PUNCT_STOP, REPORTING,
     Token, tokenize)
-from .content import _after_span, _bound_contents, carry_quotes
+from .content import _after_span, _bound_contents
+from .quotations import carry_quotes
 from .cues import _cue_spans, has_candidate
 from .sources import _attach
 from .resolution import head_noun, Resolver

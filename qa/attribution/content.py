@@ -1,6 +1,5 @@
-"""What a cue governs: the content span in its sentence, and a direct quotation carried over
-the following (or preceding) sentences up to its closing (or opening) quote.
-"""
+"""What a cue governs: the content span in its sentence (quotations carried over several
+sentences are in `quotations`)."""
 from __future__ import annotations
 
 from .tokens import CLOSE_QUOTES, Found, OPEN_QUOTES, QUOTES, Span, TIME_WORDS, Token
@@ -86,58 +85,3 @@ def _bound_contents(text: str, toks: list[Token], found: list[Found]) -> None:
             if f.content[0] < nxt < f.content[1] and nxt > f.cue[1]:
                 f.content = _strip(text, f.content[0], nxt)
                 break
-
-
-def carry_quotes(texts: list[str], found: list[list[Found]]) -> list[list[tuple]]:
-    """Attributions for sentences inside a quotation whose cue is in a neighbouring sentence."""
-    extra: list[list[tuple]] = [[] for _ in texts]
-    for i, items in enumerate(found):
-        for k, f in enumerate(items):
-            if f.content is None:
-                continue
-            text = texts[i]
-            piece = text[f.content[0]:f.content[1]]
-            if _opens_quote(piece):
-                for j in range(i + 1, min(i + 8, len(texts))):
-                    if found[j] or not texts[j]:
-                        break
-                    closes = _closes_quote(texts[j])
-                    extra[j].append((i, k, _quote_part(texts[j], closes, forward=True)))
-                    if closes:
-                        break
-            elif f.content[0] == 0 and _closes_quote(text[:f.content[1]]) \
-                    and not _opens_quote_anywhere(text[:f.content[1]]):
-                for j in range(i - 1, max(-1, i - 8), -1):
-                    if found[j] or not texts[j] or extra[j]:
-                        break
-                    opens = _opens_quote_anywhere(texts[j])
-                    extra[j].append((i, k, _quote_part(texts[j], opens, forward=False)))
-                    if opens:
-                        break
-    return extra
-
-
-def _opens_quote(piece: str) -> bool:
-    """A quotation starts in the piece and is still open at its end."""
-    opened = piece.count("“") - piece.count("”")
-    straight = piece.count('"') % 2 == 1
-    return opened > 0 or straight
-
-
-def _opens_quote_anywhere(text: str) -> bool:
-    return text.count("“") > text.count("”") or ("“" not in text and text.count('"') % 2 == 1)
-
-
-def _closes_quote(text: str) -> bool:
-    return text.count("”") > text.count("“") or ("”" not in text and text.count('"') % 2 == 1)
-
-
-def _quote_part(text: str, boundary: bool, forward: bool) -> Span:
-    """The part of a sentence inside the carried quotation."""
-    if boundary and forward:
-        end = max(text.rfind("”"), text.rfind('"'))
-        return (0, end + 1) if end >= 0 else (0, len(text))
-    if boundary and not forward:
-        start = max(text.rfind("“"), text.rfind('"'))
-        return (max(start, 0), len(text))
-    return (0, len(text))

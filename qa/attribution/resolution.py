@@ -108,7 +108,7 @@ class Resolver:
         for entity in reversed(self.entities):
             if entity.name != source and len(entity.name) > len(source) \
                     and pattern.search(entity.name) and entity.name[:1].isupper() \
-                    and not entity.name.startswith(("A ", "An ")):
+                    and not entity.name.startswith(("A ", "An ")) and not entity.plural:
                 return entity  # a name, not a description that mentions it
         if word.islower():
             if words[0].lower() != "the":

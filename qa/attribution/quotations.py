@@ -1,0 +1,150 @@
+"""Quotations that run over several sentences: the sentences inside a quotation whose cue is in
+a neighbouring sentence get an attribution of their own, with the same source and resolution,
+their part of the quotation as content, and empty source and cue spans (the cue is elsewhere).
+
+Three shapes, as wire copy writes them:
+
+- forward: `Smith said: "The river rose. We lost the harvest."` (the quotation opened in the
+  attributed sentence closes in a later one);
+- backward: `"The bridge is unsafe. It must close," the engineer said.` (closed in the
+  attributed sentence, opened in an earlier one);
+- continuation: `"I wish ...," Liedtke said. "I assure you we will try."` (a sentence that is
+  wholly a quotation, right after a sentence whose attributed content is one).
+
+Straight quotes (and `''`) open or close by what is around them: after a space or at the start
+and before a word they open, after a word they close; between two letters ("Indonesia"s") they
+are neither.
+"""
+from __future__ import annotations
+
+from .tokens import Found, Span
+
+_SPAN = 8  # sentences a quotation may be carried over, each way
+Mark = tuple[int, int, bool]  # start, end, opening
+
+
+def quote_marks(text: str) -> list[Mark]:
+    """Each quotation mark of `text` with whether it opens a quotation."""
+    marks: list[Mark] = []
+    k = 0
+    while k < len(text):
+        ch = text[k]
+        two = text[k:k + 2]
+        if ch == "“" or two == "``":
+            width = 1 if ch == "“" else 2
+            marks.append((k, k + width, True))
+            k += width
+            continue
+        if ch == "”":
+            marks.append((k, k + 1, False))
+        elif ch == '"' or two == "''":
+            width = 1 if ch == '"' else 2
+            before = text[k - 1] if k else " "
+            after = text[k + width] if k + width < len(text) else " "
+            if not (before.isalnum() and after.isalnum()):
+                opening = (before.isspace() or before in "([{—–-") and not after.isspace()
+                marks.append((k, k + width, opening))
+            k += width
+            continue
+        k += 1
+    return marks
+
+
+def _open_at_end(marks: list[Mark]) -> int | None:
+    """Where the quotation still open at the end of the sentence opens, if any."""
+    start = None
+    for a, _, opening in marks:
+        start = a if opening else None
+    return start
+
+
+def _first_close(marks: list[Mark]) -> int | None:
+    """The end of the closing mark that ends a quotation opened before the sentence."""
+    for _, b, opening in marks:
+        return None if opening else b
+    return None
+
+
+def _wholly_quoted(text: str, marks: list[Mark]) -> bool:
+    """The sentence opens with a quotation mark (after white space)."""
+    return bool(marks) and marks[0][2] and not text[:marks[0][0]].strip()
+
+
+def carry_quotes(texts: list[str], found: list[list[Found]]) -> list[list[tuple[int, int, Span]]]:
+    """For each sentence, the attributions it gets from a quotation whose cue is in another
+    sentence, as (sentence, attribution index, content span)."""
+    marks = [quote_marks(t) for t in texts]
+    extra: list[list[tuple[int, int, Span]]] = [[] for _ in texts]
+    quoted: list[tuple[int, int] | None] = [None] * len(texts)  # speaker of a quotation
+    for i, items in enumerate(found):
+        for k, f in enumerate(items):
+            if f.content is None:
+                continue
+            text = texts[i]
+            piece = text[f.content[0]:f.content[1]]
+            if any(q in piece for q in '“”"') or "''" in piece:
+                quoted[i] = (i, k)
+            opens = _open_at_end(marks[i])
+            close = _first_close(marks[i])
+            if opens is not None and opens >= f.content[0] - 1:
+                _forward(texts, marks, found, extra, quoted, i, k, i + 1)
+            elif close is not None and f.content[0] <= close:
+                _backward(texts, marks, found, extra, quoted, i, k)
+    for j in range(1, len(texts)):
+        origin = quoted[j - 1]
+        if origin is not None and not found[j] and not extra[j] \
+                and _wholly_quoted(texts[j], marks[j]):
+            _forward(texts, marks, found, extra, quoted, *origin, j, whole=True)
+    return extra
+
+
+def _forward(texts, marks, found, extra, quoted, i: int, k: int, first: int,
+             whole: bool = False) -> None:
+    """Carry attribution (i, k) to the sentences from `first` up to the closing mark."""
+    parts = []
+    for j in range(first, min(first + _SPAN, len(texts))):
+        if found[j] or extra[j] or not texts[j]:
+            return
+        close = _first_close(marks[j]) if j > first or not whole else _close_of_open(marks[j])
+        if close is None and j > first and marks[j] and marks[j][0][2]:
+            return  # a new quotation opens: the old one was never closed
+        if close is not None:
+            if whole and texts[j][close:].strip(" .,;:!?\n") :
+                return  # the reporter's words follow: not wholly a quotation
+            parts.append((j, (0, close) if j > first or not whole else _from_open(texts[j], marks[j], close)))
+            break
+        parts.append((j, (0, len(texts[j])) if j > first or not whole
+                      else _from_open(texts[j], marks[j], len(texts[j]))))
+    else:
+        if whole:
+            return
+    for j, span in parts:
+        extra[j].append((i, k, span))
+        quoted[j] = (i, k)
+
+
+def _close_of_open(marks: list[Mark]) -> int | None:
+    """In a sentence that opens a quotation, the end of the mark that closes it there."""
+    opened = False
+    for _, b, opening in marks:
+        if opening:
+            opened = True
+        elif opened:
+            return b
+    return None
+
+
+def _from_open(text: str, marks: list[Mark], end: int) -> Span:
+    return (marks[0][0], end) if marks else (0, end)
+
+
+def _backward(texts, marks, found, extra, quoted, i: int, k: int) -> None:
+    """Carry attribution (i, k) back to the sentences down to the opening mark."""
+    for j in range(i - 1, max(-1, i - _SPAN), -1):
+        if found[j] or extra[j] or not texts[j]:
+            return
+        opens = _open_at_end(marks[j])
+        extra[j].append((i, k, (opens if opens is not None else 0, len(texts[j]))))
+        quoted[j] = (i, k)
+        if opens is not None:
+            return
