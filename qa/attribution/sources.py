@@ -52,9 +52,21 @@ def _attach(text: str, toks: list[Token], a: int, b: int, head: int,
             content = char_span(toks, *subject) if subject is not None else None
             return Found(char_span(toks, *agent), (toks[a].start, toks[b].end), content)
     if _passive(toks, a, head):
+        if _figure(toks, head, b):
+            return None  # "inflation is forecast at seven pct": a figure, not a stance
         # "Rubio is seen as ...", "the plan was approved": no agent, and the subject is what
         # the cue is about, not its source (PolNeAR leaves such sources empty)
         return Found((0, 0), (toks[a].start, cue_end), _after_span(text, cue_end))
+    if word.endswith("s") and a == head and a > 0 and (
+            toks[a - 1].text == ")" or toks[a - 1].text[:1].isdigit()):
+        return None  # "(MOC) orders", "911 calls": a noun after a bracket or a number
+    if _appointment(toks, head, b):
+        return None  # "the board has appointed Jane Roe to the post": an act, not a statement
+    if a == 0 and word.endswith(PARTICIPLE_ENDINGS):
+        src = _after_opening_clause(toks, b)  # "Citing the SEC's concern, Ketchum asked"
+        if src is not None:
+            return Found(char_span(toks, *src), (toks[a].start, cue_end),
+                         _after_span(text, cue_end))
     src = _np_left(toks, a)
     antecedent = ""
     if src is not None and src[1] - src[0] == 1 and toks[src[0]].lower in RELATIVE:
@@ -88,7 +100,55 @@ def _attach(text: str, toks: list[Token], a: int, b: int, head: int,
     return Found(source, (toks[a].start, cue_end), content, antecedent)
 
 
-_PARTICIPLES = frozenset("seen known shown told held thought given written heard".split())
+_PARTICIPLES = frozenset("seen known shown told held thought given written heard forecast put"
+                         .split())
+_FIGURE_VERBS = frozenset("forecast estimated projected put valued pegged seen expected".split())
+
+
+def _figure(toks: list[Token], head: int, b: int) -> bool:
+    """A passive estimate of a figure without an agent ("production is forecast at 26.3 mln
+    tonnes", "is estimated at 6.13 mln bags"): business copy's numbers, not anyone's stance."""
+    if toks[head].lower not in _FIGURE_VERBS or b >= len(toks):
+        return False
+    nxt = toks[b].lower
+    after = toks[b + 1].text if b + 1 < len(toks) else ""
+    return nxt[:1].isdigit() or nxt in ("at", "around", "about") and (
+        after[:1].isdigit() or after.lower() in _NUMBER_WORDS)
+
+
+_NUMBER_WORDS = frozenset("""
+around about a an some one two three four five six seven eight nine ten eleven twelve twenty
+thirty forty fifty hundred several
+""".split())
+
+
+_APPOINTING = frozenset("""
+appoint appoints appointed appointing name names named naming elect elects elected electing
+""".split())
+_POSTS = frozenset("""
+post position president chairman chief director officer board member succeed succeeding
+treasurer secretary head vice executive manager
+""".split())
+
+
+def _appointment(toks: list[Token], head: int, b: int) -> bool:
+    """Appointing or naming someone to a post ("named Robert Warren to the new post of vice
+    chairman", "appointed a special committee"): an act of the company, not a statement."""
+    if toks[head].lower not in _APPOINTING:
+        return False
+    window = [t.lower for t in toks[b:b + 10]]
+    return any(w in _POSTS or w in ("committee", "panel") for w in window)
+
+
+def _after_opening_clause(toks: list[Token], b: int) -> tuple[int, int] | None:
+    """The subject of the main clause after a sentence-opening participle clause."""
+    for k in range(b, min(len(toks), b + 30)):
+        if toks[k].text == ",":
+            span = _np_from(toks, k + 1, len(toks))
+            return span if span is not None and _is_subject(toks, *span) else None
+        if toks[k].text in ".;:" or is_quote(toks[k].text):
+            return None
+    return None
 
 
 def _passive(toks: list[Token], a: int, head: int) -> bool:
@@ -165,8 +225,8 @@ def _np_right(toks: list[Token], b: int) -> tuple[int, int] | None:
 
 def _may_invert(toks: list[Token], a: int) -> bool:
     """", said a spokesman" or "“...,” said X": a cue right after punctuation or quote."""
-    if a == 0:
-        return True
+    if a == 0:  # "Says the senator: ...", not "Calls for a rescheduling ... have come"
+        return a + 1 < len(toks) and toks[a + 1].lower not in PREPOSITIONS
     prev = toks[a - 1].text
     return prev in (",", ":") or prev in QUOTES or prev in CLOSE_QUOTES
 
@@ -274,7 +334,9 @@ most more less better worse best many much few some such other another own same
 def _can_speak(toks: list[Token], src: tuple[int, int]) -> bool:
     """A source is a noun phrase or pronoun, something that can say or publish: not a lone
     verb form, adverb or quantifier ("decided", "suggesting", "better", "most")."""
-    words = toks[src[0]:src[1]]
+    words = [t for t in toks[src[0]:src[1]] if t.text not in "()"]
+    if src[0] < src[1] and toks[src[0]].text == "(" and toks[src[1] - 1].text == ")":
+        return False  # "(MOC) orders": a bracketed abbreviation, not a speaker
     return any(t.text[:1].isupper() or t.text[:1].isdigit() or t.lower in PRONOUNS
                or t.lower in RELATIVE
                or not (t.lower.endswith(("ed", "ing", "ly")) or t.lower in ADVERBS
