@@ -17,36 +17,33 @@ are neither.
 """
 from __future__ import annotations
 
+import re
+
 from .tokens import Found, Span
 
 _SPAN = 8  # sentences a quotation may be carried over, each way
 Mark = tuple[int, int, bool]  # start, end, opening
 
 
+_MARK = re.compile(r"“|”|``|''|\"")
+
+
 def quote_marks(text: str) -> list[Mark]:
     """Each quotation mark of `text` with whether it opens a quotation."""
     marks: list[Mark] = []
-    k = 0
-    while k < len(text):
-        ch = text[k]
-        two = text[k:k + 2]
-        if ch == "“" or two == "``":
-            width = 1 if ch == "“" else 2
-            marks.append((k, k + width, True))
-            k += width
-            continue
-        if ch == "”":
-            marks.append((k, k + 1, False))
-        elif ch == '"' or two == "''":
-            width = 1 if ch == '"' else 2
+    for m in _MARK.finditer(text):
+        k, end = m.span()
+        mark = m.group()
+        if mark in ("“", "``"):
+            marks.append((k, end, True))
+        elif mark == "”":
+            marks.append((k, end, False))
+        else:
             before = text[k - 1] if k else " "
-            after = text[k + width] if k + width < len(text) else " "
+            after = text[end] if end < len(text) else " "
             if not (before.isalnum() and after.isalnum()):
                 opening = (before.isspace() or before in "([{—–-") and not after.isspace()
-                marks.append((k, k + width, opening))
-            k += width
-            continue
-        k += 1
+                marks.append((k, end, opening))
     return marks
 
 

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from .tokens import (
     FEMALE_WORDS, GENERIC_ORG, MALE_WORDS, NAME_LINKS, ORG_WORDS, PERSON_WORDS, PRONOUNS,
@@ -103,8 +104,7 @@ class Resolver:
         if len(core) != 1:
             return None
         word = core[0]
-        pattern = re.compile(rf"(?<![\w-]){re.escape(word)}(?![\w-])",
-                             re.I if word.islower() else 0)
+        pattern = _word_pattern(word, word.islower())
         for entity in reversed(self.entities):
             if entity.name != source and len(entity.name) > len(source) \
                     and pattern.search(entity.name) and entity.name[:1].isupper() \
@@ -129,7 +129,7 @@ class Resolver:
         """The latest name of two or more words after a title that the article used and that
         holds `word` ("Chairman Dan Rostenkowski" gives "Dan Rostenkowski" for
         "Rostenkowski")."""
-        pattern = re.compile(rf"(?<![\w-]){re.escape(word)}(?![\w-])")
+        pattern = _word_pattern(word, False)
         for sentence in reversed(self.text):
             if word not in sentence:
                 continue
@@ -148,6 +148,13 @@ class Resolver:
                       _gender(source))
 
 
+@lru_cache(maxsize=4096)
+def _word_pattern(word: str, fold: bool) -> re.Pattern:
+    """`word` as a whole word (hyphens count as part of a word)."""
+    return re.compile(rf"(?<![\w-]){re.escape(word)}(?![\w-])", re.I if fold else 0)
+
+
+@lru_cache(maxsize=4096)
 def name_of(source: str) -> str:
     """The name a source phrase gives: the part in apposition that is a personal name ("Canada's
     Minister of State for Finance, Tom Hockin" -> "Tom Hockin"), else the first part, without a
@@ -176,6 +183,7 @@ def _top_level_commas(text: str) -> list[str]:
     return parts
 
 
+@lru_cache(maxsize=4096)
 def _without_title(phrase: str) -> str:
     """"Pennzoil Co Chairman J. Hugh Liedtke" -> "J. Hugh Liedtke": the personal name after
     the last title word, when two or more capitalised words follow it."""
@@ -190,6 +198,7 @@ def _without_title(phrase: str) -> str:
     return phrase
 
 
+@lru_cache(maxsize=4096)
 def _personal_name(phrase: str) -> bool:
     """Two to four capitalised words (initials and "de", "van" ... allowed), none of them an
     organisation word: "J. Hugh Liedtke", "Henri de Villiers"."""
@@ -220,6 +229,7 @@ def _first_part(source: str) -> str:
     return source.split(",")[0].strip()
 
 
+@lru_cache(maxsize=4096)
 def _is_plural(source: str) -> bool:
     first = _first_part(source)
     words = re.split(r"\s+(?:of|for|from|in|at|run|with|who|which|that|to|on)\b", first)[0].split()
@@ -231,6 +241,7 @@ def _is_plural(source: str) -> bool:
         and len(head) > 3
 
 
+@lru_cache(maxsize=4096)
 def _is_person(source: str) -> bool:
     """Person-like: a person word as head, a title, or a personal name."""
     first = _first_part(source)
@@ -245,6 +256,7 @@ def _is_person(source: str) -> bool:
     return any(_personal_name(part.strip()) for part in _top_level_commas(source)[1:])
 
 
+@lru_cache(maxsize=4096)
 def _gender(source: str) -> str:
     words = {w.lower().strip(".,") for w in source.split()}
     if words & FEMALE_WORDS:
