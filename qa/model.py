@@ -66,14 +66,16 @@ class Attribution:
             "resolved_source": self.resolved_source,
             "source_span": list(self.source_span),
             "cue_span": list(self.cue_span),
+            # always present: [0, 0] where no reported content was found ("X agreed.")
+            "content_span": list(self.content_span) if self.content_span else [0, 0],
         }
-        if self.content_span is not None:
-            data["content_span"] = list(self.content_span)
         return data
 
     @classmethod
     def from_json(cls, data: dict) -> "Attribution":
         content = data.get("content_span")
+        if content is not None and content[1] <= content[0]:
+            content = None  # [0, 0]: none found
         return cls(
             source=data["source"],
             cue=data["cue"],
