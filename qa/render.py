@@ -26,6 +26,8 @@ STYLES = {
     "cue": "italic magenta",
     "label": "dim",
 }
+
+
 def safe(text: str) -> str:
     """`text` with every character that could steer a terminal replaced by a visible one
     (the rule is `qa.untrusted.visible`)."""
