@@ -70,8 +70,8 @@ def test_forced_colour_in_a_pipe_keeps_the_pipe_layout(workdir, qa):
     assert all(line == line.rstrip() for line in plain.splitlines())
 
 
-@pytest.mark.parametrize("args", [["sentences"], ["ask", QUESTION], ["ask", "--json", QUESTION],
-                                  ["ask", "-"]], ids=["sentences", "ask", "json", "batch"])
+@pytest.mark.parametrize("args", [["sentences"], ["ask", QUESTION], ["ask", "-"]],
+                         ids=["sentences", "ask", "batch"])
 def test_a_reader_that_goes_away_ends_qa_quietly_with_success(home, args):
     """`qa sentences | head -1`: the reader has gone before qa writes (the pipe is closed
     at once, so every write fails): exit 0, nothing on stderr, as ripgrep does."""
