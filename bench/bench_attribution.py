@@ -5,46 +5,38 @@ done before the clock starts: only `qa.attribution.attribute` is timed, called o
 article as the index calls it. The figure is printed and written into docs/ATTRIBUTION.md
 between the `bench:` markers.
 
-    python bench/bench_attribution.py [--data DIR] [--sentences N] [--no-doc]
+    python bench/bench_attribution.py [--data ../shared/data] [--sentences N] [--no-doc]
 """
 from __future__ import annotations
 
 import argparse
-import html
 import os
 import platform
-import re
 import sys
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+from common import ROOT, add_data_argument, reuters_articles, replace_block
+from qa.attribution import attribute
+from qa.model import Sentence
+from qa.segment import sentence_spans
 
-from docblock import replace_block  # noqa: E402
-from qa.attribution import attribute  # noqa: E402
-from qa.model import Sentence  # noqa: E402
-from qa.segment import sentence_spans  # noqa: E402
-
-DEFAULT_DATA = Path("/work/shared/data/reuters21578")
 DOC = ROOT / "docs" / "ATTRIBUTION.md"
-_BODY = re.compile(r"<BODY>(.*?)</BODY>", re.S)
 
 
-def read_articles(folder: Path, limit: int) -> list[list[Sentence]]:
+def read_articles(data: Path, limit: int) -> list[list[Sentence]]:
     """Articles as sentence lists, until `limit` sentences are collected."""
     articles: list[list[Sentence]] = []
     total = 0
-    for path in sorted(folder.glob("reut2-*.sgm")):
-        for k, m in enumerate(_BODY.finditer(path.read_text(encoding="latin-1"))):
-            text = html.unescape(m.group(1)).replace("\x03", "").strip()
-            doc = f"{path.stem}-{k}"
-            sents = [Sentence(doc, i, s, e, text[s:e])
-                     for i, (s, e) in enumerate(sentence_spans(text))]
-            articles.append(sents[:limit - total])
-            total += len(articles[-1])
-            if total >= limit:
-                return articles
+    for article in reuters_articles(data):
+        text = article.body
+        doc = f"reut2-{article.file}-{article.position}"
+        sents = [Sentence(doc, i, s, e, text[s:e])
+                 for i, (s, e) in enumerate(sentence_spans(text))]
+        articles.append(sents[:limit - total])
+        total += len(articles[-1])
+        if total >= limit:
+            return articles
     return articles
 
 
@@ -61,7 +53,7 @@ def write_doc(line: str) -> None:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--data", type=Path, default=DEFAULT_DATA)
+    add_data_argument(parser)
     parser.add_argument("--sentences", type=int, default=100_000)
     parser.add_argument("--no-doc", action="store_true", help="do not update the doc")
     args = parser.parse_args()

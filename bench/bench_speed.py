@@ -4,8 +4,8 @@ Everything is measured in one run, on this machine, beside the references it is 
 with, and written to docs/BENCHMARKS.md between the `bench:` markers (the rest of the page is
 left alone). Nothing here is part of the test suite.
 
-    /work/venv/bin/python bench/bench_speed.py                  # all sizes (about 15 min)
-    /work/venv/bin/python bench/bench_speed.py --sizes 10000 100000 --no-doc
+    python bench/bench_speed.py                  # all sizes (about 15 min)
+    python bench/bench_speed.py --sizes 10000 100000 --no-doc
 
 1. Start-up: wall time of one-shot `qa ask --json Q` and `qa ask Q` (rich output to a pipe) on
    the seed, with the index already built, beside `python -c pass` and a minimal rank-bm25
@@ -41,7 +41,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from docblock import replace_block  # bench/ is the script's folder, on sys.path
+from common import add_data_argument, replace_block  # bench/ is on sys.path: the script's folder
 
 ROOT = Path(__file__).resolve().parent.parent
 PYTHON = sys.executable
@@ -323,7 +323,6 @@ def _same_top(ours: list, reference: list) -> bool:
 
 
 def scale(size: int, tmp: Path, args) -> dict:
-    sys.path.insert(0, str(ROOT / "bench"))
     from speed_corpus import reuters_articles, write_corpus
 
     global _ARTICLES
@@ -473,7 +472,7 @@ def main() -> None:
     parser.add_argument("--asks", type=int, default=50, help="ask() calls per set")
     parser.add_argument("--rank-bm25-1m", type=int, default=8,
                         help="queries per set for rank-bm25 at 1e6 (about 1 s each)")
-    parser.add_argument("--data", type=Path, default=Path("/work/shared/data/reuters21578"))
+    add_data_argument(parser)
     parser.add_argument("--no-startup", action="store_true")
     parser.add_argument("--no-doc", action="store_true", help="print only")
     args = parser.parse_args()

@@ -5,7 +5,7 @@ delta for L and Plus) this builds a qa index of the SQuAD articles with `qa.inde
 ranks *all* sentences for every question by BM25 alone (`Index.bm25_scores` of the analysed
 question; top 5 by score, ties by sentence id). A sentence is correct when it contains one of
 the question's answer strings (`qa.evaluate.Judge`); P@1, MRR@5, R@5 over all questions come
-from `qa.evaluate.metrics`. The naive reference of /work/shared/data/README.md
+from `qa.evaluate.metrics`. The naive reference of ../shared/data/README.md
 (`qa.evaluate.naive_judgements`: lowercased `\\w+` tokens, BM25Okapi defaults, same sentences)
 is computed in the same run.
 
@@ -16,7 +16,7 @@ is documentation only: nothing is chosen from it.
 
 The table is printed and written into docs/BM25.md between the `bench:` markers.
 
-    /work/venv/bin/python bench/bm25_params.py [--squad FILE] [--seed DIR] [--jobs N]
+    python bench/bm25_params.py [--data ../shared/data] [--squad FILE] [--seed DIR] [--jobs N]
                                                 [--quick] [--no-doc]
 """
 from __future__ import annotations
@@ -36,20 +36,16 @@ from pathlib import Path
 
 import numpy as np
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+from common import ROOT, add_data_argument, replace_block
+from qa import evaluate as ev
+from qa.analyzer import Analyzer
+from qa.bm25 import BM25Params
+from qa.build import build
+from qa.index import Index
 
-from qa import evaluate as ev  # noqa: E402
-from qa.analyzer import Analyzer  # noqa: E402
-from qa.bm25 import BM25Params  # noqa: E402
-from qa.build import build  # noqa: E402
-from qa.index import Index  # noqa: E402
-
-DEFAULT_SQUAD = Path("/work/shared/data/squad/dev-public.json")
 DEFAULT_SEED = ROOT / "seeds"
 DOC = ROOT / "docs" / "BM25.md"
-BEGIN, END = "<!-- bench:begin -->", "<!-- bench:end -->"
-COMMAND = "/work/venv/bin/python bench/bm25_params.py"
+COMMAND = "python bench/bm25_params.py"
 
 # The grid. The main grids (BM25Okapi epsilon=0.25, BM25Plus delta=1, BM25L delta=1) cross
 # every k1 with every b. The other epsilon / delta values are measured at a few points only:
@@ -133,13 +129,13 @@ def full_rank(index: Index, terms: list[str]) -> list[int]:
 _WORK: dict = {}
 
 
-def _init_worker(corpus: str, questions: list[list[str]]) -> None:
+def init_worker(corpus: str, questions: list[list[str]]) -> None:
     _WORK["corpus"] = Path(corpus)
     _WORK["questions"] = questions
     _WORK["folder"] = Path(tempfile.mkdtemp(prefix="bm25-bench-"))
 
 
-def _run_config(params: BM25Params) -> tuple[BM25Params, list[list[int]], float]:
+def run_config(params: BM25Params) -> tuple[BM25Params, list[list[int]], float]:
     """Build the SQuAD index with `params` and rank every question; top 5 sentence ids each."""
     started = time.perf_counter()
     folder = _WORK["folder"] / "index"
@@ -268,7 +264,9 @@ def seed_idf_findings(seed: Path, folder: Path) -> tuple[list[str], list[str]]:
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--squad", type=Path, default=DEFAULT_SQUAD)
+    add_data_argument(ap)
+    ap.add_argument("--squad", type=Path, default=None,
+                    help="SQuAD file (default: DATA/squad/dev-public.json)")
     ap.add_argument("--seed", type=Path, default=DEFAULT_SEED)
     ap.add_argument("--jobs", type=int, default=min(2, os.cpu_count() or 1))
     ap.add_argument("--quick", action="store_true", help="rank-bm25's defaults only")
@@ -288,6 +286,8 @@ def main() -> None:
 
 
 def run(args: argparse.Namespace, work: Path) -> list[str]:
+    default_squad = args.data / "squad" / "dev-public.json"
+    args.squad = args.squad or default_squad
     evalset = ev.load(args.squad)
     if evalset.kind != "squad":
         raise SystemExit(f"{args.squad}: not a SQuAD file")
@@ -313,9 +313,9 @@ def run(args: argparse.Namespace, work: Path) -> list[str]:
     rows: list[Row] = []
     seed_folder = work / "seed"
     ctx = multiprocessing.get_context("fork")
-    with ctx.Pool(args.jobs, _init_worker, (str(corpus), questions)) as pool:
+    with ctx.Pool(args.jobs, init_worker, (str(corpus), questions)) as pool:
         for done, (params, tops, seconds) in enumerate(
-                pool.imap(_run_config, configs), 1):
+                pool.imap(run_config, configs), 1):
             judgements = []
             for n, ids in enumerate(tops):
                 out = []
@@ -381,7 +381,7 @@ def report(args, evalset, rows, naive, naive_rr, squad_stats, idf_lines,
            f" ({os.cpu_count()} cores{', ' + cpu if cpu else ''}; Python "
            f"{platform.python_version()}, rank-bm25 {_version('rank-bm25')}, numpy "
            f"{np.__version__}), with", "", f"    {COMMAND}"
-           + (f" --squad {args.squad}" if args.squad != DEFAULT_SQUAD else "")
+           + (f" --squad {args.squad}" if args.squad != args.data / "squad" / "dev-public.json" else "")
            + (" --quick" if args.quick else ""), "",
            f"SQuAD: `{args.squad}`, {len(evalset.cases)} questions, {len(evalset.articles)} "
            f"articles indexed as one corpus: {squad_stats[0]} sentences, {squad_stats[1]} terms; "
@@ -461,17 +461,7 @@ def _version(name: str) -> str:
 
 
 def write_doc(text: str) -> None:
-    """Replace what lies between the markers of docs/BM25.md (or create it with them)."""
-    block = f"{BEGIN}\n{text}\n{END}"
-    old = DOC.read_text(encoding="utf-8") if DOC.exists() else ""
-    if BEGIN in old and END in old:
-        head, rest = old.split(BEGIN, 1)
-        new = head + block + rest.split(END, 1)[1]
-    else:
-        new = (old or "# BM25: class and parameters\n\n") + "\n" + block + "\n"
-    DOC.parent.mkdir(parents=True, exist_ok=True)
-    DOC.write_text(new, encoding="utf-8")
-    print(f"wrote {DOC}", file=sys.stderr)
+    replace_block(DOC, text, title="# BM25: class and parameters")
 
 
 if __name__ == "__main__":

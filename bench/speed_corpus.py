@@ -7,37 +7,25 @@ whole, so a corpus asked for N sentences holds N or a few more.
 """
 from __future__ import annotations
 
-import html
 import json
-import re
 from pathlib import Path
 
-DEFAULT_DATA = Path("/work/shared/data/reuters21578")
-_REUTERS = re.compile(r"<REUTERS\b.*?</REUTERS>", re.S)
-_BODY = re.compile(r"<BODY>(.*?)</BODY>", re.S)
-_TITLE = re.compile(r"<TITLE>(.*?)</TITLE>", re.S)
+from common import DATA, reuters_articles as read_reuters
 
 
-def reuters_articles(folder: Path = DEFAULT_DATA) -> list[tuple[str, str, str, int]]:
-    """(id, title, body, sentence count) of every Reuters article with a body, in file order."""
+def reuters_articles(data: Path = DATA) -> list[tuple[str, str, str, int]]:
+    """(id, title, body, sentence count) of every Reuters article with a body, in file order
+    (`data` is the shared data folder)."""
     from qa.ingest import _read_article
     from qa.segment import split_document
 
     out = []
-    for path in sorted(folder.glob("reut2-*.sgm")):
-        for k, m in enumerate(_REUTERS.finditer(path.read_text(encoding="latin-1"))):
-            body = _BODY.search(m.group())
-            if not body:
-                continue
-            text = html.unescape(body.group(1)).replace("\x03", "").strip()
-            if not text:
-                continue
-            title = _TITLE.search(m.group())
-            title = html.unescape(title.group(1)).strip() if title else ""
-            doc_id = f"{path.stem[5:]}-{k}"
-            count = len(split_document(_read_article(Path("x.jsonl"), text, doc_id, title)))
-            if count:
-                out.append((doc_id, title, text, count))
+    for article in read_reuters(data):
+        doc_id = f"{article.file}-{article.position}"
+        doc = _read_article(Path("x.jsonl"), article.body, doc_id, article.title)
+        count = len(split_document(doc))
+        if count:
+            out.append((doc_id, article.title, article.body, count))
     return out
 
 

@@ -23,10 +23,10 @@ import sys
 import time
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))  # bench/bm25_params.py
-
-from qa import ranking  # noqa: E402
-from qa.evaluate import index_articles, load, metrics, qa_judgements  # noqa: E402
+import bm25_params as bp  # bench/ is on sys.path: the script's folder
+from common import add_data_argument
+from qa import ranking
+from qa.evaluate import index_articles, load, metrics, qa_judgements
 
 
 def prepare(path: Path, folder: Path, sample: int = 0, params=None):
@@ -216,7 +216,6 @@ class Seed:
 
 
 def _bm25_grid(kind: str):
-    import bm25_params as bp
     from qa.bm25 import BM25Params
 
     from itertools import product
@@ -238,7 +237,6 @@ def _bm25_rows(evalset, reference, configs, jobs: int, work: Path):
 
     import numpy as np
 
-    import bm25_params as bp
     from qa.analyzer import Analyzer
     from qa.evaluate import Judge
 
@@ -250,8 +248,8 @@ def _bm25_rows(evalset, reference, configs, jobs: int, work: Path):
     questions = [analyzer.terms(c.question) for c in evalset.cases]
     judge, verdicts, rows = Judge(reference, evalset), {}, {}
     ctx = multiprocessing.get_context("fork")
-    with ctx.Pool(jobs, bp._init_worker, (str(corpus), questions)) as pool:
-        for done, (params, tops, seconds) in enumerate(pool.imap(bp._run_config, configs), 1):
+    with ctx.Pool(jobs, bp.init_worker, (str(corpus), questions)) as pool:
+        for done, (params, tops, seconds) in enumerate(pool.imap(bp.run_config, configs), 1):
             p1, rr, r5 = np.zeros(len(tops)), np.zeros(len(tops)), np.zeros(len(tops))
             for n, ids in enumerate(tops):
                 for r, i in enumerate(ids[:5]):
@@ -268,7 +266,6 @@ def _bm25_rows(evalset, reference, configs, jobs: int, work: Path):
 
 def _choose_bm25(rows: dict, subset):
     """bench/bm25_params.py's rule (recommend()) on the questions in `subset` only."""
-    import bm25_params as bp
     from qa.evaluate import Metrics
 
     candidates = [bp.Row(params, Metrics(len(subset), p1[subset].mean(), rr[subset].mean(),
@@ -600,7 +597,7 @@ def _cv_row(label, params, weights, wmap, p1, rr, np1, nrr, sp1, srr) -> str:
 
 def main() -> None:
     parser = argparse.ArgumentParser()
-    parser.add_argument("--data", type=Path, default=Path("../shared/data"))
+    add_data_argument(parser)
     parser.add_argument("--work", type=Path, default=Path("/tmp/qa-tune"))
     parser.add_argument("--search", action="store_true")
     parser.add_argument("--sample", type=int, default=0, help="SQuAD questions to use (0: all)")
