@@ -232,7 +232,7 @@ def _global_roots(is_name: dict[str, bool], by_word: dict[str, set[str]],
     """Each key's source key: itself, or the root its longer names lead to when one root has
     at least DOMINANT of their statements."""
     root: dict[str, str] = {}
-    for key in sorted(is_name, key=lambda k: (-len(k.split()), k)):  # long forms settle first
+    for key in sorted(is_name, key=lambda k: (-len(set(k.split())), k)):  # long forms first
         root[key] = key
         if is_name[key] and _may_merge_across_articles(key):
             roots = Counter()
