@@ -95,6 +95,25 @@ class Analyzer:
             out.extend(terms)
         return out
 
+    def spans(self, text: str) -> tuple[list[str], list[int], list[int]]:
+        """The terms of `text` (as `terms` gives them) with the start and end of the word each
+        came from: what the index stores per sentence so a question never re-analyses it."""
+        out: list[str] = []
+        starts: list[int] = []
+        ends: list[int] = []
+        cache = self._cache
+        for m in _RAW_TOKEN.finditer(text):
+            raw = m.group()
+            terms = cache.get(raw)
+            if terms is None:
+                terms = cache[raw] = self._analyze_word(raw)
+            if terms:
+                out.extend(terms)
+                n = len(terms)
+                starts.extend([m.start()] * n)
+                ends.extend([m.end()] * n)
+        return out, starts, ends
+
     def tokens(self, text: str) -> list[Token]:
         """Terms with the offsets of the words they came from, for highlighting."""
         out: list[Token] = []

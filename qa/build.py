@@ -27,6 +27,7 @@ from .index import FORMAT_VERSION, GENERATION_NAME, MANIFEST, IndexUnusable, rea
 from .ingest import Corpus, find_sources, stream_corpus
 from .model import Document
 from . import owned
+from .forward import ForwardWriter
 from .records import RecordWriter
 from .source_build import write_source_table
 
@@ -192,7 +193,8 @@ def _analyse_chunk(first: int, documents: list[Document],
 
     Returns plain data: sentences per article, the encoded sentence records and their
     lengths in bytes, each sentence's length in terms, the chunk's own vocabulary (in order of
-    first use) and each term occurrence as a number into it.
+    first use), each term occurrence as a number into it, and the forward data (each term's
+    word offsets, each sentence's paragraph).
     """
     from .attribution import attribute  # build-only modules: a query does not load them
     from .segment import split_document
@@ -201,6 +203,7 @@ def _analyse_chunk(first: int, documents: list[Document],
     if analyzer is None:
         analyzer = _worker_analyzer = _worker_analyzer or Analyzer()
     counts, line_sizes, lengths, tokens = array("i"), array("q"), array("i"), array("i")
+    starts, ends, paragraphs = array("i"), array("i"), array("i")
     lines: list[bytes] = []
     local: dict[str, int] = {}
     for d, doc in enumerate(documents, first):
@@ -211,10 +214,14 @@ def _analyse_chunk(first: int, documents: list[Document],
                             [a.to_json() for a in found], sent.paragraph])
             lines.append(line)
             line_sizes.append(len(line))
-            terms = analyzer.terms(sent.text)
+            terms, term_starts, term_ends = analyzer.spans(sent.text)
             tokens.extend([local.setdefault(t, len(local)) for t in terms])
             lengths.append(len(terms))
-    return counts, b"".join(lines), line_sizes, lengths, list(local), tokens
+            starts.extend(term_starts)
+            ends.extend(term_ends)
+            paragraphs.append(sent.paragraph)
+    return (counts, b"".join(lines), line_sizes, lengths, list(local), tokens,
+            (starts, ends, paragraphs))
 
 
 @contextlib.contextmanager
@@ -283,13 +290,15 @@ def _write_data(out: Path, documents: Iterable[tuple[Document, int, int]], analy
     vocabulary: dict[str, int] = {}
     tokens, lengths, sent_doc = array("i"), array("i"), array("i")
     docs_out, sents_out = RecordWriter(out, "docs"), RecordWriter(out, "sentences")
+    forward = ForwardWriter(out)
     n_docs = 0
     gc_was_enabled = gc.isenabled()
     gc.disable()  # the build allocates millions of small objects that are never cyclic
     try:
         for (first, docs, done, total), result in _analysed(_chunks(documents), workers,
                                                               analyzer):
-            counts, lines, line_sizes, chunk_lengths, local, chunk_tokens = result
+            counts, lines, line_sizes, chunk_lengths, local, chunk_tokens, spans = result
+            forward.add(*spans)
             for d, (doc, count) in enumerate(zip(docs, counts), first):
                 docs_out.add({"id": doc.id, "source": doc.source, "title": doc.title,
                               "date": doc.date, "place": doc.place, "agency": doc.agency,
@@ -309,7 +318,7 @@ def _write_data(out: Path, documents: Iterable[tuple[Document, int, int]], analy
             gc.enable()
     docs_out.close()
     sents_out.close()
-    _write_postings(out, vocabulary, tokens, lengths, params)
+    _write_postings(out, vocabulary, tokens, lengths, params, forward)
     np.save(out / "sentences.doc.npy", np.frombuffer(sent_doc, np.int32))
     np.save(out / "sentences.len.npy", np.frombuffer(lengths, np.int32))
     write_source_table(out)
@@ -321,7 +330,7 @@ def _encode(value) -> bytes:
 
 
 def _write_postings(out: Path, vocabulary: dict[str, int], tokens: array, lengths: array,
-                    params: bm25.BM25Params) -> None:
+                    params: bm25.BM25Params, forward: ForwardWriter) -> None:
     """Invert (sentence, term) pairs into per-term postings with their BM25 contributions."""
     terms = sorted(vocabulary)  # sorted, so a term is found by binary search on disk
     rank = np.empty(len(terms), np.int64)
@@ -329,6 +338,7 @@ def _write_postings(out: Path, vocabulary: dict[str, int], tokens: array, length
     n = len(lengths)
     doc_len = np.frombuffer(lengths, np.int32).astype(np.int64)
     tok = rank[np.frombuffer(tokens, np.int32)] if len(tokens) else np.zeros(0, np.int64)
+    forward.close(tok, doc_len)
     sentence_of = np.repeat(np.arange(n, dtype=np.int64), doc_len)
     pairs, tf = np.unique(tok * max(n, 1) + sentence_of, return_counts=True)
     post_term, post_sent = pairs // max(n, 1), pairs % max(n, 1)

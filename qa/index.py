@@ -31,11 +31,13 @@ from .model import Attribution, dateline
 from .records import Records
 from .source_table import SourceTable
 
-FORMAT_VERSION = 4  # 3: the source table (sources.*, statements.*); 4: ids are relative paths
+FORMAT_VERSION = 5  # 3: the source table; 4: ids are relative paths; 5: forward data
 MANIFEST = "manifest.json"
 GENERATION_NAME = re.compile(r"\Agen-[0-9a-z-]{1,64}\Z")
 _ARRAYS = ("sentences.doc", "sentences.len", "terms.idf", "terms.ptr",
-           "postings.sentence", "postings.score")
+           "postings.sentence", "postings.score",
+           # forward data for re-ranking (written by qa.forward)
+           "forward.term", "forward.start", "forward.end", "forward.ptr", "sentences.paragraph")
 _RECORDS = ("docs", "sentences", "terms")
 
 # How a query's postings are summed: numpy is quicker from a few hundred postings on, but its
@@ -174,6 +176,21 @@ class Matches:
         lo, hi = bisect_left(self.ids, sentences.start), bisect_left(self.ids, sentences.stop)
         return Matches(self.ids[lo:hi], self.scores[lo:hi])
 
+    def among(self, allowed: set[int]) -> "Matches":
+        """Only the sentences in `allowed` (a filter such as --source), before any ranking."""
+        ids, scores = self.ids, self.scores
+        if len(allowed) < len(ids) // 8:  # few allowed: look each up
+            keep = []
+            for i in sorted(allowed):
+                at = bisect_left(ids, i)
+                if at < len(ids) and ids[at] == i:
+                    keep.append(at)
+        else:
+            keep = [j for j, i in enumerate(self.id_list()) if i in allowed]
+        if isinstance(ids, list):
+            return Matches([ids[j] for j in keep], [scores[j] for j in keep])
+        return Matches(ids[keep], scores[keep])
+
     def id_list(self) -> list[int]:
         return self.ids if isinstance(self.ids, list) else self.ids.tolist()
 
@@ -228,10 +245,18 @@ class Index:
         self.ptr = arrays["terms.ptr"]
         self.post_sentence = arrays["postings.sentence"]
         self.post_score = arrays["postings.score"]
+        self.fwd_term, self.fwd_ptr = arrays["forward.term"], arrays["forward.ptr"]
+        self.fwd_start, self.fwd_end = arrays["forward.start"], arrays["forward.end"]
+        self.paragraph = arrays["sentences.paragraph"]
         n_terms = len(self.terms)
         if (len(self.sentences) != len(self.sent_doc) or len(self.ptr) != n_terms + 1
                 or len(self.idf) != n_terms or len(self.post_score) != len(self.post_sentence)
                 or len(self.sent_len) != len(self.sent_doc)
+                or len(self.paragraph) != len(self.sent_doc)
+                or len(self.fwd_ptr) != len(self.sent_doc) + 1
+                or len(self.fwd_term) != len(self.fwd_start)
+                or len(self.fwd_end) != len(self.fwd_start)
+                or (len(self.fwd_ptr) and self.fwd_ptr[-1] != len(self.fwd_term))
                 or (n_terms and (self.ptr[0] != 0 or self.ptr[-1] != len(self.post_score)))):
             raise IndexUnusable(f"index data in {data} is inconsistent")
 
@@ -290,6 +315,16 @@ class Index:
         return StoredSentence(i, self.docs[d]["id"], n, start, end, text,
                               [Attribution.from_json(a) for a in attrs], paragraph)
 
+    def term_ids(self, i: int) -> list[int]:
+        """Sentence i's term numbers in text order (forward data: no re-analysis)."""
+        return self.fwd_term[self.fwd_ptr[i]:self.fwd_ptr[i + 1]].tolist()
+
+    def token_spans(self, i: int) -> tuple[list[int], list[int], list[int]]:
+        """Sentence i's term numbers with the start and end of the word each came from."""
+        lo, hi = self.fwd_ptr[i], self.fwd_ptr[i + 1]
+        return (self.fwd_term[lo:hi].tolist(), self.fwd_start[lo:hi].tolist(),
+                self.fwd_end[lo:hi].tolist())
+
     def doc_of(self, i: int) -> dict:
         return self.docs[self.sent_doc[i]]
 
@@ -311,8 +346,26 @@ class Index:
     def docs_with(self, term: str) -> list[int]:
         """The article numbers whose sentences hold `term`, ascending."""
         t = self.term_id(term)
-        if t is None:
-            return []
+        return [] if t is None else self.docs_with_id(t)
+
+    def postings_count(self, t: int) -> int:
+        """How many sentences hold term number t."""
+        return self.ptr[t + 1] - self.ptr[t]
+
+    def doc_range(self, d: int) -> tuple[int, int]:
+        """Article d's first sentence and the one after its last, from the sentence array
+        (articles' sentences are consecutive and ascending), without decoding its record."""
+        first = bisect_left(self.sent_doc, d)
+        return first, bisect_left(self.sent_doc, d + 1, first)
+
+    def term_in(self, t: int, first: int, stop: int) -> bool:
+        """Whether a sentence in first..stop-1 holds term number t (binary search)."""
+        lo, hi = self.ptr[t], self.ptr[t + 1]
+        at = bisect_left(self.post_sentence, first, lo, hi)
+        return at < hi and self.post_sentence[at] < stop
+
+    def docs_with_id(self, t: int) -> list[int]:
+        """The article numbers whose sentences hold term number t, ascending."""
         lo, hi = self.ptr[t], self.ptr[t + 1]
         if not _numpy_pays(hi - lo):
             sent_doc = self.sent_doc

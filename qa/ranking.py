@@ -103,6 +103,7 @@ def answer(index: Index, text: str, *, k: int = 3, doc: str | None = None,
     weights = weights or shipped_weights()
     question = q.analyze(text, index.analyzer)
     ranked = rank(candidates(index, question, doc=doc, source=source), weights)
+    known = {t for t in map(index.term_id, question.terms) if t is not None}
     hits = []
     for number, cand in enumerate(ranked[:k], start=1):
         sent, span = cand.sentence, cand.span
@@ -111,7 +112,7 @@ def answer(index: Index, text: str, *, k: int = 3, doc: str | None = None,
             start=sent.start, end=sent.end, attributions=sent.attributions,
             answer=AnswerSpan(sent.text[span[0]:span[1]], span) if span else None,
             date=index.doc_of(sent.id).get("date", ""), dateline=index.dateline(sent.id),
-            matched=_matched_spans(index, question, sent.text),
+            matched=_matched_spans(index, known, sent.id),
             features={n: weights[n] * cand.features[n] for n in FEATURES} if explain else {},
         ))
     return Answer(text, hits)
@@ -120,7 +121,12 @@ def answer(index: Index, text: str, *, k: int = 3, doc: str | None = None,
 def candidates(index: Index, question: q.Question, *, doc: str | None = None,
                source: str | None = None) -> list[Candidate]:
     """Every sentence that could answer: it holds a question term, or it holds the kind of
-    answer asked for right after a sentence that does."""
+    answer asked for right after a sentence that does.
+
+    Features read the index's forward data (each sentence's term numbers and word offsets,
+    its paragraph), so only the candidates' own records are decoded, never re-analysed.
+    `doc` and `source` narrow the sentences before the pool is chosen.
+    """
     matches = index.bm25_scores(list(question.terms))
     if doc is not None:
         number = index.doc_number(doc)
@@ -131,18 +137,17 @@ def candidates(index: Index, question: q.Question, *, doc: str | None = None,
         return []
     best = max(matches.highest(), 1e-9)
     weights = _term_weights(index, question)
+    allowed = _said_by(index, source) if source is not None else None
+    pool = _pool(index, matches if allowed is None else matches.among(allowed), allowed)
+    if not pool:
+        return []
     found = []
     terms_of = _TermCache(index)
-    allowed = _said_by(index, source) if source is not None else None
-    pool = _pool(index, matches, source is not None)
     article = _article_coverage(index, weights, {index.sent_doc[i] for i in pool})
-    qwords = _question_words(index, question, weights)
+    ids = _QuestionIds(index, question, weights)
     for i in pool:
-        if allowed is not None and i not in allowed:
-            continue
         sent = terms_of.sentence(i)
-        features, span = _features(index, question, sent, matches, best, weights, terms_of,
-                                   qwords)
+        features, span = _features(index, question, sent, matches, best, weights, terms_of, ids)
         features["article"] = article[index.sent_doc[i]]
         if not _relevant(features):
             continue
@@ -157,78 +162,111 @@ def _relevant(features: dict[str, float]) -> bool:
     return features["bm25"] > 0 or features["coverage"] > 0 or (typed and features["context"] > 0)
 
 
-def _article_coverage(index: Index, weights: dict[str, float],
+def _article_coverage(index: Index, weights: dict[int, float],
                       docs: set[int]) -> dict[int, float]:
     """Share of the question's term weight found anywhere in each article: the questions
-    about an article use its vocabulary, so this tells the right article from the wrong one."""
+    about an article use its vocabulary, so this tells the right article from the wrong one.
+
+    A rare term's articles are listed from its postings; for a common one each article's
+    sentence range is looked up in its postings by binary search, so "said" at a million
+    sentences costs a few dozen probes, not a pass over its postings."""
     total = sum(weights.values()) or 1.0
     cover = dict.fromkeys(docs, 0.0)
+    ranges = None
     for term, weight in weights.items():
-        for d in index.docs_with(term):
-            if d in cover:
+        if index.postings_count(term) <= 32 * len(docs):
+            for d in index.docs_with_id(term):
+                if d in cover:
+                    cover[d] += weight / total
+            continue
+        if ranges is None:
+            ranges = {d: index.doc_range(d) for d in cover}
+        for d, (first, stop) in ranges.items():
+            if index.term_in(term, first, stop):
                 cover[d] += weight / total
     return cover
 
 
-def _pool(index: Index, matches: Matches, wide: bool) -> list[int]:
+def _pool(index: Index, matches: Matches, allowed: set[int] | None) -> list[int]:
     """The best BM25 sentences and the sentence after each (context can carry the answer)."""
-    pool = set(matches.id_list() if wide else matches.best(CANDIDATES).ids)
+    pool = set(matches.best(CANDIDATES).ids)
     for i in list(pool):
-        if i + 1 < index.size and index.sent_doc[i + 1] == index.sent_doc[i]:
+        if (i + 1 < index.size and index.sent_doc[i + 1] == index.sent_doc[i]
+                and (allowed is None or i + 1 in allowed)):
             pool.add(i + 1)
     return sorted(pool)
 
 
+class _QuestionIds:
+    """The question's parts as term numbers, for comparing with the forward data."""
+
+    def __init__(self, index: Index, question: q.Question, weights: dict[int, float]) -> None:
+        number = {t: index.term_id(t) for t in dict.fromkeys(question.terms)}
+        self.pairs = [(_known(first, number), _known(second, number))
+                      for first, second in question.pairs]
+        self.n_pairs = len(question.pairs)
+        self.in_pairs = {t for pair in self.pairs for side in pair for t in side}
+        self.words: list[tuple[str, frozenset[int]]] = []  # "prefix": words of 5+ letters
+        for w in dict.fromkeys(_WORD.findall(question.text.lower())):
+            if len(w) >= 5:
+                terms = frozenset(_known(index.analyzer.terms(w), number)) & weights.keys()
+                if terms:
+                    self.words.append((w, terms))
+
+
+def _known(terms, number: dict[str, int | None]) -> tuple[int, ...]:
+    return tuple(number[t] for t in terms if number.get(t) is not None)
+
+
 class _TermCache:
-    """Sentences and their terms read once per question (a candidate's neighbours are often
-    candidates too)."""
+    """Sentences and their term sets read once per question (a candidate's neighbours are
+    often candidates too)."""
 
     def __init__(self, index: Index) -> None:
         self.index = index
         self._sentences: dict[int, StoredSentence] = {}
-        self._terms: dict[int, set[str]] = {}
+        self._terms: dict[int, set[int]] = {}
 
     def sentence(self, i: int) -> StoredSentence:
         if i not in self._sentences:
             self._sentences[i] = self.index.sentence(i)
         return self._sentences[i]
 
-    def terms(self, i: int) -> set[str]:
+    def terms(self, i: int) -> set[int]:
         if i not in self._terms:
-            self._terms[i] = set(self.index.analyzer.terms(self.sentence(i).text))
+            self._terms[i] = set(self.index.term_ids(i))
         return self._terms[i]
 
-    def paragraph_neighbours(self, sent: StoredSentence, distance: int = 1) -> list[int]:
-        """The sentences `distance` before and after `sent`, if in its paragraph."""
-        out = []
-        doc = self.index.sent_doc[sent.id]
-        for j in (sent.id - distance, sent.id + distance):
-            if (0 <= j < self.index.size and self.index.sent_doc[j] == doc
-                    and self.sentence(j).paragraph == sent.paragraph):
-                out.append(j)
-        return out
+    def paragraph_neighbours(self, i: int, distance: int = 1) -> list[int]:
+        """The sentences `distance` before and after sentence i, if in its paragraph."""
+        index = self.index
+        doc, paragraph = index.sent_doc[i], index.paragraph[i]
+        return [j for j in (i - distance, i + distance)
+                if 0 <= j < index.size and index.sent_doc[j] == doc
+                and index.paragraph[j] == paragraph]
 
 
 def _features(index: Index, question: q.Question, sent: StoredSentence,
-              bm25_of: Matches, best: float, weights: dict[str, float],
-              terms_of: "_TermCache", qwords: list[tuple[str, frozenset[str]]]
+              bm25_of: Matches, best: float, weights: dict[int, float],
+              terms_of: "_TermCache", ids: _QuestionIds
               ) -> tuple[dict[str, float], Span | None]:
-    tokens = index.analyzer.tokens(sent.text)
+    term_ids, starts, ends = index.token_spans(sent.id)
     words = written_words(sent.text)
-    present = {t.term for t in tokens} & weights.keys()
+    present = set(term_ids) & weights.keys()
     total_weight = sum(weights.values()) or 1.0
+    near = terms_of.paragraph_neighbours(sent.id)
     around = set()
-    for j in terms_of.paragraph_neighbours(sent):
+    for j in near:
         around |= terms_of.terms(j)
     gained = (around & weights.keys()) - present
     far = set()
-    for j in terms_of.paragraph_neighbours(sent, distance=2):
+    for j in terms_of.paragraph_neighbours(sent.id, distance=2):
         far |= terms_of.terms(j)
     far_gained = (far & weights.keys()) - present - gained
-    inherited: set[str] = set()
+    inherited: set[int] = set()
     if sent.index > 0 and refers_back(sent.text):
         inherited = (terms_of.terms(sent.id - 1) & weights.keys()) - present
-    query_spans = [(t.start, t.end) for t in tokens if t.term in weights]
+    query_spans = [(a, b) for t, a, b in zip(term_ids, starts, ends) if t in weights]
     span = None
     type_score = 0.0
     if question.answer_type != q.OTHER:
@@ -255,11 +293,10 @@ def _features(index: Index, question: q.Question, sent: StoredSentence,
         "lead": 1.0 / (1 + sent.index),
         "neighbours": _weight_of(gained, weights) / total_weight,
         "neighbours2": _weight_of(far_gained, weights) / total_weight,
-        "bigram": _bigrams(question, tokens),
-        "nbm25": max((bm25_of.score(j, 0.0) for j in terms_of.paragraph_neighbours(sent)),
-                     default=0.0) / best,
+        "bigram": _bigrams(ids, term_ids, starts),
+        "nbm25": max((bm25_of.score(j, 0.0) for j in near), default=0.0) / best,
         "exact": _exact_words(question, words),
-        "prefix": _prefix_matches(qwords, present, weights, words) / total_weight,
+        "prefix": _prefix_matches(ids.words, present, weights, words) / total_weight,
     }
     return features, span
 
@@ -281,17 +318,18 @@ def refers_back(text: str) -> bool:
     return bool(_DEFINITE.search(text) or _PRONOUN_FIRST.search(text))
 
 
-def _term_weights(index: Index, question: q.Question) -> dict[str, float]:
-    """IDF of each distinct question term the index knows (unknown terms weigh nothing)."""
+def _term_weights(index: Index, question: q.Question) -> dict[int, float]:
+    """IDF of each distinct question term the index knows, by term number (unknown terms
+    weigh nothing)."""
     weights = {}
     for term in dict.fromkeys(question.terms):
         tid = index.term_id(term)
         if tid is not None:
-            weights[term] = max(float(index.idf[tid]), 1e-6)
+            weights[tid] = max(float(index.idf[tid]), 1e-6)
     return weights
 
 
-def _weight_of(terms: set[str], weights: dict[str, float]) -> float:
+def _weight_of(terms: set[int], weights: dict[int, float]) -> float:
     """The terms' summed weight, exactly rounded: a set's order changes from run to run
     (string hashing), and a plain sum would round differently with it."""
     return math.fsum(weights[t] for t in terms)
@@ -306,27 +344,15 @@ def written_words(text: str) -> set[str]:
     return set(_WORD.findall(text.lower()))
 
 
-def _question_words(index: Index, question: q.Question,
-                    weights: dict[str, float]) -> list[tuple[str, frozenset[str]]]:
-    """The question's content words of 5 letters or more with their known terms."""
-    out = []
-    for w in dict.fromkeys(_WORD.findall(question.text.lower())):
-        if len(w) >= 5:
-            terms = frozenset(index.analyzer.terms(w)) & weights.keys()
-            if terms:
-                out.append((w, terms))
-    return out
-
-
-def _prefix_matches(qwords: list[tuple[str, frozenset[str]]], present: set[str],
-                    weights: dict[str, float], words: set[str]) -> float:
+def _prefix_matches(qwords: list[tuple[str, frozenset[int]]], present: set[int],
+                    weights: dict[int, float], words: set[str]) -> float:
     """Weight of question terms the stemmer misses but a sentence word shares 5 letters
     with ("Normandy" for "Norman", "economy" for "economic")."""
     missing = [(w, terms) for w, terms in qwords if not terms & present]
     if not missing:
         return 0.0
     prefixes = {x[:5] for x in words if len(x) >= 5}
-    gained: set[str] = set()
+    gained: set[int] = set()
     for w, terms in missing:
         if w[:5] in prefixes:
             gained |= terms
@@ -340,18 +366,28 @@ def _exact_words(question: q.Question, words: set[str]) -> float:
     return len(question.words & words) / len(question.words)
 
 
-def _bigrams(question: q.Question, tokens: list) -> float:
-    """Share of the question's adjacent word pairs that stand close, in order, in the sentence."""
-    if not question.pairs:
+def _bigrams(ids: _QuestionIds, term_ids: list[int], starts: list[int]) -> float:
+    """Share of the question's adjacent word pairs that stand close, in order, in the sentence:
+    a term of the first word, then one of the second within the next two words (words that
+    give no term are not counted, as before)."""
+    if not ids.n_pairs:
         return 0.0
-    s_words = q.word_terms(tokens)
-    close = set()
-    for n, terms in enumerate(s_words):
-        for ahead in s_words[n + 1:n + 3]:
-            close.update((a, b) for a in terms for b in ahead)
-    matched = sum(any((a, b) in close for a in first for b in second)
-                  for first, second in question.pairs)
-    return matched / len(question.pairs)
+    wanted = ids.in_pairs
+    at: dict[int, set[int]] = {}  # term -> numbers of the words holding it
+    word, previous = -1, None
+    for t, start in zip(term_ids, starts):
+        if start != previous:
+            word, previous = word + 1, start
+        if t in wanted:
+            at.setdefault(t, set()).add(word)
+    if not at:
+        return 0.0
+    matched = 0
+    for first, second in ids.pairs:
+        later = {w for b in second for w in at.get(b, ())}
+        if later and any(w + 1 in later or w + 2 in later for a in first for w in at.get(a, ())):
+            matched += 1
+    return matched / ids.n_pairs
 
 
 def _said_by(index: Index, name: str) -> set[int]:
@@ -361,8 +397,7 @@ def _said_by(index: Index, name: str) -> set[int]:
     return table.sentences_of(table.match(name))
 
 
-def _matched_spans(index: Index, question: q.Question, text: str) -> list[Span]:
-    terms = set(question.terms)
-    spans = sorted({(t.start, t.end) for t in index.analyzer.tokens(text) if t.term in terms})
-    return spans
-
+def _matched_spans(index: Index, known: set[int], i: int) -> list[Span]:
+    """The words of sentence i that hold a question term (from the forward data)."""
+    term_ids, starts, ends = index.token_spans(i)
+    return sorted({(a, b) for t, a, b in zip(term_ids, starts, ends) if t in known})
