@@ -28,7 +28,8 @@ from .ingest import Corpus, find_sources, stream_corpus
 from .model import Document
 from . import owned
 from .forward import ForwardWriter
-from .records import RecordWriter
+from .names import write_names
+from .records import Records, RecordWriter
 from .source_build import write_source_table
 
 Progress = Callable[[int, int], None]
@@ -322,6 +323,7 @@ def _write_data(out: Path, documents: Iterable[tuple[Document, int, int]], analy
     np.save(out / "sentences.doc.npy", np.frombuffer(sent_doc, np.int32))
     np.save(out / "sentences.len.npy", np.frombuffer(lengths, np.int32))
     write_source_table(out)
+    write_names(out, Records(out, "sentences"))
     return BuildReport(documents=n_docs, sentences=len(lengths), terms=len(vocabulary))
 
 

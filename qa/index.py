@@ -28,10 +28,11 @@ from . import bm25, npy
 from .analyzer import Analyzer
 from .ingest import CorpusError, find_sources
 from .model import Attribution, dateline
+from .names import StoredNames
 from .records import Records
 from .source_table import SourceTable
 
-FORMAT_VERSION = 5  # 3: the source table; 4: ids are relative paths; 5: forward data
+FORMAT_VERSION = 5  # 3: the source table; 4: ids are relative paths; 5: forward data, names
 MANIFEST = "manifest.json"
 GENERATION_NAME = re.compile(r"\Agen-[0-9a-z-]{1,64}\Z")
 _ARRAYS = ("sentences.doc", "sentences.len", "terms.idf", "terms.ptr",
@@ -227,6 +228,7 @@ class Index:
         self.analyzer = Analyzer()
         self._doc_numbers: dict[str, int] | None = None
         self._sources = None
+        self._names: StoredNames | None = None
         self._numpy_views: dict[str, object] = {}
         self._acc = self._seen = None  # numpy scratch for large queries, kept between them
         self._scratch_lock = threading.Lock()
@@ -298,6 +300,17 @@ class Index:
     def term_id(self, term: str) -> int | None:
         """The number of `term`, by binary search over the sorted terms file."""
         return self.terms.find(term)
+
+    @property
+    def names(self) -> StoredNames:
+        """The names stored for completion, mapped on first use."""
+        if self._names is None:
+            data = self.folder / self.manifest["data"]
+            try:
+                self._names = StoredNames(data)
+            except (OSError, ValueError) as exc:
+                raise IndexUnusable(f"names in {data} are corrupt ({exc})") from None
+        return self._names
 
     @property
     def sources(self) -> SourceTable:

@@ -201,7 +201,8 @@ class _QuestionIds:
     """The question's parts as term numbers, for comparing with the forward data."""
 
     def __init__(self, index: Index, question: q.Question, weights: dict[int, float]) -> None:
-        number = {t: index.term_id(t) for t in dict.fromkeys(question.terms)}
+        every = [*question.terms, *(t for pair in question.pairs for side in pair for t in side)]
+        number = {t: index.term_id(t) for t in dict.fromkeys(every)}  # pairs keep frame words
         self.pairs = [(_known(first, number), _known(second, number))
                       for first, second in question.pairs]
         self.n_pairs = len(question.pairs)

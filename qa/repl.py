@@ -11,13 +11,10 @@ Article text is untrusted: it only ever reaches the screen as `rich.text.Text` p
 """
 from __future__ import annotations
 
-import bisect
 import difflib
 import itertools
 import os
 import re
-import threading
-from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -37,7 +34,6 @@ PROMPT = "qa> "
 MAX_K = 100
 DOCS_SHOWN = 100
 CONTEXT = 2  # sentences shown either side by /show
-NAME_SCAN_LIMIT = 200_000  # sentences read to find names for completion
 
 COMMANDS = {
     "/help": ("", "this help"),
@@ -313,152 +309,32 @@ def json_text(data) -> str:
 
 # ------------------------------------------------------------------------------ names
 
-_TOKEN = re.compile(r"[\w.’'&-]+")
-_PARTICLE_NAME = re.compile(r"\A[a-z]{1,3}-[^\W\d_]")  # al-Mayadin, el-Sisi, bin-Salman
-_CONNECTORS = {"of", "for", "de", "del", "della", "da", "di", "du", "van", "von", "der", "den",
-               "bin", "ibn", "al", "el", "la", "le"}
-_DETERMINERS = {"the", "a", "an", "this", "that", "these", "those", "his", "her", "its",
-                "their", "our", "in", "on", "at", "but", "and", "if", "when", "as"}
-_OPENERS = "“\"‘'(:[—–-"
-
 
 class Names:
-    """Names as the corpus writes them, for completion: "Deir al-Zor", "al-Mayadin", ...
+    """The names the index stored for completion (`qa.names`): looked up, never scanned."""
 
-    Runs of capitalised words (joined by "of", "for", "al", ...) and hyphenated names, found
-    in the indexed sentences the first time they are wanted, and the sources attributions
-    name. A capitalised word starting a sentence is left out when the corpus also writes it in
-    lower case ("The", "Last").
-    """
-
-    def __init__(self, index: Index, limit: int = NAME_SCAN_LIMIT) -> None:
-        self.index, self.limit = index, limit
-        self._lock = threading.Lock()
-        self._names: list[tuple[str, str, int]] | None = None  # (folded, name, count), sorted
+    def __init__(self, index: Index) -> None:
+        self.index = index
         self._sources: list[str] | None = None
 
     def start(self) -> None:
-        """Find the names in a background thread, so they are ready when first wanted."""
-        threading.Thread(target=self._build, daemon=True, name="qa-names").start()
+        """Nothing to prepare: the names were found when the index was built."""
 
     @property
     def ready(self) -> bool:
-        return self._names is not None
+        return True
 
     def names(self) -> list[tuple[str, str, int]]:
-        self._build()
-        return self._names
+        return self.index.names.all()
 
     def sources(self) -> list[str]:
-        self._build()
+        if self._sources is None:
+            self._sources = self.index.names.source_list()
         return self._sources
 
     def starting(self, prefix: str) -> list[tuple[str, int]]:
         """Names starting with `prefix` (ignoring case), most frequent first."""
-        names = self.names()
-        folded = prefix.casefold()
-        lo = bisect.bisect_left(names, (folded,))
-        found = []
-        for key, name, count in names[lo:]:
-            if not key.startswith(folded):
-                break
-            found.append((name, count))
-        found.sort(key=lambda item: (-item[1], item[0]))
-        return found
-
-    def _build(self) -> None:
-        with self._lock:
-            if self._names is not None:
-                return
-            runs: Counter[tuple[str, ...]] = Counter()
-            initial: Counter[tuple[str, ...]] = Counter()
-            lower: set[str] = set()
-            sources: Counter[str] = Counter()
-            for i in range(min(self.index.size, self.limit)):
-                record = self.index.sentences[i]  # [doc, n, start, end, text, attributions, ...]
-                text, attributions = record[4], record[5]
-                for run, is_initial in _runs(text, lower):
-                    (initial if is_initial else runs)[run] += 1
-                for a in attributions:
-                    for key in ("resolved_source", "source"):
-                        if isinstance(a.get(key), str) and len(a[key]) > 2:
-                            sources[" ".join(safe(a[key]).split())] += 1
-            counts: Counter[str] = Counter()
-            for table, at_start in ((runs, False), (initial, True)):
-                for run, count in table.items():
-                    if at_start and run[0].lower() in lower:
-                        run = run[1:]  # "The Syrian Observatory ..." -> "Syrian Observatory ..."
-                    while run and run[-1] in _CONNECTORS:
-                        run = run[:-1]
-                    if not run:
-                        continue
-                    if len(run) > 1 or run[0].lower() not in lower:
-                        counts[" ".join(run)] += count
-                    for word in run:
-                        if "-" in word and len(run) > 1:
-                            counts[word] += count  # "al-Assad" from "Bashar al-Assad"
-            self._names = sorted((name.casefold(), name, count) for name, count in counts.items()
-                                 if len(name) >= 3)
-            self._sources = [name for name, _ in sources.most_common()]
-
-
-def _runs(text: str, lower: set[str]) -> Iterator[tuple[tuple[str, ...], bool]]:
-    """Runs of name words in `text`, each with whether it starts the sentence or a quote.
-
-    Lower-case words seen go into `lower`.
-    """
-    run: list[str] = []
-    opens_run = False
-    pending: list[str] = []  # connectors waiting for a following name word
-    previous_end = None
-    for m in _TOKEN.finditer(text):
-        word, possessive = _clean(m.group())
-        gap = text[previous_end or 0:m.start()].strip()
-        opens = previous_end is None or (gap and gap[-1] in _OPENERS)
-        previous_end = m.end()
-        if gap and run:  # punctuation between words ends a run
-            yield tuple(run), opens_run
-            run, pending = [], []
-        if word and _is_name_word(word) and (run or word.lower() not in _DETERMINERS):
-            if not run:
-                opens_run = bool(opens)
-            run.extend(pending)
-            run.append(word)
-            pending = []
-        elif run and word in _CONNECTORS:
-            pending.append(word)
-        else:
-            if word.islower():
-                lower.add(word)
-            if run:
-                yield tuple(run), opens_run
-            run, pending = [], []
-        if possessive and run:  # a possessive ends the name: "Islamic State’s main base"
-            yield tuple(run), opens_run
-            run, pending = [], []
-    if run:
-        yield tuple(run), opens_run
-
-
-def _clean(token: str) -> tuple[str, bool]:
-    """The word without trailing dots or a possessive, and whether a possessive ended it."""
-    ended = False
-    for suffix in ("’s", "'s", "’", "'"):
-        if token.endswith(suffix) and len(token) > len(suffix) + 1:
-            token, ended = token[: -len(suffix)], True
-            break
-    if token.endswith(".") and token.count(".") == 1:
-        token = token[:-1]
-    return token.strip("-'’&"), ended
-
-
-def _is_name_word(word: str) -> bool:
-    if _PARTICLE_NAME.match(word):
-        return True
-    if not word[0].isupper():
-        return False
-    last = word.rsplit("-", 1)[-1]
-    return bool(last) and (last[0].isupper() or last[0].isdigit())  # not "Iran-allied"
+        return self.index.names.starting(prefix)
 
 
 # -------------------------------------------------------------------------- completion

@@ -219,3 +219,14 @@ def test_records_find_with_escaped_strings(tmp_path):
     records = Records(tmp_path, "words")
     assert [records.find(v) for v in values] == list(range(len(values)))
     assert records.find("b") is None and records.find("a\\") is None
+
+
+def test_forward_data_is_what_analysing_the_sentence_gives(seed_index):
+    """Re-ranking reads each sentence's terms and word offsets from the index instead of
+    analysing the text again: they must be exactly what the analyzer gives."""
+    for i in range(seed_index.size):
+        text = seed_index.sentence(i).text
+        ids, starts, ends = seed_index.token_spans(i)
+        assert [seed_index.terms[t] for t in ids] == [t.term for t in seed_index.analyzer.tokens(text)]
+        assert list(zip(starts, ends)) == [(t.start, t.end) for t in seed_index.analyzer.tokens(text)]
+        assert seed_index.paragraph[i] == seed_index.sentences[i][6]

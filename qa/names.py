@@ -1,0 +1,165 @@
+"""Names as the corpus writes them, for the session's completion: "Deir al-Zor", "al-Mayadin".
+
+Runs of capitalised words (joined by "of", "for", "al", ...) and hyphenated names, and the
+sources attributions name. A capitalised word starting a sentence is left out when the corpus
+also writes it in lower case ("The", "Last"). They are found once, when the index is built
+(`write_names`, over the first SCAN_LIMIT sentences), and stored sorted, so a session finds a
+prefix's names by binary search instead of scanning every sentence at start-up.
+"""
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+
+from .records import RecordWriter, Records
+
+SCAN_LIMIT = 200_000  # sentences read to find names for completion
+
+_TOKEN = re.compile(r"[\w.’'&-]+")
+_PARTICLE_NAME = re.compile(r"\A[a-z]{1,3}-[^\W\d_]")  # al-Mayadin, el-Sisi, bin-Salman
+_CONNECTORS = {"of", "for", "de", "del", "della", "da", "di", "du", "van", "von", "der", "den",
+               "bin", "ibn", "al", "el", "la", "le"}
+_DETERMINERS = {"the", "a", "an", "this", "that", "these", "those", "his", "her", "its",
+                "their", "our", "in", "on", "at", "but", "and", "if", "when", "as"}
+_OPENERS = "“\"‘'(:[—–-"
+
+
+def find_names(records: Iterable[list]) -> tuple[list[tuple[str, str, int]], list[str]]:
+    """(folded, name, count) sorted by folded name, and source names most cited first, from
+    sentence records ([doc, n, start, end, text, attributions, ...])."""
+    from .render import safe  # the build's; opening an index for a question needs no rich
+    runs: Counter[tuple[str, ...]] = Counter()
+    initial: Counter[tuple[str, ...]] = Counter()
+    lower: set[str] = set()
+    sources: Counter[str] = Counter()
+    for record in records:
+        text, attributions = record[4], record[5]
+        for run, is_initial in _runs(text, lower):
+            (initial if is_initial else runs)[run] += 1
+        for a in attributions:
+            for key in ("resolved_source", "source"):
+                if isinstance(a.get(key), str) and len(a[key]) > 2:
+                    sources[" ".join(safe(a[key]).split())] += 1
+    counts: Counter[str] = Counter()
+    for table, at_start in ((runs, False), (initial, True)):
+        for run, count in table.items():
+            if at_start and run[0].lower() in lower:
+                run = run[1:]  # "The Syrian Observatory ..." -> "Syrian Observatory ..."
+            while run and run[-1] in _CONNECTORS:
+                run = run[:-1]
+            if not run:
+                continue
+            if len(run) > 1 or run[0].lower() not in lower:
+                counts[" ".join(run)] += count
+            for word in run:
+                if "-" in word and len(run) > 1:
+                    counts[word] += count  # "al-Assad" from "Bashar al-Assad"
+    names = sorted((name.casefold(), name, count) for name, count in counts.items()
+                   if len(name) >= 3)
+    return names, [name for name, _ in sources.most_common()]
+
+
+def write_names(out: Path, sentences: Records, limit: int = SCAN_LIMIT) -> None:
+    """names.jsonl ([folded, name, count], sorted) and names.sources.jsonl, for completion."""
+    from itertools import islice
+
+    names, sources = find_names(islice(iter(sentences), limit))
+    for name, values in (("names", [list(n) for n in names]), ("names.sources", sources)):
+        writer = RecordWriter(out, name)
+        writer.extend(values)
+        writer.close()
+
+
+class StoredNames:
+    """The names an index stored for completion: found by binary search, never scanned."""
+
+    def __init__(self, data: Path) -> None:
+        self.names = Records(data, "names")
+        self.sources = Records(data, "names.sources")
+
+    def starting(self, prefix: str) -> list[tuple[str, int]]:
+        """Names starting with `prefix` (ignoring case), most frequent first."""
+        folded = prefix.casefold()
+        names = self.names
+        lo, hi = 0, len(names)
+        while lo < hi:
+            mid = (lo + hi) // 2
+            if names[mid][0] < folded:
+                lo = mid + 1
+            else:
+                hi = mid
+        found = []
+        for at in range(lo, len(names)):
+            key, name, count = names[at]
+            if not key.startswith(folded):
+                break
+            found.append((name, count))
+        found.sort(key=lambda item: (-item[1], item[0]))
+        return found
+
+    def all(self) -> list[tuple[str, str, int]]:
+        return [tuple(n) for n in self.names]
+
+    def source_list(self) -> list[str]:
+        return list(self.sources)
+
+
+def _runs(text: str, lower: set[str]) -> Iterator[tuple[tuple[str, ...], bool]]:
+    """Runs of name words in `text`, each with whether it starts the sentence or a quote.
+
+    Lower-case words seen go into `lower`.
+    """
+    run: list[str] = []
+    opens_run = False
+    pending: list[str] = []  # connectors waiting for a following name word
+    previous_end = None
+    for m in _TOKEN.finditer(text):
+        word, possessive = _clean(m.group())
+        gap = text[previous_end or 0:m.start()].strip()
+        opens = previous_end is None or (gap and gap[-1] in _OPENERS)
+        previous_end = m.end()
+        if gap and run:  # punctuation between words ends a run
+            yield tuple(run), opens_run
+            run, pending = [], []
+        if word and _is_name_word(word) and (run or word.lower() not in _DETERMINERS):
+            if not run:
+                opens_run = bool(opens)
+            run.extend(pending)
+            run.append(word)
+            pending = []
+        elif run and word in _CONNECTORS:
+            pending.append(word)
+        else:
+            if word.islower():
+                lower.add(word)
+            if run:
+                yield tuple(run), opens_run
+            run, pending = [], []
+        if possessive and run:  # a possessive ends the name: "Islamic State’s main base"
+            yield tuple(run), opens_run
+            run, pending = [], []
+    if run:
+        yield tuple(run), opens_run
+
+
+def _clean(token: str) -> tuple[str, bool]:
+    """The word without trailing dots or a possessive, and whether a possessive ended it."""
+    ended = False
+    for suffix in ("’s", "'s", "’", "'"):
+        if token.endswith(suffix) and len(token) > len(suffix) + 1:
+            token, ended = token[: -len(suffix)], True
+            break
+    if token.endswith(".") and token.count(".") == 1:
+        token = token[:-1]
+    return token.strip("-'’&"), ended
+
+
+def _is_name_word(word: str) -> bool:
+    if _PARTICLE_NAME.match(word):
+        return True
+    if not word[0].isupper():
+        return False
+    last = word.rsplit("-", 1)[-1]
+    return bool(last) and (last[0].isupper() or last[0].isdigit())  # not "Iran-allied"
