@@ -59,13 +59,16 @@ def reuters_articles(data: Path) -> Iterator[ReutersArticle]:
                                  if title else "", text)
 
 
-def replace_block(doc: Path, text: str, title: str = "# Benchmarks") -> None:
+def replace_block(doc: Path, text: str, title: str = "# Benchmarks", marker: str = "bench"
+                  ) -> None:
     """Put `text` between the `bench:` markers of `doc`, keeping the page around them (or
-    append it, or start the page with `title`)."""
+    append it, or start the page with `title`). `marker` names another pair of markers
+    (`<!-- said:begin -->`) for a second block on one page."""
     page = doc.read_text(encoding="utf-8") if doc.exists() else ""
-    block = f"{BEGIN}\n{text}\n{END}"
-    if BEGIN in page and END in page:
-        page = page[:page.index(BEGIN)] + block + page[page.index(END) + len(END):]
+    begin, end = BEGIN.replace("bench", marker), END.replace("bench", marker)
+    block = f"{begin}\n{text}\n{end}"
+    if begin in page and end in page:
+        page = page[:page.index(begin)] + block + page[page.index(end) + len(end):]
     else:
         page = (page.rstrip("\n") + "\n\n" if page else title + "\n\n") + block + "\n"
     doc.parent.mkdir(parents=True, exist_ok=True)

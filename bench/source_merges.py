@@ -13,19 +13,14 @@ from __future__ import annotations
 
 import argparse
 import json
-import sys
 import tempfile
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-sys.path.insert(0, str(ROOT / "bench"))
-
+from common import ROOT, add_data_argument  # bench/ is on sys.path: the script's folder
 from qa.build import build  # noqa: E402
 from qa.index import Index  # noqa: E402
 from qa.source_names import normalise, statement_name  # noqa: E402
 
-POLNEAR = Path("/work/shared/data/polnear/dev")
 JUDGED = ROOT / "bench" / "source_merges_judged.json"
 
 
@@ -50,15 +45,15 @@ def merges(index: Index) -> list[tuple[str, str, int]]:
     return out
 
 
-def polnear_index(tmp: Path) -> Index:
-    build(sorted((POLNEAR / "text").glob("*.txt")), tmp / "polnear")
+def polnear_index(tmp: Path, data: Path) -> Index:
+    build(sorted((data / "polnear" / "dev" / "text").glob("*.txt")), tmp / "polnear")
     return Index.open(tmp / "polnear")
 
 
-def reuters_index(tmp: Path, articles: int) -> Index:
+def reuters_index(tmp: Path, articles: int, data: Path) -> Index:
     from speed_corpus import reuters_articles, write_corpus
 
-    chosen = reuters_articles()[:articles]
+    chosen = reuters_articles(data)[:articles]
     write_corpus(chosen, sum(a[3] for a in chosen), tmp / "reuters-corpus")
     build([tmp / "reuters-corpus"], tmp / "reuters")
     return Index.open(tmp / "reuters")
@@ -67,11 +62,12 @@ def reuters_index(tmp: Path, articles: int) -> Index:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--reuters", type=int, default=1000, help="Reuters articles (1000)")
+    add_data_argument(parser)
     args = parser.parse_args()
     judged = json.loads(JUDGED.read_text()) if JUDGED.exists() else {}
     with tempfile.TemporaryDirectory() as tmp:
-        for name, index in (("polnear", polnear_index(Path(tmp))),
-                            ("reuters", reuters_index(Path(tmp), args.reuters))):
+        for name, index in (("polnear", polnear_index(Path(tmp), args.data)),
+                            ("reuters", reuters_index(Path(tmp), args.reuters, args.data))):
             labels = judged.get(name, {})
             found = merges(index)
             right = wrong = right_st = wrong_st = 0

@@ -27,6 +27,7 @@ from .index import Index
 from .model import dateline as make_dateline
 from .render import STYLES, attribution_lines, make_console, print_answer, print_indented
 from .render import safe, sentence_text
+from .said_session import said_command, said_completions, sources_command
 from .untrusted import dumps
 
 EXIT_OK, EXIT_ERROR = 0, 2
@@ -41,6 +42,8 @@ COMMANDS = {
     "/source": ("NAME|off", "only sentences said by a source matching NAME"),
     "/doc": ("ID|off", "only sentences of this article"),
     "/docs": ("[TEXT]", "the articles, with date, dateline and sentence count"),
+    "/said": ("NAME", "what a source said, newest first (NAME --about WORDS: best first)"),
+    "/sources": ("[WORDS]", "the sources, most statements first (or those that spoke about it)"),
     "/show": ("DOC:N", "sentence N of article DOC, with its neighbours"),
     "/json": ("on|off", "answers as JSON"),
     "/explain": ("on|off", "show each ranking feature's share"),
@@ -144,6 +147,12 @@ class Session:
         else:
             self.source = arg
             self._say(f"only sentences said by a source matching {safe(arg)!r}")
+
+    def _cmd_said(self, arg: str) -> None:
+        said_command(self.index, self.console, arg, self.k, self.json)
+
+    def _cmd_sources(self, arg: str) -> None:
+        sources_command(self.index, self.console, arg, self.json)
 
     def _cmd_doc(self, arg: str) -> None:
         if not arg:
@@ -383,6 +392,9 @@ def command_completions(session: Session, text: str) -> Iterator[tuple[str, int,
         options = [doc["id"] + ":" for doc in session.index.docs]
     elif command == "/source":
         options = session.names.sources() + ["off"]
+    elif command == "/said":
+        yield from said_completions(session.index, arg)
+        return
     else:
         return
     folded = arg.casefold()
