@@ -9,7 +9,8 @@ from pathlib import Path
 import pytest
 
 from qa.attribution import attribute
-from qa.attribution_eval import (EvalResult, evaluate, main, read_gold, score_article)
+from qa.attribution_eval import EvalResult, evaluate, read_gold, score_article
+from qa.cli import main
 from qa.ingest import read_corpus
 from qa.model import Sentence
 from qa.segment import sentence_spans, split_document
@@ -290,10 +291,10 @@ def test_spans_without_words_never_match():
 
 def test_command_line(tmp_path, capsys):
     folder = write_fixture(tmp_path)
-    assert main([str(folder), "--show-errors", "3"]) == 0
+    assert main(["eval-attribution", str(folder), "--show-errors", "3"]) == 0
     out = capsys.readouterr().out
     assert "Source" in out and "1.000" in out
-    assert main([str(folder), "--json"]) == 0
+    assert main(["eval-attribution", str(folder), "--json"]) == 0
     assert '"overlap"' in capsys.readouterr().out
 
 

@@ -4,8 +4,9 @@ How it decides, and why this way:
 
 - Cues. A word is a cue candidate when it is in the lexicon built from PolNeAR's training
   articles (words that are often part of an annotated cue) or in a hand list of reporting
-  verbs. A small logistic model (plain JSON weights, trained by `qa.attribution_eval --train`)
-  scores each candidate from the word and its neighbours, because the same word ("support",
+  verbs. A small logistic model (`model.CueModel`: plain JSON weights, trained by
+  `python -m qa.attribution.training`, passed to `attribute` as a value) scores each
+  candidate from the word and its neighbours, because the same word ("support",
   "call", "pushed") is a cue in one sentence and not in the next. Candidates are found with a
   set lookup, so sentences without any are dismissed cheaply (the speed target is 100,000
   sentences in under 10 s).
@@ -31,15 +32,21 @@ from .tokens import (
     Token, tokenize)
 from .content import _after_span, _bound_contents
 from .quotations import carry_quotes
-from .cues import _cue_spans, has_candidate
-from .sources import _attach
+from .cues import cue_spans, has_candidate
+from .model import CueModel, packaged_model
+from .sources import attach
 from .resolution import head_noun, Resolver
 
 
-def attribute(sentences: list[Sentence]) -> list[list[Attribution]]:
-    """The attributions of each sentence of one document, pronouns resolved in reading order."""
+def attribute(sentences: list[Sentence], model: CueModel | None = None
+              ) -> list[list[Attribution]]:
+    """The attributions of each sentence of one document, pronouns resolved in reading order.
+
+    `model` is the cue model (the packaged one unless given: training and tuning pass theirs).
+    """
+    model = model or packaged_model()
     texts = [s.text for s in sentences]
-    found = [find_in_sentence(t) for t in texts]
+    found = [find_in_sentence(t, model) for t in texts]
     resolver = Resolver()
     result = []
     for text, items in zip(texts, found):
@@ -60,12 +67,12 @@ def _make(text: str, f: Found, resolver: Resolver) -> Attribution:
     return Attribution(source, text[f.cue[0]:f.cue[1]], resolved, f.source, f.cue, f.content)
 
 
-def find_in_sentence(text: str) -> list[Found]:
+def find_in_sentence(text: str, model: CueModel) -> list[Found]:
     """Every attribution of one sentence, in cue order."""
-    if not has_candidate(text):
+    if not has_candidate(text, model):
         return []
     toks = tokenize(text)
-    cues = [c for c in _cue_spans(text, toks) if c is not None]
+    cues = cue_spans(text, toks, model)
     found: list[Found] = []
     poll = _poll_opening(text, toks)
     if poll is not None:
@@ -73,7 +80,7 @@ def find_in_sentence(text: str) -> list[Found]:
     for a, b, head, score in cues:
         if found and toks[a].start < found[-1].cue[1]:
             continue  # inside the cue before it ("said in a statement"): not a cue of its own
-        item = _attach(text, toks, a, b, head, found, score)
+        item = attach(text, toks, a, b, head, found, score, model)
         if item is not None and not _institution_action(text, toks[head].lower, item, score):
             found.append(item)
     _bound_contents(text, toks, found)

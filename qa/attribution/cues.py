@@ -2,19 +2,15 @@
 
 A word is a candidate when it is in the lexicon learned from PolNeAR's training articles or in
 the hand list of reporting verbs; a small logistic model (plain JSON weights, trained by
-`qa.attribution_eval --train`) scores it from the word, its neighbours and the clause shape,
-because the same word ("support", "call", "pushed") is a cue in one sentence and not in the
-next. The model in use is read once from the package; `use_model` swaps it for training and
-threshold experiments.
+`python -m qa.attribution.training`) scores it from the word, its neighbours and the clause
+shape, because the same word ("support", "call", "pushed") is a cue in one sentence and not in
+the next. The model is a value (`model.CueModel`) that every function here is given.
 """
 from __future__ import annotations
 
-import json
 import math
-from importlib import resources
 
-import Stemmer  # PyStemmer: the Snowball algorithms in C
-
+from .model import CueModel, STEM
 from .tokens import (
     ADVERBS, AUX, CLOSE_QUOTES, DETERMINERS, extend_left, Found, inside_quote, is_quote, NEG,
     OPEN_QUOTES, PREPOSITIONS, PRONOUNS, quote_depths, QUOTES, RELATIVE, REPORTING, Token,
@@ -23,88 +19,18 @@ from .subjects import _np_left
 from .content import _after_span
 
 
-def _load_model() -> dict:
-    """The trained cue lexicon and weights, read once from the packaged JSON.
-
-    Missing only while `qa.attribution_eval --train` builds it for the first time.
-    """
-    path = resources.files("qa").joinpath("data/attribution_cues.json")
-    if not path.is_file():
-        return {"weights": {}, "bias": 0.0, "threshold": 0.5, "candidates": [], "particles": {}}
-    return json.loads(path.read_text("utf-8"))
-
-
-_STEM = Stemmer.Stemmer("english").stemWord
-
-
-_WEIGHTS: dict[str, float] = {}
-_BIAS = 0.0
-_THRESHOLD = 0.5  # for the hand-listed reporting verbs
-_THRESHOLD_OTHER = 0.5  # for the words only the training data suggests ("pushed", "backed")
-# A cue this confident stands without a source ("The statement criticised ..."); below it, a
-# cue whose source is not found is dropped.
-_ALONE = 1.01
-CANDIDATES: frozenset[str] = REPORTING
-# Open tagging: every word but these may be a cue head (the model decides), not only the
-# lexicon's. Auxiliaries, negation, adverbs and particles join a cue through the span rules.
-NON_CUE = frozenset("""
-the a an of to in on for with at by from about as into over up out off down back his her their
-its our my your this these those it he she they we i you him them us me there here and but or not
-so than then who which what what's that's it's mr mrs ms
-""".split()) | AUX | NEG | ADVERBS
-# An experiment, kept to reproduce it (`--train ... --open`): every word but NON_CUE is a
-# candidate, with more word-shape features. It scored below the lexicon model (see
-# docs/ATTRIBUTION.md), so the packaged model does not use it.
-_OPEN = False
-_PARTICLES: dict[str, list[str]] = {}
-_STEMS: dict[str, str] = {}
-_BOUNDS: dict[str, float] = {}  # per word, the most its subject features can add
-_CLASSES: dict[str, str] = {}  # per word text, its coarse class (see _word_class)
-
-
-def use_model(model: dict, threshold: float | None = None, alone: float | None = None,
-              other: float | None = None) -> None:
-    """Put a cue model (as read from JSON) in use, optionally with other thresholds."""
-    global _WEIGHTS, _BIAS, _THRESHOLD, _THRESHOLD_OTHER, _ALONE, CANDIDATES, _PARTICLES, _STEMS
-    global _OPEN
-    _OPEN = bool(model.get("open", False))
-    _WEIGHTS = model["weights"]
-    _BIAS = model["bias"]
-    _THRESHOLD = model["threshold"] if threshold is None else threshold
-    _THRESHOLD_OTHER = model.get("threshold_other", _THRESHOLD) if other is None else other
-    _ALONE = model.get("alone", 1.01) if alone is None else alone
-    CANDIDATES = frozenset(model["candidates"]) | REPORTING
-    _PARTICLES = model["particles"]
-    _STEMS = {w: _STEM(w) for w in CANDIDATES}
-    _BOUNDS.clear()
-    _CLASSES.clear()  # a neighbour's class depends on the lexicon ("cand")
-
-
-def saved_model() -> dict:
-    """The model in use, in the form `use_model` takes."""
-    return {"weights": _WEIGHTS, "bias": _BIAS, "threshold": _THRESHOLD,
-            "threshold_other": _THRESHOLD_OTHER, "alone": _ALONE,
-            "candidates": sorted(CANDIDATES - REPORTING), "particles": _PARTICLES,
-            "open": _OPEN}
-
-
-use_model(_load_model())
-
-
-def has_candidate(text: str) -> bool:
+def has_candidate(text: str, model: CueModel) -> bool:
     """Whether any word of the sentence could be a cue: the cheap first test."""
-    if _OPEN:
-        return True
     return ":" in text[:60] or "”" in text or text.startswith("In ") \
-        or any(w in CANDIDATES for w in WORD.findall(text.lower()))
+        or any(w in model.candidates for w in WORD.findall(text.lower()))
 
 
-def in_lexicon(word: str) -> bool:
-    """Whether the model in use takes `word` (lower case) as a cue candidate."""
-    return word in CANDIDATES
+def in_lexicon(word: str, model: CueModel) -> bool:
+    """Whether the model takes `word` (lower case) as a cue candidate."""
+    return word in model.candidates
 
 
-def cue_features(toks: list[Token], i: int, quoted: list[bool] | None = None,
+def cue_features(toks: list[Token], i: int, model: CueModel, quoted: list[bool] | None = None,
                  subject: bool = True, reporting: list[int] | None = None) -> list[str]:
     """What the cue model sees of candidate `i`: the word, its neighbours and the clause shape.
 
@@ -121,13 +47,7 @@ def cue_features(toks: list[Token], i: int, quoted: list[bool] | None = None,
              f"n1sh={_shape(n1 if i + 1 >= len(toks) else toks[i + 1].text)}"]
     if w in REPORTING:
         feats.append("reporting")
-    if _OPEN:
-        if w in CANDIDATES:
-            feats.append("lexicon")
-        feats.append(f"suf4={w[-4:]}")
-        feats.append(f"n1stem={_STEM(n1)}")
-        feats.append(f"p1stem={_STEM(p1)}")
-    feats.append(f"stem={_STEMS.get(w) or _STEM(w)}")
+    feats.append(f"stem={model.stems.get(w) or STEM(w)}")
     feats.append(f"suf2={w[-2:]}")
     feats.append(f"p1|n1={p1}|{n1}")
     window = toks[max(0, i - 4):i]
@@ -156,9 +76,9 @@ def cue_features(toks: list[Token], i: int, quoted: list[bool] | None = None,
         feats.append("first")
     elif i < 4:
         feats.append("early")
-    c1 = _word_class(toks[i - 1]) if i > 0 else "<s>"
-    d1 = _word_class(toks[i + 1]) if i + 1 < len(toks) else "</s>"
-    c2 = _word_class(toks[i - 2]) if i > 1 else "<s>"
+    c1 = _word_class(toks[i - 1], model) if i > 0 else "<s>"
+    d1 = _word_class(toks[i + 1], model) if i + 1 < len(toks) else "</s>"
+    c2 = _word_class(toks[i - 2], model) if i > 1 else "<s>"
     feats.append(f"c1={c1}")
     feats.append(f"d1={d1}")
     feats.append(f"c2|c1={c2}|{c1}")
@@ -218,17 +138,17 @@ def subject_features(toks: list[Token], i: int, w: str) -> list[str]:
     return feats
 
 
-def _word_class(t: Token) -> str:
+def _word_class(t: Token, model: CueModel) -> str:
     """A coarse class of a neighbouring word, shared by words that behave alike."""
-    c = _CLASSES.get(t.text)
+    c = model.classes.get(t.text)
     if c is None:
-        c = _classify(t)
-        if len(_CLASSES) < 200_000:
-            _CLASSES[t.text] = c
+        c = _classify(t, model)
+        if len(model.classes) < 200_000:
+            model.classes[t.text] = c
     return c
 
 
-def _classify(t: Token) -> str:
+def _classify(t: Token, model: CueModel) -> str:
     w = t.lower
     if w in PRONOUNS or w == "who":
         return "pron"
@@ -253,7 +173,7 @@ def _classify(t: Token) -> str:
         return "cap"
     if w.endswith("ly"):
         return "ly"
-    if w in CANDIDATES:
+    if w in model.candidates:
         return "cand"
     if w.endswith("ing"):
         return "ing"
@@ -277,12 +197,13 @@ def _shape(word: str) -> str:
 _ZEROS = (0.0,) * 64
 
 
-def _subject_bound(w: str) -> float:
+def _subject_bound(w: str, model: CueModel) -> float:
     """The most the subject features can add to the score of word `w`."""
-    b = _BOUNDS.get(w)
+    b = model.bounds.get(w)
     if b is None:
-        b = _BOUNDS[w] = max(_WEIGHTS.get(f"subj={k}", 0.0) + _WEIGHTS.get(f"w|subj={w}|{k}", 0.0)
-                             for k in _SUBJECT_KINDS)
+        weights = model.weights
+        b = model.bounds[w] = max(weights.get(f"subj={k}", 0.0)
+                                  + weights.get(f"w|subj={w}|{k}", 0.0) for k in _SUBJECT_KINDS)
     return b
 
 
@@ -291,18 +212,18 @@ def _logit(p: float) -> float:
     return math.log(p / (1 - p))
 
 
-def cue_score(feats: list[str]) -> float:
+def cue_score(feats: list[str], model: CueModel) -> float:
     """Probability that a candidate is (part of) a cue."""
-    z = _BIAS + sum(map(_WEIGHTS.get, feats, _ZEROS[:len(feats)]))
+    z = model.bias + sum(map(model.weights.get, feats, _ZEROS[:len(feats)]))
     return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z))))
 
 
-def is_candidate(toks: list[Token], i: int, title: bool = False) -> bool:
+def is_candidate(toks: list[Token], i: int, model: CueModel, title: bool = False) -> bool:
     """A lexicon word, and lower case unless it opens the sentence ("State" is a name) or the
     sentence is a headline in title case ("Trump Says He Will Win"); or the colon of a speaker
     label ("PENCE: ...", "Pat Caddell: ...")."""
     t = toks[i]
-    if t.lower in CANDIDATES or (_OPEN and t.text[0].isalpha() and t.lower not in NON_CUE):
+    if t.lower in model.candidates:
         return i == 0 or title or not t.text[0].isupper() or _first_word(toks, i) \
             or (t.lower in REPORTING and _headline_run(toks, i))
     return t.text == ":" and _speaker_label(toks, i) is not None
@@ -354,7 +275,8 @@ def _first_word(toks: list[Token], i: int) -> bool:
     return all(not t.text[0].isalnum() for t in toks[:i])
 
 
-def _cue_spans(text: str, toks: list[Token]) -> list[tuple[int, int, int, float] | None]:
+def cue_spans(text: str, toks: list[Token], model: CueModel
+              ) -> list[tuple[int, int, int, float]]:
     """Accepted cues as token ranges [a, b) with the index of their head word and its score."""
     spans: list[tuple[int, int, int, float]] = []
     title = None
@@ -362,10 +284,9 @@ def _cue_spans(text: str, toks: list[Token]) -> list[tuple[int, int, int, float]
     reporting: list[int] = []  # reporting verbs seen so far, for cue_features
     for i in range(len(toks)):
         t = toks[i]
-        if i and title is None and t.text[0].isupper() and (
-                t.lower in CANDIDATES or (_OPEN and t.lower not in NON_CUE)):
+        if i and title is None and t.text[0].isupper() and t.lower in model.candidates:
             title = title_case(toks)
-        if not is_candidate(toks, i, bool(title)):
+        if not is_candidate(toks, i, model, bool(title)):
             if toks[i].text in "―—–" and _credit_line(text, toks, i):
                 spans.append((i, i + 1, i, 1.0))
             continue
@@ -374,21 +295,22 @@ def _cue_spans(text: str, toks: list[Token]) -> list[tuple[int, int, int, float]
         w = toks[i].lower
         if w in REPORTING and t.text[0].islower():
             reporting.append(i)  # cue_features looks only at those before the candidate
-        threshold = _THRESHOLD if w in REPORTING else _THRESHOLD_OTHER
-        feats = cue_features(toks, i, quoted, subject=False, reporting=reporting)
-        z = _BIAS + sum(map(_WEIGHTS.get, feats, _ZEROS[:len(feats)]))
-        if z + _subject_bound(w) < _logit(threshold):
+        threshold = model.threshold if w in REPORTING else model.threshold_other
+        feats = cue_features(toks, i, model, quoted, subject=False, reporting=reporting)
+        z = model.bias + sum(map(model.weights.get, feats, _ZEROS[:len(feats)]))
+        if z + _subject_bound(w, model) < _logit(threshold):
             continue  # cannot reach the threshold whatever the subject: skip the costly part
-        score = cue_score(feats + subject_features(toks, i, w))
+        score = cue_score(feats + subject_features(toks, i, w), model)
         if score < threshold:
             continue
         if spans and spans[-1][1] >= i:
             continue  # already inside the previous cue ("according to")
         if spans and _only_verb_group(toks, spans[-1][1], i):
             a = spans[-1][0]
-            spans[-1] = (a, _extend_right(toks, i), i, max(score, spans[-1][3]))  # "has made clear"
+            spans[-1] = (a, _extend_right(toks, i, model), i,
+                         max(score, spans[-1][3]))  # "has made clear"
             continue
-        spans.append((extend_left(toks, i), _extend_right(toks, i), i, score))
+        spans.append((extend_left(toks, i), _extend_right(toks, i, model), i, score))
     return list(spans)
 
 
@@ -396,20 +318,21 @@ def _only_verb_group(toks: list[Token], a: int, b: int) -> bool:
     return all(toks[k].lower in VERB_GROUP for k in range(a, b))
 
 
-def _extend_right(toks: list[Token], i: int) -> int:
+def _extend_right(toks: list[Token], i: int, model: CueModel) -> int:
     """Take in "to" of "according to" and particles learned for this word ("pointed out")."""
     w = toks[i].lower
     b = i + 1
     if w == "according" and b < len(toks) and toks[b].lower == "to":
         return b + 1
-    particles = _PARTICLES.get(w)
+    particles = model.particles.get(w)
     if particles and b < len(toks) and toks[b].lower in particles:
         return b + 1
     return b
 
 
-def _alone(text: str, toks: list[Token], a: int, cue_end: int, score: float) -> Found | None:
+def alone(text: str, toks: list[Token], a: int, cue_end: int, score: float,
+          model: CueModel) -> Found | None:
     """A confident cue whose source is not in the sentence: empty source, content after it."""
-    if score < _ALONE:
+    if score < model.alone:
         return None
     return Found((0, 0), (toks[a].start, cue_end), _after_span(text, cue_end))

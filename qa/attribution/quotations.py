@@ -97,24 +97,29 @@ def carry_quotes(texts: list[str], found: list[list[Found]]) -> list[list[tuple[
 
 def _forward(texts, marks, found, extra, quoted, i: int, k: int, first: int,
              whole: bool = False) -> None:
-    """Carry attribution (i, k) to the sentences from `first` up to the closing mark."""
-    parts = []
+    """Carry attribution (i, k) to the sentences from `first` on, up to the closing mark.
+
+    With `whole`, sentence `first` opens a quotation of its own, which must end the last
+    sentence it runs over (a continuation is wholly a quotation)."""
+    parts: list[tuple[int, Span]] = []
     for j in range(first, min(first + _SPAN, len(texts))):
         if found[j] or extra[j] or not texts[j]:
             return
-        close = _first_close(marks[j]) if j > first or not whole else _close_of_open(marks[j])
-        if close is None and j > first and marks[j] and marks[j][0][2]:
+        opens_here = whole and j == first
+        if j > first and marks[j] and marks[j][0][2]:
             return  # a new quotation opens: the old one was never closed
-        if close is not None:
-            if whole and texts[j][close:].strip(" .,;:!?\n") :
-                return  # the reporter's words follow: not wholly a quotation
-            parts.append((j, (0, close) if j > first or not whole else _from_open(texts[j], marks[j], close)))
-            break
-        parts.append((j, (0, len(texts[j])) if j > first or not whole
-                      else _from_open(texts[j], marks[j], len(texts[j]))))
+        close = _close_of_open(marks[j]) if opens_here else _first_close(marks[j])
+        start = marks[j][0][0] if opens_here else 0
+        if close is None:
+            parts.append((j, (start, len(texts[j]))))
+            continue
+        if whole and texts[j][close:].strip(" .,;:!?\n"):
+            return  # the reporter's words follow: not wholly a quotation
+        parts.append((j, (start, close)))
+        break
     else:
         if whole:
-            return
+            return  # never closed: not wholly a quotation
     for j, span in parts:
         extra[j].append((i, k, span))
         quoted[j] = (i, k)
@@ -129,10 +134,6 @@ def _close_of_open(marks: list[Mark]) -> int | None:
         elif opened:
             return b
     return None
-
-
-def _from_open(text: str, marks: list[Mark], end: int) -> Span:
-    return (marks[0][0], end) if marks else (0, end)
 
 
 def _backward(texts, marks, found, extra, quoted, i: int, k: int) -> None:

@@ -13,16 +13,16 @@ from .tokens import (
     NAME_LINKS, TIME_WORDS, Span, Token)
 from .subjects import IRREGULAR_PAST, _is_subject, _np_left, _segment_left
 from .content import _according_content, _after_span, _before_span, _content
-from .cues import _alone, _credit_line, _speaker_label
-from .cues import in_lexicon
+from .cues import alone, _credit_line, _speaker_label
+from .model import CueModel
 
 
-def _attach(text: str, toks: list[Token], a: int, b: int, head: int,
-            earlier: list[Found], score: float = 1.0) -> Found | None:
+def attach(text: str, toks: list[Token], a: int, b: int, head: int,
+           earlier: list[Found], score: float, model: CueModel) -> Found | None:
     """Find the source of cue [a, b) and build the attribution.
 
     Without a source the cue is kept, with an empty source span, only when the model is
-    confident (`score >= _ALONE`); otherwise None.
+    confident (`score >= model.alone`); otherwise None.
     """
     word = toks[head].lower
     cue_end = _cue_end(text, toks, b, word)
@@ -41,7 +41,7 @@ def _attach(text: str, toks: list[Token], a: int, b: int, head: int,
     if word == "according":
         src = _np_right(toks, b)
         if src is None:
-            return _alone(text, toks, a, cue_end, score)
+            return alone(text, toks, a, cue_end, score, model)
         return Found(char_span(toks, *src), (toks[a].start, toks[b - 1].end),
                       _according_content(text, toks, a, src))
     if b < len(toks) and toks[b].lower == "by" and toks[head].lower.endswith(("ed", "en")) \
@@ -63,7 +63,7 @@ def _attach(text: str, toks: list[Token], a: int, b: int, head: int,
     if _appointment(toks, head, b):
         return None  # "the board has appointed Jane Roe to the post": an act, not a statement
     if a == 0 and word.endswith(PARTICIPLE_ENDINGS):
-        src = _after_opening_clause(toks, b)  # "Citing the SEC's concern, Ketchum asked"
+        src = _after_opening_clause(toks, b, model)  # "Citing the SEC's concern, Ketchum asked"
         if src is not None:
             return Found(char_span(toks, *src), (toks[a].start, cue_end),
                          _after_span(text, cue_end))
@@ -80,7 +80,7 @@ def _attach(text: str, toks: list[Token], a: int, b: int, head: int,
             prev = earlier[-1]
             return Found(prev.source, (toks[a].start, cue_end), _after_span(text, cue_end),
                           prev.antecedent)
-        src = _clause_subject(toks, a)
+        src = _clause_subject(toks, a, model)
     if src is None and a > 1 and toks[a - 1].lower == "to":
         src = _chain_subject(toks, a - 1)
     inverted = False
@@ -90,11 +90,11 @@ def _attach(text: str, toks: list[Token], a: int, b: int, head: int,
         if inverted:
             src = _with_appositive(toks, src)
     if src is None:
-        return _alone(text, toks, a, cue_end, score)
+        return alone(text, toks, a, cue_end, score, model)
     if not inverted and not antecedent:
         src = _trim_source(toks, src)
     if not _can_speak(toks, src):
-        return _alone(text, toks, a, cue_end, score)
+        return alone(text, toks, a, cue_end, score, model)
     source = _source_span(text, toks, src)
     content = _content(text, toks, a, b, cue_end, src, inverted)
     return Found(source, (toks[a].start, cue_end), content, antecedent)
@@ -140,11 +140,11 @@ def _appointment(toks: list[Token], head: int, b: int) -> bool:
     return any(w in _POSTS or w in ("committee", "panel") for w in window)
 
 
-def _after_opening_clause(toks: list[Token], b: int) -> tuple[int, int] | None:
+def _after_opening_clause(toks: list[Token], b: int, model: CueModel) -> tuple[int, int] | None:
     """The subject of the main clause after a sentence-opening participle clause."""
     for k in range(b, min(len(toks), b + 30)):
         if toks[k].text == ",":
-            span = _np_from(toks, k + 1, len(toks))
+            span = _np_from(toks, k + 1, len(toks), model)
             return span if span is not None and _is_subject(toks, *span) else None
         if toks[k].text in ".;:" or is_quote(toks[k].text):
             return None
@@ -235,7 +235,7 @@ _GERUND_OPENERS = frozenset("by before after while without when since in".split(
 _CONJUNCTIONS = frozenset("but and so yet still now then".split())
 
 
-def _clause_subject(toks: list[Token], a: int) -> tuple[int, int] | None:
+def _clause_subject(toks: list[Token], a: int, model: CueModel) -> tuple[int, int] | None:
     """The subject of the main clause before token `a`, for a participle that shares it
     ("Trump took a hard line, saying ...", "he showed his skill by joking that ...").
 
@@ -257,7 +257,7 @@ def _clause_subject(toks: list[Token], a: int) -> tuple[int, int] | None:
         if k >= a:
             return None
         s = k + 1
-    span = _np_from(toks, s, a)
+    span = _np_from(toks, s, a, model)
     return span if span is not None and _is_subject(toks, *span) else None
 
 
@@ -272,7 +272,7 @@ def _dateline(toks: list[Token], s: int) -> bool:
     return k > s and k < len(toks) and toks[k].text in ("-", "—", "–", "―")
 
 
-def _np_from(toks: list[Token], s: int, a: int) -> tuple[int, int] | None:
+def _np_from(toks: list[Token], s: int, a: int, model: CueModel) -> tuple[int, int] | None:
     """The noun phrase opening at token `s`: a lone pronoun, or words up to the verb (an
     auxiliary, an -ed or -ly word, a lexicon word, or a lower-case word after a name)."""
     if s >= a:
@@ -288,7 +288,7 @@ def _np_from(toks: list[Token], s: int, a: int) -> tuple[int, int] | None:
                 or t.lower in NEG or t.lower in CLAUSE or t.lower in RELATIVE \
                 or t.lower in ADVERBS:
             break
-        if t.text[:1].islower() and (t.lower.endswith(("ed", "ly")) or in_lexicon(t.lower)
+        if t.text[:1].islower() and (t.lower.endswith(("ed", "ly")) or t.lower in model.candidates
                                      or t.lower in IRREGULAR_PAST
                                      or (name and t.lower not in NAME_LINKS)):
             break

@@ -12,7 +12,8 @@ from importlib import resources
 
 from ..model import Span
 
-_TOKEN = re.compile(r"(?:[A-Za-z]\.){2,}(?:-\w+)*|(?:Mr|Mrs|Ms|Dr|Sens?|Reps?|Gov|Gen|Lt|Col|St|Jr|Sr"
+_TOKEN = re.compile(r"(?:[A-Za-z]\.){2,}(?:-\w+)*"
+                    r"|(?:Mr|Mrs|Ms|Dr|Sens?|Reps?|Gov|Gen|Lt|Col|St|Jr|Sr"
                     r"|Capt|Rev|Maj|Sgt|Adm|Prof|Cmdr|Messrs|Ft|Mt)\.|[A-Z]\.(?=\s+[A-Z])"
                     r"|\w+(?:[-'’]\w+)*|''|``|[^\w\s]")
 WORD = re.compile(r"\w+(?:['’]\w+)*")
