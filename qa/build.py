@@ -225,31 +225,34 @@ def _analyse_chunk(first: int, documents: list[Document],
             (starts, ends, paragraphs))
 
 
-@contextlib.contextmanager
-def _sigint_ignored() -> Iterator[None]:
-    """Ctrl-C ignored while worker processes start, so they inherit that (through exec too)
-    and never print a KeyboardInterrupt traceback; the build sees it and ends the pool."""
+def _start_pool(context, workers: int):
+    """A pool whose workers never see Ctrl-C (so never print a KeyboardInterrupt traceback):
+    SIGINT is held back while they start, they inherit that (through spawn's exec too) and
+    ignore it; a Ctrl-C meanwhile reaches the build when it is released, and ends the pool."""
     import signal
-    import threading
 
-    if threading.current_thread() is not threading.main_thread():
-        yield
-        return
-    previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
+    pool = None
     try:
-        yield
-    finally:
-        signal.signal(signal.SIGINT, previous)
+        previous = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+        try:
+            pool = context.Pool(workers, _worker_start, (os.getpid(),))
+        finally:
+            signal.pthread_sigmask(signal.SIG_SETMASK, previous)
+        return pool
+    except BaseException:
+        if pool is not None:
+            pool.terminate()
+        raise
 
 
 def _worker_start(parent: int) -> None:
     import signal
 
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # also drops one held back at the start
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
     gc.disable()
     with contextlib.suppress(Exception):  # Linux: end with the build if it is killed
         import ctypes
-        import signal
 
         ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
     if os.getppid() != parent:
@@ -270,9 +273,7 @@ def _analysed(chunks: Iterator[tuple], workers: int, analyzer: Analyzer
     # fork is quick; with other threads running (the REPL's) a fresh interpreter is safer
     method = "fork" if threading.active_count() == 1 and os.name == "posix" else "spawn"
     context = multiprocessing.get_context(method)
-    with _sigint_ignored():  # workers start deaf to Ctrl-C: the build alone stops them
-        pool = context.Pool(workers, _worker_start, (os.getpid(),))
-    with pool:
+    with _start_pool(context, workers) as pool:
         pending: deque = deque()
         for chunk in chunks:
             pending.append((chunk, pool.apply_async(_analyse_chunk, chunk[:2])))
