@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import fcntl
+import functools
 import gc
 import json
 import os
@@ -185,7 +186,10 @@ def _chunks(documents: Iterable[tuple[Document, int, int]]
         yield first, batch, done, total
 
 
-_worker_analyzer: Analyzer | None = None
+@functools.cache
+def _process_analyzer() -> Analyzer:
+    """One analyzer per worker process, so its word cache lasts across the chunks it gets."""
+    return Analyzer()
 
 
 def _analyse_chunk(first: int, documents: list[Document],
@@ -200,9 +204,7 @@ def _analyse_chunk(first: int, documents: list[Document],
     from .attribution import attribute  # build-only modules: a query does not load them
     from .segment import split_document
 
-    global _worker_analyzer
-    if analyzer is None:
-        analyzer = _worker_analyzer = _worker_analyzer or Analyzer()
+    analyzer = analyzer or _process_analyzer()
     counts, line_sizes, lengths, tokens = array("i"), array("q"), array("i"), array("i")
     starts, ends, paragraphs = array("i"), array("i"), array("i")
     lines: list[bytes] = []
