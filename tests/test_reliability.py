@@ -137,8 +137,8 @@ def test_a_build_killed_before_any_step_leaves_the_old_index_or_the_new_one(tmp_
 
 def test_a_reader_during_rebuilds_sees_the_old_index_or_the_new_one(tmp_path):
     one, two, folder = tmp_path / "one", tmp_path / "two", tmp_path / "index"
-    write_corpus(one, 30, seed=3)
-    write_corpus(two, 30, seed=4)
+    write_corpus(one, 20, seed=3)
+    write_corpus(two, 20, seed=4)
     for corpus, probe in ((one, "p1"), (two, "p2")):
         build_mod.build([corpus], tmp_path / probe)
     known = {answers(tmp_path / "p1"), answers(tmp_path / "p2")}
@@ -146,7 +146,7 @@ def test_a_reader_during_rebuilds_sees_the_old_index_or_the_new_one(tmp_path):
     writer = subprocess.Popen(
         [sys.executable, "-c",
          "import sys; from pathlib import Path; from qa.build import build\n"
-         "for n in range(8):\n"
+         "for n in range(6):\n"
          "    build([Path(sys.argv[1 + n % 2])], Path(sys.argv[3]))\n",
          str(two), str(one), str(folder)])
     reads = 0
