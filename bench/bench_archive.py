@@ -198,11 +198,20 @@ def top_source(folder: Path) -> str:
 def run_size(size: int, tmp: Path, args) -> dict:
     from speed_corpus import reuters_articles, write_corpus
 
-    corpus, folder = tmp / f"corpus-{size}", tmp / f"index-{size}"
-    written = write_corpus(reuters_articles(args.data), size, corpus)
-    print(f"[{size}] {written} sentences; building", file=sys.stderr, flush=True)
+    work = args.keep or tmp
+    corpus, folder = work / f"corpus-{size}", work / f"index-{size}"
     result: dict = {"size": size, "load_before": os.getloadavg()[0]}
-    result["build"] = child("build", str(corpus), str(folder))
+    built = work / f"build-{size}.json"
+    if args.keep and built.exists():  # built by an earlier run with --keep: reuse it
+        result["build"] = json.loads(built.read_text())
+    else:
+        written = write_corpus(reuters_articles(args.data), size, corpus)
+        print(f"[{size}] {written} sentences; building", file=sys.stderr, flush=True)
+        result["build"] = child("build", str(corpus), str(folder))
+        result["build"]["load"] = [result["load_before"], os.getloadavg()[0]]
+        built.write_text(json.dumps(result["build"]))
+    if args.build_only:
+        return result
     qs = questions(folder, args.questions, seed=size)
     qfile = tmp / f"questions-{size}.json"
     qfile.write_text(json.dumps(qs))
@@ -214,10 +223,11 @@ def run_size(size: int, tmp: Path, args) -> dict:
     result["core"] = child("core", str(folder), str(qfile), "yes" if size <= 100_000 else "no")
     result["session"] = child("session", str(folder), str(qfile))
     result["load_after"] = os.getloadavg()[0]
-    import shutil
+    if not args.keep:
+        import shutil
 
-    shutil.rmtree(corpus, ignore_errors=True)
-    shutil.rmtree(folder, ignore_errors=True)
+        shutil.rmtree(corpus, ignore_errors=True)
+        shutil.rmtree(folder, ignore_errors=True)
     return result
 
 
@@ -270,9 +280,17 @@ def main() -> None:
     parser.add_argument("--data", type=Path, default=Path("/work/shared/data/reuters21578"))
     parser.add_argument("--no-doc", action="store_true")
     parser.add_argument("--json", type=Path, help="also save the raw figures here")
+    parser.add_argument("--keep", type=Path, help="build corpora and indexes here and reuse "
+                                                  "them on the next run")
+    parser.add_argument("--build-only", action="store_true")
     args = parser.parse_args()
+    if args.keep:
+        args.keep.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(prefix="qa-archive-") as name:
         results = [run_size(size, Path(name), args) for size in args.sizes]
+    if args.build_only:
+        print(json.dumps(results))
+        return
     if args.json:
         args.json.write_text(json.dumps(results, indent=1))
     text = report(results)

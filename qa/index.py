@@ -361,6 +361,9 @@ class Index:
         t = self.term_id(term)
         return [] if t is None else self.docs_with_id(t)
 
+    def postings_count_total(self) -> int:
+        return len(self.post_sentence)
+
     def postings_count(self, t: int) -> int:
         """How many sentences hold term number t."""
         return self.ptr[t + 1] - self.ptr[t]
@@ -446,7 +449,21 @@ class Index:
 
     def top(self, terms: list[str], k: int = 10) -> Matches:
         """The `k` best sentences for `terms` by BM25 alone, best first (ties: lower id)."""
-        return self.bm25_scores(terms).best(k)
+        return self.top_matches(terms, k).best(k)
+
+    def top_matches(self, terms: list[str], k: int):
+        """Matches good for their `k` best, highest and any sentence's score: pruned
+        (qa.topk) when the query mixes rare and common terms, else bm25_scores."""
+        known = [t for t in map(self.term_id, terms) if t is not None]
+        if known and self.size:
+            from .topk import top_matches
+
+            spans = [(self.ptr[t], self.ptr[t + 1]) for t in known]
+            const = bm25.constant(self.params, [self.idf[t] for t in known])
+            pruned = top_matches(self, spans, const, k)
+            if pruned is not None:
+                return pruned
+        return self.bm25_scores(terms)
 
     def _numpy(self, name: str):
         """The array `name` as a numpy array over the same mapped memory (no copy)."""

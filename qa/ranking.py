@@ -127,7 +127,9 @@ def candidates(index: Index, question: q.Question, *, doc: str | None = None,
     its paragraph), so only the candidates' own records are decoded, never re-analysed.
     `doc` and `source` narrow the sentences before the pool is chosen.
     """
-    matches = index.bm25_scores(list(question.terms))
+    filtered = doc is not None or source is not None
+    matches = (index.bm25_scores(list(question.terms)) if filtered
+               else index.top_matches(list(question.terms), CANDIDATES))
     if doc is not None:
         number = index.doc_number(doc)
         if number is None:

@@ -327,7 +327,10 @@ class Names:
         self._sources: list[str] | None = None
 
     def start(self) -> None:
-        """Nothing to prepare: the names were found when the index was built."""
+        """Ready the first question before the prompt: the names were found when the index
+        was built, so what is left is what a first question would otherwise pay for (numpy
+        for a large index's common terms, the answer patterns compiled on first use)."""
+        warm_up(self.index)
 
     @property
     def ready(self) -> bool:
@@ -344,6 +347,15 @@ class Names:
     def starting(self, prefix: str) -> list[tuple[str, int]]:
         """Names starting with `prefix` (ignoring case), most frequent first."""
         return self.index.names.starting(prefix)
+
+
+def warm_up(index: Index) -> None:
+    from . import answer, index as index_module
+
+    if index.postings_count_total() > index_module.PYTHON_POSTINGS:
+        import numpy  # noqa: F401  (a common term's postings are summed with it)
+    for lazy in answer._PATTERNS.values():
+        lazy.get()
 
 
 # -------------------------------------------------------------------------- completion

@@ -230,3 +230,33 @@ def test_forward_data_is_what_analysing_the_sentence_gives(seed_index):
         assert [seed_index.terms[t] for t in ids] == [t.term for t in seed_index.analyzer.tokens(text)]
         assert list(zip(starts, ends)) == [(t.start, t.end) for t in seed_index.analyzer.tokens(text)]
         assert seed_index.paragraph[i] == seed_index.sentences[i][6]
+
+
+def test_pruned_top_k_equals_the_full_sum(tmp_path, monkeypatch):
+    """A query mixing rare and common terms skips most common postings (qa.topk) but gives
+    the same k best, the same best score and the same score for any sentence."""
+    import random
+
+    from qa import topk
+
+    rng = random.Random(7)
+    words = ["harbour", "convoy", "border", "market", "wheat", "copper", "tanker", "budget"]
+    lines = [json.dumps({"id": f"a{n}", "text": " ".join(
+        f"Officials said the {rng.choice(words)} {rng.choice(words)} report was ready {n}."
+        for _ in range(3))}) for n in range(60)]
+    (tmp_path / "c.jsonl").write_text("\n".join(lines) + "\n")
+    build_mod.build([tmp_path / "c.jsonl"], tmp_path / "idx")
+    index = index_mod.Index.open(tmp_path / "idx")
+    monkeypatch.setattr(topk, "COMMON", 40)
+    pruned = 0
+    for query in (["said", "copper", "tanker"], ["offici", "said", "wheat"], ["said", "budget"]):
+        full = index.bm25_scores(query)
+        for k in (3, 10):
+            fast = index.top_matches(query, k)
+            pruned += isinstance(fast, topk.PrunedMatches)
+            assert (fast.best(k).ids, fast.best(k).scores) == (full.best(k).ids,
+                                                                full.best(k).scores)
+            assert fast.highest() == full.highest()
+            assert [fast.score(i, -1.0) for i in range(index.size)] == \
+                [full.score(i, -1.0) for i in range(index.size)]
+    assert pruned > 0
