@@ -118,7 +118,7 @@ def _write_generation(folder: Path, files: list[Path], paths: list[Path],
         documents = stream_corpus(files, corpus, paths)
         report = _write_data(staging, documents, analyzer, params, progress,
                              _worker_count(files, workers))
-        report.problems, report.summary = corpus.problems, corpus.summary()
+        report.problems, report.summary = corpus.problems + report.problems, corpus.summary()
         if report.documents == 0:
             _refuse_to_empty(folder, paths, report.summary)
         _fsync_tree(staging)
@@ -202,15 +202,20 @@ def _analyse_chunk(first: int, documents: list[Document],
     word offsets, each sentence's paragraph).
     """
     from .attribution import attribute  # build-only modules: a query does not load them
-    from .segment import split_document
+    from .segment import MAX_SENTENCE, split_document
 
     analyzer = analyzer or _process_analyzer()
     counts, line_sizes, lengths, tokens = array("i"), array("q"), array("i"), array("i")
     starts, ends, paragraphs = array("i"), array("i"), array("i")
     lines: list[bytes] = []
     local: dict[str, int] = {}
+    notes: list[str] = []
     for d, doc in enumerate(documents, first):
-        sentences = split_document(doc)
+        cut: list[int] = []
+        sentences = split_document(doc, cut)
+        if cut:
+            notes.append(f"{doc.source}: article {doc.id!r}: {len(cut)} sentence(s) longer than "
+                         f"{MAX_SENTENCE:,} characters (up to {max(cut):,}) cut into pieces")
         counts.append(len(sentences))
         for sent, found in zip(sentences, attribute(sentences)):
             line = _encode([d, sent.index, sent.start, sent.end, sent.text,
@@ -224,7 +229,7 @@ def _analyse_chunk(first: int, documents: list[Document],
             ends.extend(term_ends)
             paragraphs.append(sent.paragraph)
     return (counts, b"".join(lines), line_sizes, lengths, list(local), tokens,
-            (starts, ends, paragraphs))
+            (starts, ends, paragraphs), notes)
 
 
 def _start_pool(context, workers: int):
@@ -296,13 +301,16 @@ def _write_data(out: Path, documents: Iterable[tuple[Document, int, int]], analy
     docs_out, sents_out = RecordWriter(out, "docs"), RecordWriter(out, "sentences")
     forward = ForwardWriter(out)
     n_docs = 0
+    problems: list[str] = []
     gc_was_enabled = gc.isenabled()
     gc.disable()  # the build allocates millions of small objects that are never cyclic
     try:
         for (first, docs, done, total), result in _analysed(_chunks(documents), workers,
                                                               analyzer):
-            counts, lines, line_sizes, chunk_lengths, local, chunk_tokens, spans = result
+            (counts, lines, line_sizes, chunk_lengths, local, chunk_tokens, spans,
+             notes) = result
             forward.add(*spans)
+            problems.extend(notes)
             for d, (doc, count) in enumerate(zip(docs, counts), first):
                 docs_out.add({"id": doc.id, "source": doc.source, "title": doc.title,
                               "date": doc.date, "place": doc.place, "agency": doc.agency,
@@ -327,7 +335,8 @@ def _write_data(out: Path, documents: Iterable[tuple[Document, int, int]], analy
     np.save(out / "sentences.len.npy", np.frombuffer(lengths, np.int32))
     write_source_table(out)
     write_names(out, Records(out, "sentences"))
-    return BuildReport(documents=n_docs, sentences=len(lengths), terms=len(vocabulary))
+    return BuildReport(documents=n_docs, sentences=len(lengths), terms=len(vocabulary),
+                       problems=problems)
 
 
 def _encode(value) -> bytes:

@@ -50,10 +50,38 @@ mr mrs ms dr
 """.split())
 
 
-def split_document(doc: Document) -> list[Sentence]:
-    """The sentences of a document's body, numbered from 0, with their paragraph numbers."""
-    return [Sentence(doc.id, i, s, e, doc.text[s:e], paragraph)
-            for i, (paragraph, s, e) in enumerate(paragraph_spans(doc.text, doc.body_start))]
+# A "sentence" longer than this (a table, a file without stops) is cut at white space into
+# pieces no longer: every later step (attribution, analysis, answer spans, ranking) then works
+# on bounded pieces, so a 10 MB line costs what 10 MB of ordinary sentences cost.
+MAX_SENTENCE = 3000
+
+
+def split_document(doc: Document, cut: list[int] | None = None) -> list[Sentence]:
+    """The sentences of a document's body, numbered from 0, with their paragraph numbers.
+    The length of each sentence cut into pieces (MAX_SENTENCE) is added to `cut`."""
+    out: list[Sentence] = []
+    for paragraph, s, e in paragraph_spans(doc.text, doc.body_start):
+        if e - s > MAX_SENTENCE and cut is not None:
+            cut.append(e - s)
+        for a, b in _pieces(doc.text, s, e):
+            out.append(Sentence(doc.id, len(out), a, b, doc.text[a:b], paragraph))
+    return out
+
+
+def _pieces(text: str, start: int, end: int) -> Iterator[tuple[int, int]]:
+    """`text[start:end]` in pieces of at most MAX_SENTENCE characters, cut at the last white
+    space of each (or at the limit when there is none), trimmed."""
+    while end - start > MAX_SENTENCE:
+        limit = start + MAX_SENTENCE
+        at = max(text.rfind(c, start + MAX_SENTENCE // 2, limit) for c in " \n\t")
+        at = at if at > start else limit
+        span = _trim(text, start, at)
+        if span:
+            yield span
+        start = at
+    span = _trim(text, start, end)
+    if span:
+        yield span
 
 
 def sentence_spans(text: str, start: int = 0) -> Iterator[tuple[int, int]]:

@@ -210,12 +210,17 @@ def merge(statements: Iterable[tuple[int, str]]) -> tuple[list[int], list[Source
                 by_word[word].add(key)
     root = _global_roots(is_name, by_word, used)
     group: list[str | None] = []
+    local_roots: dict[tuple[int, str], str | None] = {}  # once per name and article
     for (article, _), name in zip(rows, names):
         if name is None:
             group.append(None)
             continue
-        local = (_local_root(name.key, keys_in_article[article], root, is_name)
-                 if name.is_name else None)
+        local = None
+        if name.is_name:
+            if (article, name.key) not in local_roots:
+                local_roots[article, name.key] = _local_root(
+                    name.key, keys_in_article[article], root, is_name, by_word)
+            local = local_roots[article, name.key]
         group.append(local or root[name.key])
     return _number(rows, names, group)
 
@@ -253,13 +258,18 @@ def _may_merge_across_articles(key: str) -> bool:
 
 
 def _local_root(key: str, article_keys: set[str], root: dict[str, str],
-                is_name: dict[str, bool]) -> str | None:
-    """The root of the longer proper names of the same article holding `key`, if just one."""
+                is_name: dict[str, bool], by_word: dict[str, set[str]]) -> str | None:
+    """The root of the longer proper names of the same article holding `key`, if just one.
+    Only the proper names sharing the rarest word of `key` are looked at (or the article's
+    names, when fewer): a huge article's thousands of names are not each compared."""
     words = set(key.split())
     if len(key) <= 2:
         return None
-    roots = {root[k] for k in article_keys
-             if k != key and is_name[k] and words < set(k.split())}
+    pool = by_word.get(min(words, key=lambda w: len(by_word.get(w, ()))), set())
+    if len(pool) > len(article_keys):
+        pool = article_keys
+    roots = {root[k] for k in pool
+             if k != key and k in article_keys and is_name[k] and words < set(k.split())}
     return roots.pop() if len(roots) == 1 else None
 
 

@@ -162,3 +162,40 @@ def test_utf16_is_read_as_text_and_a_boolean_id_is_refused(workdir, qa):
     docs = {h["doc"] for h in json.loads(r.out)["hits"]}
     assert "windows" in docs and not any(d.endswith("True") for d in docs)
     assert any(d.endswith("7") for d in docs)
+
+
+def test_a_sentence_without_stops_is_cut_into_bounded_pieces_with_a_warning(workdir, qa):
+    words = " ".join(f"word{i % 50} said the convoy" for i in range(2_000))  # 40,000 characters
+    (workdir / "seeds" / "table.txt").write_text(words + " zanzibarite")
+    r = qa("index")
+    assert r.code == 0
+    assert "table.txt: article 'table': 1 sentence(s) longer than 3,000 characters" in r.err
+    pieces = [json.loads(line) for line in qa("sentences", "--json", "--doc", "table").out
+              .splitlines()]
+    assert len(pieces) >= 14 and all(len(p["text"]) <= 3000 for p in pieces)
+    assert qa("ask", "zanzibarite").code == 0
+
+
+def test_resolving_sources_costs_the_same_per_sentence_in_a_long_article(monkeypatch):
+    """Work, not time: the resolution steps taken for N and 2N cued sentences."""
+    from qa.attribution import attribute, resolution
+    from qa.model import Document
+    from qa.segment import split_document
+
+    calls = 0
+    name_part = resolution._name_part
+
+    def counted(source):
+        nonlocal calls
+        calls += 1
+        return name_part(source)
+
+    monkeypatch.setattr(resolution, "_name_part", counted)
+    work = []
+    for n in (400, 800):  # a name, then a short form that fits none of the names before it
+        text = " ".join(f"Alpha{i} Beta{i} said the talks went on. The Observatory said so."
+                        for i in range(n // 2))
+        calls = 0
+        attribute(split_document(Document(id="x", source="x", text=text)))
+        work.append(calls)
+    assert work[1] < 2.5 * work[0], work
