@@ -16,6 +16,7 @@ from prompt_toolkit.output import DummyOutput
 from prompt_toolkit.output.vt100 import Vt100_Output
 
 from qa import repl
+from qa import session as session_mod
 from qa.api import open_index
 from qa.config import locate
 from qa.render import make_console
@@ -110,7 +111,7 @@ def test_nothing_typed_ends_with_a_traceback(corpus, monkeypatch):
     def broken(*args, **kwargs):
         raise RuntimeError("ranking exploded")
 
-    monkeypatch.setattr(repl, "ask", broken)
+    monkeypatch.setattr(session_mod, "ask", broken)
     code, out = drive(corpus, "any question", "/k 2")
     assert code == 0
     assert "internal error: RuntimeError: ranking exploded" in out
