@@ -176,26 +176,31 @@ def test_a_sentence_without_stops_is_cut_into_bounded_pieces_with_a_warning(work
     assert qa("ask", "zanzibarite").code == 0
 
 
-def test_resolving_sources_costs_the_same_per_sentence_in_a_long_article(monkeypatch):
-    """Work, not time: the resolution steps taken for N and 2N cued sentences."""
-    from qa.attribution import attribute, resolution
+def test_resolving_sources_costs_the_same_per_sentence_in_a_long_article():
+    """Work, not time: calls into the resolution step for N and 2N cued sentences."""
+    import sys
+
+    from qa.attribution import attribute
     from qa.model import Document
     from qa.segment import split_document
 
     calls = 0
-    name_part = resolution._name_part
 
-    def counted(source):
+    def count(frame, event, arg):
         nonlocal calls
-        calls += 1
-        return name_part(source)
+        if event == "call" and frame.f_code.co_filename.endswith("resolution.py"):
+            calls += 1
 
-    monkeypatch.setattr(resolution, "_name_part", counted)
     work = []
     for n in (400, 800):  # a name, then a short form that fits none of the names before it
         text = " ".join(f"Alpha{i} Beta{i} said the talks went on. The Observatory said so."
                         for i in range(n // 2))
+        sentences = split_document(Document(id="x", source="x", text=text))
         calls = 0
-        attribute(split_document(Document(id="x", source="x", text=text)))
+        sys.setprofile(count)
+        try:
+            attribute(sentences)
+        finally:
+            sys.setprofile(None)
         work.append(calls)
     assert work[1] < 2.5 * work[0], work
