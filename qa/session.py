@@ -319,10 +319,14 @@ class Names:
         self._sources: list[str] | None = None
 
     def start(self) -> None:
-        """Ready the first question before the prompt: the names were found when the index
-        was built, so what is left is what a first question would otherwise pay for (numpy
-        for a large index's common terms, the answer patterns compiled on first use)."""
-        warm_up(self.index)
+        """Ready the first question while the user types it: the names were found when the
+        index was built, so what is left is what a first question would otherwise pay for
+        (numpy for a large index's common terms, the answer patterns compiled on first use),
+        done in a thread so the prompt does not wait for it."""
+        import threading
+
+        threading.Thread(target=warm_up, args=(self.index,), daemon=True,
+                         name="qa-warm-up").start()
 
     @property
     def ready(self) -> bool:
