@@ -162,7 +162,8 @@ def _child_session(folder: str, qfile: str) -> dict:
 
     from qa.api import open_index
     from qa.config import Location
-    from qa.repl import Names, Session, name_completions
+    from qa.repl import name_completions
+    from qa.session import Names, Session
 
     index = open_index(Location(Path(folder)))
     console = Console(file=io.StringIO(), force_terminal=True, width=100)
