@@ -171,6 +171,9 @@ def _main(argv: list[str]) -> int:
         _error(f"{option} goes after a command, as in: qa ask {option} ... QUESTION "
                f"(see qa --help)")
         return EXIT_ERROR
+    elif argv and not argv[0].startswith("-") and argv[0] not in COMMANDS:
+        _error(_unknown_command(argv))
+        return EXIT_ERROR
     parser = build_parser(argv[0] if argv and argv[0] in COMMANDS else None)
     args = parser.parse_args(argv)
     if args.command is None:
@@ -180,6 +183,21 @@ def _main(argv: list[str]) -> int:
                "sentences": _sentences,
                "eval": _eval, "eval-attribution": _eval_attribution}[args.command]
     return _run(command, args)
+
+
+def _unknown_command(argv: list[str]) -> str:
+    """"qa sentence" -> did you mean sentences; "qa how far?" -> how to ask it."""
+    import difflib
+    import shlex
+
+    from .untrusted import one_line
+
+    close = difflib.get_close_matches(argv[0], COMMANDS, n=1, cutoff=0.75)
+    if close:
+        hint = f"did you mean 'qa {close[0]}'?"
+    else:
+        hint = f"to ask it: qa ask {one_line(shlex.quote(' '.join(argv)), 120)}"
+    return f"unknown command {one_line(argv[0], 60)!r}; {hint} (see qa --help)"
 
 
 def _run(command, args) -> int:

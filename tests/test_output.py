@@ -213,6 +213,14 @@ def test_an_ask_option_without_a_command_gets_a_hint(workdir, qa):
     assert r.code == 2 and "qa ask --json" in r.err and "invalid choice" not in r.err
 
 
+def test_a_question_or_a_typo_in_place_of_a_command_gets_a_hint(workdir, qa):
+    r = qa("how", "far", "from", "al-Mayadin?")
+    assert r.code == 2 and "qa ask 'how far from al-Mayadin?'" in r.err
+    assert "invalid choice" not in r.err and r.err.count("\n") == 1
+    r = qa("sentence")
+    assert r.code == 2 and "did you mean 'qa sentences'?" in r.err
+
+
 def test_help_documents_output_colour_precedence_and_exit_codes(capsys):
     from qa.cli import main
 

@@ -59,9 +59,9 @@ class Terminal:
         self.seen = 0  # where the next `pump(until)` starts looking
         self.child = pexpect.spawn(sys.executable, ["-m", "qa.cli", *args], cwd=str(home),
                                    env=environ, dimensions=(rows, cols), encoding="utf-8",
-                                   timeout=20)
+                                   timeout=60)
 
-    def pump(self, until: str | None = None, timeout: float = 20) -> None:
+    def pump(self, until: str | None = None, timeout: float = 60) -> None:
         """Draw output until `until` appears after the last thing waited for (or to the end)."""
         deadline = time.monotonic() + timeout
         while until is None or until not in self.raw[self.seen:]:
