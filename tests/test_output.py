@@ -105,6 +105,12 @@ def _children(pid: int) -> list[int]:
         return []
 
 
+def _default_sigint() -> None:
+    """Ctrl-C as in a login shell: a test run in the background inherits SIGINT ignored, and
+    a program started with it ignored rightly keeps ignoring it."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 @pytest.mark.skipif(not Path("/proc/self/task").is_dir() or (os.cpu_count() or 1) < 2,
                     reason="needs Linux /proc and two cores (the build's worker processes)")
 def test_ctrl_c_during_a_parallel_index_build_is_one_line_and_status_130(tmp_path):
@@ -117,7 +123,8 @@ def test_ctrl_c_during_a_parallel_index_build_is_one_line_and_status_130(tmp_pat
             out.write(json.dumps({"id": f"a{n}", "text": text}) + "\n")
     child = pexpect.spawn(sys.executable, ["-m", "qa.cli", "index", "wire.jsonl", "--index",
                                            "idx"], cwd=str(tmp_path), env=environment(),
-                          encoding="utf-8", timeout=60, dimensions=(24, 80))
+                          encoding="utf-8", timeout=60, dimensions=(24, 80),
+                          preexec_fn=_default_sigint)
     deadline = time.monotonic() + 60
     while len(_children(child.pid)) < 2 and time.monotonic() < deadline:
         time.sleep(0.05)
