@@ -90,6 +90,8 @@ def attach(text: str, toks: list[Token], a: int, b: int, head: int,
         if inverted:
             src = _with_appositive(toks, src)
     if src is None:
+        if a == head == 0 and word.endswith("s") and toks[1].lower in PREPOSITIONS:
+            return None  # "Calls for a rescheduling ... have come": a noun, no one's statement
         return alone(text, toks, a, cue_end, score, model)
     if not inverted and not antecedent:
         src = _trim_source(toks, src)
@@ -337,6 +339,11 @@ def _can_speak(toks: list[Token], src: tuple[int, int]) -> bool:
     words = [t for t in toks[src[0]:src[1]] if t.text not in "()"]
     if src[0] < src[1] and toks[src[0]].text == "(" and toks[src[1] - 1].text == ")":
         return False  # "(MOC) orders": a bracketed abbreviation, not a speaker
+    first = toks[src[0]].lower
+    if toks[src[0]].text[:1].islower() and (first in IRREGULAR_PAST or first in _PARTICIPLES
+                                            or first.endswith("en") and len(first) > 4
+                                            and first not in ("women", "citizen", "citizens")):
+        return False  # "have taken positions parallel with": a verb phrase, not a subject
     return any(t.text[:1].isupper() or t.text[:1].isdigit() or t.lower in PRONOUNS
                or t.lower in RELATIVE
                or not (t.lower.endswith(("ed", "ing", "ly")) or t.lower in ADVERBS
@@ -352,8 +359,12 @@ def _trim_source(toks: list[Token], src: tuple[int, int]) -> tuple[int, int]:
     adverbs ("Trump notably said") and a verb after a name ("Christie unleashed withering
     criticism")."""
     s, e = src
-    while e - s > 1 and toks[s].lower in _LEADING:
+    while e - s > 1 and (toks[s].lower in _LEADING or not toks[s].text[:1].isalnum()):
         s += 1
+    if e - s > 1 and (toks[s].lower in _SUBJECT_PRONOUNS or _CONTRACTED.fullmatch(toks[s].text)):
+        return (s, s + 1)  # "he sent out in 2013", "he’s changed": the pronoun is the subject
+    if e - s > 1 and toks[e - 1].lower in _REFLEXIVE:
+        e -= 1  # "Obama himself said"
     if toks[s].lower in PREPOSITIONS and e - s > 1 and toks[e - 1].text[:1].isupper():
         k = e - 1  # "In a statement Rostenkowski said": the name after the opening phrase
         while k > s and toks[k - 1].text[:1].isupper():
@@ -374,6 +385,8 @@ def _trim_source(toks: list[Token], src: tuple[int, int]) -> tuple[int, int]:
 
 
 _CONTRACTED = re.compile(r"(?i)(he|she|it|they|we|i|you)['’](?:s|re|ll|d|ve|m)")
+_TIMESTAMP = re.compile(r"\d{1,2}[AP]M")
+_REFLEXIVE = frozenset("himself herself themselves itself".split())
 
 
 def _source_span(text: str, toks: list[Token], src: tuple[int, int]) -> Span:
@@ -381,10 +394,17 @@ def _source_span(text: str, toks: list[Token], src: tuple[int, int]) -> Span:
     an appositive with the comma that closes it, as PolNeAR marks it ("Dean Johnson, a
     salesman from Sumter, said" -> "Dean Johnson, a salesman from Sumter,")."""
     start, end = char_span(toks, *src)
-    if src[1] - src[0] == 1:
-        m = _CONTRACTED.fullmatch(toks[src[0]].text)
-        if m:
-            return (start, start + len(m.group(1)))
+    m = _CONTRACTED.fullmatch(toks[src[0]].text)
+    if m:
+        return (start, start + len(m.group(1)))
+    first = toks[src[0]]
+    m = _TIMESTAMP.match(first.text)
+    if m:  # "9:35PMChris Christie", "9:09PM Ted Cruz": a live blog's time stamp, not the name
+        rest = first.text[m.end():]
+        if rest[:1].isupper():
+            start = first.start + m.end()
+        elif not rest and src[1] - src[0] > 1:
+            start = toks[src[0] + 1].start
     if src[1] < len(toks) and toks[src[1]].text == "," \
             and any(t.text == "," for t in toks[src[0]:src[1]]):
         end = toks[src[1]].end
@@ -392,25 +412,40 @@ def _source_span(text: str, toks: list[Token], src: tuple[int, int]) -> Span:
 
 
 def _with_appositive(toks: list[Token], src: tuple[int, int]) -> tuple[int, int]:
-    """An inverted subject with its appositive (", said Geoff Garin, a Democratic pollster")
-    up to the next comma or the end of the sentence."""
+    """An inverted subject with its bracketed party and appositives (", said Rep. Bobby Scott
+    (D-Va.)", ", said Marvin Teske, 53, a security guard at a Reno casino"), each up to the
+    next comma or the end of the sentence."""
     s, e = src
-    if e + 1 >= len(toks) or toks[e].text != ",":
-        return src
-    first = toks[e + 1]
-    if not (first.lower in _APPOSITIVE_START or first.lower in PERSON_WORDS
-            or first.lower in RELATIVE):
-        return src
-    k = e + 1
-    while k < len(toks) and toks[k].text not in (",", ";", ":", "!", "?") \
-            and not is_quote(toks[k].text) and k - e < 25:
-        k += 1
-    if k - e >= 25:
-        return src
-    end = k
-    while end > e + 1 and toks[end - 1].text in ".":
-        end -= 1
-    return (s, end)
+    if e < len(toks) and toks[e].text == "(":
+        close = next((k for k in range(e + 1, min(len(toks), e + 8)) if toks[k].text == ")"),
+                     None)
+        if close is not None:
+            e = close + 1
+    while e + 1 < len(toks) and toks[e].text == "," and _appositive_start(toks[e + 1]):
+        k = e + 1
+        while k < len(toks) and toks[k].text not in (",", ";", ":", "!", "?") \
+                and not is_quote(toks[k].text) and k - e < 25:
+            k += 1
+        if k - e >= 25:
+            break
+        end = k
+        while end > e + 1 and toks[end - 1].text in ".":
+            end -= 1
+        e = end
+        if end < k:
+            break
+    return (s, e)
+
+
+def _appositive_start(t: Token) -> bool:
+    """A word that opens an appositive or relative clause after a name: "a", "53",
+    "publisher", "who" (not a clause word or preposition)."""
+    if t.lower in _APPOSITIVE_START or t.lower in PERSON_WORDS or t.lower in RELATIVE \
+            or t.text[:1].isdigit():
+        return True
+    return t.text[:1].islower() and t.text.isalpha() and t.lower not in CLAUSE \
+        and t.lower not in PREPOSITIONS and t.lower not in PRONOUNS \
+        and not t.lower.endswith(("ing", "ed"))
 
 
 _APPOSITIVE_START = frozenset("a an the his her its their chief senior former who".split())

@@ -33,6 +33,15 @@ def _np_left(toks: list[Token], a: int, depth: int = 0) -> tuple[int, int] | Non
     if start > 0 and toks[start - 1].lower in RELATIVE and all(
             t.lower in TIME_WORDS or t.lower in ADVERBS for t in toks[start:end]):
         return (start - 1, start)  # "Liedtke, who earlier said": the source is "who"
+    if start > 1 and toks[start - 1].text[:1].islower() and toks[start - 1].lower.endswith("ed") \
+            and all(t.lower in TIME_WORDS for t in toks[start:end]):
+        head = _segment_left(toks, start - 1)  # "New polls released Sunday show"
+        if head is not None and _subject_like(toks, head, start - 1):
+            start = head
+    if start > 1 and toks[start - 1].lower in RELATIVE and toks[start - 2].text != ",":
+        head = _segment_left(toks, start - 1)  # "sources who reviewed them told POLITICO"
+        if head is not None and _subject_like(toks, head, start - 1):
+            start = head
     end = _drop_trailing_time(toks, start, end)
     if not _is_subject(toks, start, end):
         return None

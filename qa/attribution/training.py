@@ -27,7 +27,7 @@ from .tokens import ADVERBS, AUX, NEG, REPORTING, Token, tokenize
 DEFAULT_MODEL_PATH = Path(__file__).resolve().parent.parent / "data" / "attribution_cues.json"
 # The packaged model's settings: thresholds for hand-listed reporting verbs, for words only the
 # training data suggests, and for a cue without a source; weight decay.
-THRESHOLD, OTHER, ALONE, L2 = 0.45, 0.55, 0.6, 1e-4
+THRESHOLD, OTHER, ALONE, L2 = 0.45, 0.55, 0.55, 1e-4
 # Never a cue's head word: function words, auxiliaries, negation and adverbs join a cue
 # through the span rules instead.
 NOT_CUE_WORDS = frozenset("""
