@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import argparse
 import contextlib
-import json
 import os
 import sys
 from pathlib import Path
@@ -185,6 +184,13 @@ def _main(argv: list[str]) -> int:
     return _run(command, args)
 
 
+def _isatty(stream) -> bool:
+    try:
+        return stream.isatty()
+    except (AttributeError, ValueError):
+        return False
+
+
 def _unknown_command(argv: list[str]) -> str:
     """"qa sentence" -> did you mean sentences; "qa how far?" -> how to ask it."""
     import difflib
@@ -235,6 +241,8 @@ def _ask(args) -> int:
 
     if args.question == "-":
         questions = (line.rstrip("\n") for line in sys.stdin)
+        if _isatty(sys.stdin):  # `qa | tee log`: someone types, and no prompt is shown
+            _error("type one question per line; Ctrl-D ends", prefix="qa: ")
     else:
         if not args.question.strip():
             raise UsageError("empty question")
@@ -264,6 +272,18 @@ def _ask(args) -> int:
     if asked == 0:
         raise UsageError("no question given on standard input")
     return EXIT_OK if answered else EXIT_NO_MATCH
+
+
+def _eval(args) -> int:
+    from .eval_cli import run_eval
+
+    return run_eval(args, _console)
+
+
+def _eval_attribution(args) -> int:
+    from .eval_cli import run_eval_attribution
+
+    return run_eval_attribution(args)
 
 
 def _said(args) -> int:
@@ -320,38 +340,6 @@ def _count(number: int, noun: str) -> str:
     return f"{number} {noun}{'' if number == 1 else 's'}"
 
 
-class _progress_bar:
-    """A rich progress bar on stderr when it is a terminal and the work is large enough
-    (`progress(done, total)` calls with `total` at least `minimum`)."""
-
-    def __init__(self, label: str = "evaluating", minimum: int = 200) -> None:
-        self.label, self.minimum = label, minimum
-
-    def __enter__(self):
-        self._bar = None
-        if not sys.stderr.isatty():
-            return None
-        from rich.console import Console
-        from rich.progress import Progress
-
-        self._bar = Progress(console=Console(stderr=True), transient=True)
-        self._task = None
-        self._bar.start()
-        return self._update
-
-    def _update(self, done: int, total: int) -> None:
-        if total < self.minimum:
-            return
-        if self._task is None:
-            self._task = self._bar.add_task(self.label, total=total)
-        self._bar.update(self._task, completed=done)
-
-    def __exit__(self, *exc):
-        if self._bar is not None:
-            self._bar.stop()
-        return False
-
-
 def _sentences(args) -> int:
     from .api import open_index
     from .model import sentence_json
@@ -388,59 +376,6 @@ def _print_sentence(console, index, sent) -> None:
     print_indented(console, sentence_text(sent.text, (), sent.attributions))
     for line in attribution_lines(sent.attributions, safe(dateline)):
         print_indented(console, line)
-
-
-def _eval(args) -> int:
-    from .api import open_index
-    from .config import locate
-    from .evaluate import EvalError, evaluate, index_articles, load
-
-    try:
-        evalset = load(args.file)
-    except EvalError as exc:
-        raise UsageError(str(exc)) from None
-    if evalset.articles is not None:
-        index = index_articles(evalset, Path(args.index) if args.index else None)
-    else:
-        index = open_index(locate(args.index))
-    with _progress_bar() as progress:
-        result = evaluate(evalset, index, progress=progress)
-    if args.json:
-        print(json.dumps(result))
-    else:
-        _print_eval(_console(args), result)
-    return EXIT_OK
-
-
-def _print_eval(console, result: dict) -> None:
-    from rich.table import Table
-
-    table = Table(title=f"{result['set']}: {result['qa']['questions']} questions, "
-                        f"{result['sentences']} sentences")
-    table.add_column("metric")
-    for name in ("qa", "naive", "difference"):
-        table.add_column(name, justify="right")
-    for metric in result["difference"]:
-        table.add_row(metric, f"{result['qa'][metric]:.3f}", f"{result['naive'][metric]:.3f}",
-                      f"{result['difference'][metric]:+.3f}")
-    console.print(table)
-
-
-def _eval_attribution(args) -> int:
-    from .attribution_eval import evaluate, format_report
-    from .untrusted import dumps
-
-    if not (args.folder / "text").is_dir() or not (args.folder / "attributions").is_dir():
-        raise UsageError(f"{args.folder}: needs text/ and attributions/ folders")
-    from .source_eval import evaluate_sources, format_sources
-
-    result = evaluate(args.folder, args.show_errors)
-    per_source = evaluate_sources(args.folder, args.top_sources)
-    if args.json:
-        print(dumps({**result.to_json(), "per_source": per_source.to_json()}))
-    else:
-        print(format_report(result) + "\n\n" + format_sources(per_source))
-    return EXIT_OK
 
 
 def _session_options(argv: list[str]) -> argparse.Namespace | None:

@@ -44,7 +44,9 @@ class Terminal:
     """`qa ARGS` in a pseudo-terminal of `cols` x `rows`, drawn on a pyte screen that keeps
     the rows scrolled off the top."""
 
-    def __init__(self, home: Path, args: list[str], cols: int, rows: int, env: dict) -> None:
+    def __init__(self, home: Path, args: list[str], cols: int, rows: int, env: dict,
+                 shell: str | None = None) -> None:
+        """With `shell`, `args` is one shell command line instead (`qa` stands for qa)."""
         environ = {k: v for k, v in os.environ.items()
                    if k not in ("QA_INDEX", "QA_CORPUS", "NO_COLOR", "FORCE_COLOR", "COLUMNS",
                                 "LINES")}
@@ -57,9 +59,12 @@ class Terminal:
         self.stream = pyte.Stream(self.screen)
         self.raw = ""
         self.seen = 0  # where the next `pump(until)` starts looking
-        self.child = pexpect.spawn(sys.executable, ["-m", "qa.cli", *args], cwd=str(home),
-                                   env=environ, dimensions=(rows, cols), encoding="utf-8",
-                                   timeout=60)
+        program, argv = sys.executable, ["-m", "qa.cli", *args]
+        if shell:
+            environ["PY"] = sys.executable
+            program, argv = shell, ["-c", 'qa() { "$PY" -m qa.cli "$@"; }\n' + args[0]]
+        self.child = pexpect.spawn(program, argv, cwd=str(home), env=environ,
+                                   dimensions=(rows, cols), encoding="utf-8", timeout=60)
 
     def pump(self, until: str | None = None, timeout: float = 60) -> None:
         """Draw output until `until` appears after the last thing waited for (or to the end)."""
@@ -167,3 +172,20 @@ def test_the_session_fits_the_terminal_and_follows_a_resize(corpus, cols, rows, 
     assert code == 0
     assert "Traceback" not in term.raw
     assert ("\x1b[1m" in term.raw or "\x1b[1;" in term.raw) == (not env)
+
+
+def test_qa_piped_to_tee_on_a_terminal_says_what_to_type_and_keeps_rules_narrow(corpus):
+    """`qa | tee log`: questions typed on the terminal, answers through a pipe."""
+    home, sentences = corpus
+    shell = shutil.which("bash") or pytest.skip("needs bash")
+    term = Terminal(home, ["qa | cat"], 80, 24, {}, shell=shell)
+    term.pump("Ctrl-D ends")
+    term.child.send(QUESTION + "\r")
+    term.pump("said by:")
+    term.child.sendeof()
+    term.pump()
+    assert term.close() == 0
+    rows = used_rows(term.rows())
+    assert any(row.startswith("─") for row in rows)
+    assert all(len(row) <= 80 for row in rows) and len(rows) < 40, "\n".join(rows)
+    assert "\x1b[" not in term.raw.replace("\x1b[?2004", "")  # plain: the pipe is not a tty

@@ -1,0 +1,97 @@
+"""`qa eval` and `qa eval-attribution`: thin shells over qa.evaluate and qa.attribution_eval.
+
+Problems the user can fix are raised as `QaError` (the CLI prints one line, exit 2).
+"""
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+from .api import QaError, open_index
+from .config import locate
+from .untrusted import dumps
+
+
+def run_eval(args, make_console) -> int:
+    """`qa eval FILE`: the figures as a table, or JSON."""
+    from .evaluate import EvalError, evaluate, index_articles, load
+
+    try:
+        evalset = load(args.file)
+    except EvalError as exc:
+        raise QaError(str(exc)) from None
+    if evalset.articles is not None:
+        index = index_articles(evalset, Path(args.index) if args.index else None)
+    else:
+        index = open_index(locate(args.index))
+    with _progress_bar() as progress:
+        result = evaluate(evalset, index, progress=progress)
+    if args.json:
+        print(json.dumps(result))
+    else:
+        _print_eval(make_console(args), result)
+    return 0
+
+
+def _print_eval(console, result: dict) -> None:
+    from rich.table import Table
+
+    table = Table(title=f"{result['set']}: {result['qa']['questions']} questions, "
+                        f"{result['sentences']} sentences")
+    table.add_column("metric")
+    for name in ("qa", "naive", "difference"):
+        table.add_column(name, justify="right")
+    for metric in result["difference"]:
+        table.add_row(metric, f"{result['qa'][metric]:.3f}", f"{result['naive'][metric]:.3f}",
+                      f"{result['difference'][metric]:+.3f}")
+    console.print(table)
+
+
+def run_eval_attribution(args) -> int:
+    """`qa eval-attribution DIR`: the report, or JSON."""
+    from .attribution_eval import evaluate, format_report
+
+    if not (args.folder / "text").is_dir() or not (args.folder / "attributions").is_dir():
+        raise QaError(f"{args.folder}: needs text/ and attributions/ folders")
+    from .source_eval import evaluate_sources, format_sources
+
+    result = evaluate(args.folder, args.show_errors)
+    per_source = evaluate_sources(args.folder, args.top_sources)
+    if args.json:
+        print(dumps({**result.to_json(), "per_source": per_source.to_json()}))
+    else:
+        print(format_report(result) + "\n\n" + format_sources(per_source))
+    return 0
+
+
+class _progress_bar:
+    """A rich progress bar on stderr when it is a terminal and the work is large enough
+    (`progress(done, total)` calls with `total` at least `minimum`)."""
+
+    def __init__(self, label: str = "evaluating", minimum: int = 200) -> None:
+        self.label, self.minimum = label, minimum
+
+    def __enter__(self):
+        self._bar = None
+        if not sys.stderr.isatty():
+            return None
+        from rich.console import Console
+        from rich.progress import Progress
+
+        self._bar = Progress(console=Console(stderr=True), transient=True)
+        self._task = None
+        self._bar.start()
+        return self._update
+
+    def _update(self, done: int, total: int) -> None:
+        if total < self.minimum:
+            return
+        if self._task is None:
+            self._task = self._bar.add_task(self.label, total=total)
+        self._bar.update(self._task, completed=done)
+
+    def __exit__(self, *exc):
+        if self._bar is not None:
+            self._bar.stop()
+        return False
