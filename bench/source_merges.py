@@ -62,6 +62,7 @@ def reuters_index(tmp: Path, articles: int, data: Path) -> Index:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--reuters", type=int, default=1000, help="Reuters articles (1000)")
+    parser.add_argument("--all", action="store_true", help="list the right decisions too")
     add_data_argument(parser)
     args = parser.parse_args()
     judged = json.loads(JUDGED.read_text()) if JUDGED.exists() else {}
@@ -71,22 +72,23 @@ def main() -> None:
             labels = judged.get(name, {})
             found = merges(index)
             right = wrong = right_st = wrong_st = 0
-            unjudged = []
+            lines = []
             for key, source, count in found:
                 label = labels.get(f"{key} -> {source}")
                 if label is None:
-                    unjudged.append(f"{key} -> {source}  ({count})")
+                    lines.append(f"  not judged: {key} -> {source}  ({count})")
                 elif label:
                     right, right_st = right + 1, right_st + count
+                    if args.all:
+                        lines.append(f"  right: {key} -> {source}  ({count})")
                 else:
                     wrong, wrong_st = wrong + 1, wrong_st + count
-                    print(f"  wrong: {key} -> {source}  ({count})")
+                    lines.append(f"  wrong: {key} -> {source}  ({count})")
             print(f"{name}: {len(index.sources)} sources, {len(found)} merges, "
                   f"judged {right + wrong}: {right} right, {wrong} wrong, precision "
                   f"{right / max(1, right + wrong):.3f} (by statements "
                   f"{right_st / max(1, right_st + wrong_st):.3f})")
-            for item in unjudged:
-                print(f"  not judged: {item}")
+            print("\n".join(lines))
 
 
 if __name__ == "__main__":
