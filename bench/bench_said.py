@@ -71,6 +71,10 @@ def pick_names(index, seed: int = 7) -> list[str]:
     return names + ["Zyxwv Quorble", "Nobody Atall", "Imaginary Ministry", "Qqq", "Xylophone"]
 
 
+ABOUT = ["oil prices", "interest rates", "dividend", "strike", "merger talks", "coffee quotas",
+         "trade deficit", "bank loans", "grain exports", "takeover bid"] * 4
+
+
 def pct(values: list[float], p: float) -> float:
     values = sorted(values)
     return values[min(len(values) - 1, int(round(p / 100 * (len(values) - 1))))]
@@ -85,7 +89,8 @@ def core(folder: Path, names: list[str]) -> dict:
     index = Index.open(folder)
     index.sources  # noqa: B018 (mapped on first use)
     opened = time.perf_counter() - start
-    out: dict[str, list[float]] = {"said": [], "sources": [], "about": [], "ask_source": []}
+    out: dict[str, list[float]] = {"said": [], "sources": [], "about": [], "ask_source": [],
+                                   "sources_about": []}
     found = 0
     for name in names:
         t = time.perf_counter()
@@ -98,10 +103,13 @@ def core(folder: Path, names: list[str]) -> dict:
         t = time.perf_counter()
         ask("what did they say about oil prices?", k=3, source=name, index=index)
         out["ask_source"].append(time.perf_counter() - t)
-    for _ in range(len(names)):
+    for words in ABOUT[:len(names)]:
         t = time.perf_counter()
         sources(index, k=20)
         out["sources"].append(time.perf_counter() - t)
+        t = time.perf_counter()
+        sources(index, about=words, k=20)
+        out["sources_about"].append(time.perf_counter() - t)
     return {"open": opened, "found": found,
             **{k: {"p50": pct(v, 50), "p95": pct(v, 95), "max": max(v)} for k, v in out.items()}}
 
@@ -144,7 +152,8 @@ def report(built: dict, index_info: dict, core_times: dict, cmd_times: dict) -> 
              "| core, per call (35 names) | p50 | p95 | max |", "|---|---:|---:|---:|"]
     labels = {"said": "said(NAME), first 10 statements", "sources": "sources(k=20)",
               "about": "said(NAME, about=\"oil prices\")",
-              "ask_source": "ask(question, source=NAME)"}
+              "ask_source": "ask(question, source=NAME)",
+              "sources_about": "sources(about=WORDS, k=20), 10 topics"}
     for key, label in labels.items():
         t = core_times[key]
         lines.append(f"| {label} | {ms(t['p50'])} | {ms(t['p95'])} | {ms(t['max'])} |")
@@ -159,11 +168,22 @@ def main() -> None:
     parser.add_argument("--sentences", type=int, default=1_000_000)
     parser.add_argument("--runs", type=int, default=35, help="runs of each command")
     parser.add_argument("--no-doc", action="store_true", help="print only")
+    parser.add_argument("--keep", type=Path, metavar="DIR",
+                        help="build the index in DIR (a new folder) and keep it; with an index "
+                             "already there, time it without building")
     add_data_argument(parser)
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="qa-bench-said-") as tmp:
-        print(f"building {args.sentences:,} sentences", file=sys.stderr, flush=True)
-        folder, built = build_index(args.sentences, Path(tmp), args.data)
+        work = args.keep or Path(tmp)
+        if args.keep and (args.keep / "index" / "manifest.json").exists():
+            folder = args.keep / "index"
+            built = json.loads((args.keep / "built.json").read_text())
+        else:
+            print(f"building {args.sentences:,} sentences", file=sys.stderr, flush=True)
+            work.mkdir(parents=True, exist_ok=True)
+            folder, built = build_index(args.sentences, work, args.data)
+            if args.keep:
+                (args.keep / "built.json").write_text(json.dumps(built))
         from qa.index import Index
 
         index = Index.open(folder)

@@ -15,8 +15,12 @@ from .index import Index
 from .model import Attribution, Span
 
 # With `about`, at most this many statements are read and scored, the best by sentence BM25
-# first: a content that holds the words lies in a sentence that does.
-ABOUT_CANDIDATES = 2000
+# first (from at most 8 times as many sentences): a content that holds the words lies in a
+# sentence that does.
+ABOUT_CANDIDATES = 1000
+# `sources --about` counts, for each source, its statements among the this many statements of
+# the archive that match best (reading and analysing each costs some 50 microseconds).
+SOURCES_ABOUT = 400
 _DATE = re.compile(r"\A(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?\Z")
 
 
@@ -139,7 +143,7 @@ def sources(index: Index, *, about: str | None = None, k: int | None = None
     if about is None:
         count = len(table) if k is None else min(k, len(table))
         return [_summary(table.info(s)) for s in range(count)]
-    statements = _about(index, None, about, 0, 0)
+    statements = _about(index, None, about, 0, 0, SOURCES_ABOUT)
     per_source: dict[int, int] = {}
     for statement, _ in statements:
         source = table.source[statement]
@@ -155,8 +159,8 @@ def _summary(info: dict, about: int | None = None) -> SourceSummary:
                          info["aliases"], about)
 
 
-def _about(index: Index, ids: list[int] | None, about: str, since: int, until: int
-           ) -> list[tuple[int, float]]:
+def _about(index: Index, ids: list[int] | None, about: str, since: int, until: int,
+           limit: int = ABOUT_CANDIDATES) -> list[tuple[int, float]]:
     """(statement, score) of the statements of `ids` (None: of every source) whose content
     holds a term of `about`, best first by BM25 over the content."""
     terms = index.analyzer.terms(about)
@@ -168,16 +172,16 @@ def _about(index: Index, ids: list[int] | None, about: str, since: int, until: i
         wanted = [s for s in table.statements(ids, since, until)
                   if matches.score(table.sentence[s], -1.0) >= 0]
         wanted.sort(key=lambda s: -matches.score(table.sentence[s]))
-        wanted = wanted[:ABOUT_CANDIDATES]
+        wanted = wanted[:limit]
     else:
         chosen = set(ids) if ids is not None else None
         wanted = []
-        for sentence in matches.best(len(matches)).ids:
+        for sentence in matches.best(min(len(matches), 8 * limit)).ids:
             for s in table.in_sentence(sentence):
                 if (chosen is None or table.source[s] in chosen) and _dated(
                         table, s, since, until):
                     wanted.append(s)
-            if len(wanted) >= ABOUT_CANDIDATES:
+            if len(wanted) >= limit:
                 break
     scored = [(s, _content_score(index, s, terms)) for s in wanted]
     scored = [(s, score) for s, score in scored if score > 0]
