@@ -20,6 +20,7 @@ import re
 from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 _WORD = re.compile(r"\w+")
 _POSSESSIVE = re.compile(r"['’]s\b")
@@ -66,8 +67,10 @@ def name_part(source: str) -> str:
     return " ".join(_WHEN.sub("", name).split())
 
 
+@lru_cache(maxsize=1 << 16)
 def normalise(source: str) -> Name | None:
-    """The comparable form of a source phrase, or None for no source or a bare pronoun."""
+    """The comparable form of a source phrase, or None for no source or a bare pronoun.
+    (Cached: an archive writes "the company" and "officials" thousands of times.)"""
     written = name_part(source)
     words = _WORD.findall(_POSSESSIVE.sub("", _after_possessive(written)))
     while words and words[0].lower() in _ARTICLES | _QUANTIFIERS | {"former"}:
