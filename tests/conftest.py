@@ -7,11 +7,13 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from hypothesis import settings
+from hypothesis import HealthCheck, settings
 
 # Property tests draw the same examples on every run and machine: a failure in CI is one anyone
-# can reproduce, never chance. HYPOTHESIS_PROFILE=explore draws new examples, for hunting bugs.
-settings.register_profile("repeatable", derandomize=True, database=None, print_blob=True)
+# can reproduce, never chance; and none is timed (no deadline, no too-slow check), since a
+# loaded machine is slow. HYPOTHESIS_PROFILE=explore draws new examples, for hunting bugs.
+settings.register_profile("repeatable", derandomize=True, database=None, print_blob=True,
+                          deadline=None, suppress_health_check=[HealthCheck.too_slow])
 settings.register_profile("explore", derandomize=False)
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "repeatable"))
 
