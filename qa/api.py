@@ -123,19 +123,47 @@ def _rebuild(folder: Path, corpus: list[Path], reason: str, notify: Notify,
     except (CorpusError, EmptyCorpusError, ForeignFolder) as exc:
         raise QaError(str(exc)) from None
     except IndexWriteError as exc:
-        import atexit
-        import shutil
-        import tempfile
-
-        target = Path(tempfile.mkdtemp(prefix="qa-index-"))
-        atexit.register(shutil.rmtree, target, True)
         notify(f"qa: warning: {exc}; answering from a temporary index")
-        report = build(corpus, target)
+        target, report = _build_elsewhere(corpus, str(exc))
     for problem in report.problems:
         notify(f"qa: warning: {problem}")
     if report.summary:
         notify(f"qa: {report.summary}")
     return Index.open(target)
+
+
+def _build_elsewhere(corpus: list[Path], failed: str):
+    """An index in a temporary folder, removed when qa exits (at SIGTERM too); QaError in
+    one line when that cannot be written either (the disk and $TMPDIR both full)."""
+    import atexit
+    import shutil
+    import tempfile
+
+    from .build import IndexWriteError, build
+
+    try:
+        target = Path(tempfile.mkdtemp(prefix="qa-index-"))
+    except OSError as exc:
+        raise QaError(f"{failed}; no temporary index either: {exc.strerror or exc}") from None
+    atexit.register(shutil.rmtree, target, True)
+    _exit_on_sigterm()
+    try:
+        return target, build(corpus, target)
+    except IndexWriteError as exc:
+        shutil.rmtree(target, True)
+        raise QaError(f"{failed}; no temporary index either: {exc}") from None
+
+
+def _exit_on_sigterm() -> None:
+    """SIGTERM ends qa through SystemExit (status 143), so exit handlers remove temporary
+    files; by default it ends the process at once, leaving them. Only from the main thread,
+    and only where no one else chose a handler."""
+    import signal
+    import threading
+
+    if threading.current_thread() is threading.main_thread() \
+            and signal.getsignal(signal.SIGTERM) is signal.SIG_DFL:
+        signal.signal(signal.SIGTERM, lambda signum, frame: sys.exit(128 + signum))
 
 
 def _manifest_paths(manifest: dict | None, key: str) -> tuple[Path, ...] | None:

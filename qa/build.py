@@ -20,7 +20,10 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import numpy as np
+from .room import ensure_room_for_numpy
+
+ensure_room_for_numpy()  # numpy's import would end the process, short of memory
+import numpy as np  # noqa: E402
 
 from . import bm25
 from .analyzer import Analyzer

@@ -142,10 +142,19 @@ def _positive(value: str) -> int:
 
 def main(argv: list[str] | None = None) -> int:
     """Run one command line; the exit status. Ctrl-C and a closed pipe end it quietly."""
+    # OpenBLAS (under numpy) reserves a buffer per core at import and, short of memory,
+    # prints an error and exits 1 ("no match"); qa does no linear algebra, one thread will do.
+    os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
     try:
         return _main(sys.argv[1:] if argv is None else argv)
     except UsageError as exc:
         _error(str(exc))
+        return EXIT_ERROR
+    except MemoryError:
+        _error("out of memory (free some, or raise the limit: ulimit -v)")
+        return EXIT_ERROR
+    except ImportError as exc:  # a library that cannot be mapped, short of memory
+        _error(f"cannot load {exc.name or 'a library'}: {str(exc).splitlines()[-1]}")
         return EXIT_ERROR
     except KeyboardInterrupt:
         _error("interrupted", prefix="qa: ")

@@ -478,6 +478,9 @@ def _numpy_pays(postings: int) -> bool:
 
 
 def _numpy():
+    from .room import ensure_room_for_numpy
+
+    ensure_room_for_numpy()
     import numpy  # only large queries need it: its import costs more than a small query
 
     return numpy

@@ -32,7 +32,7 @@ def may_take(folder: Path) -> bool:
         return True
     try:
         names = set(os.listdir(folder)) - {LOCK}
-    except FileNotFoundError:
+    except OSError:  # missing (to be made), or not a folder: creating it will say why
         return True
     return not names or _holds_qa_manifest(folder)
 

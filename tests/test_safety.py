@@ -204,3 +204,67 @@ def test_resolving_sources_costs_the_same_per_sentence_in_a_long_article():
             sys.setprofile(None)
         work.append(calls)
     assert work[1] < 2.5 * work[0], work
+
+
+def test_disk_full_at_the_manifest_leaves_no_generation_and_the_old_index(workdir, qa,
+                                                                          monkeypatch):
+    from qa import build as build_mod
+
+    assert qa("index").code == 0
+    index = workdir / "index"
+    before = sorted(p.name for p in index.iterdir())
+    (workdir / "seeds" / "new.txt").write_text("A new article about al-Mayadin.")
+
+    def disk_full(*args, **kwargs):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(build_mod, "_replace_file", disk_full)
+    r = qa("index")
+    assert r.code == 2 and r.err.count("\n") == 1 and "No space left" in r.err
+    assert sorted(p.name for p in index.iterdir()) == before  # no gen-*, no .build-*
+    monkeypatch.setattr(build_mod, "_write_postings", disk_full)  # and $TMPDIR full too
+    r = qa("ask", "al-Mayadin")
+    assert r.code == 2 and "Traceback" not in r.err
+    assert r.err.splitlines()[-1].startswith("qa: error: ") and "temporary" in r.err
+
+
+def test_low_memory_ends_in_one_line_and_status_2(workdir):
+    import resource
+
+    for megabytes in (60, 80, 100, 120, 250):
+        limit = megabytes << 20
+
+        def cap():
+            resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+
+        r = subprocess.run([sys.executable, "-m", "qa.cli", "index", "--index", f"i{megabytes}"],
+                           cwd=workdir, text=True, capture_output=True, timeout=60,
+                           preexec_fn=cap)
+        assert r.returncode in (0, 2), (megabytes, r.stderr[-300:])
+        assert "Traceback" not in r.stderr and "OpenBLAS" not in r.stderr, megabytes
+        if r.returncode == 2:
+            assert r.stderr.count("\n") == 1 and r.stderr.startswith("qa: error: "), r.stderr
+
+
+def test_sigterm_while_answering_from_a_temporary_index_removes_it(workdir, tmp_path):
+    import signal
+
+    temp = tmp_path / "tmp"
+    temp.mkdir()
+    (workdir / "blocker").write_text("a file where the index folder should be")
+    env = {**os.environ, "TMPDIR": str(temp)}
+    proc = subprocess.Popen([sys.executable, "-m", "qa.cli", "ask", "--json",
+                             "--index", "blocker/index", "-"], cwd=workdir, env=env, text=True,
+                            stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE)
+    proc.stdin.write("how far from al-Mayadin?\n")
+    proc.stdin.flush()
+    assert "10 km" in proc.stdout.readline()  # answered from the temporary index
+    assert len(list(temp.glob("qa-index-*"))) == 1
+    proc.send_signal(signal.SIGTERM)
+    proc.wait(timeout=30)
+    proc.stdin.close()
+    assert "Traceback" not in proc.stderr.read()
+    proc.stdout.close()
+    proc.stderr.close()
+    assert list(temp.glob("qa-index-*")) == []
