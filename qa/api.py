@@ -85,7 +85,8 @@ def open_index(location: Location | None = None, notify: Notify | None = None,
             return _cache[key]
         except IndexUnusable as exc:
             reason = str(exc)
-    _cache[key] = _rebuild(folder, list(corpus), reason, notify, list(home))
+    _cache[key] = _rebuild(folder, list(corpus), reason, notify, list(home),
+                           seen=manifest.get("data") if manifest else None, may_skip=not rebuild)
     return _cache[key]
 
 
@@ -110,15 +111,20 @@ def _check_corpus_exists(corpus: tuple[Path, ...], folder: Path, named: bool) ->
 
 
 def _rebuild(folder: Path, corpus: list[Path], reason: str, notify: Notify,
-             home: list[Path]) -> Index:
+             home: list[Path], seen: str | None = None, may_skip: bool = False) -> Index:
+    """Build the index in `folder`; or, with `may_skip`, wait for the qa already building it
+    and use its index when that is fresh (`seen`: the generation this run found stale)."""
     from .build import EmptyCorpusError, ForeignFolder, IndexWriteError, build, check_folder
     from .progress import Progress  # (and qa.build: numpy and more, for builds only)
 
     try:
         check_folder(folder)
-        notify(f"qa: building the index in {folder} ({reason})")
         with Progress("building the index") as progress:
-            report = build(corpus, folder, progress=progress, home=home)
+            report = build(
+                corpus, folder, progress=progress, home=home,
+                unless=(lambda: _built_meanwhile(folder, corpus, seen)) if may_skip else None,
+                waiting=lambda: notify(f"qa: waiting for the qa building the index in {folder}"),
+                starting=lambda: notify(f"qa: building the index in {folder} ({reason})"))
         target = folder
     except (CorpusError, EmptyCorpusError, ForeignFolder) as exc:
         raise QaError(str(exc)) from None
@@ -130,6 +136,17 @@ def _rebuild(folder: Path, corpus: list[Path], reason: str, notify: Notify,
     if report.summary:
         notify(f"qa: {report.summary}")
     return Index.open(target)
+
+
+def _built_meanwhile(folder: Path, corpus: list[Path], seen: str | None) -> bool:
+    """Whether another qa replaced the generation `seen` with one fresh for `corpus`."""
+    try:
+        manifest = read_manifest(folder)
+    except IndexUnusable:
+        return False
+    built = _manifest_paths(manifest, "corpus")
+    return (manifest.get("data") != seen and built is not None and _same(built, corpus)
+            and staleness(manifest, corpus, folder) is None)
 
 
 def _build_elsewhere(corpus: list[Path], failed: str):

@@ -59,6 +59,7 @@ class BuildReport:
     seconds: float = 0.0
     problems: list[str] = field(default_factory=list)
     summary: str = ""  # what was skipped, in one line
+    built: bool = True  # False: another build, waited for, made this one needless
 
 
 # Per-article work (splitting, attribution, analysis, JSON) runs in worker processes when the
@@ -69,14 +70,18 @@ _CHUNK_BYTES = 256 << 10  # articles are sent to workers in chunks of about this
 
 def build(paths: list[Path], folder: Path, params: bm25.BM25Params | None = None,
           progress: Progress | None = None, workers: int | None = None,
-          home: list[Path] | None = None) -> BuildReport:
+          home: list[Path] | None = None, unless: Callable[[], bool] | None = None,
+          waiting: Callable[[], None] | None = None,
+          starting: Callable[[], None] | None = None) -> BuildReport:
     """Read the corpus at `paths` and replace the index in `folder` with it, atomically.
 
     Articles are read one file at a time and analysed in `workers` processes (default: up to
     2 for a corpus of 4 MB or more, else 1); the index is the same whatever the number.
     `progress(done, total)` counts bytes of the corpus files. `home` is the corpus later runs
     use when they name none (default: `paths`). A corpus without articles does not replace an
-    index that has some (EmptyCorpusError).
+    index that has some (EmptyCorpusError). While another build holds the folder this one
+    waits (calling `waiting()` first), then skips when `unless()` says that build made it
+    needless; `starting()` is called when it does build.
     """
     params = params or bm25.BM25Params()
     started = time.perf_counter()
@@ -87,7 +92,11 @@ def build(paths: list[Path], folder: Path, params: bm25.BM25Params | None = None
     try:
         check_folder(folder)
         folder.mkdir(parents=True, exist_ok=True)
-        with _build_lock(folder):
+        with _build_lock(folder, waiting):
+            if unless is not None and unless():
+                return BuildReport(built=False, seconds=time.perf_counter() - started)
+            if starting is not None:
+                starting()
             owned.mark_folder(folder)
             previous = _previous_generation(folder)
             _remove_leftovers(folder, keep=previous)
@@ -375,10 +384,15 @@ def _write_postings(out: Path, vocabulary: dict[str, int], tokens: array, length
 
 
 @contextlib.contextmanager
-def _build_lock(folder: Path) -> Iterator[None]:
+def _build_lock(folder: Path, waiting: Callable[[], None] | None = None) -> Iterator[None]:
     fd = owned.open_lock(folder)
     try:
-        fcntl.flock(fd, fcntl.LOCK_EX)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            if waiting is not None:
+                waiting()
+            fcntl.flock(fd, fcntl.LOCK_EX)
         yield
     finally:
         os.close(fd)  # releases the lock

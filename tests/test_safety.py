@@ -268,3 +268,27 @@ def test_sigterm_while_answering_from_a_temporary_index_removes_it(workdir, tmp_
     proc.stdout.close()
     proc.stderr.close()
     assert list(temp.glob("qa-index-*")) == []
+
+
+def test_rebuilders_waiting_for_one_another_build_once(workdir):
+    """Three `qa ask` find the index stale while a build holds its lock (held here): when it
+    is released one builds, and the other two wait for it and use its index."""
+    import fcntl
+
+    assert run_qa("index", cwd=workdir).returncode == 0
+    (workdir / "seeds" / "new.txt").write_text("A new article about the zanzibarite convoy.")
+    with open(workdir / "index" / ".lock", "rb") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        procs = [subprocess.Popen([sys.executable, "-m", "qa.cli", "ask", "zanzibarite"],
+                                  cwd=workdir, text=True, stdout=subprocess.PIPE,
+                                  stderr=subprocess.PIPE) for _ in range(3)]
+        firsts = [p.stderr.readline() for p in procs]  # each is at the lock now
+        fcntl.flock(lock, fcntl.LOCK_UN)
+    results = [(first + p.stderr.read(), p.stdout.read(), p.wait(timeout=60))
+               for first, p in zip(firsts, procs)]
+    for p in procs:
+        p.stdout.close()
+        p.stderr.close()
+    assert all(code == 0 and "zanzibarite" in out for _, out, code in results), results
+    assert sum(err.count("qa: building the index") for err, _, _ in results) == 1, [
+        err for err, _, _ in results]
