@@ -116,9 +116,10 @@ def print_indented(console: Console, text: Text) -> None:
     if is_stream(console):
         console.print(margin + text)
         return
-    for line in text.wrap(console, max(console.width - INDENT, 10)):
+    lines = text.wrap(console, max(console.width - INDENT, 10))
+    for line in lines:
         line.rstrip()
-        console.print(margin + line, soft_wrap=True)
+    console.print(Text("\n").join(margin + line for line in lines), soft_wrap=True)
 
 
 def print_rule(console: Console, title: str) -> None:
