@@ -25,7 +25,7 @@ from .room import ensure_room_for_numpy
 ensure_room_for_numpy()  # numpy's import would end the process, short of memory
 import numpy as np  # noqa: E402
 
-from . import bm25
+from . import bm25, checksums
 from .analyzer import Analyzer
 from .index import FORMAT_VERSION, GENERATION_NAME, MANIFEST, IndexUnusable, read_manifest
 from .ingest import Corpus, find_sources, stream_corpus
@@ -135,6 +135,8 @@ def _write_generation(folder: Path, files: list[Path], paths: list[Path],
             _refuse_to_empty(folder, paths, report.summary)
         _fsync_tree(staging)
         os.rename(staging, generation)
+        files = checksums.describe(generation, sorted(
+            p.name for p in generation.iterdir() if p.name != owned.MADE_MARK))
         manifest = {
             "format": "qa-index",
             "format_version": FORMAT_VERSION,
@@ -146,8 +148,9 @@ def _write_generation(folder: Path, files: list[Path], paths: list[Path],
             "sources": [s.__dict__ for s in corpus.sources],
             "counts": {"documents": report.documents, "sentences": report.sentences,
                        "terms": report.terms},
-            "files": {p.name: p.stat().st_size for p in sorted(generation.iterdir())
-                      if p.name != owned.MADE_MARK},
+            "files": {name: record["size"] for name, record in files.items()},
+            "checksums": {name: {"sha256": record["sha256"], "stamp": record["stamp"]}
+                          for name, record in files.items()},
             "built": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
         }
         _replace_file(folder / MANIFEST, json.dumps(manifest, indent=1).encode())

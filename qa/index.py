@@ -24,7 +24,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import bm25, npy
+from . import bm25, checksums, npy
 from .analyzer import Analyzer
 from .ingest import CorpusError, find_sources
 from .model import Attribution, dateline
@@ -233,7 +233,7 @@ class Index:
         self._acc = self._seen = None  # numpy scratch for large queries, kept between them
         self._scratch_lock = threading.Lock()
         data = folder / manifest["data"]
-        self._check_files(data, manifest["files"])
+        self._check_files(data, manifest)
         try:
             self.params = bm25.BM25Params.from_json(manifest["bm25"])
             arrays = {name: npy.load(data / f"{name}.npy") for name in _ARRAYS}
@@ -263,23 +263,17 @@ class Index:
             raise IndexUnusable(f"index data in {data} is inconsistent")
 
     @staticmethod
-    def _check_files(data: Path, files: dict) -> None:
-        """Every listed file there, plain (a link out of the index is not followed), and of
-        its recorded size."""
+    def _check_files(data: Path, manifest: dict) -> None:
+        """The generation a plain folder and its files as the build left them (qa.checksums)."""
         try:
             if not stat.S_ISDIR(os.lstat(data).st_mode):
                 raise IndexUnusable(f"index data {data} is not a plain folder")
         except OSError:
             raise IndexUnusable(f"index data {data} is missing") from None
-        for name, size in files.items():
-            try:
-                info = os.lstat(data / name)
-            except OSError:
-                raise IndexUnusable(f"index file {data / name} is missing") from None
-            if not stat.S_ISREG(info.st_mode):
-                raise IndexUnusable(f"index file {data / name} is not a plain file")
-            if info.st_size != size:
-                raise IndexUnusable(f"index file {data / name} has the wrong size")
+        try:
+            checksums.verify(data, manifest["files"], manifest.get("checksums"))
+        except checksums.Damaged as exc:
+            raise IndexUnusable(str(exc)) from None
 
     @classmethod
     def open(cls, folder: Path) -> "Index":

@@ -5,6 +5,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from conftest import SEED
 
 
@@ -292,3 +294,33 @@ def test_rebuilders_waiting_for_one_another_build_once(workdir):
     assert all(code == 0 and "zanzibarite" in out for _, out, code in results), results
     assert sum(err.count("qa: building the index") for err, _, _ in results) == 1, [
         err for err, _, _ in results]
+
+
+@pytest.mark.parametrize("name, damage", [
+    ("sentences.jsonl", lambda data: data[:40] + b"\xff" + data[41:]),  # not UTF-8 any more
+    ("sentences.doc.npy", lambda data: data[:-4] + b"\xff\xff\xff\x7f"),  # a huge article number
+    ("terms.ptr.npy", lambda data: data[:-16] + data[-8:] + data[-16:-8]),  # two swapped
+    ("postings.score.npy", lambda data: data[:-8] + b"\x00" * 8),  # a score zeroed
+    ("terms.jsonl", lambda data: data[:-3] + bytes([data[-3] ^ 1]) + data[-2:]),  # a letter
+])
+def test_corruption_that_keeps_sizes_means_a_rebuild_with_a_reason(workdir, qa, name, damage):
+    assert qa("index").code == 0
+    index = workdir / "index"
+    path = index / json.loads((index / "manifest.json").read_text())["data"] / name
+    data = path.read_bytes()
+    with open(path, "r+b") as f:  # in place, size kept
+        f.write(damage(data))
+    assert path.stat().st_size == len(data)
+    r = qa("ask", "how far from al-Mayadin?")
+    assert r.code == 0 and "Traceback" not in r.err
+    assert "building the index" in r.err and f"{name} is corrupt" in r.err
+    assert "10 km" in r.out
+
+
+def test_a_copied_index_is_checked_by_content_and_used(workdir, qa):
+    import shutil
+
+    assert qa("index").code == 0
+    shutil.copytree(workdir / "index", workdir / "copy")
+    r = qa("ask", "--index", "copy", "how far from al-Mayadin?")
+    assert r.code == 0 and "10 km" in r.out and "building" not in r.err
