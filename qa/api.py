@@ -33,7 +33,7 @@ def ask(question: str, *, k: int = 3, doc: str | None = None, source: str | None
     if k < 1:
         raise QaError("k must be at least 1")
     index = index or open_index()
-    return ranking.answer(index, question, k=k, doc=doc, source=source, explain=explain)
+    return ranking.top_hits(index, question, k=k, doc=doc, source=source, explain=explain)
 
 
 def clear_index_cache() -> None:

@@ -34,7 +34,7 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import TypeVar
 
-from . import answer as answers
+from . import answer_spans
 from . import question as q
 from .index import Index, Matches, StoredSentence
 from .model import Answer, AnswerSpan, Hit, Span
@@ -96,10 +96,11 @@ def rank(found: list[Candidate], weights: Weights) -> list[Candidate]:
     return sorted(found, key=lambda c: (-c.score(weights), c.sentence.id))
 
 
-def answer(index: Index, text: str, *, k: int = 3, doc: str | None = None,
-           source: str | None = None, explain: bool = False,
-           weights: Weights | None = None) -> Answer:
-    """The `k` best hits for question `text` in `index` (`weights`: the shipped ones)."""
+def top_hits(index: Index, text: str, *, k: int = 3, doc: str | None = None,
+             source: str | None = None, explain: bool = False,
+             weights: Weights | None = None) -> Answer:
+    """The `k` best hits for question `text` in `index` (`weights`: the shipped ones), as the
+    Answer that `qa.api.ask` returns."""
     weights = weights or shipped_weights()
     question = q.analyze(text, index.analyzer)
     ranked = rank(candidates(index, question, doc=doc, source=source), weights)
@@ -273,9 +274,10 @@ def _features(index: Index, question: q.Question, sent: StoredSentence,
     span = None
     type_score = 0.0
     if question.answer_type != q.OTHER:
-        span = answers.best_span(question.answer_type, sent.text, query_spans, sent.attributions)
+        span = answer_spans.best_span(question.answer_type, sent.text, query_spans,
+                                      sent.attributions)
         if span:
-            anchored = answers.anchored(sent.text[span[0]:span[1]], question.terms,
+            anchored = answer_spans.anchored(sent.text[span[0]:span[1]], question.terms,
                                         index.analyzer)
             type_score = 1.0 if anchored else 0.5
     own_bm25 = bm25_of.score(sent.id, 0.0)

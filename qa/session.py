@@ -346,9 +346,9 @@ class Names:
 
 
 def warm_up(index: Index) -> None:
-    from . import answer, index as index_module
+    from . import answer_spans, index as index_module
 
     if index.postings_count_total() > index_module.PYTHON_POSTINGS:
         import numpy  # noqa: F401  (a common term's postings are summed with it)
-    for lazy in answer._PATTERNS.values():
+    for lazy in answer_spans._PATTERNS.values():
         lazy.get()

@@ -1,6 +1,6 @@
 """Draw docs/session.svg, the README's picture of an interactive `qa` session.
 
-The answer is printed by the session itself (qa.repl.Session on a recording rich console),
+The answer is printed by the session itself (qa.session.Session on a recording rich console),
 so the picture shows what `qa` prints today. Run it after changing the rendering or ranking:
 
     python scripts/session_picture.py [OUTPUT.svg]
@@ -21,7 +21,7 @@ sys.path.insert(0, str(ROOT))
 
 from qa.api import open_index  # noqa: E402
 from qa.config import locate  # noqa: E402
-from qa.repl import PROMPT, Session  # noqa: E402
+from qa.session import PROMPT, Session  # noqa: E402
 
 SEED = ROOT / "seeds" / "000_c9ff2a859012aa2b.txt"
 QUESTION = "how far from al-Mayadin?"

@@ -7,7 +7,7 @@ import pytest
 
 from qa import question as q
 from qa.analyzer import Analyzer
-from qa.answer import best_span, spans
+from qa.answer_spans import best_span, spans
 from qa.api import ask
 
 QUESTIONS = [json.loads(line) for line in

@@ -42,7 +42,7 @@ def answers(folder: Path) -> str:
     index = index_mod.Index.open(folder)
     out = []
     for question in ("army convoy near the border", "oil prices and exports", "who said it"):
-        out.append(json.dumps(ranking.answer(index, question, k=5).to_json(), sort_keys=True))
+        out.append(json.dumps(ranking.top_hits(index, question, k=5).to_json(), sort_keys=True))
     return "\n".join(out)
 
 
