@@ -324,3 +324,23 @@ def test_a_copied_index_is_checked_by_content_and_used(workdir, qa):
     shutil.copytree(workdir / "index", workdir / "copy")
     r = qa("ask", "--index", "copy", "how far from al-Mayadin?")
     assert r.code == 0 and "10 km" in r.out and "building" not in r.err
+
+
+def test_links_out_of_the_index_folder_are_not_followed(workdir, qa, tmp_path):
+    import shutil
+
+    assert qa("index").code == 0
+    index = workdir / "index"
+    data = json.loads((index / "manifest.json").read_text())["data"]
+    outside = tmp_path / "outside"
+    shutil.move(index / data, outside)  # the generation now lives elsewhere, linked
+    (index / data).symlink_to(outside)
+    r = qa("ask", "how far from al-Mayadin?")
+    assert r.code == 0 and "10 km" in r.out
+    assert "building the index" in r.err and "not a plain folder" in r.err
+    (index / ".lock").unlink()
+    (tmp_path / "victim").write_text("mine")
+    (index / ".lock").symlink_to(tmp_path / "victim")
+    r = qa("index")
+    assert r.code == 2 and r.err.count("\n") == 1 and "link" in r.err
+    assert (tmp_path / "victim").read_text() == "mine"
