@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import sys
+import tempfile
 from pathlib import Path
 
 from .api import QaError, open_index
@@ -21,12 +22,18 @@ def run_eval(args, make_console) -> int:
         evalset = load(args.file)
     except EvalError as exc:
         raise QaError(str(exc)) from None
-    if evalset.articles is not None:
-        index = index_articles(evalset, Path(args.index) if args.index else None)
+    if evalset.articles is not None and not args.index:
+        # The set's own articles indexed in a scratch folder, removed afterwards.
+        with tempfile.TemporaryDirectory(prefix="qa-eval-") as scratch:
+            index = index_articles(evalset, Path(scratch))
+            with _progress_bar() as progress:
+                result = evaluate(evalset, index, progress=progress)
+            del index
     else:
-        index = open_index(locate(args.index))
-    with _progress_bar() as progress:
-        result = evaluate(evalset, index, progress=progress)
+        index = index_articles(evalset, Path(args.index)) if evalset.articles is not None \
+            else open_index(locate(args.index))
+        with _progress_bar() as progress:
+            result = evaluate(evalset, index, progress=progress)
     if args.json:
         print(json.dumps(result))
     else:

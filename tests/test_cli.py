@@ -224,3 +224,21 @@ def test_python_dash_m_qa_is_the_same_command(workdir):
     version = subprocess.run([sys.executable, "-m", "qa", "--version"], capture_output=True,
                              text=True, cwd=workdir)
     assert version.stdout.startswith("qa ") and version.returncode == 0
+
+
+def test_eval_of_a_squad_file_leaves_no_scratch_index_behind(workdir, qa, tmp_path, monkeypatch):
+    """A SQuAD file brings its own articles: qa indexes them in a scratch folder, which is
+    gone when the figures are out."""
+    import tempfile
+
+    scratch = tmp_path / "tmp"
+    scratch.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(scratch))
+    context = "The army reached al-Mayadin on Friday. Rebels fled to the east."
+    squad = {"data": [{"title": "t", "paragraphs": [{"context": context, "qas": [
+        {"id": "1", "question": "Where did the rebels flee?",
+         "answers": [{"text": "east", "answer_start": context.index("east")}]}]}]}]}
+    (tmp_path / "squad.json").write_text(json.dumps(squad))
+    r = qa("eval", "--json", str(tmp_path / "squad.json"))
+    assert r.code == 0 and json.loads(r.out)["qa"]["P@1"] == 1.0
+    assert list(scratch.iterdir()) == []
