@@ -8,7 +8,9 @@ thin shells over these two functions.
 """
 from __future__ import annotations
 
+import heapq
 import re
+from bisect import bisect_left
 from dataclasses import dataclass, field
 
 from .index import Index
@@ -17,10 +19,10 @@ from .model import Attribution, Span
 # With `about`, at most this many statements are read and scored, the best by sentence BM25
 # first (from at most 8 times as many sentences): a content that holds the words lies in a
 # sentence that does.
-ABOUT_CANDIDATES = 1000
-# `sources --about` counts, for each source, its statements among the this many statements of
-# the archive that match best (reading and analysing each costs some 50 microseconds).
-SOURCES_ABOUT = 400
+ABOUT_CANDIDATES = 300
+# `sources --about` counts, for each source, its statements among this many statements of the
+# archive that match best (each costs a record read and its forward data).
+SOURCES_ABOUT = 300
 _DATE = re.compile(r"\A(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?\Z")
 
 
@@ -169,10 +171,11 @@ def _about(index: Index, ids: list[int] | None, about: str, since: int, until: i
     matches = index.bm25_scores(terms)
     table = index.sources
     if ids is not None and table.count(ids) < len(matches):
-        wanted = [s for s in table.statements(ids, since, until)
-                  if matches.score(table.sentence[s], -1.0) >= 0]
-        wanted.sort(key=lambda s: -matches.score(table.sentence[s]))
-        wanted = wanted[:limit]
+        statements = table.statement_ids(ids, since, until)
+        scores = _sentence_scores(matches, [table.sentence[s] for s in statements])
+        best = heapq.nlargest(limit, ((score, -s) for s, score in zip(statements, scores)
+                                      if score is not None))
+        wanted = [-s for _, s in best]
     else:
         chosen = set(ids) if ids is not None else None
         wanted = []
@@ -183,10 +186,29 @@ def _about(index: Index, ids: list[int] | None, about: str, since: int, until: i
                     wanted.append(s)
             if len(wanted) >= limit:
                 break
-    scored = [(s, _content_score(index, s, terms)) for s in wanted]
+    term_ids = [t for t in map(index.term_id, terms) if t is not None]
+    scored = [(s, _content_score(index, s, term_ids)) for s in wanted]
     scored = [(s, score) for s, score in scored if score > 0]
     scored.sort(key=lambda item: (-item[1], item[0]))
     return scored
+
+
+def _sentence_scores(matches, sentences: list[int]) -> list[float | None]:
+    """Each sentence's BM25 score for the query, None where it holds no query term."""
+    ids = matches.ids
+    if isinstance(ids, list):
+        out = []
+        for i in sentences:
+            at = bisect_left(ids, i)
+            out.append(matches.scores[at] if at < len(ids) and ids[at] == i else None)
+        return out
+    import numpy as np  # the matches are numpy arrays already
+
+    wanted = np.asarray(sentences, dtype=np.int64)
+    at = np.minimum(np.searchsorted(ids, wanted), max(len(ids) - 1, 0))
+    found = (ids[at] == wanted) if len(ids) else np.zeros(len(wanted), bool)
+    scores = matches.scores[at]
+    return [float(score) if hit else None for score, hit in zip(scores.tolist(), found.tolist())]
 
 
 def _dated(table, statement: int, since: int, until: int) -> bool:
@@ -196,25 +218,26 @@ def _dated(table, statement: int, since: int, until: int) -> bool:
     return bool(date) and (not since or date >= since) and (not until or date <= until)
 
 
-def _content_score(index: Index, statement: int, terms: list[str]) -> float:
-    """BM25 of the query terms over the statement's content (the archive's IDF, the
-    sentences' mean length), as the index scores a sentence."""
+def _content_score(index: Index, statement: int, term_ids: list[int]) -> float:
+    """BM25 of the query terms over the statement's content: the sentence's own terms (the
+    index's forward data) that lie in the content span, with the archive's IDF and the
+    sentences' mean length, as the index scores a sentence."""
     table = index.sources
-    record = index.sentences[table.sentence[statement]]
-    attribution = record[5][table.attribution[statement]]
-    text = record[4]
+    sentence = table.sentence[statement]
+    attribution = index.sentences[sentence][5][table.attribution[statement]]
     span = attribution.get("content_span")
-    content = text[span[0]:span[1]] if span else ""
-    words = index.analyzer.terms(content)
+    if not span:
+        return 0.0
+    tokens, starts, ends = index.token_spans(sentence)
+    words = [t for t, a, b in zip(tokens, starts, ends) if a >= span[0] and b <= span[1]]
     if not words:
         return 0.0
     params = index.params
     norm = params.k1 * (1 - params.b + params.b * len(words) / table.avgdl)
     score = 0.0
-    for term in terms:
-        tf = words.count(term)
-        t = index.term_id(term) if tf else None
-        if t is not None:
+    for t in term_ids:  # a repeated query term counts again, as in rank-bm25
+        tf = words.count(t)
+        if tf:
             score += index.idf[t] * tf * (params.k1 + 1) / (tf + norm)
     return score
 

@@ -123,6 +123,17 @@ class SourceTable:
         end = lo + bisect_right(run, -since) if since else dated_end
         return start, min(end, dated_end)
 
+    def statement_ids(self, sources: list[int], since: int = 0, until: int = 0) -> list[int]:
+        """The statements of `sources` dated within the bounds, in no particular order (for
+        ranking them otherwise than by date)."""
+        out: list[int] = []
+        for s in sources:
+            lo, hi = self.ptr[s], self.ptr[s + 1]
+            if since or until:
+                lo, hi = self._date_range(lo, hi, since, until)
+            out.extend(self.order[lo:hi].tolist())
+        return out
+
     def count(self, sources: list[int]) -> int:
         return sum(self.ptr[s + 1] - self.ptr[s] for s in sources)
 
