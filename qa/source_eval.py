@@ -2,10 +2,11 @@
 
 The gold sources of every article are merged with the same rules as the index
 (`qa.source_names.merge`: appositive, article and title dropped, a proper name's short form
-joined to the long name holding it). For the `top` most frequent proper-name groups, each
-gold attribution of the group is a *gold statement*, lying in the sentences its cue and content
-touch (a quotation may run over several). The query is the group's most used form as written
-("Trump"), and three systems answer it:
+joined to the long name holding it). Each proper-name group is asked for by its most used form
+as written ("Trump"); groups asked for by the same name are one source (where the merge kept
+"Donald Trump" and "Donald J. Trump" apart), and the `top` sources with most gold attributions
+are measured. Each gold attribution of a source is a *gold statement*, lying in the sentences
+its cue and content touch (a quotation may run over several). Three systems answer the query:
 
 - qa: `qa said NAME` over an index of the articles (built in a temporary folder), every
   statement it lists (its sentence);
@@ -158,15 +159,21 @@ def evaluate_sources(folder: Path, top: int = 20, index_folder: Path | None = No
                 gold[n].append(places)
             elif r.source.strip():
                 pronoun |= places
-        proper = [n for n in range(len(groups)) if _proper(groups[n]) and gold[n]]
-        chosen = sorted(proper, key=lambda n: (-len(gold[n]), n))[:top]
+        # gold groups the user would ask for by the same name are one source ("Trump" for
+        # "Donald Trump" and "Donald J. Trump" where the merge kept them apart)
+        by_query: dict[str, list[int]] = defaultdict(list)
+        for n in range(len(groups)):
+            if _proper(groups[n]) and gold[n]:
+                by_query[_query(groups[n].aliases)].append(n)
+        size = {q: sum(len(gold[n]) for n in ns) for q, ns in by_query.items()}
         result = SourceEval()
-        for n in chosen:
-            query = _query(groups[n].aliases)
-            row = SourceRow(groups[n].name, query, len(gold[n]),
-                            _tally(_said(index, query), gold[n], pronoun),
-                            _tally(_grep(index, query, SPEECH_VERBS), gold[n], pronoun),
-                            _tally(_grep(index, query, None), gold[n], pronoun))
+        for query in sorted(by_query, key=lambda q: (-size[q], q))[:top]:
+            members = by_query[query]
+            statements = [places for n in members for places in gold[n]]
+            row = SourceRow(groups[members[0]].name, query, len(statements),
+                            _tally(_said(index, query), statements, pronoun),
+                            _tally(_grep(index, query, SPEECH_VERBS), statements, pronoun),
+                            _tally(_grep(index, query, None), statements, pronoun))
             result.rows.append(row)
             for system in SYSTEMS:
                 result.totals[system].add(getattr(row, system))
