@@ -43,7 +43,7 @@ from .model import Answer, AnswerSpan, Hit, Span
 FEATURES = ("bm25", "coverage", "type", "name", "context", "lead", "neighbours", "neighbours2",
             "bigram", "nbm25", "exact", "prefix", "article")
 WEIGHTS_FILE = Path(__file__).resolve().parent / "data" / "ranking_weights.json"
-CANDIDATES = 60
+CANDIDATES = 30  # the best 30 by BM25 and the sentence after each: docs/EVAL.md, pool size
 
 Weights = Mapping[str, float]
 Value = TypeVar("Value")  # a float, or a numpy array of them when tuning scores many at once
