@@ -3,8 +3,8 @@
 
     nice -n 10 .venv/bin/python bench/bench_archive.py --sizes 100000 1000000
 
-For each size: a corpus of Reuters-21578 bodies repeated to that many sentences
-(bench/speed_corpus.py), built by `qa index` in a fresh process (wall time, peak RSS of the
+For each size: a folder of copies of the Reuters-21578 .sgm files (125,797 sentences each, as
+qa reads them), built by `qa index` in a fresh process (wall time, peak RSS of the
 build and its workers). Two question sets of 200, drawn with a fixed seed from random
 sentences: "natural" (a wh-word and a run of 4-8 words of the sentence: "how many bags of 60
 kilos making?") and "random" (3-6 words drawn from random sentences). Each set goes through one
@@ -196,18 +196,33 @@ def top_source(folder: Path) -> str:
     return table.info(0)["name"] if len(table) else ""
 
 
-def run_size(size: int, tmp: Path, args) -> dict:
-    from speed_corpus import reuters_articles, write_corpus
+READ_SENTENCES = 125_797  # what qa reads from the 22 reut2-*.sgm files
 
+
+def sgm_corpus(data: Path, size: int, corpus: Path) -> int:
+    """A folder of copies of the Reuters-21578 .sgm files (r0/, r1/, ...: ids differ by their
+    folder) holding about `size` sentences, read by qa as they are."""
+    import shutil
+
+    copies = max(1, round(size / READ_SENTENCES))
+    for c in range(copies):
+        (corpus / f"r{c}").mkdir(parents=True, exist_ok=True)
+        for path in sorted(data.glob("reut2-*.sgm")):
+            shutil.copyfile(path, corpus / f"r{c}" / path.name)
+    return copies
+
+
+def run_size(size: int, tmp: Path, args) -> dict:
     work = args.keep or tmp
     corpus, folder = work / f"corpus-{size}", work / f"index-{size}"
-    result: dict = {"size": size, "load_before": os.getloadavg()[0]}
+    result: dict = {"size": size, "load_before": os.getloadavg()[0],
+                    "when": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())}
     built = work / f"build-{size}.json"
     if args.keep and built.exists():  # built by an earlier run with --keep: reuse it
         result["build"] = json.loads(built.read_text())
     else:
-        written = write_corpus(reuters_articles(args.data), size, corpus)
-        print(f"[{size}] {written} sentences; building", file=sys.stderr, flush=True)
+        copies = sgm_corpus(args.data, size, corpus)
+        print(f"[{size}] {copies} copies of Reuters-21578; building", file=sys.stderr, flush=True)
         result["build"] = child("build", str(corpus), str(folder))
         result["build"]["load"] = [result["load_before"], os.getloadavg()[0]]
         built.write_text(json.dumps(result["build"]))
@@ -232,18 +247,24 @@ def run_size(size: int, tmp: Path, args) -> dict:
     return result
 
 
+def sentences(r: dict) -> str:
+    """The sentence count the build reported ("indexed ... 125797 sentences ...")."""
+    found = re.search(r"(\d+) sentences", r["build"].get("out", ""))
+    return f"{int(found.group(1)):,}" if found else f"{r['size']:,}"
+
+
 def ms(seconds: float) -> str:
     return f"{seconds * 1000:.2f}" if seconds < 0.1 else f"{seconds * 1000:.0f}"
 
 
 def report(results: list[dict]) -> str:
-    lines = ["Measured " + time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())
+    lines = ["Measured " + ", ".join(r.get("when", "?") for r in results)
              + f" on {os.cpu_count()} cores shared with other engineers' work (load average "
              + ", ".join(f"{r['size']:,}: {r['load_before']:.1f} before / {r['load_after']:.1f} "
                          "after" for r in results)
-             + "); one run each, under `nice -n 10`. Command: `nice -n 10 .venv/bin/python "
-             "bench/bench_archive.py --sizes " + " ".join(str(r["size"]) for r in results)
-             + "`.", "",
+             + "); one run each, under `nice -n 10`: `nice -n 10 .venv/bin/python "
+             "bench/bench_archive.py --sizes SIZE --keep DIR --json FILE`, then "
+             "`--report FILE...`.", "",
              "| sentences | set | `qa ask - --json` mean | p50 | p95 | first answer (start-up) "
              "| core `Index.top` mean | rank-bm25 mean | qa ask vs rank-bm25 |",
              "|---:|---|---:|---:|---:|---:|---:|---:|---:|"]
@@ -252,7 +273,7 @@ def report(results: list[dict]) -> str:
             p, c = r["pipe"][name], r["core"][name]
             rb = c.get("rank_bm25")
             lines.append(
-                f"| {r['size']:,} | {name} ({p['n'] + 1}) | {ms(p['mean'])} ms | {ms(p['p50'])} "
+                f"| {sentences(r)} | {name} ({p['n'] + 1}) | {ms(p['mean'])} ms | {ms(p['p50'])} "
                 f"| {ms(p['p95'])} | {ms(p['first'])} ms | {ms(c['core']['mean'])} ms | "
                 + (f"{ms(rb['mean'])} ms | {rb['mean'] / p['mean']:.0f}× |" if rb else "– | – |"))
     lines += ["", "| sentences | build (wall) | build peak RSS | `--source` (most cited: name) "
@@ -262,7 +283,7 @@ def report(results: list[dict]) -> str:
     for r in results:
         b, s, src = r["build"], r["session"], r["source"]
         lines.append(
-            f"| {r['size']:,} | {b['seconds']:.0f} s | {b['peak_rss_kib'] / 1024:,.0f} MB | "
+            f"| {sentences(r)} | {b['seconds']:.0f} s | {b['peak_rss_kib'] / 1024:,.0f} MB | "
             f"{src['name']}: {ms(src['mean'])} / {ms(src['p95'])} ms | "
             f"{ms(s['to_prompt'])} ms | {ms(s['first_answer'])} ms | "
             f"{ms(s['answers']['mean'])} / {ms(s['answers']['p95'])} ms | "
@@ -284,7 +305,13 @@ def main() -> None:
     parser.add_argument("--keep", type=Path, help="build corpora and indexes here and reuse "
                                                   "them on the next run")
     parser.add_argument("--build-only", action="store_true")
+    parser.add_argument("--report", type=Path, nargs="*",
+                        help="write the doc block from saved --json files, measuring nothing")
     args = parser.parse_args()
+    if args.report:
+        results = [r for path in args.report for r in json.loads(path.read_text())]
+        write_doc(report(results))
+        return
     if args.keep:
         args.keep.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(prefix="qa-archive-") as name:
@@ -297,15 +324,19 @@ def main() -> None:
     text = report(results)
     print(text)
     if not args.no_doc:
-        page = DOC.read_text(encoding="utf-8")
-        begin, end = "<!-- archive:begin -->", "<!-- archive:end -->"
-        block = f"{begin}\n{text}\n{end}"
-        if begin in page and end in page:
-            page = page[:page.index(begin)] + block + page[page.index(end) + len(end):]
-        else:
-            page = page.rstrip("\n") + "\n\n## The question path on archives (issue 15)\n\n" \
-                + block + "\n"
-        DOC.write_text(page, encoding="utf-8")
+        write_doc(text)
+
+
+def write_doc(text: str) -> None:
+    page = DOC.read_text(encoding="utf-8")
+    begin, end = "<!-- archive:begin -->", "<!-- archive:end -->"
+    block = f"{begin}\n{text}\n{end}"
+    if begin in page and end in page:
+        page = page[:page.index(begin)] + block + page[page.index(end) + len(end):]
+    else:
+        page = page.rstrip("\n") + "\n\n## The question path on archives (issue 15)\n\n" \
+            + block + "\n"
+    DOC.write_text(page, encoding="utf-8")
 
 
 if __name__ == "__main__":
