@@ -12,7 +12,8 @@ from pathlib import Path
 
 from . import ranking
 from .config import NO_CORPUS_HELP, Location, default_corpus, locate
-from .index import Index, IndexUnusable, read_manifest, staleness
+from .index import Index
+from .manifest import IndexUnusable, read_manifest, staleness
 from .ingest import CorpusError
 from .model import Answer
 

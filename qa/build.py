@@ -27,7 +27,7 @@ import numpy as np  # noqa: E402
 
 from . import bm25, checksums
 from .analyzer import Analyzer
-from .index import FORMAT_VERSION, GENERATION_NAME, MANIFEST, IndexUnusable, read_manifest
+from .manifest import FORMAT_VERSION, GENERATION_NAME, MANIFEST, IndexUnusable, read_manifest
 from .ingest import Corpus, find_sources, stream_corpus
 from .model import Document
 from . import owned

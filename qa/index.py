@@ -1,4 +1,5 @@
-"""The persistent index: its manifest, its freshness, and opening it by mapping arrays.
+"""The persistent index opened: arrays mapped, records read, queries scored (its manifest and
+freshness are `qa.manifest`).
 
 Layout of an index folder (documented for users in index/README.md; `qa.build` writes it):
     manifest.json     format version, analyzer and BM25 settings, source hashes, counts, and
@@ -13,9 +14,7 @@ while they are few and with numpy, imported then, when they are many.
 from __future__ import annotations
 
 import heapq
-import json
 import os
-import re
 import stat
 import sys
 import threading
@@ -26,15 +25,14 @@ from pathlib import Path
 
 from . import bm25, checksums, npy
 from .analyzer import Analyzer
-from .ingest import CorpusError, find_sources
+from .manifest import IndexUnusable, read_manifest
+# Known to callers as qa.index.*: the format an Index opens, and the checks before opening.
+from .manifest import FORMAT_VERSION, GENERATION_NAME, MANIFEST, staleness  # noqa: F401
 from .model import Attribution, dateline
 from .names import StoredNames
 from .records import Records
 from .source_table import SourceTable
 
-FORMAT_VERSION = 5  # 3: the source table; 4: ids are relative paths; 5: forward data, names
-MANIFEST = "manifest.json"
-GENERATION_NAME = re.compile(r"\Agen-[0-9a-z-]{1,64}\Z")
 _ARRAYS = ("sentences.doc", "sentences.len", "terms.idf", "terms.ptr",
            "postings.sentence", "postings.score",
            # forward data for re-ranking (written by qa.forward)
@@ -50,10 +48,6 @@ NUMPY_POSTINGS = 256
 PYTHON_POSTINGS = 50_000
 
 
-class IndexUnusable(Exception):
-    """The index on disk cannot be used as it is (missing, corrupt, stale); rebuild it."""
-
-
 @dataclass(frozen=True)
 class StoredSentence:
     """A sentence as the index keeps it, with its document's metadata."""
@@ -66,86 +60,6 @@ class StoredSentence:
     text: str
     attributions: list[Attribution]
     paragraph: int = 0
-
-
-# ----------------------------------------------------------------------------- freshness
-
-
-def read_manifest(folder: Path) -> dict:
-    """The manifest, checked for shape; IndexUnusable says why it cannot be used."""
-    path = folder / MANIFEST
-    try:
-        manifest = json.loads(path.read_bytes())
-    except FileNotFoundError:
-        raise IndexUnusable("no index yet") from None
-    except (OSError, ValueError):
-        raise IndexUnusable(f"{path} is corrupt") from None
-    if not isinstance(manifest, dict) or manifest.get("format") != "qa-index":
-        raise IndexUnusable(f"{path} is not a qa index manifest")
-    if manifest.get("format_version") != FORMAT_VERSION:
-        raise IndexUnusable(f"index format {manifest.get('format_version')} is not "
-                            f"{FORMAT_VERSION}")
-    data = manifest.get("data")
-    if not isinstance(data, str) or not GENERATION_NAME.match(data):
-        raise IndexUnusable(f"{path} names a data folder outside the index")
-    files = manifest.get("files")
-    if not isinstance(files, dict) or not all(
-            isinstance(k, str) and "/" not in k and k not in ("", ".", "..")
-            and isinstance(v, int) for k, v in files.items()):
-        raise IndexUnusable(f"{path} lists files outside the index")
-    return manifest
-
-
-def staleness(manifest: dict, paths: list[Path], folder: Path | None = None) -> str | None:
-    """Why an index no longer matches the corpus at `paths`, or None when it does (the
-    index `folder` itself is never part of the corpus)."""
-    if manifest.get("analyzer") != Analyzer().settings:
-        return "the analyzer changed"
-    if manifest.get("bm25") != bm25.BM25Params().to_json():
-        return "the BM25 settings changed"
-    if manifest.get("corpus") != [str(p.resolve()) for p in paths]:
-        return "the corpus paths changed"
-    known = {s["path"]: s for s in manifest.get("sources", []) if isinstance(s, dict)}
-    try:
-        current = find_sources([p.resolve() for p in paths], exclude=[folder] if folder else [])
-    except (OSError, CorpusError) as exc:
-        return str(exc)
-    for path in current:
-        old = known.pop(str(path), None)
-        if old is None:
-            return f"{path} appeared"
-        try:
-            if _changed(path, old):
-                return f"{path} changed"
-        except OSError:
-            return f"{path} cannot be read"
-    if known:
-        return f"{next(iter(known))} vanished"
-    return None
-
-
-def _changed(path: Path, old: dict) -> bool:
-    """Whether the file at `path` is no longer the one recorded in `old`.
-
-    Same size, times and inode: unchanged, for the cost of a stat. Anything else (even an
-    edit that put size and mtime back: its ctime moved, which no user tool can reset) is
-    decided by the content hash. A record from before ctime was kept goes by size and mtime.
-    """
-    info = os.stat(path)
-    if info.st_size != old.get("size"):
-        return True
-    same = info.st_mtime_ns == old.get("mtime_ns")
-    if "ctime_ns" in old:
-        same = same and info.st_ctime_ns == old["ctime_ns"] and info.st_ino == old.get("inode")
-    return not same and _sha256(path) != old.get("sha256")
-
-
-def _sha256(path: Path) -> str:
-    import hashlib  # only when a corpus file's times changed: not worth its import on every ask
-
-    from .ingest import read_regular  # never blocks on a FIFO, never reads past the size
-
-    return hashlib.sha256(read_regular(path)[0]).hexdigest()
 
 
 # ---------------------------------------------------------------------------------- open
