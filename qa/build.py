@@ -25,7 +25,7 @@ from .room import ensure_room_for_numpy
 ensure_room_for_numpy()  # numpy's import would end the process, short of memory
 import numpy as np  # noqa: E402
 
-from . import bm25, checksums
+from . import bm25, checksums, durable
 from .analyzer import Analyzer
 from .manifest import FORMAT_VERSION, GENERATION_NAME, MANIFEST, IndexUnusable, read_manifest
 from .ingest import Corpus, find_sources, stream_corpus
@@ -133,7 +133,7 @@ def _write_generation(folder: Path, files: list[Path], paths: list[Path],
         report.problems, report.summary = corpus.problems + report.problems, corpus.summary()
         if report.documents == 0:
             _refuse_to_empty(folder, paths, report.summary)
-        _fsync_tree(staging)
+        durable.fsync_tree(staging)
         os.rename(staging, generation)
         files = checksums.describe(generation, sorted(
             p.name for p in generation.iterdir() if p.name != owned.MADE_MARK))
@@ -153,7 +153,7 @@ def _write_generation(folder: Path, files: list[Path], paths: list[Path],
                           for name, record in files.items()},
             "built": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
         }
-        _replace_file(folder / MANIFEST, json.dumps(manifest, indent=1).encode())
+        durable.replace_file(folder / MANIFEST, json.dumps(manifest, indent=1).encode())
     except BaseException:
         owned.remove_made(staging)
         owned.remove_made(generation)
@@ -401,32 +401,7 @@ def _build_lock(folder: Path, waiting: Callable[[], None] | None = None) -> Iter
         os.close(fd)  # releases the lock
 
 
-_DRAFT = re.compile(rf"\.{re.escape(MANIFEST)}\.[0-9a-f]{{8}}\.tmp")  # _replace_file's drafts
-
-
-def _replace_file(path: Path, data: bytes) -> None:
-    tmp = path.with_name(f".{path.name}.{os.urandom(4).hex()}.tmp")
-    try:
-        with open(tmp, "wb") as f:
-            f.write(data)
-            f.flush()
-            os.fsync(f.fileno())
-        os.replace(tmp, path)
-    finally:
-        with contextlib.suppress(FileNotFoundError):
-            tmp.unlink()
-    with contextlib.suppress(OSError):
-        fd = os.open(path.parent, os.O_RDONLY)
-        try:
-            os.fsync(fd)
-        finally:
-            os.close(fd)
-
-
-def _fsync_tree(folder: Path) -> None:
-    for path in folder.iterdir():
-        with open(path, "rb") as f:
-            os.fsync(f.fileno())
+_DRAFT = re.compile(rf"\.{re.escape(MANIFEST)}\.[0-9a-f]{{8}}\.tmp")  # replace_file's drafts
 
 
 def _previous_generation(folder: Path) -> str | None:

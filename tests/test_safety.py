@@ -211,6 +211,7 @@ def test_resolving_sources_costs_the_same_per_sentence_in_a_long_article():
 def test_disk_full_at_the_manifest_leaves_no_generation_and_the_old_index(workdir, qa,
                                                                           monkeypatch):
     from qa import build as build_mod
+    from qa import durable
 
     assert qa("index").code == 0
     index = workdir / "index"
@@ -220,7 +221,7 @@ def test_disk_full_at_the_manifest_leaves_no_generation_and_the_old_index(workdi
     def disk_full(*args, **kwargs):
         raise OSError(28, "No space left on device")
 
-    monkeypatch.setattr(build_mod, "_replace_file", disk_full)
+    monkeypatch.setattr(durable, "replace_file", disk_full)
     r = qa("index")
     assert r.code == 2 and r.err.count("\n") == 1 and "No space left" in r.err
     assert sorted(p.name for p in index.iterdir()) == before  # no gen-*, no .build-*
