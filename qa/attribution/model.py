@@ -27,7 +27,7 @@ MODEL_FILE = "data/attribution_cues.json"
 class CueModel:
     """A trained cue model and the thresholds it is used with."""
 
-    weights: Mapping[str, float]
+    weights: Mapping[str, float]  # a plain dict: read on every candidate, never written
     bias: float = 0.0
     threshold: float = 0.5  # for the hand-listed reporting verbs
     threshold_other: float = 0.5  # for the words only the training data suggests ("pushed")
@@ -50,7 +50,7 @@ class CueModel:
     @classmethod
     def from_json(cls, data: dict) -> "CueModel":
         """The model as `python -m qa.attribution.training` writes it."""
-        return cls(weights=MappingProxyType(dict(data["weights"])), bias=data["bias"],
+        return cls(weights=dict(data["weights"]), bias=data["bias"],
                    threshold=data["threshold"],
                    threshold_other=data.get("threshold_other", data["threshold"]),
                    alone=data.get("alone", 1.01), lexicon=frozenset(data["candidates"]),

@@ -104,11 +104,14 @@ class Resolver:
         if len(core) != 1:
             return None
         word = core[0]
-        pattern = _word_pattern(word, word.islower())
+        fold = word.islower()
+        needle = word.lower() if fold else word
         for entity in reversed(self.entities):
-            if entity.name != source and len(entity.name) > len(source) \
-                    and pattern.search(entity.name) and entity.name[:1].isupper() \
-                    and not entity.name.startswith(("A ", "An ")) and not entity.plural:
+            name = entity.name
+            if len(name) > len(source) and name[:1].isupper() and not entity.plural \
+                    and needle in (name.lower() if fold else name) and name != source \
+                    and not name.startswith(("A ", "An ")) \
+                    and _word_pattern(word, fold).search(name):
                 return entity  # a name, not a description that mentions it
         if word.islower():
             if words[0].lower() != "the":

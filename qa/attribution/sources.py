@@ -421,7 +421,10 @@ def _with_appositive(toks: list[Token], src: tuple[int, int]) -> tuple[int, int]
                      None)
         if close is not None:
             e = close + 1
-    while e + 1 < len(toks) and toks[e].text == "," and _appositive_start(toks[e + 1]):
+    parts = 0
+    while e + 1 < len(toks) and toks[e].text == "," and _appositive_start(toks[e + 1]) and (
+            parts == 0 or toks[e - 1].text.isdigit() or toks[e + 1].lower in RELATIVE):
+        parts += 1  # one appositive, past an age or into a relative clause (PolNeAR's spans)
         k = e + 1
         while k < len(toks) and toks[k].text not in (",", ";", ":", "!", "?") \
                 and not is_quote(toks[k].text) and k - e < 25:
