@@ -444,11 +444,12 @@ def _appositive_start(t: Token) -> bool:
     """A word that opens an appositive or relative clause after a name: "a", "53",
     "publisher", "who" (not a clause word or preposition)."""
     if t.lower in _APPOSITIVE_START or t.lower in PERSON_WORDS or t.lower in RELATIVE \
-            or t.text[:1].isdigit():
-        return True
+            or t.text[:1].isdigit() or t.lower in _PARTIES:
+        return True  # "said Senator Joe Donnelly, Democrat of Indiana"
     return t.text[:1].islower() and t.text.isalpha() and t.lower not in CLAUSE \
         and t.lower not in PREPOSITIONS and t.lower not in PRONOUNS \
         and not t.lower.endswith(("ing", "ed"))
 
 
 _APPOSITIVE_START = frozenset("a an the his her its their chief senior former who".split())
+_PARTIES = frozenset("democrat republican independent".split())
