@@ -56,20 +56,51 @@ def drive(corpus, *lines: str, end: str = CTRL_D, output=None) -> tuple[int, str
     return code, buf.getvalue()
 
 
-def drive_slowly(corpus, *chunks: str, output=None, pause: float = 0.3) -> tuple[int, str]:
-    """Like a person typing: each chunk of keys sent after the screen has caught up."""
-    buf = io.StringIO()
-    with create_pipe_input() as pipe:
-        def type_keys():
-            for chunk in chunks:
-                time.sleep(pause)
-                pipe.send_text(chunk)
+class Shows(str):
+    """In `drive_slowly`'s chunks: wait until the prompt's line reads this, then go on."""
 
-        typist = threading.Thread(target=type_keys, daemon=True)
-        typist.start()
-        code = repl.run(input=pipe, output=output or DummyOutput(),
-                        console=make_console(file=buf), location=corpus)
-        typist.join()
+
+def drive_slowly(corpus, *chunks: str, output=None, pause: float = 0.3) -> tuple[int, str]:
+    """Like a person typing: each chunk of keys sent after the screen has caught up.
+
+    A `Shows(text)` chunk waits (up to a minute) until the line being edited reads `text`,
+    so that a completion that runs in the background is never raced by the next key on a
+    loaded machine; the other pauses only let the screen draw between keys.
+    """
+    import prompt_toolkit
+
+    sessions = []
+
+    class Recorded(prompt_toolkit.PromptSession):
+        def __init__(self, *args, **kwargs):
+            super().__init__(*args, **kwargs)
+            sessions.append(self)
+
+    def shows(text: str) -> bool:
+        return bool(sessions) and sessions[-1].default_buffer.text == text
+
+    buf = io.StringIO()
+    real = prompt_toolkit.PromptSession
+    prompt_toolkit.PromptSession = Recorded
+    try:
+        with create_pipe_input() as pipe:
+            def type_keys():
+                for chunk in chunks:
+                    if isinstance(chunk, Shows):
+                        deadline = time.monotonic() + 60
+                        while not shows(chunk) and time.monotonic() < deadline:
+                            time.sleep(0.02)
+                        continue
+                    time.sleep(pause)
+                    pipe.send_text(chunk)
+
+            typist = threading.Thread(target=type_keys, daemon=True)
+            typist.start()
+            code = repl.run(input=pipe, output=output or DummyOutput(),
+                            console=make_console(file=buf), location=corpus)
+            typist.join()
+    finally:
+        prompt_toolkit.PromptSession = real
     return code, buf.getvalue()
 
 
@@ -360,7 +391,8 @@ def test_name_completion(corpus):
 
 
 def test_tab_completes_a_name(corpus, state):
-    _, out = drive_slowly(corpus, "how far from al-May", TAB, "?" + ENTER, CTRL_D)
+    _, out = drive_slowly(corpus, "how far from al-May", TAB,
+                          Shows("how far from al-Mayadin"), "?" + ENTER, CTRL_D)
     assert last_entry(state) == "+how far from al-Mayadin?"
     assert headers(out)
 
@@ -382,5 +414,5 @@ def test_command_completion(corpus):
 
 
 def test_tab_completes_a_command(corpus):
-    _, out = drive_slowly(corpus, "/hel", TAB, ENTER, CTRL_D)
+    _, out = drive_slowly(corpus, "/hel", TAB, Shows("/help"), ENTER, CTRL_D)
     assert "Type a question and press Enter. Commands:" in out
