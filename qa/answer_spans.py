@@ -69,7 +69,9 @@ _PATTERNS: dict[str, "_Lazy"] = {
     q.DISTANCE: _Lazy(rf"{_APPROX}{_NUM}[\s-]?{_UNIT_DISTANCE}\b{_CONVERSION}{_DIRECTION}"),
     q.PERCENT: _Lazy(rf"{_APPROX}{_NUM}\s?(?:%|per ?cent|percent|pct|percentage points?)"),
     q.MONEY: _Lazy(rf"{_APPROX}(?:[$£€¥]\s?{_NUM}|{_NUM}\s?(?:dollars|euros|pounds|yen|"
-                        rf"yuan|rupees|riyals|francs|cents|[A-Z]{{3}}\b))"),
+                        rf"yuan|rupees|riyals|francs|cents|dlrs|stg|cts|marks|lire|guilders|"
+                        rf"[A-Z]{{3}}\b))(?:\s+to\s+the\s+(?:dollar|pound|mark|yen)\b|"
+                        rf"\s+a\s+share\b)?"),
     q.DURATION: _Lazy(rf"{_APPROX}(?:{_NUM}|a|an|the past|the last|several)"
                            rf"[\s-]+{_TIME_UNIT}(?:[\s-]+long)?\b"),
     q.QUANTITY: _Lazy(rf"{_APPROX}\b{_NUM}\b(?:\s+(?:[a-z]+\s+){{0,2}}[a-z]+s\b)?"),

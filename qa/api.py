@@ -10,7 +10,9 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 
-from . import ranking
+from . import marking, ranking
+from . import question as q
+from . import span_model
 from .config import NO_CORPUS_HELP, Location, default_corpus, locate
 from .index import Index
 from .manifest import IndexUnusable, read_manifest, staleness
@@ -27,14 +29,41 @@ class QaError(Exception):
 
 
 def ask(question: str, *, k: int = 3, doc: str | None = None, source: str | None = None,
-        explain: bool = False, index: Index | None = None) -> Answer:
-    """The best `k` sentences answering `question`, with who said them and the answer marked."""
+        explain: bool = False, index: Index | None = None,
+        model: span_model.SpanModel | None = None) -> Answer:
+    """The best `k` sentences answering `question`, with who said them and the answer marked
+    where the answer model (`model`, default the shipped one) is sure enough."""
     if not question.strip():
         raise QaError("empty question")
     if k < 1:
         raise QaError("k must be at least 1")
     index = index or open_index()
-    return ranking.top_hits(index, question, k=k, doc=doc, source=source, explain=explain)
+    # One hit more than shown: the calibrator reads each hit's lead over the next.
+    # The features are computed for the calibrator too (what share of the question the
+    # sentence holds, its own or by reference), and dropped after unless asked for.
+    result = ranking.top_hits(index, question, k=k + 1, doc=doc, source=source, explain=True)
+    extra = result.hits[k].score if len(result.hits) > k else None
+    result.hits = result.hits[:k]
+    if result.hits:
+        model = model or shipped_model()
+        marking.mark(result, q.analyze(question, index.analyzer), index.analyzer, model, extra)
+    if not explain:
+        for hit in result.hits:
+            hit.features = {}
+    return result
+
+
+_models: list[span_model.SpanModel] = []
+
+
+def shipped_model() -> span_model.SpanModel:
+    """The answer model in the package, read once per process."""
+    if not _models:
+        try:
+            _models.append(span_model.load())
+        except span_model.ModelError as exc:
+            raise QaError(str(exc)) from None
+    return _models[0]
 
 
 def clear_index_cache() -> None:

@@ -104,7 +104,9 @@ def build_parser(only: str | None = None) -> argparse.ArgumentParser:
     if only in (None, "eval"):
         p = sub.add_parser("eval", parents=[color], help="measure ranking on a question set",
                            description="P@1, MRR@5 and R@5 (MAP and MRR for WikiQA) of qa and of "
-                                       "a naive BM25 reference over the same sentences. FILE is "
+                                       "a naive BM25 reference over the same sentences; for "
+                                       "SQuAD also the answers marked in the top hit beside a "
+                                       "sliding-window reference. FILE is "
                                        "JSON Lines ({\"question\", \"answers\", \"doc\"?}, "
                                        "asked of the index), SQuAD JSON or the WikiQA TSV (their "
                                        "articles are indexed in a temporary folder).")

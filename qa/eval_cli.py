@@ -16,7 +16,7 @@ from .untrusted import dumps
 
 def run_eval(args, make_console) -> int:
     """`qa eval FILE`: the figures as a table, or JSON."""
-    from .evaluate import EvalError, evaluate, index_articles, load
+    from .evaluate import EvalError, index_articles, load
 
     try:
         evalset = load(args.file)
@@ -26,19 +26,49 @@ def run_eval(args, make_console) -> int:
         # The set's own articles indexed in a scratch folder, removed afterwards.
         with tempfile.TemporaryDirectory(prefix="qa-eval-") as scratch:
             index = index_articles(evalset, Path(scratch))
-            with _progress_bar() as progress:
-                result = evaluate(evalset, index, progress=progress)
+            result = _evaluate(evalset, index)
             del index
     else:
         index = index_articles(evalset, Path(args.index)) if evalset.articles is not None \
             else open_index(locate(args.index))
-        with _progress_bar() as progress:
-            result = evaluate(evalset, index, progress=progress)
+        result = _evaluate(evalset, index)
     if args.json:
         print(json.dumps(result))
     else:
         _print_eval(make_console(args), result)
+        if "answers" in result:
+            _print_answer_eval(make_console(args), result["answers"])
     return 0
+
+
+def _evaluate(evalset, index) -> dict:
+    """Ranking figures; for SQuAD also the answers marked (qa.answer_eval)."""
+    from .evaluate import evaluate
+
+    with _progress_bar() as progress:
+        result = evaluate(evalset, index, progress=progress)
+    if evalset.kind == "squad":
+        from .answer_eval import evaluate_answers
+
+        with _progress_bar("answers") as progress:
+            result["answers"] = evaluate_answers(evalset, index, progress=progress)
+    return result
+
+
+def _print_answer_eval(console, answers: dict) -> None:
+    """The answer table: qa's marked answers, its best span at threshold 0, the window."""
+    from rich.table import Table
+
+    table = Table(title="answers in the top hit (token F1 >= 0.5 counts as right)")
+    table.add_column("measure")
+    columns = (("qa (marked)", "marked"), ("qa, threshold 0", "threshold_0"),
+               ("sliding window", "window"))
+    for title, _ in columns:
+        table.add_column(title, justify="right")
+    for measure in answers["marked"]:
+        if measure != "questions":
+            table.add_row(measure, *(f"{answers[key][measure]:.3f}" for _, key in columns))
+    console.print(table)
 
 
 def _print_eval(console, result: dict) -> None:

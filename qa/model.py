@@ -88,13 +88,33 @@ class Attribution:
 
 @dataclass(frozen=True)
 class AnswerSpan:
-    """The part of a sentence that answers the question (a span within the sentence)."""
+    """The part of a sentence that answers the question (a span within the sentence), and how
+    sure the answer model is of it (a calibrated probability that it is right)."""
 
     text: str
     span: Span
+    confidence: float | None = None
 
     def to_json(self) -> dict:
-        return {"text": self.text, "span": list(self.span)}
+        data = {"text": self.text, "span": list(self.span)}
+        if self.confidence is not None:
+            data["confidence"] = round(self.confidence, 4)
+        return data
+
+
+@dataclass(frozen=True)
+class AnswerCandidate:
+    """The answer model's best span of a hit, marked or not, with its runner-up: what
+    `--explain` shows and what `qa eval` and the calibrator read."""
+
+    best: AnswerSpan
+    runner_up: AnswerSpan | None
+    inputs: tuple[float, ...]
+    marked: bool
+
+    def to_json(self) -> dict:
+        return {"best": self.best.to_json(), "marked": self.marked,
+                "runner_up": self.runner_up.to_json() if self.runner_up else None}
 
 
 @dataclass
@@ -114,6 +134,7 @@ class Hit:
     dateline: str = ""
     matched: list[Span] = field(default_factory=list)
     features: dict[str, float] = field(default_factory=dict)
+    candidate: AnswerCandidate | None = None
 
     def to_json(self) -> dict:
         data = sentence_json(self.doc, self.sentence, self.text, self.start, self.end,
@@ -123,6 +144,7 @@ class Hit:
         data["answer"] = self.answer.to_json() if self.answer else None
         if self.features:
             data["explain"] = {k: round(v, 6) for k, v in self.features.items()}
+            data["answer_explain"] = self.candidate.to_json() if self.candidate else None
         return data
 
 

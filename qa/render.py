@@ -162,7 +162,22 @@ def _notes(hit: Hit, explain: bool) -> list[Text]:
     if explain and hit.features:
         parts = "  ".join(f"{name} {value:+.3f}" for name, value in hit.features.items())
         lines.append(Text.assemble(("explain: ", STYLES["label"]), (parts, STYLES["meta"])))
+    if explain and hit.candidate:
+        lines.append(_answer_explain(hit.candidate))
     return lines
+
+
+def _answer_explain(cand) -> Text:
+    """The answer model's best span, its confidence, whether it is marked, and the runner-up."""
+    best = cand.best
+    out = Text.assemble(("answer model: ", STYLES["label"]), (safe(best.text), STYLES["meta"]),
+                        (f"  confidence {best.confidence:.2f}", STYLES["meta"]),
+                        ("" if cand.marked else " (below the threshold: not marked)",
+                         STYLES["meta"]))
+    if cand.runner_up:
+        out.append_text(Text.assemble(("  runner-up: ", STYLES["label"]),
+                                      (safe(cand.runner_up.text), STYLES["meta"])))
+    return out
 
 
 def attribution_lines(attributions: list[Attribution], dateline: str = "") -> list[Text]:

@@ -1,0 +1,195 @@
+"""Score a sentence's candidate answer spans with the trained model and say how sure it is.
+
+The model, rebuilt by `bench/train_answers.py`, is plain data in two files:
+- qa/data/answer_model.npy: the token weights of the hashed features seen often enough in
+  training, as an open-addressing hash table of int32, four per slot (the feature's bucket or
+  -1 for an empty slot, then its weights as the span's first word, last word and a word inside,
+  in units of SCALE). It is memory-mapped, not parsed, so a one-shot `qa ask` pays nothing to
+  open it and reads only the slots it needs;
+- qa/data/answer_model.json: the span-feature weights, the calibrator (which turns the span's
+  probability, its margin over the runner-up and the ranking's scores into a confidence in
+  [0, 1]), the threshold for marking, and the training settings.
+Scoring is plain Python (no numpy on the `qa ask` path): a span's score is a sum of looked-up
+weights, its probability a softmax over the sentence's spans.
+"""
+from __future__ import annotations
+
+import json
+import math
+from array import array
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from . import npy
+from . import span_features as sf
+
+MODEL_PATH = Path(__file__).with_name("data") / "answer_model.json"
+SCALE = 1e-4
+
+
+@dataclass(frozen=True)
+class SpanModel:
+    table: Sequence[int]
+    span: list[float]
+    calibration: tuple[float, ...]
+    threshold: float
+    # Weights already looked up, by bucket (a session and `qa eval` meet the same ones again).
+    seen: dict = field(default_factory=dict, compare=False, repr=False)
+
+
+def build_table(buckets: Sequence[int], weights: Sequence[tuple[int, int, int]]) -> array:
+    """The hash table `scores` reads: at least 1.5 slots per feature, a power of
+    two, each feature in the first free slot from its bucket on (linear probing)."""
+    slots = 16
+    while 2 * slots < 3 * len(buckets):
+        slots *= 2
+    table = array("i", [-1, 0, 0, 0]) * slots
+    for bucket, w in zip(buckets, weights):
+        slot = bucket & (slots - 1)
+        while table[4 * slot] != -1:
+            slot = (slot + 1) & (slots - 1)
+        table[4 * slot:4 * slot + 4] = array("i", (bucket, *w))
+    return table
+
+
+@dataclass(frozen=True)
+class Prediction:
+    """The best span of a sentence (character offsets), its probability, and the runner-up."""
+
+    span: tuple[int, int]
+    probability: float
+    runner_up: tuple[int, int] | None
+    runner_up_probability: float
+    mass: float = 0.0  # probability of all spans overlapping the best one
+    tokens: int = 1
+    typed: bool = False  # the span is exactly a typed pattern's ("45 mln stg")
+    preferred: bool = False
+
+
+class ModelError(Exception):
+    """The shipped answer model cannot be read."""
+
+
+def load(path: Path = MODEL_PATH) -> SpanModel:
+    """The model in `path` and the table beside it (.npy): plain data, nothing executed."""
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+        table = npy.load(path.with_suffix(".npy"))
+        slots = len(table) // 4
+        if table.format != "i" or len(table) % 4 or slots & (slots - 1):
+            raise ValueError("the weight table is not int32 slots of four")
+        if len(data["span"]) != sf.span_offsets()["size"]:
+            raise ValueError("span weights do not match the features")
+        return SpanModel(table, [float(x) for x in data["span"]],
+                         tuple(float(x) for x in data["calibration"]), float(data["threshold"]))
+    except (OSError, ValueError, KeyError, TypeError, npy.NpyError) as exc:
+        raise ModelError(f"{path.name}: cannot read the answer model ({exc})") from None
+
+
+def scores(model: SpanModel, enc: sf.Encoded) -> list[float]:
+    """The score of each of `enc.spans`, in order."""
+    seen = model.seen
+    if len(seen) > 200_000:
+        seen.clear()
+    start, end, inside = [], [], [0]
+    for keys in enc.features:
+        s = e = i = 0
+        for key in keys:
+            w = seen.get(key)
+            if w is None:
+                w = seen[key] = _lookup(model.table, key)
+            s += w[0]
+            e += w[1]
+            i += w[2]
+        start.append(s)
+        end.append(e)
+        inside.append(inside[-1] + i)
+    span_w = model.span
+    get = span_w.__getitem__
+    return [(start[i] + end[j] + inside[j + 1] - inside[i]) * SCALE + sum(map(get, feats))
+            for i, j, feats in enc.spans]
+
+
+_ZERO = (0, 0, 0)
+
+
+def _lookup(table: Sequence[int], key: int) -> tuple[int, int, int]:
+    """A feature's three weights from the hash table (zeros when it has none)."""
+    mask = len(table) // 4 - 1
+    slot = key & mask
+    while True:
+        found = table[4 * slot]
+        if found == key:
+            return table[4 * slot + 1], table[4 * slot + 2], table[4 * slot + 3]
+        if found == -1:
+            return _ZERO
+        slot = (slot + 1) & mask
+
+
+def predict(model: SpanModel, enc: sf.Encoded, allowed=None,
+            prefer=None) -> Prediction | None:
+    """The most probable span (softmax over all candidate spans) and the runner-up; `allowed`
+    (index of a span -> bool) removes spans the sanity rules forbid before choosing;
+    `prefer(start, end) -> bool` picks, among the spans it accepts, the most probable one
+    instead (a typed answer's whole phrase), when there is one."""
+    if not enc.spans:
+        return None
+    values = scores(model, enc)
+    top = max(values)
+    exp = [math.exp(v - top) for v in values]
+    total = sum(exp)
+    ranked = range(len(values))
+    if allowed is not None:
+        ranked = [n for n in ranked if allowed(n)]
+    best = max(ranked, key=values.__getitem__, default=None)  # the first of equals
+    if best is None:
+        return None
+    chosen = best
+    if prefer is not None:
+        best = max((n for n in ranked if prefer(*_chars(enc, n))), key=values.__getitem__,
+                   default=best)
+    i, j, _ = enc.spans[best]
+    mass = sum(exp[n] for n, (a, b, _) in enumerate(enc.spans) if a <= j and b >= i) / total
+    probability = exp[best] / total
+    if best != chosen:
+        # A preferred phrase stands for the spans within it: the model's belief that the
+        # answer lies there, and the runner-up is the best span outside it.
+        probability = mass
+        ranked = [n for n in ranked if enc.spans[n][0] > j or enc.spans[n][1] < i]
+    second = max((n for n in ranked if n != best), key=values.__getitem__, default=None)
+    return Prediction(_chars(enc, best), probability,
+                      _chars(enc, second) if second is not None else None,
+                      exp[second] / total if second is not None else 0.0,
+                      mass, j - i + 1, enc.typed[best], best != chosen)
+
+
+def _chars(enc: sf.Encoded, n: int) -> tuple[int, int]:
+    i, j, _ = enc.spans[n]
+    return enc.tokens[i][0], enc.tokens[j][1]
+
+
+def calibration_inputs(pred: Prediction, score: float, top_score: float,
+                       next_score: float | None, coverage: float, wh: str,
+                       ranking_coverage: float = 0.0) -> list[float]:
+    """What the calibrator reads: the span's log-odds and its log margin over the runner-up,
+    the log-odds of the spans around it, its length, whether a typed pattern or a preferred
+    phrase gave it, the share of the question's terms the sentence holds (as words, and as the
+    ranking weighs them, counting what the sentence refers back to), the hit's gap to the best
+    hit's ranking score and its lead over the next hit, and the question's wh-class."""
+    p = min(max(pred.probability, 1e-6), 1 - 1e-6)
+    q = max(pred.runner_up_probability, 1e-6)
+    m = min(max(pred.mass, 1e-6), 1 - 1e-6)
+    lead = score - next_score if next_score is not None else 1.0
+    return [math.log(p / (1 - p)), math.log(p / q), math.log(m / (1 - m)),
+            min(pred.tokens, 8) / 8, float(pred.typed), float(pred.preferred), coverage,
+            score - top_score, min(lead, 1.0), ranking_coverage,
+            *(float(wh == w) for w in sf.WH)]
+
+
+def confidence(model: SpanModel, inputs: list[float]) -> float:
+    """A calibrated probability that the span is right (token F1 >= 0.5), in [0, 1]."""
+    c = model.calibration
+    z = c[0] + sum(w * x for w, x in zip(c[1:], inputs))
+    z = max(min(z, 40.0), -40.0)
+    return 1.0 / (1.0 + math.exp(-z))
