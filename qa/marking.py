@@ -8,7 +8,7 @@ either way, for `--explain` and `qa eval`.
 """
 from __future__ import annotations
 
-from . import answer as patterns
+from . import answer_spans as patterns
 from . import question as q
 from . import span_features as sf
 from . import span_model as sm

@@ -150,18 +150,23 @@ def predict(model: SpanModel, enc: sf.Encoded, allowed=None,
         best = max((n for n in ranked if prefer(*_chars(enc, n))), key=values.__getitem__,
                    default=best)
     i, j, _ = enc.spans[best]
-    mass = sum(exp[n] for n, (a, b, _) in enumerate(enc.spans) if a <= j and b >= i) / total
-    probability = exp[best] / total
-    if best != chosen:
-        # A preferred phrase stands for the spans within it: the model's belief that the
-        # answer lies there, and the runner-up is the best span outside it.
+    ci, cj, _ = enc.spans[chosen]
+    inside = i <= ci and cj <= j
+    # A preferred phrase that holds the model's own answer is marked with that answer's
+    # certainty; one that does not stands for the spans within it, its runner-up being the
+    # best span outside it.
+    basis = chosen if inside else best
+    bi, bj, _ = enc.spans[basis]
+    mass = sum(exp[n] for n, (a, b, _) in enumerate(enc.spans) if a <= bj and b >= bi) / total
+    probability = exp[basis] / total
+    if not inside:
         probability = mass
         ranked = [n for n in ranked if enc.spans[n][0] > j or enc.spans[n][1] < i]
-    second = max((n for n in ranked if n != best), key=values.__getitem__, default=None)
+    second = max((n for n in ranked if n != basis), key=values.__getitem__, default=None)
     return Prediction(_chars(enc, best), probability,
                       _chars(enc, second) if second is not None else None,
                       exp[second] / total if second is not None else 0.0,
-                      mass, j - i + 1, enc.typed[best], best != chosen)
+                      mass, bj - bi + 1, enc.typed[basis], not inside)
 
 
 def _chars(enc: sf.Encoded, n: int) -> tuple[int, int]:
@@ -174,15 +179,17 @@ def calibration_inputs(pred: Prediction, score: float, top_score: float,
                        ranking_coverage: float = 0.0) -> list[float]:
     """What the calibrator reads: the span's log-odds and its log margin over the runner-up,
     the log-odds of the spans around it, its length, whether a typed pattern or a preferred
-    phrase gave it, the share of the question's terms the sentence holds (as words, and as the
-    ranking weighs them, counting what the sentence refers back to), the hit's gap to the best
-    hit's ranking score and its lead over the next hit, and the question's wh-class."""
+    phrase gave it, the hit's gap to the best hit's ranking score and its lead over the next
+    hit, the share of the question's term weight the sentence holds as the ranking counts it
+    (with what it refers back to: "the city"), and the question's wh-class. (`coverage`, the
+    share of the question's words written in the sentence, is not read: it misses "the city"
+    standing for al-Mayadin, and the ranking's share holds it.)"""
     p = min(max(pred.probability, 1e-6), 1 - 1e-6)
     q = max(pred.runner_up_probability, 1e-6)
     m = min(max(pred.mass, 1e-6), 1 - 1e-6)
     lead = score - next_score if next_score is not None else 1.0
     return [math.log(p / (1 - p)), math.log(p / q), math.log(m / (1 - m)),
-            min(pred.tokens, 8) / 8, float(pred.typed), float(pred.preferred), coverage,
+            min(pred.tokens, 8) / 8, float(pred.typed), float(pred.preferred),
             score - top_score, min(lead, 1.0), ranking_coverage,
             *(float(wh == w) for w in sf.WH)]
 

@@ -47,17 +47,17 @@ def test_the_seed_distance_is_the_model_answer_whole(corpus_index, qa):
     assert 0.0 <= best["confidence"] <= 1.0
 
 
-@pytest.mark.xfail(strict=True, reason="confidence 0.24 < threshold 0.62: the sentence does "
-                   "not name al-Mayadin itself, and SQuAD-calibrated confidence is low for it")
 def test_the_seed_distance_is_marked_whole(asked):
     top = asked("how far from al-Mayadin?")[0]
     assert top["answer"]["text"] == "within 10 km (7 miles) of the city"
+    s, e = top["answer"]["span"]
+    assert top["text"][s:e] == top["answer"]["text"]
 
 
 # (question, the reader's answer, marked?): True where qa marks it today, False where it
 # leaves it unmarked (then only "right or unmarked" is asserted).
 WIRE_ANSWERS = [
-    ("What was the dollar's rate in Tokyo on Monday?", "153.40 yen to the dollar", False),
+    ("What was the dollar's rate in Tokyo on Monday?", "153.40 yen to the dollar", True),
     ("What did the West German mark ease to?", "1.8520 marks to the dollar", False),
     ("What did sterling end at?", "1.5370 dlrs", True),
     ("Who bought dollars in the morning?", "the Bank of Japan", False),
@@ -81,6 +81,7 @@ KNOWN_WRONG = {
     "What will the central bank do next month?": "marks 'dealers doubted'",
     "Who backs the militias waging a separate campaign?": "marks 'Syrian', not 'U.S.'",
     "Who was killed in the attack in the desert?": "marks 'President Bashar al-Assad'",
+    "What did the troops enter at the western edge of the town?": "marks 'al-Mayadin'",
 }
 
 
