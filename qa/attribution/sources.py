@@ -15,6 +15,7 @@ from .subjects import IRREGULAR_PAST, _is_subject, _np_left, _segment_left
 from .content import _according_content, _after_span, _before_span, _content
 from .cues import alone, _credit_line, _speaker_label
 from .model import CueModel
+from .not_reports import appointment, figure_estimate
 
 
 def attach(text: str, toks: list[Token], a: int, b: int, head: int,
@@ -52,7 +53,7 @@ def attach(text: str, toks: list[Token], a: int, b: int, head: int,
             content = char_span(toks, *subject) if subject is not None else None
             return Found(char_span(toks, *agent), (toks[a].start, toks[b].end), content)
     if _passive(toks, a, head):
-        if _figure(toks, head, b):
+        if figure_estimate(toks, head, b):
             return None  # "inflation is forecast at seven pct": a figure, not a stance
         # "Rubio is seen as ...", "the plan was approved": no agent, and the subject is what
         # the cue is about, not its source (PolNeAR leaves such sources empty)
@@ -60,7 +61,7 @@ def attach(text: str, toks: list[Token], a: int, b: int, head: int,
     if word.endswith("s") and a == head and a > 0 and (
             toks[a - 1].text == ")" or toks[a - 1].text[:1].isdigit()):
         return None  # "(MOC) orders", "911 calls": a noun after a bracket or a number
-    if _appointment(toks, head, b):
+    if appointment(toks, head, b):
         return None  # "the board has appointed Jane Roe to the post": an act, not a statement
     if a == 0 and word.endswith(PARTICIPLE_ENDINGS):
         src = _after_opening_clause(toks, b, model)  # "Citing the SEC's concern, Ketchum asked"
@@ -104,44 +105,6 @@ def attach(text: str, toks: list[Token], a: int, b: int, head: int,
 
 _PARTICIPLES = frozenset("seen known shown told held thought given written heard forecast put"
                          .split())
-_FIGURE_VERBS = frozenset("forecast estimated projected put valued pegged seen expected".split())
-
-
-def _figure(toks: list[Token], head: int, b: int) -> bool:
-    """A passive estimate of a figure without an agent ("production is forecast at 26.3 mln
-    tonnes", "is estimated at 6.13 mln bags"): business copy's numbers, not anyone's stance."""
-    if toks[head].lower not in _FIGURE_VERBS or b >= len(toks):
-        return False
-    nxt = toks[b].lower
-    after = toks[b + 1].text if b + 1 < len(toks) else ""
-    return nxt[:1].isdigit() or nxt in ("at", "around", "about") and (
-        after[:1].isdigit() or after.lower() in _NUMBER_WORDS)
-
-
-_NUMBER_WORDS = frozenset("""
-around about a an some one two three four five six seven eight nine ten eleven twelve twenty
-thirty forty fifty hundred several
-""".split())
-
-
-_APPOINTING = frozenset("""
-appoint appoints appointed appointing name names named naming elect elects elected electing
-""".split())
-_POSTS = frozenset("""
-post position president chairman chief director officer board member succeed succeeding
-treasurer secretary head vice executive manager
-""".split())
-
-
-def _appointment(toks: list[Token], head: int, b: int) -> bool:
-    """Appointing or naming someone to a post ("named Robert Warren to the new post of vice
-    chairman", "appointed a special committee"): an act of the company, not a statement."""
-    if toks[head].lower not in _APPOINTING:
-        return False
-    window = [t.lower for t in toks[b:b + 10]]
-    return any(w in _POSTS or w in ("committee", "panel") for w in window)
-
-
 def _after_opening_clause(toks: list[Token], b: int, model: CueModel) -> tuple[int, int] | None:
     """The subject of the main clause after a sentence-opening participle clause."""
     for k in range(b, min(len(toks), b + 30)):
