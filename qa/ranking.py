@@ -36,7 +36,8 @@ from typing import TypeVar
 
 from . import answer_spans
 from . import question as q
-from .index import Index, Matches, StoredSentence
+from .index import Index, StoredSentence
+from .matches import Matches
 from .model import Answer, AnswerSpan, Hit, Span
 
 # The features in the order a score adds them (so every caller rounds alike).

@@ -14,6 +14,8 @@ from __future__ import annotations
 
 from bisect import bisect_left
 
+from .matches import Matches
+
 COMMON = 20_000  # postings from which a term counts as common
 
 
@@ -32,8 +34,6 @@ class PrunedMatches:
         return self._scores[0]
 
     def best(self, k: int):
-        from .index import Matches
-
         if k > len(self._ids):
             raise ValueError("asked for more than were kept")
         return Matches(self._ids[:k], self._scores[:k])
