@@ -9,35 +9,18 @@ picture shows what `qa said` prints today. Run it after changing the rendering o
 from __future__ import annotations
 
 import argparse
-import io
-import shutil
 import sys
-import tempfile
 from pathlib import Path
 
-from rich.console import Console
 from rich.text import Text
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-
-from qa.api import open_index  # noqa: E402
-from qa.config import locate  # noqa: E402
-from qa.said_cli import run_said, run_sources  # noqa: E402
-
-SEED = ROOT / "seeds" / "000_c9ff2a859012aa2b.txt"
-WIDTH = 100
+from picture import ROOT, seed_stage, write_svg
+from qa.said_cli import run_said, run_sources
 
 
 def picture(out: Path) -> None:
-    with tempfile.TemporaryDirectory(prefix="qa-picture-") as tmp:
-        seeds = Path(tmp) / "seeds"
-        seeds.mkdir()
-        shutil.copy(SEED, seeds)
-        location = locate(index=str(Path(tmp) / "index"), corpus=[str(seeds)], env={})
-        index = open_index(location, notify=lambda message: None)
-        console = Console(record=True, width=WIDTH, file=io.StringIO(), force_terminal=True,
-                          color_system="truecolor", highlight=False, emoji=False, markup=False)
+    with seed_stage() as stage:
+        console, index = stage.console, stage.index
         said = argparse.Namespace(name=["Observatory"], about=None, since=None, until=None,
                                   k=10, all=False, json=False)
         console.print(Text("$ qa said Observatory", style="bold"))
@@ -45,9 +28,7 @@ def picture(out: Path) -> None:
         console.print(Text("$ qa sources", style="bold"))
         run_sources(argparse.Namespace(about=None, k=None, json=False), index, console)
         svg = console.export_svg(title="qa said", unique_id="qa-said")
-    out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text(svg, encoding="utf-8")
-    print(f"wrote {out}")
+    write_svg(out, svg)
 
 
 if __name__ == "__main__":
