@@ -104,7 +104,8 @@ _PATTERNS: dict[str, "_Lazy"] = {
 def spans(answer_type: str, text: str, attributions: list[Attribution] = ()) -> list[Span]:
     """Every stretch of `text` that is an answer of `answer_type`."""
     if answer_type == q.SOURCE:
-        return [a.source_span for a in attributions if a.source_span[1] > a.source_span[0]]
+        return [a.source_span for a in attributions
+                if a.source_span is not None and not a.source_span.empty]
     lazy = _PATTERNS.get(answer_type)
     if lazy is None:
         return []
@@ -146,17 +147,19 @@ def _best_source(attributions: list[Attribution], query_spans: list[Span]) -> Sp
     ("who said the dividend would be raised?" asks for the source of that claim, not for
     whichever source stands nearest to the word "dividend")."""
     found = [a for a in attributions
-             if a.source_span[1] > a.source_span[0] and not _mostly_inside(a.source_span,
-                                                                           query_spans)]
+             if a.source_span is not None and not a.source_span.empty
+             and not _mostly_inside(a.source_span, query_spans)]
     if not found:
         return None
 
     def held(a: Attribution) -> int:
-        lo, hi = a.content_span or (0, 0)
+        if a.content_span is None:
+            return 0  # no reported content holds no words (query spans are never empty)
+        lo, hi = a.content_span
         return sum(1 for s, e in query_spans if lo <= s and e <= hi)
 
     best = min(found, key=lambda a: (-held(a), _distance(a.source_span, query_spans)
-                                     if query_spans else 0, a.source_span[0]))
+                                     if query_spans else 0, a.source_span.start))
     return best.source_span
 
 

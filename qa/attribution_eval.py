@@ -124,8 +124,8 @@ def predict(text: str, article: str = "doc", model: CueModel | None = None
         for a in attributions:
             for role, span in (("Source", a.source_span), ("Cue", a.cue_span),
                                ("Content", a.content_span)):
-                if span is not None and span[1] > span[0]:  # carried quotes have no source here
-                    found[role].append(((sent.start + span[0], sent.start + span[1]),))
+                if span is not None and not span.empty:  # carried quotes: no source here
+                    found[role].append(((sent.start + span.start, sent.start + span.end),))
     return found
 
 

@@ -6,8 +6,39 @@ and the CLI, REPL and scripts all see the same shapes.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
-Span = tuple[int, int]
+
+class Span(NamedTuple):
+    """A character range [start, end) within a text. A tuple, so `start, end = span` and
+    comparisons with plain tuples keep working; absence is `None`, never (0, 0)."""
+
+    start: int
+    end: int
+
+    def of(self, text: str) -> str:
+        """The characters of `text` this span covers."""
+        return text[self.start:self.end]
+
+    @property
+    def length(self) -> int:
+        return max(0, self.end - self.start)
+
+    @property
+    def empty(self) -> bool:
+        return self.end <= self.start
+
+
+def span_json(span: Span | None) -> list[int]:
+    """A span as JSON stores it: [0, 0] where there is none (the layout scripts rely on)."""
+    return [span[0], span[1]] if span is not None else [0, 0]
+
+
+def span_from_json(data: list[int] | None) -> Span | None:
+    """A stored span back in memory: None for null or [0, 0] (none)."""
+    if data is None or (data[0] == 0 and data[1] == 0):
+        return None
+    return Span(data[0], data[1])
 
 
 @dataclass(frozen=True)
@@ -48,41 +79,48 @@ class Sentence:
 class Attribution:
     """Who said a sentence's claim, and with which words.
 
-    Spans are character ranges within the sentence text. `resolved_source` is the full name a
-    pronoun or short form stands for, or `source` itself.
+    Spans are character ranges within the sentence text, None where there is none (a source
+    outside the sentence, a quotation carried from an earlier sentence, no reported content);
+    JSON keeps [0, 0] for none. `resolved_source` is the full name a pronoun or short form
+    stands for, or `source` itself.
     """
 
     source: str
     cue: str
     resolved_source: str
-    source_span: Span
-    cue_span: Span
+    source_span: Span | None
+    cue_span: Span | None
     content_span: Span | None = None
+
+    def __post_init__(self) -> None:
+        # a plain (start, end) pair from a caller becomes a Span, so every span has .of()
+        for name in ("source_span", "cue_span", "content_span"):
+            value = getattr(self, name)
+            if value is not None and type(value) is not Span:
+                object.__setattr__(self, name, Span(*value))
 
     def to_json(self) -> dict:
         data = {
             "source": self.source,
             "cue": self.cue,
             "resolved_source": self.resolved_source,
-            "source_span": list(self.source_span),
-            "cue_span": list(self.cue_span),
+            "source_span": span_json(self.source_span),
+            "cue_span": span_json(self.cue_span),
             # always present: [0, 0] where no reported content was found ("X agreed.")
-            "content_span": list(self.content_span) if self.content_span else [0, 0],
+            "content_span": span_json(self.content_span),
         }
         return data
 
     @classmethod
     def from_json(cls, data: dict) -> "Attribution":
-        content = data.get("content_span")
-        if content is not None and content[1] <= content[0]:
-            content = None  # [0, 0]: none found
+        content = span_from_json(data.get("content_span"))
         return cls(
             source=data["source"],
             cue=data["cue"],
             resolved_source=data["resolved_source"],
-            source_span=tuple(data["source_span"]),
-            cue_span=tuple(data["cue_span"]),
-            content_span=tuple(content) if content is not None else None,
+            source_span=span_from_json(data["source_span"]),
+            cue_span=span_from_json(data["cue_span"]),
+            content_span=None if content is None or content.empty else content,
         )
 
 

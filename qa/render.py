@@ -134,8 +134,10 @@ def sentence_text(text: str, matched=(), attributions: list[Attribution] = (),
     for start, end in matched:
         out.stylize(STYLES["match"], start, end)
     for a in attributions:
-        out.stylize(STYLES["source"], *a.source_span)
-        out.stylize(STYLES["cue"], *a.cue_span)
+        if a.source_span is not None:
+            out.stylize(STYLES["source"], *a.source_span)
+        if a.cue_span is not None:
+            out.stylize(STYLES["cue"], *a.cue_span)
     if answer_span:
         out.stylize(STYLES["answer"], *answer_span)
     return out

@@ -18,10 +18,12 @@ def statement_text(statement: Statement) -> Text:
     """The sentence with the source, cue and reported content styled by offset."""
     a = statement.attribution
     out = Text(safe(statement.text))
-    if a.content_span:
+    if a.content_span is not None:
         out.stylize(CONTENT_STYLE, *a.content_span)
-    out.stylize(STYLES["source"], *a.source_span)
-    out.stylize(STYLES["cue"], *a.cue_span)
+    if a.source_span is not None:
+        out.stylize(STYLES["source"], *a.source_span)
+    if a.cue_span is not None:
+        out.stylize(STYLES["cue"], *a.cue_span)
     return out
 
 

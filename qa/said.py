@@ -14,7 +14,7 @@ from bisect import bisect_left
 from dataclasses import dataclass, field
 
 from .index import Index
-from .model import Attribution, Span
+from .model import Attribution, Span, span_json
 
 # With `about`, at most this many statements are read and scored, the best by sentence BM25
 # first (from at most 8 times as many sentences): a content that holds the words lies in a
@@ -49,7 +49,7 @@ class Statement:
     @property
     def content(self) -> str:
         span = self.attribution.content_span
-        return self.text[span[0]:span[1]] if span else ""
+        return span.of(self.text) if span is not None else ""
 
     def to_json(self) -> dict:
         a = self.attribution
@@ -58,8 +58,8 @@ class Statement:
                 "resolved_source": a.resolved_source, "name": self.source_name,
                 "cue": a.cue, "content": self.content, "text": self.text,
                 "start": self.start, "end": self.end,
-                "source_span": list(a.source_span), "cue_span": list(a.cue_span),
-                "content_span": list(a.content_span) if a.content_span else None}
+                "source_span": span_json(a.source_span), "cue_span": span_json(a.cue_span),
+                "content_span": list(a.content_span) if a.content_span is not None else None}
         if self.score is not None:
             data["score"] = round(self.score, 6)
         return data

@@ -122,7 +122,7 @@ def test_quotation_over_several_sentences_is_carried():
     for k in (1, 2):
         [carried] = found[k]
         assert carried.resolved_source == "Jane Okafor"
-        assert carried.source_span == (0, 0) and carried.cue_span == (0, 0)
+        assert carried.source_span is None and carried.cue_span is None
     assert content_of(sents[2], found[2][0]) == "Nobody came to help.”"
 
 
@@ -189,7 +189,7 @@ def test_participle_and_coordinated_verb_share_the_subject():
 def test_confident_cue_without_source_keeps_an_empty_source():
     [sent] = sentences_of("“The war is over,” said.")
     [a] = attribute([sent])[0]
-    assert (a.source, a.cue, a.resolved_source, a.source_span) == ("", "said", "", (0, 0))
+    assert (a.source, a.cue, a.resolved_source, a.source_span) == ("", "said", "", None)
 
 
 def test_headline_in_title_case_has_its_verb_as_cue():

@@ -15,6 +15,8 @@ from pathlib import Path
 import pytest
 from conftest import SEED
 
+from qa.model import Attribution
+
 ROOT = Path(__file__).resolve().parent.parent
 WIRE = Path(__file__).resolve().parent / "data" / "wire-attributions.sgm"
 QUESTION = "how far from al-Mayadin?"
@@ -192,6 +194,29 @@ def test_an_attribution_without_content_has_an_empty_content_span(tmp_path, qa):
     r = qa("sentences", "--json", "--corpus", str(WIRE), "--index", str(tmp_path / "index"))
     agreed = [json.loads(line) for line in r.out.splitlines() if "de Wit, agreed" in line]
     assert len(agreed) == 1 and agreed[0]["attributions"][0]["content_span"] == [0, 0]
+
+
+def test_a_sentence_without_a_source_has_an_empty_source_span_and_no_source_colour(tmp_path,
+                                                                                  qa):
+    """"The deal was announced ...": cues without a source in the sentence. JSON keeps [0, 0]
+    for the missing source (in memory it is None), and colour marks the cue but no source."""
+    takeover = Path(__file__).resolve().parent / "data" / "wire" / "takeover.txt"
+    args = ["--corpus", str(takeover), "--index", str(tmp_path / "index")]
+    r = qa("sentences", "--json", *args)
+    deal = [json.loads(line) for line in r.out.splitlines() if "The deal was announced" in line]
+    assert r.code == 0 and len(deal) == 1
+    attributions = deal[0]["attributions"]
+    assert [a["cue"] for a in attributions] == ["was announced", "is expected"]
+    assert all(a["source"] == "" and a["source_span"] == [0, 0] for a in attributions)
+    read = [Attribution.from_json(a) for a in attributions]  # as the index reads them back
+    assert [x.source_span for x in read] == [None, None]
+    assert [x.to_json() for x in read] == attributions
+    r = qa("sentences", "--color", "always", *args)
+    line = next(line for line in r.out.splitlines() if "The deal" in line)
+    assert line.strip().startswith("The deal \x1b[3;35mwas announced\x1b[0m")  # cue, italic
+    assert "\x1b[1;36m" not in line  # no bold cyan source anywhere in the sentence
+    other = next(line for line in r.out.splitlines() if "the company" in line)
+    assert "\x1b[1;36mthe company\x1b[0m" in other  # the check above would see a source
 
 
 # ----------------------------------------------------------------------- the library

@@ -71,15 +71,14 @@ def test_attribution_spans_lie_inside_their_sentence(text):
     sentences = split_document(Document("d", "d", text))
     for sent, found in zip(sentences, attribute(sentences)):
         for a in found:
-            for span in (a.source_span, a.cue_span) + ((a.content_span,) if a.content_span
-                                                        else ()):
-                assert 0 <= span[0] <= span[1] <= len(sent.text)
+            for span in (a.source_span, a.cue_span, a.content_span):
+                assert span is None or 0 <= span.start <= span.end <= len(sent.text)
             # A quotation carried over from an earlier sentence has its source and cue there:
-            # empty spans here. Otherwise the spans hold exactly the source and cue.
-            if a.source_span != (0, 0):
-                assert sent.text[a.source_span[0]:a.source_span[1]] == a.source
-            if a.cue_span != (0, 0):
-                assert sent.text[a.cue_span[0]:a.cue_span[1]] == a.cue
+            # None here. Otherwise the spans hold exactly the source and cue.
+            if a.source_span is not None:
+                assert a.source_span.of(sent.text) == a.source
+            if a.cue_span is not None:
+                assert a.cue_span.of(sent.text) == a.cue
 
 
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow,

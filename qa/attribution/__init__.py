@@ -16,17 +16,17 @@ How it decides, and why this way:
 - Sources are noun phrases: the subject before the cue, kept whole with an appositive ("X, a
   war monitor, said"); after the cue when it is inverted (", said a spokesman"); after
   "according to"; the main subject for a participle ("..., adding that"). A confident cue
-  whose source is not in the sentence is kept with an empty source ("" and span (0, 0)).
+  whose source is not in the sentence is kept with an empty source ("" and span None).
 - Content is what the cue governs: the rest of the clause after the cue, or the quotation or
   clause before it ("“...,” he said"); a direct quotation running over several sentences is
   carried to those sentences as attributions whose source and cue lie elsewhere (their
-  `source_span` and `cue_span` are empty, (0, 0)).
+  `source_span` and `cue_span` are None).
 - Pronouns, relative pronouns and short forms ("he", "it", "who", "the Observatory", "the
   group") resolve to the most recent compatible full source of the same article.
 """
 from __future__ import annotations
 
-from ..model import Attribution, Sentence
+from ..model import Attribution, Sentence, Span
 from .tokens import (
     char_span, DETERMINERS, Found, is_quote, ORG_WORDS, PRONOUNS, PUNCT_STOP, REPORTING,
     Token, tokenize)
@@ -56,15 +56,18 @@ def attribute(sentences: list[Sentence], model: CueModel | None = None
         for i, k, span in carried:
             origin = result[i][k]
             result[j].append(Attribution(origin.source, origin.cue, origin.resolved_source,
-                                         (0, 0), (0, 0), span))
+                                         None, None, Span(*span)))
     return result
 
 
 def _make(text: str, f: Found, resolver: Resolver) -> Attribution:
     """An Attribution from spans, resolving the source against the article so far."""
-    source = text[f.source[0]:f.source[1]]
+    source_span = Span(*f.source) if f.source is not None else None
+    cue_span = Span(*f.cue)
+    source = source_span.of(text) if source_span is not None else ""
     resolved = resolver.resolve(f.antecedent or source)
-    return Attribution(source, text[f.cue[0]:f.cue[1]], resolved, f.source, f.cue, f.content)
+    return Attribution(source, cue_span.of(text), resolved, source_span, cue_span,
+                       Span(*f.content) if f.content is not None else None)
 
 
 def find_in_sentence(text: str, model: CueModel) -> list[Found]:
@@ -96,9 +99,9 @@ _INSTITUTION_OTHER = 0.6
 def _institution_action(text: str, word: str, item: Found, score: float) -> bool:
     """A data-only cue word below `_INSTITUTION_OTHER` whose source is a common-noun
     institution ("the army", "the company"): taken as an action, not an attribution."""
-    if word in REPORTING or score >= _INSTITUTION_OTHER or item.source == (0, 0):
+    if word in REPORTING or score >= _INSTITUTION_OTHER or item.source is None:
         return False
-    words = text[item.source[0]:item.source[1]].split()
+    words = Span(*item.source).of(text).split()
     return words[0].lower() in DETERMINERS and head_noun(" ".join(words)) in ORG_WORDS
 
 

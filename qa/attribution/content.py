@@ -81,7 +81,8 @@ def _bound_contents(text: str, toks: list[Token], found: list[Found]) -> None:
         if f.content is None:
             continue
         for g in found[k + 1:]:
-            nxt = g.cue[0] if g.source[0] < f.cue[1] else min(g.source[0], g.cue[0])
+            nxt = (g.cue[0] if g.source is None or g.source[0] < f.cue[1]
+                   else min(g.source[0], g.cue[0]))
             if f.content[0] < nxt < f.content[1] and nxt > f.cue[1]:
                 f.content = _strip(text, f.content[0], nxt)
                 break

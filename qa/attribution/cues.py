@@ -335,4 +335,4 @@ def alone(text: str, toks: list[Token], a: int, cue_end: int, score: float,
     """A confident cue whose source is not in the sentence: empty source, content after it."""
     if score < model.alone:
         return None
-    return Found((0, 0), (toks[a].start, cue_end), _after_span(text, cue_end))
+    return Found(None, (toks[a].start, cue_end), _after_span(text, cue_end))

@@ -57,7 +57,7 @@ def attach(text: str, toks: list[Token], a: int, b: int, head: int,
             return None  # "inflation is forecast at seven pct": a figure, not a stance
         # "Rubio is seen as ...", "the plan was approved": no agent, and the subject is what
         # the cue is about, not its source (PolNeAR leaves such sources empty)
-        return Found((0, 0), (toks[a].start, cue_end), _after_span(text, cue_end))
+        return Found(None, (toks[a].start, cue_end), _after_span(text, cue_end))
     if word.endswith("s") and a == head and a > 0 and (
             toks[a - 1].text == ")" or toks[a - 1].text[:1].isdigit()):
         return None  # "(MOC) orders", "911 calls": a noun after a bracket or a number

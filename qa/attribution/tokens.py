@@ -121,7 +121,7 @@ class Token:
 class Found:
     """One attribution inside a sentence, as spans, before resolution."""
 
-    source: Span
+    source: Span | None  # None: the source is not in the sentence
     cue: Span
     content: Span | None
     antecedent: str = ""  # what a relative pronoun source ("who") stands for
