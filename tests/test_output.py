@@ -2,6 +2,7 @@
 and the library as a fresh process meets it."""
 from __future__ import annotations
 
+import io
 import json
 import os
 import re
@@ -141,6 +142,44 @@ def test_ctrl_c_during_a_parallel_index_build_is_one_line_and_status_130(tmp_pat
     assert lines == ["qa: interrupted"], shown
     assert child.exitstatus == 130
     assert not (tmp_path / "idx" / "manifest.json").exists()
+
+
+@pytest.mark.skipif(not Path("/proc/self/task").is_dir() or (os.cpu_count() or 1) < 2,
+                    reason="needs Linux /proc and two cores (the build's worker processes)")
+def test_ctrl_c_during_reindex_in_the_session_is_one_line_and_the_session_goes_on(tmp_path):
+    pexpect = pytest.importorskip("pexpect")
+    from qa.build import PARALLEL_BYTES
+
+    text = SEED.read_text(encoding="utf-8")
+    wire = tmp_path / "wire.jsonl"
+    wire.write_text(json.dumps({"id": "a0", "text": text}) + "\n", encoding="utf-8")
+    child = pexpect.spawn(sys.executable, ["-m", "qa.cli", "--index", "idx", "--corpus",
+                                           "wire.jsonl"], cwd=str(tmp_path), env=environment(NO_COLOR="1"),
+                          encoding="utf-8", timeout=60, dimensions=(24, 100),
+                          preexec_fn=_default_sigint)
+    child.logfile_read = seen = io.StringIO()  # all it shows, not only the last stretch
+    child.expect_exact("qa>")
+    with open(wire, "a", encoding="utf-8") as out:  # now large enough for a parallel build
+        for n in range(1, PARALLEL_BYTES // len(text) + 50):
+            out.write(json.dumps({"id": f"a{n}", "text": text}) + "\n")
+    child.send("/reindex\r")
+    deadline = time.monotonic() + 60
+    while len(_children(child.pid)) < 2 and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert len(_children(child.pid)) >= 2, "the rebuild started no worker processes"
+    time.sleep(0.5)
+    child.sendintr()
+    child.expect_exact("interrupted")
+    child.expect_exact("qa>")
+    child.send(QUESTION + "\r")  # the session still answers, from the index it had
+    child.expect_exact("within 10 km")
+    child.expect_exact("qa>")  # Ctrl-D at the prompt, not while the tty is between prompts
+    child.sendcontrol("d")
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 0
+    shown = seen.getvalue()
+    assert "Traceback" not in shown and "KeyboardInterrupt" not in shown, shown
 
 
 # -------------------------------------------------------------------------------- JSON
