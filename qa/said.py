@@ -14,7 +14,7 @@ from bisect import bisect_left
 from dataclasses import dataclass, field
 
 from .index import Index
-from .model import Attribution, Span, span_json
+from .model import Attribution, span_json
 
 # With `about`, at most this many statements are read and scored, the best by sentence BM25
 # first (from at most 8 times as many sentences): a content that holds the words lies in a

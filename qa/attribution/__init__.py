@@ -28,9 +28,9 @@ from __future__ import annotations
 
 from ..model import Attribution, Sentence, Span
 from .tokens import (
-    char_span, DETERMINERS, Found, is_quote, ORG_WORDS, PRONOUNS, PUNCT_STOP, REPORTING,
+    char_span, DETERMINERS, Found, is_quote, ORG_WORDS, PUNCT_STOP, REPORTING,
     Token, tokenize)
-from .content import _after_span, _bound_contents
+from .content import after_span, bound_contents
 from .quotations import carry_quotes
 from .cues import cue_spans, has_candidate
 from .model import CueModel, packaged_model
@@ -86,7 +86,7 @@ def find_in_sentence(text: str, model: CueModel) -> list[Found]:
         item = attach(text, toks, a, b, head, found, score, model)
         if item is not None and not _institution_action(text, toks[head].lower, item, score):
             found.append(item)
-    _bound_contents(text, toks, found)
+    bound_contents(text, toks, found)
     return found
 
 
@@ -123,4 +123,4 @@ def _poll_opening(text: str, toks: list[Token]) -> Found | None:
             or not any(t.lower in _POLLS for t in toks[1:k]):
         return None
     return Found(char_span(toks, 1, k), (toks[0].start, toks[0].end),
-                  _after_span(text, toks[k].end))
+                  after_span(text, toks[k].end))

@@ -5,13 +5,13 @@ from __future__ import annotations
 from .tokens import CLOSE_QUOTES, Found, OPEN_QUOTES, QUOTES, Span, TIME_WORDS, Token
 
 
-def _content(text: str, toks: list[Token], a: int, b: int, cue_end: int,
+def cue_content(text: str, toks: list[Token], a: int, b: int, cue_end: int,
              src: tuple[int, int], inverted: bool) -> Span | None:
     """The reported span: after the cue, or the quote or clause before its source."""
     left_edge = src[0] if not inverted else a
     right_start = cue_end if not inverted else toks[src[1] - 1].end
-    before = _before_span(text, toks, left_edge)
-    after = _after_span(text, right_start)
+    before = before_span(text, toks, left_edge)
+    after = after_span(text, right_start)
     if before and (after is None or _prefer_before(text, after, before)):
         if after and text[after[0]] in OPEN_QUOTES | QUOTES:
             return (before[0], after[1])  # a quotation split by its cue
@@ -19,7 +19,7 @@ def _content(text: str, toks: list[Token], a: int, b: int, cue_end: int,
     return after
 
 
-def _before_span(text: str, toks: list[Token], left_edge: int) -> Span | None:
+def before_span(text: str, toks: list[Token], left_edge: int) -> Span | None:
     """Text before the source when it ends in a comma or closing quote ("“...,” he said")."""
     if left_edge == 0:
         return None
@@ -34,7 +34,7 @@ def _before_span(text: str, toks: list[Token], left_edge: int) -> Span | None:
     return None
 
 
-def _after_span(text: str, start: int) -> Span | None:
+def after_span(text: str, start: int) -> Span | None:
     """From the cue to the end of the sentence, without the full stop."""
     while start < len(text) and (text[start].isspace() or text[start] in ",:"):
         start += 1
@@ -56,10 +56,10 @@ def _prefer_before(text: str, after: Span, before: Span) -> bool:
     return first in TIME_WORDS or len(words) <= 3 or text[before[1] - 1] in "”\"’'"
 
 
-def _according_content(text: str, toks: list[Token], a: int, src: tuple[int, int]) -> Span | None:
+def according_content(text: str, toks: list[Token], a: int, src: tuple[int, int]) -> Span | None:
     """"According to X, Y" or "Y, according to X": the Y part."""
     if a == 0 or (a == 1 and not toks[0].text[0].isalnum()):
-        return _after_span(text, toks[src[1] - 1].end)
+        return after_span(text, toks[src[1] - 1].end)
     end = toks[a - 1].start if toks[a - 1].text == "," else toks[a].start
     return _strip(text, 0, end)
 
@@ -75,7 +75,7 @@ def _strip(text: str, start: int, end: int) -> Span | None:
     return (start, end) if end > start else None
 
 
-def _bound_contents(text: str, toks: list[Token], found: list[Found]) -> None:
+def bound_contents(text: str, toks: list[Token], found: list[Found]) -> None:
     """A content after its cue stops where the next attribution of the sentence starts."""
     for k, f in enumerate(found):
         if f.content is None:

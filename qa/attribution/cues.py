@@ -12,11 +12,11 @@ import math
 
 from .model import CueModel, STEM
 from .tokens import (
-    ADVERBS, AUX, CLOSE_QUOTES, DETERMINERS, extend_left, Found, inside_quote, is_quote, NEG,
+    AUX, CLOSE_QUOTES, DETERMINERS, extend_left, Found, inside_quote, is_quote, NEG,
     OPEN_QUOTES, PREPOSITIONS, PRONOUNS, quote_depths, QUOTES, RELATIVE, REPORTING, Token,
     VERB_GROUP, WORD)
-from .subjects import _np_left
-from .content import _after_span
+from .subjects import np_left
+from .content import after_span
 
 
 def has_candidate(text: str, model: CueModel) -> bool:
@@ -125,7 +125,7 @@ def subject_features(toks: list[Token], i: int, w: str) -> list[str]:
     """The costlier features: whether a subject is found before the candidate, and its kind."""
     feats = []
     a = extend_left(toks, i)
-    subj = _np_left(toks, a)
+    subj = np_left(toks, a)
     if subj is not None:
         kind = "pron" if subj[1] - subj[0] == 1 and toks[subj[0]].lower in PRONOUNS else (
             "rel" if toks[subj[0]].lower in RELATIVE else
@@ -226,7 +226,7 @@ def is_candidate(toks: list[Token], i: int, model: CueModel, title: bool = False
     if t.lower in model.candidates:
         return i == 0 or title or not t.text[0].isupper() or _first_word(toks, i) \
             or (t.lower in REPORTING and _headline_run(toks, i))
-    return t.text == ":" and _speaker_label(toks, i) is not None
+    return t.text == ":" and speaker_label(toks, i) is not None
 
 
 def _headline_run(toks: list[Token], i: int) -> bool:
@@ -237,7 +237,7 @@ def _headline_run(toks: list[Token], i: int) -> bool:
     return all(toks[k].text[:1].isupper() and toks[k].text.isalpha() for k in (i - 1, i + 1, i + 2))
 
 
-def _credit_line(text: str, toks: list[Token], i: int) -> tuple[int, int] | None:
+def credit_line(text: str, toks: list[Token], i: int) -> tuple[int, int] | None:
     """'“...” ― Name': a dash after a closing quote, then a short capitalised name that ends
     its line."""
     if toks[i].text not in "―—–" or i == 0 or toks[i - 1].text not in CLOSE_QUOTES | QUOTES:
@@ -251,7 +251,7 @@ def _credit_line(text: str, toks: list[Token], i: int) -> tuple[int, int] | None
     return (i + 1, k)
 
 
-def _speaker_label(toks: list[Token], i: int) -> tuple[int, int] | None:
+def speaker_label(toks: list[Token], i: int) -> tuple[int, int] | None:
     """The one to four capitalised words before the colon at `i` that open the sentence."""
     start = 0
     while start < i and is_quote(toks[start].text):
@@ -287,7 +287,7 @@ def cue_spans(text: str, toks: list[Token], model: CueModel
         if i and title is None and t.text[0].isupper() and t.lower in model.candidates:
             title = title_case(toks)
         if not is_candidate(toks, i, model, bool(title)):
-            if toks[i].text in "―—–" and _credit_line(text, toks, i):
+            if toks[i].text in "―—–" and credit_line(text, toks, i):
                 spans.append((i, i + 1, i, 1.0))
             continue
         if quoted is None:
@@ -335,4 +335,4 @@ def alone(text: str, toks: list[Token], a: int, cue_end: int, score: float,
     """A confident cue whose source is not in the sentence: empty source, content after it."""
     if score < model.alone:
         return None
-    return Found(None, (toks[a].start, cue_end), _after_span(text, cue_end))
+    return Found(None, (toks[a].start, cue_end), after_span(text, cue_end))

@@ -11,9 +11,9 @@ from .tokens import (
     FUNCTION, is_quote, NEG, OPEN_QUOTES, PARTICIPLE_ENDINGS, PREPOSITIONS, PRONOUNS,
     PERSON_WORDS, PUNCT_STOP, QUOTES, RECIPIENT_NAME, RECIPIENTS, RELATIVE, STATEMENT,
     NAME_LINKS, TIME_WORDS, Span, Token)
-from .subjects import IRREGULAR_PAST, _is_subject, _np_left, _segment_left
-from .content import _according_content, _after_span, _before_span, _content
-from .cues import alone, _credit_line, _speaker_label
+from .subjects import IRREGULAR_PAST, is_subject, np_left, segment_left
+from .content import according_content, after_span, before_span, cue_content
+from .cues import alone, credit_line, speaker_label
 from .model import CueModel
 from .not_reports import appointment, figure_estimate
 
@@ -28,28 +28,28 @@ def attach(text: str, toks: list[Token], a: int, b: int, head: int,
     word = toks[head].lower
     cue_end = _cue_end(text, toks, b, word)
     if word in "―—–":
-        name = _credit_line(text, toks, head)
+        name = credit_line(text, toks, head)
         if name is None:
             return None
         return Found(char_span(toks, *name), (toks[head].start, toks[head].end),
-                      _before_span(text, toks, head))
+                      before_span(text, toks, head))
     if word == ":":
-        label = _speaker_label(toks, head)
+        label = speaker_label(toks, head)
         if label is None:
             return None
         return Found(char_span(toks, *label), (toks[head].start, toks[head].end),
-                      _after_span(text, toks[head].end))
+                      after_span(text, toks[head].end))
     if word == "according":
         src = _np_right(toks, b)
         if src is None:
             return alone(text, toks, a, cue_end, score, model)
         return Found(char_span(toks, *src), (toks[a].start, toks[b - 1].end),
-                      _according_content(text, toks, a, src))
+                      according_content(text, toks, a, src))
     if b < len(toks) and toks[b].lower == "by" and toks[head].lower.endswith(("ed", "en")) \
             and any(t.lower in BE for t in toks[a:head]):
         agent = _np_right(toks, b + 1)  # "Clinton was endorsed by dozens of papers"
         if agent is not None:
-            subject = _np_left(toks, a)
+            subject = np_left(toks, a)
             content = char_span(toks, *subject) if subject is not None else None
             return Found(char_span(toks, *agent), (toks[a].start, toks[b].end), content)
     if _passive(toks, a, head):
@@ -57,7 +57,7 @@ def attach(text: str, toks: list[Token], a: int, b: int, head: int,
             return None  # "inflation is forecast at seven pct": a figure, not a stance
         # "Rubio is seen as ...", "the plan was approved": no agent, and the subject is what
         # the cue is about, not its source (PolNeAR leaves such sources empty)
-        return Found(None, (toks[a].start, cue_end), _after_span(text, cue_end))
+        return Found(None, (toks[a].start, cue_end), after_span(text, cue_end))
     if word.endswith("s") and a == head and a > 0 and (
             toks[a - 1].text == ")" or toks[a - 1].text[:1].isdigit()):
         return None  # "(MOC) orders", "911 calls": a noun after a bracket or a number
@@ -67,8 +67,8 @@ def attach(text: str, toks: list[Token], a: int, b: int, head: int,
         src = _after_opening_clause(toks, b, model)  # "Citing the SEC's concern, Ketchum asked"
         if src is not None:
             return Found(char_span(toks, *src), (toks[a].start, cue_end),
-                         _after_span(text, cue_end))
-    src = _np_left(toks, a)
+                         after_span(text, cue_end))
+    src = np_left(toks, a)
     antecedent = ""
     if src is not None and src[1] - src[0] == 1 and toks[src[0]].lower in RELATIVE:
         antecedent = _antecedent(text, toks, src[0])
@@ -79,7 +79,7 @@ def attach(text: str, toks: list[Token], a: int, b: int, head: int,
         # "..., adding that", "... by saying", "X mocked Y and said": the clause's subject
         if earlier:
             prev = earlier[-1]
-            return Found(prev.source, (toks[a].start, cue_end), _after_span(text, cue_end),
+            return Found(prev.source, (toks[a].start, cue_end), after_span(text, cue_end),
                           prev.antecedent)
         src = _clause_subject(toks, a, model)
     if src is None and a > 1 and toks[a - 1].lower == "to":
@@ -99,7 +99,7 @@ def attach(text: str, toks: list[Token], a: int, b: int, head: int,
     if not _can_speak(toks, src):
         return alone(text, toks, a, cue_end, score, model)
     source = _source_span(text, toks, src)
-    content = _content(text, toks, a, b, cue_end, src, inverted)
+    content = cue_content(text, toks, a, b, cue_end, src, inverted)
     return Found(source, (toks[a].start, cue_end), content, antecedent)
 
 
@@ -110,7 +110,7 @@ def _after_opening_clause(toks: list[Token], b: int, model: CueModel) -> tuple[i
     for k in range(b, min(len(toks), b + 30)):
         if toks[k].text == ",":
             span = _np_from(toks, k + 1, len(toks), model)
-            return span if span is not None and _is_subject(toks, *span) else None
+            return span if span is not None and is_subject(toks, *span) else None
         if toks[k].text in ".;:" or is_quote(toks[k].text):
             return None
     return None
@@ -142,7 +142,7 @@ def _chain_subject(toks: list[Token], to: int) -> tuple[int, int] | None:
         return None
     if toks[j - 1].lower in DETERMINERS or toks[j - 1].lower in PREPOSITIONS:
         return None  # "the decision to", "a plan to": a noun, not a verb
-    return _np_left(toks, extend_left(toks, j))
+    return np_left(toks, extend_left(toks, j))
 
 
 def _cue_end(text: str, toks: list[Token], b: int, word: str) -> int:
@@ -223,7 +223,7 @@ def _clause_subject(toks: list[Token], a: int, model: CueModel) -> tuple[int, in
             return None
         s = k + 1
     span = _np_from(toks, s, a, model)
-    return span if span is not None and _is_subject(toks, *span) else None
+    return span if span is not None and is_subject(toks, *span) else None
 
 
 def _dateline(toks: list[Token], s: int) -> bool:
@@ -267,7 +267,7 @@ def _np_from(toks: list[Token], s: int, a: int, model: CueModel) -> tuple[int, i
 def _antecedent(text: str, toks: list[Token], rel: int) -> str:
     """For "X, who said": the phrase X before the comma."""
     end = rel - 1 if rel > 0 and toks[rel - 1].text == "," else rel
-    start = _segment_left(toks, end)
+    start = segment_left(toks, end)
     if start is None:
         return ""
     while start < end - 1 and toks[start].lower in PREPOSITIONS:

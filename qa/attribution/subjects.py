@@ -14,7 +14,7 @@ from .tokens import (
 _PERSON_TITLES = PERSON_WORDS
 
 
-def _np_left(toks: list[Token], a: int, depth: int = 0) -> tuple[int, int] | None:
+def np_left(toks: list[Token], a: int, depth: int = 0) -> tuple[int, int] | None:
     """The subject noun phrase ending just before token `a`, with an appositive if any.
 
     An adjunct between subject and verb is stepped over, because news puts them there often:
@@ -24,26 +24,26 @@ def _np_left(toks: list[Token], a: int, depth: int = 0) -> tuple[int, int] | Non
     end = a
     if end > 0 and toks[end - 1].text == ",":
         return _comma_subject(toks, end - 1)
-    start = _segment_left(toks, end)
+    start = segment_left(toks, end)
     if start is None:
         return None
     if depth < 2 and _is_adjunct(toks, start, end) and start > 0 and (
             toks[start - 1].text == "," or toks[start - 1].lower in VERB_GROUP):
-        return _np_left(toks, extend_left(toks, start), depth + 1)
+        return np_left(toks, extend_left(toks, start), depth + 1)
     if start > 0 and toks[start - 1].lower in RELATIVE and all(
             t.lower in TIME_WORDS or t.lower in ADVERBS for t in toks[start:end]):
         return (start - 1, start)  # "Liedtke, who earlier said": the source is "who"
     if start > 1 and toks[start - 1].text[:1].islower() and toks[start - 1].lower.endswith("ed") \
             and all(t.lower in TIME_WORDS for t in toks[start:end]):
-        head = _segment_left(toks, start - 1)  # "New polls released Sunday show"
+        head = segment_left(toks, start - 1)  # "New polls released Sunday show"
         if head is not None and _subject_like(toks, head, start - 1):
             start = head
     if start > 1 and toks[start - 1].lower in RELATIVE and toks[start - 2].text != ",":
-        head = _segment_left(toks, start - 1)  # "sources who reviewed them told POLITICO"
+        head = segment_left(toks, start - 1)  # "sources who reviewed them told POLITICO"
         if head is not None and _subject_like(toks, head, start - 1):
             start = head
     end = _drop_trailing_time(toks, start, end)
-    if not _is_subject(toks, start, end):
+    if not is_subject(toks, start, end):
         return None
     name = _name_before_appositive(toks, start)
     return (name if name is not None else start, end)
@@ -68,7 +68,7 @@ def _name_before_appositive(toks: list[Token], start: int) -> int | None:
     if not first.text[:1].islower() or not (first.lower in _PERSON_TITLES
                                             or first.lower in _APPOSITIVE_TITLES):
         return None
-    head = _segment_left(toks, start - 1)
+    head = segment_left(toks, start - 1)
     if head is None or start - 1 - head > 5 or toks[head].lower in _DISCOURSE \
             or (head > 0 and toks[head - 1].lower in CLAUSE):
         return None
@@ -115,8 +115,8 @@ def _comma_subject(toks: list[Token], comma: int) -> tuple[int, int] | None:
         commas.append(c1)
         c = c1
     for c1 in reversed(commas):
-        head = _segment_left(toks, c1)
-        if head is None or c1 - head > 8 or not _is_subject(toks, head, c1) \
+        head = segment_left(toks, c1)
+        if head is None or c1 - head > 8 or not is_subject(toks, head, c1) \
                 or not _subject_like(toks, head, c1) \
                 or (head > 0 and toks[head - 1].text in _COORDINATORS):
             continue  # "... ice-crusting and winterkill, Jim Candor, said": not the subject
@@ -175,7 +175,7 @@ def _relative_appositive(toks: list[Token], comma: int) -> tuple[int, int] | Non
         if t.text in ";:" or is_quote(t.text) or t.text in "()":
             return None
         if t.lower in RELATIVE and toks[k - 1].text == ",":
-            head = _segment_left(toks, k - 1)
+            head = segment_left(toks, k - 1)
             if head is not None and toks[head].text[:1].isupper() and k - 1 - head <= 8 \
                     and toks[head].lower not in CLAUSE:
                 return (head, comma)
@@ -199,7 +199,7 @@ def _drop_trailing_time(toks: list[Token], start: int, end: int) -> int:
     return k if k < end and toks[k - 1].lower not in DETERMINERS else end
 
 
-def _is_subject(toks: list[Token], start: int, end: int) -> bool:
+def is_subject(toks: list[Token], start: int, end: int) -> bool:
     """A plausible subject: ends in a noun or pronoun and is not just function words."""
     last, first = toks[end - 1].lower, toks[start].lower
     if last in DETERMINERS or last in PREPOSITIONS or last in ("there", "to", "here"):
@@ -212,7 +212,7 @@ def _is_subject(toks: list[Token], start: int, end: int) -> bool:
                for t in toks[start:end])
 
 
-def _segment_left(toks: list[Token], end: int, inside: bool = False) -> int | None:
+def segment_left(toks: list[Token], end: int, inside: bool = False) -> int | None:
     """Start of the noun phrase that ends at `end`: back to punctuation or a clause word.
 
     `inside` is for an appositive, which may hold a verb form ("part of the alliance supporting
