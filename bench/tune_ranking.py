@@ -534,7 +534,9 @@ def _write_weights(path: Path, weights: dict, params, figures: dict) -> None:
 
 class _Store:
     """BM25-alone rows and compacted features kept between runs, for the same qa source and
-    data files (a pickle in the work folder)."""
+    data files (a pickle in the work folder: a cache of this script's own arrays, never read by
+    qa; it is loaded only from a folder and a file that this user owns and nobody else can
+    write, since a planted pickle would run code)."""
 
     def __init__(self, work: Path, files: list[Path]) -> None:
         import hashlib
@@ -546,7 +548,7 @@ class _Store:
             digest.update(str(path.stat().st_size).encode())
         self.path = work / f"store-{digest.hexdigest()[:16]}.pickle"
         self.rows, self.compact = {}, {}
-        if self.path.exists():
+        if self.path.exists() and _private(work) and _private(self.path):
             import pickle
 
             self.rows, self.compact = pickle.loads(self.path.read_bytes())
@@ -555,6 +557,16 @@ class _Store:
         import pickle
 
         self.path.write_bytes(pickle.dumps((self.rows, self.compact)))
+
+
+def _private(path: Path) -> bool:
+    """Owned by this user and not writable by group or others (links not followed)."""
+    import os
+    import stat
+
+    info = path.lstat()
+    return info.st_uid == os.getuid() and not info.st_mode & (stat.S_IWGRP | stat.S_IWOTH) \
+        and not stat.S_ISLNK(info.st_mode)
 
 
 def _check(evalset, index, cache, compact: Compact) -> None:
@@ -598,7 +610,8 @@ def _cv_row(label, params, weights, wmap, p1, rr, np1, nrr, sp1, srr) -> str:
 def main() -> None:
     parser = argparse.ArgumentParser()
     add_data_argument(parser)
-    parser.add_argument("--work", type=Path, default=Path("/tmp/qa-tune"))
+    parser.add_argument("--work", type=Path, default=Path.home() / ".cache" / "qa-tune",
+                        help="work folder: indexes and caches (default ~/.cache/qa-tune)")
     parser.add_argument("--search", action="store_true")
     parser.add_argument("--sample", type=int, default=0, help="SQuAD questions to use (0: all)")
     parser.add_argument("--weights", type=json.loads, default=None,
