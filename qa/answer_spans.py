@@ -132,7 +132,8 @@ def best_span(answer_type: str, text: str, query_spans: list[Span],
               attributions: list[Attribution] = ()) -> Span | None:
     """The candidate to mark: not the question's own words, and closest to them."""
     if answer_type == q.SOURCE:
-        return _best_source(attributions, query_spans)
+        source = _best_source(attributions, query_spans)
+        return _name_part(text, source) if source else None
     found = [s for s in spans(answer_type, text, attributions)
              if not _mostly_inside(s, query_spans)]
     if not found:
@@ -161,6 +162,19 @@ def _best_source(attributions: list[Attribution], query_spans: list[Span]) -> Sp
     best = min(found, key=lambda a: (-held(a), _distance(a.source_span, query_spans)
                                      if query_spans else 0, a.source_span.start))
     return best.source_span
+
+
+def _name_part(text: str, span: Span) -> Span:
+    """The name a source phrase opens with: a source keeps its appositive as PolNeAR marks it
+    ("The Syrian Observatory for Human Rights, a war monitor,"), the answer to "who said?"
+    is the name before it ("The Syrian Observatory for Human Rights")."""
+    start, end = span
+    comma = text.find(",", start, end)
+    if comma > start:
+        end = comma
+    while end > start and text[end - 1] in " ,":
+        end -= 1
+    return Span(start, end)
 
 
 _REFERENCE = re.compile(rf"\b(?:of|from)\s+(?:the\s+)?(?P<name>{_NAME})\s*$")

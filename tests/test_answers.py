@@ -54,6 +54,15 @@ def test_the_seed_distance_is_marked_whole(asked):
     assert top["text"][s:e] == top["answer"]["text"]
 
 
+def test_who_said_marks_the_name_not_the_appositive_nor_a_cut_name(asked):
+    """The source phrase keeps its appositive ("..., a war monitor,"), which is longer than
+    the model's spans: the answer is the whole name before it, not the model's cut."""
+    for question in ("Who said the army reached the edge of al-Mayadin?",
+                     "who said the army reached al-Mayadin?"):
+        top = asked(question)[0]
+        assert top["answer"]["text"] == "The Syrian Observatory for Human Rights"
+
+
 # (question, the reader's answer, marked?): True where qa marks it today, False where it
 # leaves it unmarked (then only "right or unmarked" is asserted).
 WIRE_ANSWERS = [
