@@ -25,11 +25,6 @@ def has_candidate(text: str, model: CueModel) -> bool:
         or any(w in model.candidates for w in WORD.findall(text.lower()))
 
 
-def in_lexicon(word: str, model: CueModel) -> bool:
-    """Whether the model takes `word` (lower case) as a cue candidate."""
-    return word in model.candidates
-
-
 def cue_features(toks: list[Token], i: int, model: CueModel, quoted: list[bool] | None = None,
                  subject: bool = True, reporting: list[int] | None = None) -> list[str]:
     """What the cue model sees of candidate `i`: the word, its neighbours and the clause shape.

@@ -11,8 +11,6 @@ from .tokens import (
     OPEN_QUOTES, PERSON_WORDS, PREPOSITIONS, PRONOUNS, PUNCT_STOP, QUOTES, RELATIVE,
     REPORTING, TIME_WORDS, Token, VERB_GROUP)
 
-_PERSON_TITLES = PERSON_WORDS
-
 
 def np_left(toks: list[Token], a: int, depth: int = 0) -> tuple[int, int] | None:
     """The subject noun phrase ending just before token `a`, with an appositive if any.
@@ -65,7 +63,7 @@ def _name_before_appositive(toks: list[Token], start: int) -> int | None:
     if start < 2 or toks[start - 1].text != ",":
         return None
     first = toks[start]
-    if not first.text[:1].islower() or not (first.lower in _PERSON_TITLES
+    if not first.text[:1].islower() or not (first.lower in PERSON_WORDS
                                             or first.lower in _APPOSITIVE_TITLES):
         return None
     head = segment_left(toks, start - 1)

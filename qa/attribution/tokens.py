@@ -58,9 +58,6 @@ TIME_WORDS = frozenset("""
 on in at during after before last this next earlier later monday tuesday wednesday thursday friday
 saturday sunday today yesterday tonight overnight week month year morning afternoon evening night
 """.split())
-_APPOSITIVE_OPENERS = frozenset("""
-a an the part one former who which its his her their chief head director
-""".split())
 PARTICIPLE_ENDINGS = ("ing",)
 PRONOUNS = {"he": "person", "she": "person", "him": "person", "her": "person",
              "it": "thing", "they": "group", "them": "group", "we": "self", "i": "self",
@@ -134,7 +131,7 @@ def tokenize(text: str) -> list[Token]:
 
 
 def is_quote(text: str) -> bool:
-    return text in QUOTES or text in OPEN_QUOTES or text in CLOSE_QUOTES or text in ("''", "``")
+    return text in QUOTES or text in OPEN_QUOTES or text in CLOSE_QUOTES  # QUOTES has '' and ``
 
 
 def inside_quote(toks: list[Token], i: int) -> bool:
