@@ -20,9 +20,9 @@ from pathlib import Path
 
 from ..attribution_eval import article_pairs, evaluate, read_gold
 from ..segment import sentence_spans
-from .cues import cue_features, is_candidate
+from .cues import cue_features, is_candidate, reporting_positions
 from .model import CueModel
-from .tokens import ADVERBS, AUX, NEG, REPORTING, Token, tokenize
+from .tokens import ADVERBS, AUX, NEG, quote_depths, REPORTING, Token, tokenize
 
 DEFAULT_MODEL_PATH = Path(__file__).resolve().parent.parent / "data" / "attribution_cues.json"
 # The packaged model's settings: thresholds for hand-listed reporting verbs, for words only the
@@ -81,9 +81,12 @@ def train_cue_model(folder: Path, min_count: int = 2, min_ratio: float = 0.05,
     untrained = CueModel(weights={}, lexicon=frozenset(candidates))  # features need the lexicon
     rows, labels = [], []
     for toks, gold in data:
+        quoted, reporting = None, None  # once per sentence, not per candidate (as cue_spans)
         for i, t in enumerate(toks):
             if t.lower in lexicon or (t.text == ":" and is_candidate(toks, i, untrained)):
-                rows.append(cue_features(toks, i, untrained))
+                if quoted is None:
+                    quoted, reporting = quote_depths(toks), reporting_positions(toks)
+                rows.append(cue_features(toks, i, untrained, quoted, reporting=reporting))
                 labels.append(gold[i])
     bias, weights = _fit_logistic(rows, labels, iterations, l2)
     return {"about": "cue model for qa.attribution, trained by python -m qa.attribution.training",
