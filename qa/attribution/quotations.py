@@ -74,15 +74,16 @@ def carry_quotes(texts: list[str], found: list[list[Found]]) -> list[list[tuple[
     extra: list[list[tuple[int, int, Span]]] = [[] for _ in texts]
     quoted: list[tuple[int, int] | None] = [None] * len(texts)  # speaker of a quotation
     for i, items in enumerate(found):
+        if not items:
+            continue
+        opens = _open_at_end(marks[i])  # per sentence, not per attribution
+        close = _first_close(marks[i])
         for k, f in enumerate(items):
             if f.content is None:
                 continue
-            text = texts[i]
-            piece = text[f.content[0]:f.content[1]]
+            piece = texts[i][f.content[0]:f.content[1]]
             if any(q in piece for q in '“”"') or "''" in piece:
                 quoted[i] = (i, k)
-            opens = _open_at_end(marks[i])
-            close = _first_close(marks[i])
             if opens is not None and opens >= f.content[0] - 1:
                 _forward(texts, marks, found, extra, quoted, i, k, i + 1)
             elif close is not None and f.content[0] <= close:
