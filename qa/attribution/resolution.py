@@ -221,10 +221,16 @@ def _personal_name(phrase: str) -> bool:
 
 def head_noun(source: str) -> str:
     """The noun a source phrase is about: "officials" in "two U.S. intelligence officials"."""
-    name = re.split(r"\s+(?:of|for|from|in|at|run|with|who|which|that|to|on)\b",
-                    _first_part(source))[0]
-    words = name.split()
-    return words[-1].lower().strip(".,") if words else ""
+    return _head_word(_first_part(source)).lower()
+
+
+_AFTER_HEAD = re.compile(r"\s+(?:of|for|from|in|at|run|with|who|which|that|to|on)\b")
+
+
+def _head_word(name: str) -> str:
+    """The last word before a preposition or relative clause, as written."""
+    words = _AFTER_HEAD.split(name, maxsplit=1)[0].split()
+    return words[-1].strip(".,") if words else ""
 
 
 def _first_part(source: str) -> str:
@@ -235,8 +241,7 @@ def _first_part(source: str) -> str:
 @lru_cache(maxsize=4096)
 def _is_plural(source: str) -> bool:
     first = _first_part(source)
-    words = re.split(r"\s+(?:of|for|from|in|at|run|with|who|which|that|to|on)\b", first)[0].split()
-    head = words[-1].strip(".,") if words else ""
+    head = _head_word(first)
     if " and " in first or " nor " in first:
         words = [w.lower().strip(".,()") for w in first.split()]
         return not any(w in ORG_WORDS for w in words)  # "Securities and Exchange Commission"
