@@ -248,7 +248,7 @@ def _console(args):
 
 def _ask(args) -> int:
     from .api import ask, open_index
-    from .untrusted import dumps
+    from .untrusted import dumps, one_line
 
     if args.question == "-":
         questions = (line.rstrip("\n") for line in sys.stdin)
@@ -276,10 +276,10 @@ def _ask(args) -> int:
             from .render import print_answer, print_rule
 
             if args.question == "-":
-                print_rule(console, _safe_one_line(question, 120))
+                print_rule(console, one_line(question, 120))
             print_answer(console, result, explain=args.explain)
         else:
-            print(f"qa: no matching sentence for: {_safe_one_line(question)}", file=sys.stderr)
+            print(f"qa: no matching sentence for: {one_line(question)}", file=sys.stderr)
     if asked == 0:
         raise UsageError("no question given on standard input")
     return EXIT_OK if answered else EXIT_NO_MATCH
@@ -311,12 +311,6 @@ def _sources(args) -> int:
 
     index = open_index(_location(args))
     return run_sources(args, index, None if args.json else _console(args))
-
-
-def _safe_one_line(text: str, limit: int = 200) -> str:
-    from .untrusted import one_line
-
-    return one_line(text, limit)
 
 
 def _index(args) -> int:

@@ -6,7 +6,8 @@ from __future__ import annotations
 
 import argparse
 import sys
-from .untrusted import dumps
+
+from .untrusted import dumps, one_line
 
 
 SAID_HELP = """\
@@ -106,10 +107,7 @@ def _date(parse, flag: str, text: str | None, end: bool = False) -> int:
 
 
 def _quoted(text: str) -> str:
-    from .render import safe
-
-    text = safe(text)
-    return repr(text if len(text) <= 200 else text[:200] + "…")
+    return repr(one_line(text))
 
 
 def _usage(message: str) -> Exception:
