@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import bisect
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -33,7 +33,7 @@ from .segment import sentence_spans
 ROLES = ("Source", "Cue", "Content")
 Fragments = tuple[tuple[int, int], ...]
 _TOKEN = re.compile(r"\w+")
-_BRAT_SPAN = re.compile(r"^T\d+\t(\S+) ([\d ;]+)\t")
+_BRAT_SPAN = re.compile(r"^(T\d+)\t(\S+) ([\d ;]+)\t(.*)$")
 
 
 @dataclass
@@ -101,15 +101,22 @@ class EvalResult:
                 "misses": [m.to_json() for m in self.misses]}
 
 
+def brat_spans(ann_text: str) -> Iterator[tuple[str, str, Fragments, str]]:
+    """(id, role, (start, end) pieces, text) of each text-bound ("T") line of a brat file:
+    the one reading of brat spans, shared by this scorer and `qa.source_eval`."""
+    for line in ann_text.splitlines():
+        m = _BRAT_SPAN.match(line)
+        if m:
+            pieces = tuple(tuple(int(x) for x in part.split()) for part in m[3].split(";"))
+            yield m[1], m[2], pieces, m[4]  # type: ignore[misc]
+
+
 def read_gold(ann_text: str) -> dict[str, list[Fragments]]:
     """The Source, Cue and Content spans of one brat file, each as its (start, end) pieces."""
     gold: dict[str, list[Fragments]] = {r: [] for r in ROLES}
-    for line in ann_text.splitlines():
-        m = _BRAT_SPAN.match(line)
-        if not m or m.group(1) not in gold:
-            continue
-        pieces = tuple(tuple(int(x) for x in part.split()) for part in m.group(2).split(";"))
-        gold[m.group(1)].append(pieces)  # type: ignore[arg-type]
+    for _, role, pieces, _ in brat_spans(ann_text):
+        if role in gold:
+            gold[role].append(pieces)
     return gold
 
 

@@ -30,7 +30,6 @@ from pathlib import Path
 
 from .source_names import merge, normalise
 
-_SPAN = re.compile(r"^(T\d+)\t(\S+) ([\d ;]+)\t(.*)$")
 _RELATION = re.compile(r"^E\d+\t(.*)$")
 _WORD = re.compile(r"\w+(?:['’]\w+)*")
 # Verbs of saying, every form: the literal "reporting verb" of the baseline. qa's own cue
@@ -114,12 +113,9 @@ class SourceEval:
 
 def read_relations(ann_text: str, article: str) -> list[GoldRelation]:
     """Each attribution relation of a brat file: its source text and where its cue starts."""
-    spans: dict[str, tuple[str, list[tuple[int, int]], str]] = {}
-    for line in ann_text.splitlines():
-        m = _SPAN.match(line)
-        if m:
-            pieces = [tuple(int(x) for x in part.split()) for part in m[3].split(";")]
-            spans[m[1]] = (m[2], pieces, m[4])
+    from .attribution_eval import brat_spans
+
+    spans = {key: (role, pieces, text) for key, role, pieces, text in brat_spans(ann_text)}
     out = []
     for line in ann_text.splitlines():
         m = _RELATION.match(line)
