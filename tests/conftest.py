@@ -76,3 +76,16 @@ def seed_index(tmp_path_factory):
     folder = tmp_path_factory.mktemp("seed-index")
     build([SEED], folder / "index")
     return Index.open(folder / "index")
+
+
+@pytest.fixture(scope="session")
+def seed_home(tmp_path_factory):
+    """A folder holding seeds/ with the seed article and its index, built once for the tests
+    that run qa as a separate process in it and only read the index."""
+    from qa.build import build
+
+    folder = tmp_path_factory.mktemp("seed-home")
+    (folder / "seeds").mkdir()
+    shutil.copy(SEED, folder / "seeds")
+    build([folder / "seeds"], folder / "index")
+    return folder

@@ -24,18 +24,6 @@ QUESTION = "how far from al-Mayadin?"
 BATCH = f"{QUESTION}\nwho said the army reached al-Mayadin?\n"
 
 
-@pytest.fixture(scope="module")
-def home(tmp_path_factory):
-    """seeds/ and its index, built once for the tests that run qa as a process."""
-    from qa.build import build
-
-    folder = tmp_path_factory.mktemp("output")
-    (folder / "seeds").mkdir()
-    shutil.copy(SEED, folder / "seeds")
-    build([folder / "seeds"], folder / "index")
-    return folder
-
-
 def environment(**extra: str) -> dict:
     env = {k: v for k, v in os.environ.items()
            if k not in ("QA_INDEX", "QA_CORPUS", "NO_COLOR", "FORCE_COLOR", "COLUMNS")}
@@ -75,11 +63,11 @@ def test_forced_colour_in_a_pipe_keeps_the_pipe_layout(workdir, qa):
 
 @pytest.mark.parametrize("args", [["sentences"], ["ask", QUESTION], ["ask", "-"]],
                          ids=["sentences", "ask", "batch"])
-def test_a_reader_that_goes_away_ends_qa_quietly_with_success(home, args):
+def test_a_reader_that_goes_away_ends_qa_quietly_with_success(seed_home, args):
     """`qa sentences | head -1`: the reader has gone before qa writes (the pipe is closed
     at once, so every write fails): exit 0, nothing on stderr, as ripgrep does."""
     child = subprocess.Popen([sys.executable, "-m", "qa.cli", *args, "--index",
-                              str(home / "index")], cwd=home, env=environment(),
+                              str(seed_home / "index")], cwd=seed_home, env=environment(),
                              stdin=subprocess.PIPE, stdout=subprocess.PIPE,
                              stderr=subprocess.PIPE)
     child.stdout.close()
@@ -87,13 +75,13 @@ def test_a_reader_that_goes_away_ends_qa_quietly_with_success(home, args):
     assert (child.returncode, err.decode()) == (0, "")
 
 
-def test_head_in_a_shell_pipeline_with_pipefail_succeeds(home):
+def test_head_in_a_shell_pipeline_with_pipefail_succeeds(seed_home):
     shell = shutil.which("bash")
     if shell is None:
         pytest.skip("needs bash")
     run = subprocess.run([shell, "-o", "pipefail", "-c",
                           f"{sys.executable} -m qa.cli sentences --index index | head -1"],
-                         cwd=home, env=environment(), capture_output=True, text=True,
+                         cwd=seed_home, env=environment(), capture_output=True, text=True,
                          timeout=60)
     assert run.returncode == 0 and run.stderr == ""
     assert run.stdout.startswith("000_c9ff2a859012aa2b  sentence 0")
@@ -260,12 +248,12 @@ def test_a_sentence_without_a_source_has_an_empty_source_span_and_no_source_colo
 
 # ----------------------------------------------------------------------- the library
 
-def test_the_library_in_a_fresh_process_gives_the_ask_function(home):
+def test_the_library_in_a_fresh_process_gives_the_ask_function(seed_home):
     script = ("from qa import ask, clear_index_cache\n"
               f"answer = ask({QUESTION!r}, k=3)\n"
               "clear_index_cache()\n"
               "print(len(answer.hits), ask.__name__, answer.hits[0].answer.text)\n")
-    run = subprocess.run([sys.executable, "-c", script], cwd=home, env=environment(),
+    run = subprocess.run([sys.executable, "-c", script], cwd=seed_home, env=environment(),
                          capture_output=True, text=True, timeout=60)
     assert run.returncode == 0, run.stderr
     assert run.stdout.strip() == "3 ask within 10 km (7 miles) of the city"

@@ -19,23 +19,19 @@ pexpect = pytest.importorskip("pexpect")
 pyte = pytest.importorskip("pyte")
 
 ROOT = Path(__file__).resolve().parent.parent
-SEED = ROOT / "seeds" / "000_c9ff2a859012aa2b.txt"
 QUESTION = "how far from al-Mayadin?"
 SIZES = [(80, 24), (200, 60)]
 COLOUR = [pytest.param({"NO_COLOR": "1"}, id="NO_COLOR"), pytest.param({}, id="colour")]
 
 
 @pytest.fixture(scope="module")
-def corpus(tmp_path_factory):
-    """A folder with seeds/ and its index, built once; the sentences the question answers."""
+def corpus(seed_home):
+    """A folder with seeds/ and its index (conftest's `seed_home`); the sentences the question
+    answers."""
     from qa.api import ask
-    from qa.build import build
     from qa.index import Index
 
-    home = tmp_path_factory.mktemp("terminal")
-    (home / "seeds").mkdir()
-    shutil.copy(SEED, home / "seeds")
-    build([home / "seeds"], home / "index")
+    home = seed_home
     hits = ask(QUESTION, k=3, index=Index.open(home / "index")).hits
     return home, [hit.text for hit in hits]
 
