@@ -47,13 +47,11 @@ def allowed_spans(text: str, question: q.Question, enc: sf.Encoded):
 
 
 def predict(text: str, question: q.Question, analyzer, model: sm.SpanModel,
-            drop: frozenset[str] = frozenset(), attributions=(), with_coverage: bool = False):
-    """The model's best span of `text` (or None); with `with_coverage`, also the share of
-    the question's terms the sentence holds."""
+            drop: frozenset[str] = frozenset(), attributions=()):
+    """The model's best span of `text` (or None)."""
     enc = encode_sentence(text, question, analyzer, drop)
-    pred = sm.predict(model, enc, allowed_spans(text, question, enc),
+    return sm.predict(model, enc, allowed_spans(text, question, enc),
                       preferred(text, question, analyzer, attributions))
-    return (pred, enc.coverage) if with_coverage else pred
 
 
 def preferred(text: str, question: q.Question, analyzer, attributions):
@@ -92,13 +90,12 @@ def mark(result: Answer, question: q.Question, analyzer, model: sm.SpanModel,
     top = hits[0].score
     wh = sf.question_cue(question.text, question.answer_type, ()).wh
     for n, hit in enumerate(hits):
-        pred, coverage = predict(hit.text, question, analyzer, model,
-                                 attributions=hit.attributions, with_coverage=True)
+        pred = predict(hit.text, question, analyzer, model, attributions=hit.attributions)
         if pred is None:
             hit.answer, hit.candidate = None, None
             continue
         following = hits[n + 1].score if n + 1 < len(hits) else extra_score
-        inputs = sm.calibration_inputs(pred, hit.score, top, following, coverage, wh,
+        inputs = sm.calibration_inputs(pred, hit.score, top, following, wh,
                                        _ranking_coverage(hit.features))
         sure = sm.confidence(model, inputs)
         best = AnswerSpan(hit.text[pred.span[0]:pred.span[1]], pred.span, sure)

@@ -78,7 +78,6 @@ class Encoded:
     features: list[list[int]]
     spans: list[tuple[int, int, tuple[int, ...]]]
     typed: list[bool] = field(default_factory=list)  # span n is exactly a typed pattern's
-    coverage: float = 0.0  # share of the question's distinct terms the sentence holds
 
 
 def tokenize(text: str) -> list[tuple[int, int]]:
@@ -163,9 +162,7 @@ def encode(text: str, cue: QuestionCue, term_spans: list[tuple[str, int, int]],
         features.append(keys)
     spans = _spans(text, toks, lowers, qm, tp, cue, drop)
     exact = set(_pattern_token_spans(tp))
-    present = {term for term, _, _ in term_spans if term in cue.terms}
-    return Encoded(toks, features, spans, [(i, j) in exact for i, j, _ in spans],
-                   len(present) / len(cue.terms) if cue.terms else 0.0)
+    return Encoded(toks, features, spans, [(i, j) in exact for i, j, _ in spans])
 
 
 def _conjoined(f: str, conj: tuple[bytes, ...], how_many: int = 4) -> tuple[int, ...]:

@@ -175,14 +175,14 @@ def _chars(enc: sf.Encoded, n: int) -> tuple[int, int]:
 
 
 def calibration_inputs(pred: Prediction, score: float, top_score: float,
-                       next_score: float | None, coverage: float, wh: str,
+                       next_score: float | None, wh: str,
                        ranking_coverage: float = 0.0) -> list[float]:
     """What the calibrator reads: the span's log-odds and its log margin over the runner-up,
     the log-odds of the spans around it, its length, whether a typed pattern or a preferred
     phrase gave it, the hit's gap to the best hit's ranking score and its lead over the next
     hit, the share of the question's term weight the sentence holds as the ranking counts it
-    (with what it refers back to: "the city"), and the question's wh-class. (`coverage`, the
-    share of the question's words written in the sentence, is not read: it misses "the city"
+    (with what it refers back to: "the city"), and the question's wh-class. (The share of
+    the question's words written in the sentence is not an input: it misses "the city"
     standing for al-Mayadin, and the ranking's share holds it.)"""
     p = min(max(pred.probability, 1e-6), 1 - 1e-6)
     q = max(pred.runner_up_probability, 1e-6)
