@@ -38,7 +38,7 @@ from . import answer_spans
 from . import question as q
 from .index import Index, StoredSentence
 from .matches import Matches
-from .model import Answer, AnswerSpan, Hit, Span
+from .model import Answer, Hit, Span
 
 # The features in the order a score adds them (so every caller rounds alike).
 FEATURES = ("bm25", "coverage", "type", "name", "context", "lead", "neighbours", "neighbours2",
@@ -101,18 +101,17 @@ def top_hits(index: Index, text: str, *, k: int = 3, doc: str | None = None,
              source: str | None = None, explain: bool = False,
              weights: Weights | None = None) -> Answer:
     """The `k` best hits for question `text` in `index` (`weights`: the shipped ones), as the
-    Answer that `qa.api.ask` returns."""
+    Answer that `qa.api.ask` returns; their answers are left for `marking.mark` to set."""
     weights = weights or shipped_weights()
     question = q.analyze(text, index.analyzer)
     ranked = rank(candidates(index, question, doc=doc, source=source), weights)
     known = {t for t in map(index.term_id, question.terms) if t is not None}
     hits = []
     for number, cand in enumerate(ranked[:k], start=1):
-        sent, span = cand.sentence, cand.span
+        sent = cand.sentence
         hits.append(Hit(
             rank=number, score=cand.score(weights), doc=sent.doc, sentence=sent.index, text=sent.text,
             start=sent.start, end=sent.end, attributions=sent.attributions,
-            answer=AnswerSpan(sent.text[span[0]:span[1]], span) if span else None,
             date=index.doc_of(sent.id).get("date", ""), dateline=index.dateline(sent.id),
             matched=_matched_spans(index, known, sent.id),
             features={n: weights[n] * cand.features[n] for n in FEATURES} if explain else {},
