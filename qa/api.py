@@ -39,8 +39,9 @@ def ask(question: str, *, k: int = 3, doc: str | None = None, source: str | None
         raise QaError("k must be at least 1")
     index = index or open_index()
     # One hit more than shown: the calibrator reads each hit's lead over the next.
-    # The features are computed for the calibrator too (what share of the question the
-    # sentence holds, its own or by reference), and dropped after unless asked for.
+    # explain=True keeps on each hit the features the ranking computes anyway (the calibrator
+    # reads what share of the question the sentence holds, its own or by reference); they are
+    # dropped after unless asked for.
     result = ranking.top_hits(index, question, k=k + 1, doc=doc, source=source, explain=True)
     extra = result.hits[k].score if len(result.hits) > k else None
     result.hits = result.hits[:k]
