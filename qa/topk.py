@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from bisect import bisect_left
 
-from .matches import Matches
+from .matches import Matches, numpy_module
 
 COMMON = 20_000  # postings from which a term counts as common
 
@@ -58,7 +58,7 @@ def top_matches(index, spans: list[tuple[int, int]], const: float, k: int):
     sizes = [hi - lo for lo, hi in spans]
     if max(sizes) < COMMON or all(n >= COMMON for n in sizes):
         return None
-    import numpy as np
+    np = numpy_module()  # with room for it checked, as every numpy import on the ask path
 
     post = index._numpy("postings.sentence")
     score = index._numpy("postings.score")
