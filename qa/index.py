@@ -25,8 +25,6 @@ from . import bm25, checksums, npy
 from .analyzer import Analyzer
 from .manifest import IndexUnusable, read_manifest
 from .matches import Matches, numpy_module as _numpy  # noqa: F401 (Matches: known as qa.index.Matches)
-# Known to callers as qa.index.*: the format an Index opens, and the checks before opening.
-from .manifest import FORMAT_VERSION, GENERATION_NAME, MANIFEST, staleness  # noqa: F401
 from .model import Attribution, dateline
 from .names import StoredNames
 from .records import Records

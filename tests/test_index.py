@@ -6,6 +6,7 @@ import pytest
 
 from qa import build as build_mod
 from qa import index as index_mod
+from qa.manifest import FORMAT_VERSION
 from qa.api import open_index
 from qa.config import locate
 
@@ -31,7 +32,7 @@ def test_built_when_missing_then_reused(workdir):
     again = open_index(notify=notify)
     assert again.size == 13 and seen == []
     manifest = json.loads((workdir / "index" / "manifest.json").read_text())
-    assert manifest["format_version"] == index_mod.FORMAT_VERSION
+    assert manifest["format_version"] == FORMAT_VERSION
     assert manifest["analyzer"]["stem"] == "snowball-english"
     assert [s["sha256"] for s in manifest["sources"]][0]
 

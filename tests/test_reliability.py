@@ -15,7 +15,7 @@ from pathlib import Path
 from qa import build as build_mod
 from qa import index as index_mod
 from qa import ranking
-from qa.index import MANIFEST
+from qa.manifest import MANIFEST
 
 QA = [sys.executable, "-m", "qa.cli"]
 PACKAGE = Path(__file__).resolve().parent.parent / "qa"
