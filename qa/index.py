@@ -234,11 +234,19 @@ class Index:
         that of the terms' postings. Both ways of summing add a sentence's contributions in
         the order of the terms, then the constant, so they give the same floats.
         """
+        query = self._query(terms)
+        return Matches([], []) if query is None else self._scores(*query)
+
+    def _query(self, terms: list[str]) -> tuple[list[tuple[int, int]], float] | None:
+        """The known terms' postings ranges and the BM25 constant (None: nothing to score)."""
         known = [t for t in map(self.term_id, terms) if t is not None]
         if not known or self.size == 0:
-            return Matches([], [])
+            return None
         const = bm25.constant(self.params, [self.idf[t] for t in known])
-        spans = [(self.ptr[t], self.ptr[t + 1]) for t in known]
+        return [(self.ptr[t], self.ptr[t + 1]) for t in known], const
+
+    def _scores(self, spans: list[tuple[int, int]], const: float) -> Matches:
+        """bm25_scores over the postings ranges `spans`."""
         if _numpy_pays(sum(hi - lo for lo, hi in spans)):
             return self._bm25_numpy(spans, const)
         if len(spans) == 1:  # one term: its postings are the answer
@@ -290,16 +298,13 @@ class Index:
     def top_matches(self, terms: list[str], k: int):
         """Matches good for their `k` best, highest and any sentence's score: pruned
         (qa.topk) when the query mixes rare and common terms, else bm25_scores."""
-        known = [t for t in map(self.term_id, terms) if t is not None]
-        if known and self.size:
-            from .topk import top_matches
+        query = self._query(terms)
+        if query is None:
+            return Matches([], [])
+        from .topk import top_matches
 
-            spans = [(self.ptr[t], self.ptr[t + 1]) for t in known]
-            const = bm25.constant(self.params, [self.idf[t] for t in known])
-            pruned = top_matches(self, spans, const, k)
-            if pruned is not None:
-                return pruned
-        return self.bm25_scores(terms)
+        pruned = top_matches(self, *query, k)
+        return self._scores(*query) if pruned is None else pruned
 
     def _numpy(self, name: str):
         """The array `name` as a numpy array over the same mapped memory (no copy)."""
