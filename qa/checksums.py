@@ -11,7 +11,6 @@ back (bit rot) in a file whose stamp still matches.
 """
 from __future__ import annotations
 
-import hashlib
 import os
 import stat
 from pathlib import Path
@@ -61,6 +60,8 @@ def verify(folder: Path, sizes: dict, table: dict | None) -> None:
 
 
 def _sha256(path: Path) -> str:
+    import hashlib  # a build's or a moved stamp's: opening an unchanged index never hashes
+
     digest = hashlib.sha256()
     with open(path, "rb") as f:
         for block in iter(lambda: f.read(1 << 20), b""):

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
-import hashlib
 import json
 import os
 import re
@@ -190,6 +189,8 @@ def stream_corpus(files: list[Path], corpus: Corpus, roots: Sequence[Path] = ()
     """The articles of `files`, one file at a time: each document with the bytes read so far and the
     total; `corpus` collects the sources and problems as they are met. Ids are paths relative
     to the root in `roots` holding each file."""
+    import hashlib  # only a build hashes the corpus: a query's import of ingest need not load it
+
     taken: set[str] = set()
     total = 0
     for path in files:
