@@ -9,6 +9,7 @@ prefix's names by binary search instead of scanning every sentence at start-up.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from collections import Counter
 from collections.abc import Iterable, Iterator
 from pathlib import Path
@@ -83,13 +84,7 @@ class StoredNames:
         """Names starting with `prefix` (ignoring case), most frequent first."""
         folded = prefix.casefold()
         names = self.names
-        lo, hi = 0, len(names)
-        while lo < hi:
-            mid = (lo + hi) // 2
-            if names[mid][0] < folded:
-                lo = mid + 1
-            else:
-                hi = mid
+        lo = bisect_left(names, folded, key=lambda record: record[0])
         found = []
         for at in range(lo, len(names)):
             key, name, count = names[at]

@@ -83,18 +83,8 @@ class SourceTable:
         return sorted(found)[:limit]  # sources are numbered most statements first
 
     def _prefix_range(self, prefix: str) -> tuple[int, int]:
-        lo = self._bisect(prefix)
-        return lo, self._bisect(prefix + "\U0010ffff")
-
-    def _bisect(self, key: str) -> int:
-        lo, hi = 0, len(self.words)
-        while lo < hi:
-            mid = (lo + hi) // 2
-            if self.words[mid] < key:
-                lo = mid + 1
-            else:
-                hi = mid
-        return lo
+        lo = bisect_left(self.words, prefix)
+        return lo, bisect_left(self.words, prefix + "\U0010ffff", lo)
 
     def statements(self, sources: list[int], since: int = 0, until: int = 0) -> Iterator[int]:
         """The statements of `sources`, newest first (then in reading order), dated within
