@@ -54,7 +54,7 @@ def main() -> int:
     ap.add_argument("--questions", type=int, default=1000)
     args = ap.parse_args()
     from train_answers import open_dev
-    from qa.build import build
+    from qa.index.writer import build
     from qa.index import Index
     import tempfile
 

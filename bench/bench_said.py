@@ -2,7 +2,7 @@
 costs the build.
 
 Reuters-21578 bodies repeated to N sentences (`bench/speed_corpus.py`), indexed once; the time
-`qa.source_build.write_source_table` takes is measured inside that build. Then:
+`qa.index.source_build.write_source_table` takes is measured inside that build. Then:
 
 - core: `qa.said.said(index, NAME)` (the first 10 statements, newest first), `sources(index,
   k=20)`, `said(..., about=WORDS)` and `ask(..., source=NAME)` on an opened index, per call;
@@ -37,7 +37,7 @@ DOC = ROOT / "docs" / "BENCHMARKS.md"
 
 
 def build_index(sentences: int, tmp: Path, data: Path) -> tuple[Path, dict]:
-    from qa import build as build_mod
+    from qa.index import writer as build_mod
     from speed_corpus import reuters_articles, write_corpus
 
     corpus = tmp / "corpus"

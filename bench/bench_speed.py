@@ -15,7 +15,7 @@ left alone). Nothing here is part of the test suite.
    run), as it is for an installed package.
 2. ask() latency on the seed, in a warm process: every seed question many times.
 3. Scale: Reuters-21578 bodies repeated to 1e4, 1e5 and 1e6 sentences (bench/speed_corpus.py,
-   .jsonl in a temporary folder). For each size: the whole `qa.build.build` (splitting,
+   .jsonl in a temporary folder). For each size: the whole `qa.index.writer.build` (splitting,
    attribution, analysis, postings) in a fresh process, its peak RSS (the build and its
    workers), the index size on disk, `Index.open` in a fresh process, BM25 top-10 retrieval
    (`Index.top`) latency p50/p95 and the full `ask()` latency, and the peak RSS of that
@@ -152,7 +152,7 @@ def seed_ask_latency(repeat: int) -> dict:
 
 def _child_seed_ask(repeat: str) -> dict:
     from qa.api import ask
-    from qa.build import build
+    from qa.index.writer import build
     from qa.index import Index
 
     with tempfile.TemporaryDirectory() as tmp:
@@ -207,7 +207,7 @@ def write_tokens(index_folder: Path, out: Path) -> None:
 
 
 def _child_build(corpus: str, folder: str) -> dict:
-    from qa.build import build
+    from qa.index.writer import build
 
     report = build([Path(corpus)], Path(folder))
     own = resource.getrusage(resource.RUSAGE_SELF)

@@ -1,7 +1,7 @@
 """Choose the rank-bm25 class and parameters for qa's BM25 stage by measurement.
 
 For every configuration in GRID (BM25Okapi / BM25L / BM25Plus; k1, b; epsilon for Okapi,
-delta for L and Plus) this builds a qa index of the SQuAD articles with `qa.index.build` and
+delta for L and Plus) this builds a qa index of the SQuAD articles with `qa.index.writer.build` and
 ranks *all* sentences for every question by BM25 alone (`Index.bm25_scores` of the analysed
 question; top 5 by score, ties by sentence id). A sentence is correct when it contains one of
 the question's answer strings (`qa.evaluate.Judge`); P@1, MRR@5, R@5 over all questions come
@@ -40,7 +40,7 @@ from common import ROOT, add_data_argument, replace_block
 from qa import evaluate as ev
 from qa.analyzer import Analyzer
 from qa.bm25 import BM25Params
-from qa.build import build
+from qa.index.writer import build
 from qa.index import Index
 
 DEFAULT_SEED = ROOT / "seeds"

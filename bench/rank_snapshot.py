@@ -20,7 +20,7 @@ SQUAD = Path("/work/shared/data/squad/dev-public.json")
 
 def snapshot(kind: str, out: Path) -> None:
     from qa.api import ask
-    from qa.build import build
+    from qa.index.writer import build
     from qa.evaluate import index_articles, load
     from qa.index import Index
 

@@ -17,7 +17,7 @@ import tempfile
 from pathlib import Path
 
 from common import ROOT, add_data_argument  # bench/ is on sys.path: the script's folder
-from qa.build import build  # noqa: E402
+from qa.index.writer import build  # noqa: E402
 from qa.index import Index  # noqa: E402
 from qa.source_names import normalise, statement_name  # noqa: E402
 

@@ -61,7 +61,7 @@ def line(label: str, result: dict) -> str:
 
 def _index_with(evalset, folder: Path, params):
     """index_articles with the given BM25 parameters."""
-    from qa.build import build
+    from qa.index.writer import build
     from qa.index import Index
 
     folder.mkdir(parents=True, exist_ok=True)
@@ -175,7 +175,7 @@ class Seed:
         import numpy as np
 
         from qa import question as q
-        from qa.build import build
+        from qa.index.writer import build
         from qa.index import Index
 
         build(sorted((root / "seeds").glob("*.txt")), folder / "index")

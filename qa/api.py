@@ -15,7 +15,7 @@ from . import question as q
 from . import span_model
 from .config import NO_CORPUS_HELP, Location, default_corpus, locate
 from .index import Index
-from .manifest import IndexUnusable, read_manifest, staleness
+from .index.format import IndexUnusable, read_manifest, staleness
 from .ingest import CorpusError
 from .model import Answer
 
@@ -145,8 +145,8 @@ def _rebuild(folder: Path, corpus: list[Path], reason: str, notify: Notify,
              home: list[Path], seen: str | None = None, may_skip: bool = False) -> Index:
     """Build the index in `folder`; or, with `may_skip`, wait for the qa already building it
     and use its index when that is fresh (`seen`: the generation this run found stale)."""
-    from .build import EmptyCorpusError, ForeignFolder, IndexWriteError, build, check_folder
-    from .progress import Progress  # (and qa.build: numpy and more, for builds only)
+    from .index.writer import EmptyCorpusError, ForeignFolder, IndexWriteError, build, check_folder
+    from .progress import Progress  # (and qa.index.writer: numpy and more, for builds only)
 
     try:
         check_folder(folder)
@@ -187,7 +187,7 @@ def _build_elsewhere(corpus: list[Path], failed: str):
     import shutil
     import tempfile
 
-    from .build import IndexWriteError, build
+    from .index.writer import IndexWriteError, build
 
     try:
         target = Path(tempfile.mkdtemp(prefix="qa-index-"))

@@ -315,7 +315,7 @@ def _sources(args) -> int:
 
 def _index(args) -> int:
     from .api import indexed_corpus
-    from .build import EmptyCorpusError, IndexWriteError, build
+    from .index.writer import EmptyCorpusError, IndexWriteError, build
     from .config import NO_CORPUS_HELP, default_corpus
     from .ingest import CorpusError
     from .progress import Progress

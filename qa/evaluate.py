@@ -23,7 +23,7 @@ import numpy as np
 
 from . import ranking
 from . import question as q
-from .build import build
+from .index.writer import build
 from .index import Index
 
 _WORD = re.compile(r"\w+")

@@ -37,7 +37,7 @@ from typing import TypeVar
 from . import answer_spans
 from . import question as q
 from .index import Index, StoredSentence
-from .matches import Matches
+from .index.matches import Matches
 from .model import Answer, Hit, Span
 
 # The features in the order a score adds them (so every caller rounds alike).

@@ -1,7 +1,7 @@
 """Who said what: a source's statements across the archive, and the archive's sources.
 
 `said(index, NAME)` finds the sources whose merged names hold every word of NAME (the source
-table, `qa.source_table`) and returns their statements newest first; with `about`, the ones
+table, `qa.index.source_table`) and returns their statements newest first; with `about`, the ones
 whose reported content holds WORDS, best first by BM25 over the content. `sources(index)`
 lists the merged sources with their statement counts and dates. The CLI and the session are
 thin shells over these two functions.

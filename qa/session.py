@@ -312,7 +312,7 @@ def json_text(data) -> str:
 
 
 class Names:
-    """The names the index stored for completion (`qa.names`): looked up, never scanned."""
+    """The names the index stored for completion (`qa.index.names`): looked up, never scanned."""
 
     def __init__(self, index: Index) -> None:
         self.index = index
@@ -346,7 +346,8 @@ class Names:
 
 
 def warm_up(index: Index) -> None:
-    from . import answer_spans, index as index_module
+    from . import answer_spans
+    from .index import reader as index_module
 
     if index.postings_count_total() > index_module.PYTHON_POSTINGS:
         import numpy  # noqa: F401  (a common term's postings are summed with it)

@@ -134,7 +134,7 @@ def evaluate_sources(folder: Path, top: int = 20, index_folder: Path | None = No
                      ) -> SourceEval:
     """qa said and the grep baseline for the `top` gold sources of `folder`."""
     from .attribution_eval import article_pairs
-    from .build import build
+    from .index.writer import build
     from .index import Index
 
     pairs = article_pairs(Path(folder))

@@ -70,7 +70,7 @@ def qa(capsys, monkeypatch):
 @pytest.fixture(scope="session")
 def seed_index(tmp_path_factory):
     """An index of the seed article, built once for tests that only read it."""
-    from qa.build import build
+    from qa.index.writer import build
     from qa.index import Index
 
     folder = tmp_path_factory.mktemp("seed-index")
@@ -82,7 +82,7 @@ def seed_index(tmp_path_factory):
 def seed_home(tmp_path_factory):
     """A folder holding seeds/ with the seed article and its index, built once for the tests
     that run qa as a separate process in it and only read the index."""
-    from qa.build import build
+    from qa.index.writer import build
 
     folder = tmp_path_factory.mktemp("seed-home")
     (folder / "seeds").mkdir()

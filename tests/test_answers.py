@@ -20,7 +20,7 @@ SEED_QUESTIONS = [json.loads(line) for line in
 @pytest.fixture(scope="module")
 def corpus_index(tmp_path_factory):
     folder = tmp_path_factory.mktemp("answers")
-    from qa.build import build
+    from qa.index.writer import build
 
     build([SEED, WIRE], folder / "index")
     return folder / "index"

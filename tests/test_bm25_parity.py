@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from qa import bm25
-from qa import index as index_mod
+from qa.index import reader as index_mod
 from qa.index import Index
 
 
@@ -20,7 +20,7 @@ def made_up_words(n: int) -> list[str]:
 def build_random_corpus(folder, rng: random.Random, words: list[str],
                         params: bm25.BM25Params | None = None) -> Index:
     """An index of up to 30 articles of Zipf-distributed words, one to six sentences each."""
-    from qa.build import build
+    from qa.index.writer import build
 
     weights = [1 / (i + 1) for i in range(len(words))]  # Zipf-like
     lines = []

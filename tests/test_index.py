@@ -4,9 +4,9 @@ import os
 
 import pytest
 
-from qa import build as build_mod
-from qa import index as index_mod
-from qa.manifest import FORMAT_VERSION
+from qa.index import writer as build_mod
+from qa.index import reader as index_mod
+from qa.index.format import FORMAT_VERSION
 from qa.api import open_index
 from qa.config import locate
 
@@ -211,7 +211,7 @@ def test_term_lookup_finds_every_term_and_nothing_else(seed_index):
 
 
 def test_records_find_with_escaped_strings(tmp_path):
-    from qa.records import Records, RecordWriter
+    from qa.index.records import Records, RecordWriter
 
     values = sorted(['a"b', "a\\b", "tab\there", "\x01", "é", "ab", "zz", "日本", "a"])
     writer = RecordWriter(tmp_path, "words")
@@ -234,11 +234,11 @@ def test_forward_data_is_what_analysing_the_sentence_gives(seed_index):
 
 
 def test_pruned_top_k_equals_the_full_sum(tmp_path, monkeypatch):
-    """A query mixing rare and common terms skips most common postings (qa.topk) but gives
+    """A query mixing rare and common terms skips most common postings (qa.index.topk) but gives
     the same k best, the same best score and the same score for any sentence."""
     import random
 
-    from qa import topk
+    from qa.index import topk
 
     rng = random.Random(7)
     words = ["harbour", "convoy", "border", "market", "wheat", "copper", "tanker", "budget"]

@@ -106,7 +106,7 @@ def _default_sigint() -> None:
                     reason="needs Linux /proc and two cores (the build's worker processes)")
 def test_ctrl_c_during_a_parallel_index_build_is_one_line_and_status_130(tmp_path):
     pexpect = pytest.importorskip("pexpect")
-    from qa.build import PARALLEL_BYTES
+    from qa.index.writer import PARALLEL_BYTES
 
     text = SEED.read_text(encoding="utf-8")
     with open(tmp_path / "wire.jsonl", "w", encoding="utf-8") as out:
@@ -136,7 +136,7 @@ def test_ctrl_c_during_a_parallel_index_build_is_one_line_and_status_130(tmp_pat
                     reason="needs Linux /proc and two cores (the build's worker processes)")
 def test_ctrl_c_during_reindex_in_the_session_is_one_line_and_the_session_goes_on(tmp_path):
     pexpect = pytest.importorskip("pexpect")
-    from qa.build import PARALLEL_BYTES
+    from qa.index.writer import PARALLEL_BYTES
 
     text = SEED.read_text(encoding="utf-8")
     wire = tmp_path / "wire.jsonl"

@@ -48,7 +48,7 @@ def not_run(example: str) -> str | None:
 @pytest.fixture(scope="module")
 def home(tmp_path_factory):
     """A reader's folder: seeds/ with its index, and ~/wire with an article of its own."""
-    from qa.build import build
+    from qa.index.writer import build
 
     folder = tmp_path_factory.mktemp("readme")
     for corpus in ("seeds", "wire"):

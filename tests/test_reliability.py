@@ -12,10 +12,10 @@ import pytest
 from pathlib import Path
 
 
-from qa import build as build_mod
-from qa import index as index_mod
+from qa.index import writer as build_mod
+from qa.index import reader as index_mod
 from qa import ranking
-from qa.manifest import MANIFEST
+from qa.index.format import MANIFEST
 
 QA = [sys.executable, "-m", "qa.cli"]
 PACKAGE = Path(__file__).resolve().parent.parent / "qa"
@@ -145,7 +145,7 @@ def test_a_reader_during_rebuilds_sees_the_old_index_or_the_new_one(tmp_path):
     build_mod.build([one], folder)
     writer = subprocess.Popen(
         [sys.executable, "-c",
-         "import sys; from pathlib import Path; from qa.build import build\n"
+         "import sys; from pathlib import Path; from qa.index.writer import build\n"
          "for n in range(6):\n"
          "    build([Path(sys.argv[1 + n % 2])], Path(sys.argv[3]))\n",
          str(two), str(one), str(folder)])
@@ -294,7 +294,7 @@ class _Planted:
 def test_an_array_that_would_run_code_is_refused_not_loaded(tmp_path):
     import numpy as np
 
-    from qa.build import build
+    from qa.index.writer import build
 
     (tmp_path / "c").mkdir()
     (tmp_path / "c" / "a.txt").write_text("The army said it advanced. Rebels denied it.")

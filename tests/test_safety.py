@@ -210,8 +210,8 @@ def test_resolving_sources_costs_the_same_per_sentence_in_a_long_article():
 
 def test_disk_full_at_the_manifest_leaves_no_generation_and_the_old_index(workdir, qa,
                                                                           monkeypatch):
-    from qa import build as build_mod
-    from qa import durable
+    from qa.index import writer as build_mod
+    from qa.index import durable
 
     assert qa("index").code == 0
     index = workdir / "index"

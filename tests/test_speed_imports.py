@@ -23,23 +23,23 @@ def loaded(*args: str, cwd) -> dict:
 
 
 def test_ask_json_loads_no_terminal_or_build_modules(tmp_path):
-    from qa.build import build
+    from qa.index.writer import build
 
     build([SEED], tmp_path / "index")
     result = loaded("ask", "--json", "how far from al-Mayadin?", "--index",
                     str(tmp_path / "index"), cwd=tmp_path)
     assert result["code"] == 0 and "10 km" in result["out"]
     heavy = {"rich", "prompt_toolkit", "rank_bm25", "numpy", "multiprocessing",
-             "qa.attribution", "qa.build", "qa.render", "qa.repl", "tempfile"}
+             "qa.attribution", "qa.index.writer", "qa.render", "qa.repl", "tempfile"}
     assert heavy.isdisjoint(result["modules"]), heavy & set(result["modules"])
 
 
 def test_ask_with_text_output_loads_rich_but_not_the_repl(tmp_path):
-    from qa.build import build
+    from qa.index.writer import build
 
     build([SEED], tmp_path / "index")
     result = loaded("ask", "how far from al-Mayadin?", "--index", str(tmp_path / "index"),
                     cwd=tmp_path)
     assert result["code"] == 0
     assert "rich" in result["modules"]
-    assert {"prompt_toolkit", "numpy", "qa.build"}.isdisjoint(result["modules"])
+    assert {"prompt_toolkit", "numpy", "qa.index.writer"}.isdisjoint(result["modules"])

@@ -1,7 +1,7 @@
 """An index's manifest: what it says (format, settings, sources, data folder), checked for
 shape, and whether the corpus still matches it.
 
-The manifest is the one file a build replaces atomically (`qa.build`); `qa.index` opens the
+The manifest is the one file a build replaces atomically (`qa.index.writer`); `qa.index.reader` opens the
 data folder it names. Deciding freshness costs a stat of each source file, and a hash of a
 file whose times changed.
 """
@@ -12,9 +12,9 @@ import os
 import re
 from pathlib import Path
 
-from . import bm25
-from .analyzer import Analyzer
-from .ingest import CorpusError, find_sources
+from .. import bm25
+from ..analyzer import Analyzer
+from ..ingest import CorpusError, find_sources
 
 FORMAT_VERSION = 5  # 3: the source table; 4: ids are relative paths; 5: forward data, names
 MANIFEST = "manifest.json"
@@ -97,6 +97,6 @@ def _changed(path: Path, old: dict) -> bool:
 def _sha256(path: Path) -> str:
     import hashlib  # only when a corpus file's times changed: not worth its import on every ask
 
-    from .ingest import read_regular  # never blocks on a FIFO, never reads past the size
+    from ..ingest import read_regular  # never blocks on a FIFO, never reads past the size
 
     return hashlib.sha256(read_regular(path)[0]).hexdigest()

@@ -30,7 +30,7 @@ _OPENERS = "“\"‘'(:[—–-"
 def find_names(records: Iterable[list]) -> tuple[list[tuple[str, str, int]], list[str]]:
     """(folded, name, count) sorted by folded name, and source names most cited first, from
     sentence records ([doc, n, start, end, text, attributions, ...])."""
-    from .render import safe  # the build's; opening an index for a question needs no rich
+    from ..render import safe  # the build's; opening an index for a question needs no rich
     runs: Counter[tuple[str, ...]] = Counter()
     initial: Counter[tuple[str, ...]] = Counter()
     lower: set[str] = set()

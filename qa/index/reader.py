@@ -1,13 +1,13 @@
 """The persistent index opened: arrays mapped, records read, queries scored (its manifest and
-freshness are `qa.manifest`).
+freshness are `qa.index.format`).
 
-Layout of an index folder (documented for users in index/README.md; `qa.build` writes it):
+Layout of an index folder (documented for users in index/README.md; `qa.index.writer` writes it):
     manifest.json     format version, analyzer and BM25 settings, source hashes, counts, and
                       the name of the generation folder that holds the data
     gen-*/            one complete build: JSON Lines with byte offsets, .npy arrays
     .lock             taken while building, so two qa processes never build at once
     .qa-index         qa's mark on the folder; `.qa-made` marks each folder a build made
-                      (`qa.owned`: a build removes nothing else)
+                      (`qa.index.owned`: a build removes nothing else)
 Opening maps the arrays without numpy (`qa.npy`); a query sums its terms' postings in Python
 while they are few and with numpy, imported then, when they are many.
 """
@@ -21,18 +21,19 @@ from bisect import bisect_left
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import bm25, checksums, npy
-from .analyzer import Analyzer
-from .manifest import IndexUnusable, read_manifest
+from .. import bm25, npy
+from . import checksums
+from ..analyzer import Analyzer
+from .format import IndexUnusable, read_manifest
 from .matches import Matches, numpy_module as _numpy  # noqa: F401 (Matches: known as qa.index.Matches)
-from .model import Attribution, dateline
+from ..model import Attribution, dateline
 from .names import StoredNames
 from .records import Records
 from .source_table import SourceTable
 
 _ARRAYS = ("sentences.doc", "sentences.len", "terms.idf", "terms.ptr",
            "postings.sentence", "postings.score",
-           # forward data for re-ranking (written by qa.forward)
+           # forward data for re-ranking (written by qa.index.forward)
            "forward.term", "forward.start", "forward.end", "forward.ptr", "sentences.paragraph")
 _RECORDS = ("docs", "sentences", "terms")
 
@@ -106,7 +107,7 @@ class Index:
 
     @staticmethod
     def _check_files(data: Path, manifest: dict) -> None:
-        """The generation a plain folder and its files as the build left them (qa.checksums)."""
+        """The generation a plain folder and its files as the build left them (qa.index.checksums)."""
         try:
             if not stat.S_ISDIR(os.lstat(data).st_mode):
                 raise IndexUnusable(f"index data {data} is not a plain folder")
@@ -297,7 +298,7 @@ class Index:
 
     def top_matches(self, terms: list[str], k: int):
         """Matches good for their `k` best, highest and any sentence's score: pruned
-        (qa.topk) when the query mixes rare and common terms, else bm25_scores."""
+        (qa.index.topk) when the query mixes rare and common terms, else bm25_scores."""
         query = self._query(terms)
         if query is None:
             return Matches([], [])

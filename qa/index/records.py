@@ -14,7 +14,7 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any, BinaryIO
 
-from . import npy
+from .. import npy
 
 
 class RecordWriter:

@@ -1,6 +1,6 @@
 """Read a generation's source table: which sources a name means, and their statements.
 
-`qa.source_build` writes it (layout in index/README.md). A statement is one attribution of
+`qa.index.source_build` writes it (layout in index/README.md). A statement is one attribution of
 one sentence, numbered in reading order; each source's statements are stored newest first, so
 `qa said` reads only the statements it shows, and a date range is found by binary search.
 Everything is mapped, nothing is read until asked for.
@@ -12,9 +12,9 @@ from bisect import bisect_left, bisect_right
 from collections.abc import Iterator
 from pathlib import Path
 
-from . import npy
+from .. import npy
 from .records import Records
-from .source_names import words_of
+from ..source_names import words_of
 
 _ARRAYS = ("statements.sentence", "statements.attribution", "statements.source",
            "statements.date", "sources.ptr", "sources.statement", "sources.date",

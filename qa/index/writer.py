@@ -1,4 +1,4 @@
-"""Build an index from a corpus and write it atomically (the reading side is `qa.index`).
+"""Build an index from a corpus and write it atomically (the reading side is `qa.index.reader`).
 
 A build writes a new `.build-*` folder, renames it to `gen-*`, then replaces manifest.json in
 one `os.replace`; a reader therefore sees the old index or the new one, never a mix, and a
@@ -20,16 +20,17 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .room import ensure_room_for_numpy
+from ..room import ensure_room_for_numpy
 
 ensure_room_for_numpy()  # numpy's import would end the process, short of memory
 import numpy as np  # noqa: E402
 
-from . import bm25, checksums, durable
-from .analyzer import Analyzer
-from .manifest import FORMAT_VERSION, GENERATION_NAME, MANIFEST, IndexUnusable, read_manifest
-from .ingest import Corpus, find_sources, stream_corpus
-from .model import Document
+from .. import bm25
+from . import checksums, durable
+from ..analyzer import Analyzer
+from .format import FORMAT_VERSION, GENERATION_NAME, MANIFEST, IndexUnusable, read_manifest
+from ..ingest import Corpus, find_sources, stream_corpus
+from ..model import Document
 from . import owned
 from .forward import ForwardWriter
 from .names import write_names
@@ -216,8 +217,8 @@ def _analyse_chunk(first: int, documents: list[Document],
     first use), each term occurrence as a number into it, and the forward data (each term's
     word offsets, each sentence's paragraph).
     """
-    from .attribution import attribute  # build-only modules: a query does not load them
-    from .segment import MAX_SENTENCE, split_document
+    from ..attribution import attribute  # build-only modules: a query does not load them
+    from ..segment import MAX_SENTENCE, split_document
 
     analyzer = analyzer or _process_analyzer()
     counts, line_sizes, lengths, tokens = array("i"), array("q"), array("i"), array("i")

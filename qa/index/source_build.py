@@ -2,7 +2,7 @@
 
 Run by the build once the sentence records are written: it reads every sentence's
 attributions back, merges the sources' names (`qa.source_names.merge`) and writes plain data
-(layout in index/README.md, read by `qa.source_table`), so `qa said` and `qa sources` look a
+(layout in index/README.md, read by `qa.index.source_table`), so `qa said` and `qa sources` look a
 source up instead of scanning the archive. Only builds import this module.
 """
 from __future__ import annotations
@@ -14,7 +14,7 @@ from pathlib import Path
 import numpy as np
 
 from .records import Records, RecordWriter
-from .source_names import Source, merge, normalise, statement_name, words_of
+from ..source_names import Source, merge, normalise, statement_name, words_of
 
 _DATE = re.compile(r"(\d{4})-(\d{2})-(\d{2})")
 

@@ -18,12 +18,12 @@ import shutil
 import stat
 from pathlib import Path
 
-from .manifest import MANIFEST
+from .format import MANIFEST
 
 FOLDER_MARK = ".qa-index"  # in the index folder: qa made it or took it over
 MADE_MARK = ".qa-made"  # in each staging or generation folder qa created
 LOCK = ".lock"
-_MADE_NAME = re.compile(r"(?:gen|\.build)-\d{14}-[0-9a-f]{8}")  # as qa.build names them
+_MADE_NAME = re.compile(r"(?:gen|\.build)-\d{14}-[0-9a-f]{8}")  # as qa.index.writer names them
 _MARK_TEXT = b"This folder is a qa index; qa may replace what it made here.\n"
 
 

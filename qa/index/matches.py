@@ -1,5 +1,5 @@
 """The sentences a query matched and their BM25 scores: what the index answers and the ranking
-reads. A module of its own so that the exact pruned top-k (`qa.topk`) and the index both build
+reads. A module of its own so that the exact pruned top-k (`qa.index.topk`) and the index both build
 it without importing each other.
 """
 from __future__ import annotations
@@ -13,7 +13,7 @@ from dataclasses import dataclass
 def numpy_module():
     """numpy, imported on first need (with room for it checked): only large queries use it,
     and its import costs more than a small query."""
-    from .room import ensure_room_for_numpy
+    from ..room import ensure_room_for_numpy
 
     ensure_room_for_numpy()
     import numpy  # only large queries need it: its import costs more than a small query
