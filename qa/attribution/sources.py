@@ -40,14 +40,14 @@ def attach(text: str, toks: list[Token], a: int, b: int, head: int,
         return Found(char_span(toks, *label), (toks[head].start, toks[head].end),
                       after_span(text, toks[head].end))
     if word == "according":
-        src = _np_right(toks, b)
+        src = _np_right(toks, b, model)
         if src is None:
             return alone(text, toks, a, cue_end, score, model)
         return Found(char_span(toks, *src), (toks[a].start, toks[b - 1].end),
                       according_content(text, toks, a, src))
     if b < len(toks) and toks[b].lower == "by" and toks[head].lower.endswith(("ed", "en")) \
             and any(t.lower in BE for t in toks[a:head]):
-        agent = _np_right(toks, b + 1)  # "Clinton was endorsed by dozens of papers"
+        agent = _np_right(toks, b + 1, model)  # "Clinton was endorsed by dozens of papers"
         if agent is not None:
             subject = np_left(toks, a)
             content = char_span(toks, *subject) if subject is not None else None
@@ -77,7 +77,7 @@ def attach(text: str, toks: list[Token], a: int, b: int, head: int,
     shared = a > 0 and toks[a - 1].lower in ("and", "but") or participle
     if shared and (src is None or participle):
         # "..., adding that", "... by saying", "X mocked Y and said": the clause's subject
-        if earlier:
+        if earlier and earlier[-1].source is not None:
             prev = earlier[-1]
             return Found(prev.source, (toks[a].start, cue_end), after_span(text, cue_end),
                           prev.antecedent)
@@ -86,7 +86,7 @@ def attach(text: str, toks: list[Token], a: int, b: int, head: int,
         src = _chain_subject(toks, a - 1)
     inverted = False
     if src is None and _may_invert(toks, a) and not (b < len(toks) and toks[b].lower in PRONOUNS):
-        src = _np_right(toks, b)  # ", said he was" is the content's subject, not an inversion
+        src = _np_right(toks, b, model)  # ", said he was" is the content's subject, not an inversion
         inverted = src is not None
         if inverted:
             src = _with_appositive(toks, src)
@@ -96,7 +96,7 @@ def attach(text: str, toks: list[Token], a: int, b: int, head: int,
         return alone(text, toks, a, cue_end, score, model)
     if not inverted and not antecedent:
         src = _trim_source(toks, src)
-    if not _can_speak(toks, src):
+    if not _can_speak(toks, src) and not (src == (a - 1, a) and toks[src[0]].lower in _QUANTIFIERS):
         return alone(text, toks, a, cue_end, score, model)
     source = _source_span(text, toks, src)
     content = cue_content(text, toks, a, b, cue_end, src, inverted)
@@ -168,16 +168,20 @@ def _after_is_verbish(text: str, pos: int) -> bool:
     return rest[:1] in ("'", "’") or rest.lower().startswith(("is ", "was ", "has ", "had "))
 
 
-def _np_right(toks: list[Token], b: int) -> tuple[int, int] | None:
-    """The noun phrase starting at token `b` (inverted subject, or after "according to")."""
-    k = b
+def _np_right(toks: list[Token], b: int, model: CueModel) -> tuple[int, int] | None:
+    """The noun phrase starting at token `b` (inverted subject, or after "according to"),
+    coordinations included ("exit polls reported by CNN and other networks")."""
+    k, limit = b, 12
     while k < len(toks):
         t = toks[k]
+        if k > b and _coordinated(toks, k, len(toks), model):
+            k, limit = k + 2, 18
+            continue
         if t.text in PUNCT_STOP or t.text in ".!?" or t.text in QUOTES \
                 or t.text in OPEN_QUOTES or t.text in CLOSE_QUOTES \
                 or t.lower in CLAUSE or t.lower in AUX or t.lower in RELATIVE:
             break
-        if k - b >= 12:
+        if k - b >= limit:
             return None
         k += 1
     if k == b or toks[b].lower in TIME_WORDS or toks[b].lower in PREPOSITIONS:
@@ -226,6 +230,24 @@ def _clause_subject(toks: list[Token], a: int, model: CueModel) -> tuple[int, in
     return span if span is not None and is_subject(toks, *span) else None
 
 
+def _coordinated(toks: list[Token], k: int, a: int, model: CueModel) -> bool:
+    """Token `k` is "and"/"or" joining another noun phrase to the subject ("X and his
+    aides", "Y and Hillary Clinton"), not a second clause ("X met Y and said")."""
+    if k + 1 >= a or toks[k].lower not in ("and", "or"):
+        return False
+    t = toks[k + 1]
+    if t.lower in DETERMINERS or t.lower in ("other", "another", "both"):
+        return True
+    if is_quote(t.text) or not t.text[:1].isalpha() or t.lower in PRONOUNS or t.lower in AUX \
+            or t.lower in NEG or t.lower in CLAUSE or t.lower in PREPOSITIONS \
+            or t.lower in ADVERBS or t.lower in RELATIVE:
+        return False
+    if t.text[:1].isupper():
+        return True
+    return not (t.lower.endswith(("ed", "ly", "ing")) or t.lower in model.candidates
+                or t.lower in IRREGULAR_PAST)
+
+
 def _dateline(toks: list[Token], s: int) -> bool:
     """"DES MOINES - ...", "(Reuters) - ...", "WASHINGTON, Dec. 8 (UPI) — ...": a place or
     agency up to a dash near the start."""
@@ -243,12 +265,16 @@ def _np_from(toks: list[Token], s: int, a: int, model: CueModel) -> tuple[int, i
     if s >= a:
         return None
     first = toks[s]
-    if first.lower in PRONOUNS:
+    if first.lower in PRONOUNS and not _coordinated(toks, s + 1, a, model):
         return (s, s + 1) if first.lower not in ("him", "her", "them") else None
     name = first.text[:1].isupper() and first.lower not in DETERMINERS
     k = s + 1
-    while k < a and k - s < 10:
+    while k < a and k - s < 14:
         t = toks[k]
+        if _coordinated(toks, k, a, model):
+            k += 1  # "Bernie Sanders and Hillary Clinton", "She and her aides"
+            name = toks[k].text[:1].isupper()
+            continue
         if t.text in PUNCT_STOP or t.text in ".!?" or is_quote(t.text) or t.lower in AUX \
                 or t.lower in NEG or t.lower in CLAUSE or t.lower in RELATIVE \
                 or t.lower in ADVERBS:
@@ -296,6 +322,11 @@ most more less better worse best many much few some such other another own same
 """.split())
 
 
+# Quantifiers that stand for people right before their verb ("as some have speculated",
+# "most said they were worried"); elsewhere they are not sources ("the most").
+_QUANTIFIERS = frozenset("some many most few several both all another".split())
+
+
 def _can_speak(toks: list[Token], src: tuple[int, int]) -> bool:
     """A source is a noun phrase or pronoun, something that can say or publish: not a lone
     verb form, adverb or quantifier ("decided", "suggesting", "better", "most")."""
@@ -324,7 +355,8 @@ def _trim_source(toks: list[Token], src: tuple[int, int]) -> tuple[int, int]:
     s, e = src
     while e - s > 1 and (toks[s].lower in _LEADING or not toks[s].text[:1].isalnum()):
         s += 1
-    if e - s > 1 and (toks[s].lower in _SUBJECT_PRONOUNS or _CONTRACTED.fullmatch(toks[s].text)):
+    if e - s > 1 and (toks[s].lower in _SUBJECT_PRONOUNS or _CONTRACTED.fullmatch(toks[s].text)) \
+            and toks[s + 1].lower not in ("and", "or"):
         return (s, s + 1)  # "he sent out in 2013", "he’s changed": the pronoun is the subject
     if e - s > 1 and toks[e - 1].lower in _REFLEXIVE:
         e -= 1  # "Obama himself said"
@@ -385,9 +417,11 @@ def _with_appositive(toks: list[Token], src: tuple[int, int]) -> tuple[int, int]
         if close is not None:
             e = close + 1
     parts = 0
-    while e + 1 < len(toks) and toks[e].text == "," and _appositive_start(toks[e + 1]) and (
-            parts == 0 or toks[e - 1].text.isdigit() or toks[e + 1].lower in RELATIVE):
-        parts += 1  # one appositive, past an age or into a relative clause (PolNeAR's spans)
+    while e + 1 < len(toks) and toks[e].text == "," and (
+            _appositive_start(toks[e + 1]) and (parts == 0 or toks[e - 1].text.isdigit()
+                                                or toks[e + 1].lower in RELATIVE)
+            or parts > 0 and _further_appositive(toks, e + 1)):
+        parts += 1  # appositives, past an age, a place or into a relative clause (PolNeAR's)
         k = e + 1
         while k < len(toks) and toks[k].text not in (",", ";", ":", "!", "?") \
                 and not is_quote(toks[k].text) and k - e < 25:
@@ -395,12 +429,32 @@ def _with_appositive(toks: list[Token], src: tuple[int, int]) -> tuple[int, int]
         if k - e >= 25:
             break
         end = k
-        while end > e + 1 and toks[end - 1].text in ".":
-            end -= 1
+        while end > e + 1 and toks[end - 1].text == "." \
+                and toks[end - 2].text not in _STATES:
+            end -= 1  # the full stop ends the sentence, unless it ends "Fla." too
         e = end
         if end < k:
             break
     return (s, e)
+
+
+def _further_appositive(toks: list[Token], k: int) -> bool:
+    """After a first appositive, another one that PolNeAR's inverted sources run on into: a
+    description ("..., a policy and advocacy group"), a place ("..., Fla.", "of Jacksonville")
+    or a name ("..., United Technologies"); not a new clause or an adjunct ("Teck wants",
+    "referring to", "in a statement")."""
+    t = toks[k]
+    if t.lower in ("a", "an", "the", "another"):
+        return True
+    if t.lower == "of":
+        k += 1
+    words = []
+    while k < len(toks) and toks[k].text not in (",", ";", ":", "!", "?", ".") \
+            and not is_quote(toks[k].text) and len(words) < 6:
+        words.append(toks[k])
+        k += 1
+    return bool(words) and words[0].text[:1].isupper() and all(
+        w.text[:1].isupper() or w.lower in NAME_LINKS for w in words)
 
 
 def _appositive_start(t: Token) -> bool:
@@ -414,5 +468,10 @@ def _appositive_start(t: Token) -> bool:
         and not t.lower.endswith(("ing", "ed"))
 
 
+# Abbreviated US states, whose full stop belongs to the source ("of Jacksonville, Fla.").
+_STATES = frozenset("""
+Ala Ariz Ark Calif Colo Conn Del Fla Ga Ill Ind Kan Ky La Md Mass Mich Minn Miss Mo Mont Neb
+Nev Okla Ore Pa Tenn Tex Va Vt Wash Wis Wyo
+""".split())
 _APPOSITIVE_START = frozenset("a an the his her its their chief senior former who".split())
 _PARTIES = frozenset("democrat republican independent".split())
