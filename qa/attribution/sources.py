@@ -314,6 +314,7 @@ then even thus how what still now so also yet meanwhile indeed perhaps maybe why
 besides
 """.split())
 _SUBJECT_PRONOUNS = frozenset("he she they we i".split())
+_THATS = frozenset("that’s that's this’s here’s here's".split())
 _NOT_ADVERBS = frozenset("family assembly supply ally rally daily weekly monthly italy".split())
 
 
@@ -353,6 +354,10 @@ def _trim_source(toks: list[Token], src: tuple[int, int]) -> tuple[int, int]:
     adverbs ("Trump notably said") and a verb after a name ("Christie unleashed withering
     criticism")."""
     s, e = src
+    for j in range(e - 2, s, -1):
+        if toks[j].lower == "what" and (toks[j - 1].lower in BE or toks[j - 1].lower in _THATS):
+            s = j + 1  # "That’s what my friend Andy McCarthy wrote": the subject follows
+            break
     while e - s > 1 and (toks[s].lower in _LEADING or not toks[s].text[:1].isalnum()):
         s += 1
     if e - s > 1 and (toks[s].lower in _SUBJECT_PRONOUNS or _CONTRACTED.fullmatch(toks[s].text)) \
