@@ -25,6 +25,7 @@ made and `rank` the one order: `ask`, `qa eval` and the tuning all use them.
 from __future__ import annotations
 
 import functools
+import heapq
 import json
 import math
 import re
@@ -36,6 +37,7 @@ from typing import TypeVar
 
 from . import answer_spans
 from . import question as q
+from . import score_bounds
 from .index import Index, StoredSentence
 from .index.matches import Matches
 from .model import Answer, Hit, Span
@@ -104,7 +106,8 @@ def top_hits(index: Index, text: str, *, k: int = 3, doc: str | None = None,
     Answer that `qa.api.ask` returns; their answers are left for `marking.mark` to set."""
     weights = weights or shipped_weights()
     question = q.analyze(text, index.analyzer)
-    ranked = rank(candidates(index, question, doc=doc, source=source), weights)
+    ranked = rank(candidates(index, question, doc=doc, source=source, best_of=(k, weights)),
+                  weights)
     known = {t for t in map(index.term_id, question.terms) if t is not None}
     hits = []
     for number, cand in enumerate(ranked[:k], start=1):
@@ -120,13 +123,16 @@ def top_hits(index: Index, text: str, *, k: int = 3, doc: str | None = None,
 
 
 def candidates(index: Index, question: q.Question, *, doc: str | None = None,
-               source: str | None = None) -> list[Candidate]:
+               source: str | None = None,
+               best_of: tuple[int, Weights] | None = None) -> list[Candidate]:
     """Every sentence that could answer: it holds a question term, or it holds the kind of
     answer asked for right after a sentence that does.
 
     Features read the index's forward data (each sentence's term numbers and word offsets,
     its paragraph), so only the candidates' own records are decoded, never re-analysed.
-    `doc` and `source` narrow the sentences before the pool is chosen.
+    `doc` and `source` narrow the sentences before the pool is chosen. With `best_of` (k,
+    weights) only candidates that can be among the k best by those weights are computed
+    (qa.score_bounds): `rank` puts the same k first, with the same scores.
     """
     filtered = doc is not None or source is not None
     matches = (index.bm25_scores(list(question.terms)) if filtered
@@ -144,17 +150,52 @@ def candidates(index: Index, question: q.Question, *, doc: str | None = None,
     pool = _pool(index, matches if allowed is None else matches.among(allowed), allowed)
     if not pool:
         return []
-    found = []
-    terms_of = _TermCache(index)
     article = _article_coverage(index, weights, {index.sent_doc[i] for i in pool})
     ids = _QuestionIds(index, question, weights)
+    if best_of is not None and min(best_of[1].values()) >= 0:
+        return _best_candidates(index, question, pool, matches, best, weights, article, ids,
+                                best_of)
+    found = []
+    terms_of = _TermCache(index)
     for i in pool:
         sent = terms_of.sentence(i)
         features, span = _features(index, question, sent, matches, best, weights, terms_of, ids)
         features["article"] = article[index.sent_doc[i]]
-        if not _relevant(features):
+        if _relevant(features):
+            found.append(Candidate(sent, features, span))
+    return found
+
+
+def _best_candidates(index: Index, question: q.Question, pool: list[int], matches: Matches,
+                     best: float, weights: dict[int, float], article: dict[int, float],
+                     ids: "_QuestionIds", best_of: tuple[int, Weights]) -> list[Candidate]:
+    """The candidates of `pool` computed in full in the order of their bounds' (loose, then
+    tight once the text is read) until no bound left reaches the k-th best score found: a
+    superset of the k best (qa.score_bounds)."""
+    k, ranking_weights = best_of
+    masks = score_bounds.Masks(index, [*weights, *ids.in_pairs], weights)
+    bounds = score_bounds.Bounds(index, question, ids, masks, lambda i: matches.score(i, 0.0),
+                                 best, article, ranking_weights, weighted_sum)
+    heap = [(-bounds.loose(i), i, False) for i in pool]
+    heapq.heapify(heap)
+    terms_of = _TermCache(index)
+    found: list[Candidate] = []
+    scores: list[float] = []  # of those found, best first
+    while heap and not (len(scores) >= k and -heap[0][0] + 1e-9 < scores[k - 1]):
+        _, i, tight = heapq.heappop(heap)
+        sent = terms_of.sentence(i)
+        if not tight:
+            words = written_words(sent.text)
+            bound = bounds.tight(i, sent.index, words, refers_back(sent.text),
+                                 _exact_words(question, words))
+            heapq.heappush(heap, (-bound, i, True))
             continue
-        found.append(Candidate(sent, features, span))
+        features, span = _features(index, question, sent, matches, best, weights, terms_of, ids)
+        features["article"] = article[index.sent_doc[i]]
+        if _relevant(features):
+            found.append(Candidate(sent, features, span))
+            scores.append(found[-1].score(ranking_weights))
+            scores.sort(reverse=True)
     return found
 
 

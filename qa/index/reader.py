@@ -70,6 +70,8 @@ class Index:
         self.folder, self.manifest = folder, manifest
         self.analyzer = Analyzer()
         self._doc_numbers: dict[str, int] | None = None
+        self._doc_ids: dict[int, str] = {}
+        self._term_ids: dict[str, int | None] = {}
         self._sources = None
         self._names: StoredNames | None = None
         self._numpy_views: dict[str, object] = {}
@@ -135,8 +137,15 @@ class Index:
         return len(self.sent_doc)
 
     def term_id(self, term: str) -> int | None:
-        """The number of `term`, by binary search over the sorted terms file."""
-        return self.terms.find(term)
+        """The number of `term`, by binary search over the sorted terms file, remembered:
+        a question looks each of its terms up several times (scoring, weights, pairs)."""
+        try:
+            return self._term_ids[term]
+        except KeyError:
+            if len(self._term_ids) >= 100_000:  # a long session of varied questions
+                self._term_ids.clear()
+            found = self._term_ids[term] = self.terms.find(term)
+            return found
 
     @property
     def names(self) -> StoredNames:
@@ -162,8 +171,16 @@ class Index:
 
     def sentence(self, i: int) -> StoredSentence:
         d, n, start, end, text, attrs, paragraph = self.sentences[i]
-        return StoredSentence(i, self.docs[d]["id"], n, start, end, text,
+        return StoredSentence(i, self.doc_id(d), n, start, end, text,
                               [Attribution.from_json(a) for a in attrs], paragraph)
+
+    def doc_id(self, d: int) -> str:
+        """Article d's id, its record decoded once per process (a question reads the
+        records of some 50 candidate sentences, often of the same articles)."""
+        found = self._doc_ids.get(d)
+        if found is None:
+            found = self._doc_ids[d] = self.docs[d]["id"]
+        return found
 
     def term_ids(self, i: int) -> list[int]:
         """Sentence i's term numbers in text order (forward data: no re-analysis)."""

@@ -12,6 +12,7 @@ computed on demand the same way.
 """
 from __future__ import annotations
 
+import weakref
 from bisect import bisect_left
 
 from .matches import Matches, numpy_module
@@ -54,31 +55,61 @@ class PrunedMatches:
 
 def top_matches(index, spans: list[tuple[int, int]], const: float, k: int):
     """PrunedMatches for the `k` best, or None when pruning cannot prove them (the caller
-    then sums every posting)."""
+    then sums every posting).
+
+    The sentences holding the rarest term are scored first; if the k-th best of them does
+    not beat what the other terms could give at most, those of the next rarest are added,
+    and so on while the candidates stay a small share of the postings."""
     sizes = [hi - lo for lo, hi in spans]
-    if max(sizes) < COMMON or all(n >= COMMON for n in sizes):
+    if max(sizes) < COMMON or len(spans) < 2:
         return None
     np = numpy_module()  # with room for it checked, as every numpy import on the ask path
 
     post = index._numpy("postings.sentence")
     score = index._numpy("postings.score")
-    rare = [s for s, n in zip(spans, sizes) if n < COMMON]
-    common = [s for s, n in zip(spans, sizes) if n >= COMMON]
-    ids = np.unique(np.concatenate([post[lo:hi] for lo, hi in rare]))
-    if len(ids) < k:
-        return None
+    order = sorted(range(len(spans)), key=sizes.__getitem__)
+    budget = sum(sizes) // 4  # beyond that many candidates, summing everything costs as much
+    ids = None
+    taken = 0
+    for j, s in enumerate(order[:-1], start=1):
+        taken += sizes[s]
+        if taken > budget:
+            return None
+        lo, hi = spans[s]
+        ids = post[lo:hi] if ids is None else np.union1d(ids, post[lo:hi])
+        if len(ids) < k:
+            continue
+        ceiling = sum(_highest(index, score, spans[c]) for c in order[j:])
+        acc = _sums(np, post, score, spans, ids)
+        kth = -np.partition(-acc, k - 1)[k - 1]
+        if ceiling < kth - 1e-9:
+            scores = acc + const
+            best = np.lexsort((ids, -scores))[:k]
+            return PrunedMatches(index, spans, const, ids[best].tolist(),
+                                 scores[best].tolist())
+    return None
+
+
+def _sums(np, post, score, spans, ids):
+    """The BM25 sums (without the constant) of sentences `ids` over every term, added in the
+    query's order: the same floats as Index.bm25_scores."""
     acc = np.zeros(len(ids))
-    for lo, hi in spans:  # every term, in the query's order: the same sums as bm25_scores
+    for lo, hi in spans:
         block = post[lo:hi]
         at = np.searchsorted(block, ids)
         inside = at < len(block)
         hit = np.zeros(len(ids), bool)
         hit[inside] = block[at[inside]] == ids[inside]
         acc[hit] += score[lo + at[hit]]
-    kth = -np.partition(-acc, k - 1)[k - 1]
-    ceiling = sum(float(score[lo:hi].max()) for lo, hi in common)
-    if not ceiling < kth - 1e-9:
-        return None
-    scores = acc + const
-    order = np.lexsort((ids, -scores))[:k]
-    return PrunedMatches(index, spans, const, ids[order].tolist(), scores[order].tolist())
+    return acc
+
+
+_highest_cache: "weakref.WeakKeyDictionary" = weakref.WeakKeyDictionary()
+
+
+def _highest(index, score, span: tuple[int, int]) -> float:
+    """A term's largest contribution (its postings span `span`), found once per process."""
+    known = _highest_cache.setdefault(index, {})
+    if span not in known:
+        known[span] = float(score[span[0]:span[1]].max())
+    return known[span]

@@ -1,0 +1,172 @@
+"""Upper bounds of candidates' re-ranking features, read from the forward data alone.
+
+`ranking.top_hits` shows a few sentences out of a pool of some 50 candidates, and computing a
+candidate's features in full costs its record decoded (JSON), its words split and the answer
+patterns run over its text. The bounds here need none of that: which of the question's terms
+each sentence and its neighbours hold (a bit mask from the forward data), the BM25 scores and
+the article coverage already known. With every weight non-negative, the weighted sum of the
+bounds is at least the candidate's score (rounding is monotone), so the ranking computes
+candidates in the order of their bounds and stops once the k-th best score found beats every
+bound left: the k best are those a full pass finds, with the same scores, bit for bit.
+
+Each feature's bound, as `ranking._features` computes the feature (total: the question's
+term weight; W(x): the weight of the terms in x):
+    bm25, nbm25, lead, article   exact (the sentence's number in its article is its distance
+                                 from the article's first sentence)
+    coverage, context, neighbours, neighbours2   exact for the sentence's own terms, its
+                                 paragraph neighbours' and the sentence before (assumed to be
+                                 referred back to); taken both with and without the rule that
+                                 lets a typed answer such as "10 km of the city" borrow the
+                                 sentence before's terms, and the larger sum kept
+    type, name                   1 when the question asks for a type of answer
+    bigram                       the share of the question's word pairs both of whose words'
+                                 terms the sentence holds
+    exact                        1 when the question has words of 4 letters or more
+    prefix                       W(terms of the question's longer words none of whose terms
+                                 the sentence holds) / total
+"""
+from __future__ import annotations
+
+import math
+from bisect import bisect_right
+from collections.abc import Callable, Mapping
+
+from . import question as q
+
+
+class Masks:
+    """Which question terms each sentence holds, as a bit mask, read once per question."""
+
+    def __init__(self, index, term_ids: list[int], weights: Mapping[int, float]) -> None:
+        self.index = index
+        self.bit = {t: 1 << n for n, t in enumerate(dict.fromkeys(term_ids))}
+        self.weights = weights
+        self.weighted = self.of_terms(weights)
+        self._masks: dict[int, int] = {}
+        self._weight: dict[int, float] = {0: 0.0}
+
+    def of_terms(self, terms) -> int:
+        bit, mask = self.bit, 0
+        for t in terms:
+            mask |= bit.get(t, 0)
+        return mask
+
+    def __call__(self, i: int) -> int:
+        """Sentence i's mask of question terms."""
+        mask = self._masks.get(i)
+        if mask is None:
+            bit = self.bit
+            mask = 0
+            for t in bit.keys() & set(self.index.term_ids(i)):
+                mask |= bit[t]
+            self._masks[i] = mask
+        return mask
+
+    def weight(self, mask: int) -> float:
+        """W(mask): the exactly rounded sum of its weighted terms' weights (as
+        ranking._weight_of sums a set of them)."""
+        mask &= self.weighted
+        value = self._weight.get(mask)
+        if value is None:
+            value = self._weight[mask] = math.fsum(
+                w for t, w in self.weights.items() if mask & self.bit[t])
+        return value
+
+
+class Bounds:
+    """Upper bounds of each pool sentence's score `weighted_sum(features, weights)`: `loose`
+    from the forward data, `tight` with the sentence's text too (its words as written give
+    "exact" and "prefix"; whether it refers back settles "context")."""
+
+    def __init__(self, index, question: q.Question, ids, masks: Masks,
+                 score: Callable[[int], float], best: float, article: Mapping[int, float],
+                 weights: Mapping[str, float],
+                 weighted_sum: Callable[[Mapping[str, float], Mapping[str, float]], float]
+                 ) -> None:
+        """`ids`: ranking's _QuestionIds; `score(i)`: sentence i's BM25, 0 when it has none."""
+        self.index, self.question, self.ids, self.masks = index, question, ids, masks
+        self.score, self.best, self.article = score, best, article
+        self.weights, self.weighted_sum = weights, weighted_sum
+        self.total = sum(masks.weights.values()) or 1.0
+        self.typed = question.answer_type != q.OTHER
+        self.pair_masks = [(masks.of_terms(a), masks.of_terms(b)) for a, b in ids.pairs]
+        self.word_masks = [(w, masks.of_terms(terms)) for w, terms in ids.words]
+        self._parts: dict[int, tuple[dict[str, float], int, int, int, int]] = {}
+
+    def loose(self, i: int) -> float:
+        """The bound from the forward data and the scores alone."""
+        index, masks, W, total = self.index, self.masks, self.masks.weight, self.total
+        sent_doc, paragraph, size = index.sent_doc, index.paragraph, index.size
+        doc, para = sent_doc[i], paragraph[i]
+        near = [j for j in (i - 1, i + 1)
+                if 0 <= j < size and sent_doc[j] == doc and paragraph[j] == para]
+        far = [j for j in (i - 2, i + 2)
+               if 0 <= j < size and sent_doc[j] == doc and paragraph[j] == para]
+        own = masks(i) & masks.weighted
+        around = 0
+        for j in near:
+            around |= masks(j)
+        gained = around & masks.weighted & ~own
+        far_mask = 0
+        for j in far:
+            far_mask |= masks(j)
+        far_gained = far_mask & masks.weighted & ~own & ~gained
+        inherited = (masks(i - 1) & masks.weighted & ~own) if i > 0 else 0
+        missing = 0
+        for _, m in self.word_masks:
+            if not m & own:
+                missing |= m
+        first = bisect_right(sent_doc, doc - 1, 0, i) if doc > 0 else 0
+        mask = masks(i)
+        measure = self.question.answer_type in q.MEASURES
+        features = {
+            "bm25": self.score(i) / self.best,
+            "coverage": W(own) / total,
+            "type": 1.0 if self.typed and measure else 0.0,
+            "name": 1.0 if self.typed and not measure else 0.0,
+            "context": W(inherited) / total,
+            "lead": 1.0 / (1 + (i - first)),
+            "neighbours": W(gained) / total,
+            "neighbours2": W(far_gained) / total,
+            "bigram": (sum(1 for a, b in self.pair_masks if a & mask and b & mask)
+                       / self.ids.n_pairs if self.ids.n_pairs else 0.0),
+            "nbm25": max((self.score(j) for j in near), default=0.0) / self.best,
+            "exact": 1.0 if self.question.words else 0.0,
+            "prefix": W(missing & ~own) / total,
+            "article": self.article[doc],
+        }
+        self._parts[i] = (features, own, inherited, gained, far_gained)
+        return self._bound(i, features, inherited)
+
+    def tight(self, i: int, position: int, words: set[str],
+              refers_back: bool, exact: float) -> float:
+        """The bound once the sentence's text is read: `position` its number in its article,
+        `words` its words as written, `refers_back` whether it leans on the sentence before,
+        `exact` its "exact" feature."""
+        features, own, inherited, _, _ = self._parts[i]
+        features = dict(features, exact=exact, lead=1.0 / (1 + position))
+        prefixes = {x[:5] for x in words if len(x) >= 5}
+        gained = 0
+        for w, m in self.word_masks:
+            if not m & own and w[:5] in prefixes:
+                gained |= m
+        features["prefix"] = self.masks.weight(gained & ~own) / self.total
+        if not (position > 0 and refers_back):
+            inherited = 0
+            features["context"] = 0.0
+        return self._bound(i, features, inherited)
+
+    def _bound(self, i: int, features: dict[str, float], inherited: int) -> float:
+        """The larger of the sums with and without the sentence before's terms borrowed as
+        the sentence's own (what a typed answer such as "10 km of the city" does)."""
+        bound = self.weighted_sum(features, self.weights)
+        if self.typed and inherited:
+            _, own, _, gained, far_gained = self._parts[i]
+            borrowed = own | inherited
+            W, total = self.masks.weight, self.total
+            bound = max(bound, self.weighted_sum(dict(
+                features, bm25=max(self.score(i), self.score(i - 1)) / self.best,
+                coverage=W(borrowed) / total, context=0.0,
+                neighbours=W(gained & ~borrowed) / total,
+                neighbours2=W(far_gained & ~borrowed) / total), self.weights))
+        return bound
