@@ -250,7 +250,8 @@ def test_pruned_top_k_equals_the_full_sum(tmp_path, monkeypatch):
     index = index_mod.Index.open(tmp_path / "idx")
     monkeypatch.setattr(topk, "COMMON", 40)
     pruned = 0
-    for query in (["said", "copper", "tanker"], ["offici", "said", "wheat"], ["said", "budget"]):
+    for query in (["said", "copper", "tanker"], ["offici", "said", "wheat"], ["said", "budget"],
+                  ["report", "said", "tanker", "copper"], ["readi", "report"]):  # all common
         full = index.bm25_scores(query)
         for k in (3, 10):
             fast = index.top_matches(query, k)

@@ -54,12 +54,14 @@ class PrunedMatches:
 
 
 def top_matches(index, spans: list[tuple[int, int]], const: float, k: int):
-    """PrunedMatches for the `k` best, or None when pruning cannot prove them (the caller
-    then sums every posting).
+    """PrunedMatches for the `k` best, or None when pruning cannot prove them or would cost
+    more than the full sum (the caller then sums every posting).
 
-    The sentences holding the rarest term are scored first; if the k-th best of them does
-    not beat what the other terms could give at most, those of the next rarest are added,
-    and so on while the candidates stay a small share of the postings."""
+    The sentences holding the rarest term are scored first: the k-th best of them is a floor
+    for the k-th best of all. Then the terms are split: the rarest ones, from which every
+    sentence that could beat the floor must hold one because the others' largest
+    contributions add up to less, and the rest. The sentences of the rarest ones not yet
+    scored are scored too, and the k best of all those scored are the k best."""
     sizes = [hi - lo for lo, hi in spans]
     if max(sizes) < COMMON or len(spans) < 2:
         return None
@@ -68,26 +70,33 @@ def top_matches(index, spans: list[tuple[int, int]], const: float, k: int):
     post = index._numpy("postings.sentence")
     score = index._numpy("postings.score")
     order = sorted(range(len(spans)), key=sizes.__getitem__)
-    budget = sum(sizes) // 4  # beyond that many candidates, summing everything costs as much
-    ids = None
-    taken = 0
-    for j, s in enumerate(order[:-1], start=1):
-        taken += sizes[s]
-        if taken > budget:
+    budget = sum(sizes) // len(spans)  # scoring a sentence looks it up in every term
+    ids, taken = None, 0
+    while ids is None or len(ids) < k:  # the rarest terms' sentences: at least k of them
+        if taken == len(spans) - 1:
             return None
-        lo, hi = spans[s]
+        lo, hi = spans[order[taken]]
         ids = post[lo:hi] if ids is None else np.union1d(ids, post[lo:hi])
-        if len(ids) < k:
-            continue
-        ceiling = sum(_highest(index, score, spans[c]) for c in order[j:])
-        acc = _sums(np, post, score, spans, ids)
-        kth = -np.partition(-acc, k - 1)[k - 1]
-        if ceiling < kth - 1e-9:
-            scores = acc + const
-            best = np.lexsort((ids, -scores))[:k]
-            return PrunedMatches(index, spans, const, ids[best].tolist(),
-                                 scores[best].tolist())
-    return None
+        taken += 1
+    if len(ids) > budget:
+        return None
+    acc = _sums(np, post, score, spans, ids)
+    floor = -np.partition(-acc, k - 1)[k - 1]
+    ceilings = [sum(_highest(index, score, spans[c]) for c in order[j:])
+                for j in range(len(spans) + 1)]
+    needed = next(j for j in range(taken, len(spans) + 1) if ceilings[j] < floor - 1e-9)
+    if needed > taken:
+        more = np.unique(np.concatenate([post[slice(*spans[c])] for c in order[taken:needed]]))
+        more = more[~np.isin(more, ids, assume_unique=True)]
+        if len(ids) + len(more) > budget:
+            return None
+        ids = np.concatenate((ids, more))
+        acc = np.concatenate((acc, _sums(np, post, score, spans, more)))
+    scores = acc + const
+    best = np.lexsort((ids, -scores))[:k]
+    if not ceilings[needed] < acc[best[-1]] - 1e-9:  # (cannot happen: the floor was one)
+        return None
+    return PrunedMatches(index, spans, const, ids[best].tolist(), scores[best].tolist())
 
 
 def _sums(np, post, score, spans, ids):
