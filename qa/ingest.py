@@ -1,7 +1,8 @@
 """Read articles from files and folders into Documents, reporting what cannot be read.
 
 A corpus is whatever the user points at: `.txt` and `.md` files (one article each), `.jsonl`
-files (one article per line) and Reuters-21578 `.sgm` files (one per <REUTERS> element). An
+files (one article per line), Reuters-21578 `.sgm` files (one per <REUTERS> element) and
+saved news pages, `.html` and `.htm` (one article each: its body text, headline and date). An
 article's id is its path relative to the corpus folder, without the extension ("wire/x" for
 wire/x.txt), so two folders may hold files of the same name; an article inside a file adds its
 own id ("more/7"). Index folders found inside the corpus are never read as articles. A bad file
@@ -24,7 +25,8 @@ from pathlib import Path
 from .metadata import read_metadata
 from .model import Document
 
-ARTICLE_SUFFIXES = (".txt", ".md", ".jsonl", ".sgm")
+ARTICLE_SUFFIXES = (".txt", ".md", ".jsonl", ".sgm", ".html", ".htm")
+PAGE_SUFFIXES = (".html", ".htm")
 _MD_TITLE = re.compile(r"\A\s*#[ \t]+([^\n]+?)[ \t#]*(?:\n|\Z)")
 
 
@@ -210,6 +212,8 @@ def stream_corpus(files: list[Path], corpus: Corpus, roots: Sequence[Path] = ()
                                          info.st_ino))
         suffix = path.suffix.lower()
         text, problem = decode(data, latin1=suffix == ".sgm")
+        if problem and suffix in PAGE_SUFFIXES:
+            text, problem = _decode_page(data, text, problem)
         del data
         if problem:
             corpus.skip(str(path), problem, "files " + problem.split(" (")[0])
@@ -220,6 +224,8 @@ def stream_corpus(files: list[Path], corpus: Corpus, roots: Sequence[Path] = ()
             docs = [_without_surrogates(doc) for doc in _read_jsonl(path, text, corpus)]
         elif suffix == ".sgm":
             docs = _read_sgml(path, text, base, corpus.skipped)
+        elif suffix in PAGE_SUFFIXES:
+            docs = _read_page(path, text, base, corpus)
         else:
             docs = [_read_article(path, text, base)]
         del text
@@ -251,6 +257,27 @@ def _read_sgml(path: Path, text: str, base: str, skipped: Counter) -> list[Docum
     if empty:
         skipped["Reuters elements without a body"] += empty
     return [_read_article(path, a.text, f"{base}/{a.number}", a.title, a.date) for a in articles]
+
+
+def _decode_page(data: bytes, text: str, problem: str) -> tuple[str, str]:
+    """A page not in UTF-8 is read in the charset its <meta> names, if it names one."""
+    from .html_article import decode_page
+
+    if b"\x00" in data:
+        return text, problem
+    page = decode_page(data)
+    return (page, "") if page is not None else (text, problem)
+
+
+def _read_page(path: Path, text: str, base: str, corpus: Corpus) -> list[Document]:
+    from .html_article import HtmlError, read_html  # only a corpus with pages needs it
+
+    try:
+        page = read_html(text)
+    except HtmlError as exc:
+        corpus.skip(str(path), str(exc), "pages without article text")
+        return []
+    return [_read_article(path, page.text, base, page.title, page.date)]
 
 
 _SURROGATE = re.compile("[\ud800-\udfff]")
