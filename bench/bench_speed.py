@@ -202,8 +202,8 @@ def write_tokens(index_folder: Path, out: Path) -> None:
     index = Index.open(index_folder)
     analyzer = index.analyzer
     with open(out, "w", encoding="utf-8") as f:
-        for record in index.sentences:
-            f.write(json.dumps(analyzer.terms(record[4]), ensure_ascii=False) + "\n")
+        for i in range(index.size):
+            f.write(json.dumps(analyzer.terms(index.record(i).text), ensure_ascii=False) + "\n")
 
 
 def _child_build(corpus: str, folder: str) -> dict:

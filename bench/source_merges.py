@@ -30,7 +30,7 @@ def merges(index: Index) -> list[tuple[str, str, int]]:
     table = index.sources
     keys: dict[tuple[str, int], int] = {}
     for st in range(len(table.sentence)):
-        attribution = index.sentences[table.sentence[st]][5][table.attribution[st]]
+        attribution = index.record(table.sentence[st]).attributions[table.attribution[st]]
         name = normalise(statement_name(attribution.get("source", ""),
                                         attribution.get("resolved_source", "")))
         source = table.source[st]

@@ -15,7 +15,8 @@ from . import question as q
 from . import span_model
 from .config import NO_CORPUS_HELP, Location, default_corpus, locate
 from .index import Index
-from .index.format import IndexUnusable, read_manifest, staleness
+from .index.format import IndexUnusable, read_manifest
+from .index.freshness import staleness
 from .ingest import CorpusError
 from .model import Answer
 

@@ -90,10 +90,13 @@ def build_parser(only: str | None = None) -> argparse.ArgumentParser:
         add_parsers(sub, [where, color], _positive)
 
     if only in (None, "index"):
-        p = sub.add_parser("index", parents=[where], help="build the index",
-                           description="Build the index from PATHs "
-                                       "(default: $QA_CORPUS or ./seeds).")
+        p = sub.add_parser("index", parents=[where], help="build or update the index",
+                           description="Build the index from PATHs (default: $QA_CORPUS or "
+                                       "./seeds). An index of the same PATHs is updated: only "
+                                       "new and changed articles are analysed.")
         p.add_argument("paths", nargs="*", metavar="PATH", help="article files or folders")
+        p.add_argument("--fresh", action="store_true",
+                       help="build from scratch instead of updating")
 
     if only in (None, "sentences"):
         p = sub.add_parser("sentences", parents=[where, color], help="list indexed sentences",
@@ -328,7 +331,7 @@ def _index(args) -> int:
         raise UsageError(NO_CORPUS_HELP)
     with Progress("indexing") as progress:  # on stderr, once it has taken a second
         try:
-            report = build(paths, location.index, progress=progress)
+            report = build(paths, location.index, progress=progress, fresh=args.fresh)
         except (IndexWriteError, CorpusError, EmptyCorpusError) as exc:
             raise UsageError(str(exc)) from None
     for problem in report.problems:
@@ -337,7 +340,8 @@ def _index(args) -> int:
         print(f"qa: {visible(report.summary)}", file=sys.stderr)
     print(f"indexed {_count(report.documents, 'article')}, "
           f"{_count(report.sentences, 'sentence')}, {_count(report.terms, 'term')} "
-          f"in {report.seconds:.2f} s into {visible(str(location.index))}")
+          f"in {report.seconds:.2f} s into {visible(str(location.index))}"
+          + (f" (updated: {report.updated})" if report.updated else ""))
     return EXIT_OK
 
 

@@ -186,14 +186,15 @@ def file_id(path: Path, roots: Sequence[Path]) -> tuple[str, str]:
     return path.stem, path.name
 
 
-def stream_corpus(files: list[Path], corpus: Corpus, roots: Sequence[Path] = ()
-                  ) -> Iterator[tuple[Document, int, int]]:
+def stream_corpus(files: list[Path], corpus: Corpus, roots: Sequence[Path] = (),
+                  taken: set[str] | None = None) -> Iterator[tuple[Document, int, int]]:
     """The articles of `files`, one file at a time: each document with the bytes read so far and the
     total; `corpus` collects the sources and problems as they are met. Ids are paths relative
-    to the root in `roots` holding each file."""
+    to the root in `roots` holding each file. `taken` holds the ids already used (by articles
+    of other files an update keeps); the ids given out are added to it."""
     import hashlib  # only a build hashes the corpus: a query's import of ingest need not load it
 
-    taken: set[str] = set()
+    taken = set() if taken is None else taken
     total = 0
     for path in files:
         with contextlib.suppress(OSError):

@@ -224,7 +224,7 @@ def _content_score(index: Index, statement: int, term_ids: list[int]) -> float:
     sentences' mean length, as the index scores a sentence."""
     table = index.sources
     sentence = table.sentence[statement]
-    attribution = index.sentences[sentence][5][table.attribution[statement]]
+    attribution = index.record(sentence).attributions[table.attribution[statement]]
     span = attribution.get("content_span")
     if not span:
         return 0.0

@@ -215,7 +215,7 @@ def _sentence_finder(index):
     for d in range(len(index.docs)):
         meta = index.docs[d]
         rows = range(meta["first"], meta["first"] + meta["count"])
-        starts[meta["id"]] = [index.sentences[i][2] for i in rows]
+        starts[meta["id"]] = [index.record(i).start for i in rows]
 
     def where(article: str, start: int, end: int) -> list[tuple[str, int]]:
         found = starts.get(article, [])
@@ -241,9 +241,10 @@ def _grep(index, query: str, verbs: frozenset[str] | None) -> set:
                          re.I)
     out = set()
     for i in range(index.size):
-        d, n, _, _, text, _, _ = index.sentences[i]
+        record = index.record(i)
+        text = record.text
         if pattern.search(text) and any(w.lower() in verbs for w in _WORD.findall(text)):
-            out.add((index.docs[d]["id"], n))
+            out.add((index.docs[index.sent_doc[i]]["id"], record.index))
     return out
 
 

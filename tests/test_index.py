@@ -4,6 +4,8 @@ import os
 
 import pytest
 
+from qa.index import analysis as analysis_mod
+from qa.index import segments as segments_mod
 from qa.index import writer as build_mod
 from qa.index import reader as index_mod
 from qa.index.format import FORMAT_VERSION
@@ -129,7 +131,7 @@ def test_a_failed_build_leaves_the_old_index_answering(workdir, monkeypatch):
     def broken(*args, **kwargs):
         raise OSError(28, "No space left on device")
 
-    monkeypatch.setattr(build_mod, "_write_postings", broken)
+    monkeypatch.setattr(segments_mod, "write_postings", broken)
     with pytest.raises(build_mod.IndexWriteError, match="No space left"):
         build_mod.build([workdir / "seeds"], workdir / "index")
     reopened = index_mod.Index.open(workdir / "index")
@@ -175,7 +177,7 @@ def test_a_lone_surrogate_escape_in_jsonl_becomes_a_replacement_character(tmp_pa
 
 def test_parallel_build_writes_the_same_files(tmp_path, monkeypatch):
     write_mixed_corpus(tmp_path / "c")
-    monkeypatch.setattr(build_mod, "_CHUNK_BYTES", 200)  # many chunks, out of order finishes
+    monkeypatch.setattr(analysis_mod, "_CHUNK_BYTES", 200)  # many chunks, out of order finishes
     one = build_mod.build([tmp_path / "c"], tmp_path / "one", workers=1)
     two = build_mod.build([tmp_path / "c"], tmp_path / "two", workers=2)
     assert (one.documents, one.sentences, one.terms, one.problems) == \
@@ -230,7 +232,7 @@ def test_forward_data_is_what_analysing_the_sentence_gives(seed_index):
         ids, starts, ends = seed_index.token_spans(i)
         assert [seed_index.terms[t] for t in ids] == [t.term for t in seed_index.analyzer.tokens(text)]
         assert list(zip(starts, ends)) == [(t.start, t.end) for t in seed_index.analyzer.tokens(text)]
-        assert seed_index.paragraph[i] == seed_index.sentences[i][6]
+        assert seed_index.paragraph[i] == seed_index.record(i).paragraph
 
 
 def test_pruned_top_k_equals_the_full_sum(tmp_path, monkeypatch):

@@ -12,6 +12,7 @@ import pytest
 from pathlib import Path
 
 
+from qa.index import segments as segments_mod
 from qa.index import writer as build_mod
 from qa.index import reader as index_mod
 from qa import ranking
@@ -163,7 +164,7 @@ def test_a_failed_write_is_one_line_and_the_old_index_stays(workdir, qa, monkeyp
     def disk_full(*args, **kwargs):
         raise OSError(28, "No space left on device")
 
-    monkeypatch.setattr(build_mod, "_write_postings", disk_full)
+    monkeypatch.setattr(segments_mod, "write_postings", disk_full)
     r = qa("index")
     assert r.code == 2
     assert r.err.strip().count("\n") == 0 and "No space left on device" in r.err

@@ -210,8 +210,8 @@ def test_resolving_sources_costs_the_same_per_sentence_in_a_long_article():
 
 def test_disk_full_at_the_manifest_leaves_no_generation_and_the_old_index(workdir, qa,
                                                                           monkeypatch):
-    from qa.index import writer as build_mod
     from qa.index import durable
+    from qa.index import segments as segments_mod
 
     assert qa("index").code == 0
     index = workdir / "index"
@@ -225,7 +225,7 @@ def test_disk_full_at_the_manifest_leaves_no_generation_and_the_old_index(workdi
     r = qa("index")
     assert r.code == 2 and r.err.count("\n") == 1 and "No space left" in r.err
     assert sorted(p.name for p in index.iterdir()) == before  # no gen-*, no .build-*
-    monkeypatch.setattr(build_mod, "_write_postings", disk_full)  # and $TMPDIR full too
+    monkeypatch.setattr(segments_mod, "write_postings", disk_full)  # and $TMPDIR full too
     r = qa("ask", "al-Mayadin")
     assert r.code == 2 and "Traceback" not in r.err
     assert r.err.splitlines()[-1].startswith("qa: error: ") and "temporary" in r.err

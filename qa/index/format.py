@@ -1,22 +1,21 @@
-"""An index's manifest: what it says (format, settings, sources, data folder), checked for
-shape, and whether the corpus still matches it.
+"""The index format, declared once: the manifest and the records of articles and sentences.
 
-The manifest is the one file a build replaces atomically (`qa.index.writer`); `qa.index.reader` opens the
-data folder it names. Deciding freshness costs a stat of each source file, and a hash of a
-file whose times changed.
+The manifest is the one file a build replaces atomically (`qa.index.writer`); `qa.index.reader`
+opens the data folder it names. Every reader of manifest.json goes through `load_manifest`;
+the record layouts below are the only place that knows which field of a record is where.
+Whether the corpus still matches an index is `qa.index.freshness`.
 """
 from __future__ import annotations
 
 import json
 import os
 import re
+import stat
 from pathlib import Path
+from typing import NamedTuple, TypedDict
 
-from .. import bm25
-from ..analyzer import Analyzer
-from ..ingest import CorpusError, find_sources
-
-FORMAT_VERSION = 5  # 3: the source table; 4: ids are relative paths; 5: forward data, names
+FORMAT_VERSION = 6  # 3: the source table; 4: ids are relative paths; 5: forward data, names;
+# 6: sentence records without their article number, article hashes, statement rows, name counts
 MANIFEST = "manifest.json"
 GENERATION_NAME = re.compile(r"\Agen-[0-9a-z-]{1,64}\Z")
 
@@ -25,17 +24,37 @@ class IndexUnusable(Exception):
     """The index on disk cannot be used as it is (missing, corrupt, stale); rebuild it."""
 
 
-def read_manifest(folder: Path) -> dict:
-    """The manifest, checked for shape; IndexUnusable says why it cannot be used."""
+MAX_MANIFEST_BYTES = 1 << 26  # far beyond any manifest qa writes: a bigger file is not one
+
+
+def load_manifest(folder: Path) -> dict:
+    """manifest.json as a qa manifest of any version: a plain file (never read through a
+    link), of bounded size, holding a JSON object whose `format` is "qa-index". IndexUnusable
+    says why not. The one reader of the file: the index, the writer and `qa.index.owned`."""
     path = folder / MANIFEST
     try:
-        manifest = json.loads(path.read_bytes())
+        info = os.lstat(path)
     except FileNotFoundError:
         raise IndexUnusable("no index yet") from None
-    except (OSError, ValueError):
+    except OSError:
+        raise IndexUnusable(f"{path} cannot be read") from None
+    if not stat.S_ISREG(info.st_mode):
+        raise IndexUnusable(f"{path} is not a plain file")
+    try:
+        with open(path, "rb") as f:
+            manifest = json.loads(f.read(MAX_MANIFEST_BYTES + 1))
+    except (OSError, ValueError, RecursionError):
         raise IndexUnusable(f"{path} is corrupt") from None
     if not isinstance(manifest, dict) or manifest.get("format") != "qa-index":
         raise IndexUnusable(f"{path} is not a qa index manifest")
+    return manifest
+
+
+def read_manifest(folder: Path) -> dict:
+    """The manifest of an index this qa can open, checked for shape; IndexUnusable says why
+    it cannot be used."""
+    path = folder / MANIFEST
+    manifest = load_manifest(folder)
     if manifest.get("format_version") != FORMAT_VERSION:
         raise IndexUnusable(f"index format {manifest.get('format_version')} is not "
                             f"{FORMAT_VERSION}")
@@ -50,53 +69,66 @@ def read_manifest(folder: Path) -> dict:
     return manifest
 
 
-def staleness(manifest: dict, paths: list[Path], folder: Path | None = None) -> str | None:
-    """Why an index no longer matches the corpus at `paths`, or None when it does (the
-    index `folder` itself is never part of the corpus)."""
-    if manifest.get("analyzer") != Analyzer().settings:
-        return "the analyzer changed"
-    if manifest.get("bm25") != bm25.BM25Params().to_json():
-        return "the BM25 settings changed"
-    if manifest.get("corpus") != [str(p.resolve()) for p in paths]:
-        return "the corpus paths changed"
-    known = {s["path"]: s for s in manifest.get("sources", []) if isinstance(s, dict)}
+def generation_of(folder: Path) -> str | None:
+    """The generation folder the qa manifest in `folder` names (of any format version), if it
+    is a plain name inside the index: the one a build must not remove."""
     try:
-        current = find_sources([p.resolve() for p in paths], exclude=[folder] if folder else [])
-    except (OSError, CorpusError) as exc:
-        return str(exc)
-    for path in current:
-        old = known.pop(str(path), None)
-        if old is None:
-            return f"{path} appeared"
-        try:
-            if _changed(path, old):
-                return f"{path} changed"
-        except OSError:
-            return f"{path} cannot be read"
-    if known:
-        return f"{next(iter(known))} vanished"
-    return None
+        data = load_manifest(folder).get("data")
+    except IndexUnusable:
+        return None
+    return data if isinstance(data, str) and GENERATION_NAME.match(data) else None
 
 
-def _changed(path: Path, old: dict) -> bool:
-    """Whether the file at `path` is no longer the one recorded in `old`.
-
-    Same size, times and inode: unchanged, for the cost of a stat. Anything else (even an
-    edit that put size and mtime back: its ctime moved, which no user tool can reset) is
-    decided by the content hash. A record from before ctime was kept goes by size and mtime.
-    """
-    info = os.stat(path)
-    if info.st_size != old.get("size"):
-        return True
-    same = info.st_mtime_ns == old.get("mtime_ns")
-    if "ctime_ns" in old:
-        same = same and info.st_ctime_ns == old["ctime_ns"] and info.st_ino == old.get("inode")
-    return not same and _sha256(path) != old.get("sha256")
+# ------------------------------------------------------------------------- record layouts
 
 
-def _sha256(path: Path) -> str:
-    import hashlib  # only when a corpus file's times changed: not worth its import on every ask
+class DocRecord(TypedDict):
+    """An article, one JSON object a line in docs.jsonl."""
 
-    from ..ingest import read_regular  # never blocks on a FIFO, never reads past the size
+    id: str  # unique in the index: its path relative to the corpus root (+ "/" inner id)
+    source: str  # the file it came from
+    title: str
+    date: str
+    place: str
+    agency: str
+    hash: str  # sha256 of the article as read: an update keeps it when this is unchanged
+    first: int  # its first sentence number (an article's sentences are consecutive)
+    count: int  # how many sentences
 
-    return hashlib.sha256(read_regular(path)[0]).hexdigest()
+
+class SentenceRecord(NamedTuple):
+    """A sentence, one JSON array a line in sentences.jsonl; its article is sentences.doc.npy
+    (not in the record, so that a record's bytes do not change when articles move)."""
+
+    index: int  # its number within the article
+    start: int  # offsets into the article text: text[start:end] is the sentence
+    end: int
+    text: str
+    attributions: list[dict]  # qa.model.Attribution.to_json() of each
+    paragraph: int
+
+    def encode(self) -> bytes:
+        return encode_line(list(self))
+
+    @classmethod
+    def decode(cls, value) -> "SentenceRecord":
+        """From the JSON array as read; ValueError when it is not one of these."""
+        if not isinstance(value, list) or len(value) != len(cls._fields):
+            raise ValueError("not a sentence record")
+        return cls(*value)
+
+
+class StatementRow(NamedTuple):
+    """One attribution of one sentence, as the source table groups it: statements.rows.jsonl
+    holds `[name, written]` (the name it is filed under and the source as written), the arrays
+    statements.rows.sentence/.attribution where it is."""
+
+    sentence: int
+    attribution: int
+    name: str
+    written: str
+
+
+def encode_line(value) -> bytes:
+    """One JSON Lines line, as every record file of the index is written."""
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":")).encode() + b"\n"

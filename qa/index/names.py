@@ -2,12 +2,14 @@
 
 Runs of capitalised words (joined by "of", "for", "al", ...) and hyphenated names, and the
 sources attributions name. A capitalised word starting a sentence is left out when the corpus
-also writes it in lower case ("The", "Last"). They are found once, when the index is built
-(`write_names`, over the first SCAN_LIMIT sentences), and stored sorted, so a session finds a
+also writes it in lower case ("The", "Last"). They are counted once, when the index is built
+(`NameCounts`, over the first SCAN_LIMIT sentences of a build and the sentences each update
+adds), and stored sorted, so a session finds a
 prefix's names by binary search instead of scanning every sentence at start-up.
 """
 from __future__ import annotations
 
+import json
 import re
 from bisect import bisect_left
 from collections import Counter
@@ -27,50 +29,100 @@ _DETERMINERS = {"the", "a", "an", "this", "that", "these", "those", "his", "her"
 _OPENERS = "“\"‘'(:[—–-"
 
 
-def find_names(records: Iterable[list]) -> tuple[list[tuple[str, str, int]], list[str]]:
-    """(folded, name, count) sorted by folded name, and source names most cited first, from
-    sentence records ([doc, n, start, end, text, attributions, ...])."""
-    from ..render import safe  # the build's; opening an index for a question needs no rich
-    runs: Counter[tuple[str, ...]] = Counter()
-    initial: Counter[tuple[str, ...]] = Counter()
-    lower: set[str] = set()
-    sources: Counter[str] = Counter()
-    for record in records:
-        text, attributions = record[4], record[5]
-        for run, is_initial in _runs(text, lower):
-            (initial if is_initial else runs)[run] += 1
+class NameCounts:
+    """What completion names are made of, counted sentence by sentence: runs of name words
+    (apart, those opening a sentence or quote), words seen in lower case, cited sources.
+    Plain data, so that a generation keeps them (names.counts.json) and an update adds the new
+    articles' counts instead of reading every sentence again."""
+
+    def __init__(self) -> None:
+        self.runs: Counter[tuple[str, ...]] = Counter()
+        self.initial: Counter[tuple[str, ...]] = Counter()
+        self.lower: set[str] = set()
+        self.sources: Counter[str] = Counter()
+        self.sentences = 0
+
+    def add(self, text: str, attributions: list[dict]) -> None:
+        from ..render import safe  # the build's; opening an index for a question needs no rich
+
+        self.sentences += 1
+        for run, is_initial in _runs(text, self.lower):
+            (self.initial if is_initial else self.runs)[run] += 1
         for a in attributions:
             for key in ("resolved_source", "source"):
                 if isinstance(a.get(key), str) and len(a[key]) > 2:
-                    sources[" ".join(safe(a[key]).split())] += 1
-    counts: Counter[str] = Counter()
-    for table, at_start in ((runs, False), (initial, True)):
-        for run, count in table.items():
-            if at_start and run[0].lower() in lower:
-                run = run[1:]  # "The Syrian Observatory ..." -> "Syrian Observatory ..."
-            while run and run[-1] in _CONNECTORS:
-                run = run[:-1]
-            if not run:
-                continue
-            if len(run) > 1 or run[0].lower() not in lower:
-                counts[" ".join(run)] += count
-            for word in run:
-                if "-" in word and len(run) > 1:
-                    counts[word] += count  # "al-Assad" from "Bashar al-Assad"
-    names = sorted((name.casefold(), name, count) for name, count in counts.items()
-                   if len(name) >= 3)
-    return names, [name for name, _ in sources.most_common()]
+                    self.sources[" ".join(safe(a[key]).split())] += 1
+
+    def update(self, other: "NameCounts") -> None:
+        self.runs.update(other.runs)
+        self.initial.update(other.initial)
+        self.lower |= other.lower
+        self.sources.update(other.sources)
+        self.sentences += other.sentences
+
+    def to_json(self) -> dict:
+        return {"runs": [[list(r), n] for r, n in self.runs.items()],
+                "initial": [[list(r), n] for r, n in self.initial.items()],
+                "lower": sorted(self.lower), "sources": list(self.sources.items()),
+                "sentences": self.sentences}
+
+    @classmethod
+    def from_json(cls, data: dict) -> "NameCounts":
+        counts = cls()
+        counts.runs = Counter({tuple(r): n for r, n in data["runs"]})
+        counts.initial = Counter({tuple(r): n for r, n in data["initial"]})
+        counts.lower = set(data["lower"])
+        counts.sources = Counter(dict(data["sources"]))
+        counts.sentences = int(data["sentences"])
+        return counts
+
+    def names(self) -> tuple[list[tuple[str, str, int]], list[str]]:
+        """(folded, name, count) sorted by folded name, and source names most cited first."""
+        counts: Counter[str] = Counter()
+        lower = self.lower
+        for table, at_start in ((self.runs, False), (self.initial, True)):
+            for run, count in table.items():
+                if at_start and run[0].lower() in lower:
+                    run = run[1:]  # "The Syrian Observatory ..." -> "Syrian Observatory ..."
+                while run and run[-1] in _CONNECTORS:
+                    run = run[:-1]
+                if not run:
+                    continue
+                if len(run) > 1 or run[0].lower() not in lower:
+                    counts[" ".join(run)] += count
+                for word in run:
+                    if "-" in word and len(run) > 1:
+                        counts[word] += count  # "al-Assad" from "Bashar al-Assad"
+        names = sorted((name.casefold(), name, count) for name, count in counts.items()
+                       if len(name) >= 3)
+        return names, [name for name, _ in self.sources.most_common()]
 
 
-def write_names(out: Path, sentences: Records, limit: int = SCAN_LIMIT) -> None:
-    """names.jsonl ([folded, name, count], sorted) and names.sources.jsonl, for completion."""
-    from itertools import islice
+def find_names(records: Iterable[tuple[str, list[dict]]]
+               ) -> tuple[list[tuple[str, str, int]], list[str]]:
+    """NameCounts.names of (text, attributions) pairs."""
+    counts = NameCounts()
+    for text, attributions in records:
+        counts.add(text, attributions)
+    return counts.names()
 
-    names, sources = find_names(islice(iter(sentences), limit))
+
+def write_names(out: Path, counts: NameCounts) -> None:
+    """names.jsonl ([folded, name, count], sorted) and names.sources.jsonl, for completion
+    (what they were made of is names.counts.json, kept for the next update)."""
+    names, sources = counts.names()
     for name, values in (("names", [list(n) for n in names]), ("names.sources", sources)):
         writer = RecordWriter(out, name)
         writer.extend(values)
         writer.close()
+
+
+def read_counts(data: Path) -> NameCounts:
+    """The NameCounts a generation kept; ValueError when they are not that."""
+    try:
+        return NameCounts.from_json(json.loads((data / "names.counts.json").read_bytes()))
+    except (KeyError, TypeError, AttributeError, RecursionError) as exc:
+        raise ValueError(f"names.counts.json is corrupt ({exc})") from None
 
 
 class StoredNames:

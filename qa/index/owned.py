@@ -11,14 +11,13 @@ from __future__ import annotations
 
 import contextlib
 import errno
-import json
 import os
 import re
 import shutil
 import stat
 from pathlib import Path
 
-from .format import MANIFEST
+from .format import IndexUnusable, load_manifest
 
 FOLDER_MARK = ".qa-index"  # in the index folder: qa made it or took it over
 MADE_MARK = ".qa-made"  # in each staging or generation folder qa created
@@ -119,12 +118,8 @@ def _is_file(path: Path) -> bool:
 
 
 def _holds_qa_manifest(folder: Path) -> bool:
-    path = folder / MANIFEST
-    if not _is_file(path):
-        return False
     try:
-        with open(path, "rb") as f:
-            manifest = json.loads(f.read(1 << 24))
-    except (OSError, ValueError, RecursionError):
+        load_manifest(folder)
+    except IndexUnusable:
         return False
-    return isinstance(manifest, dict) and manifest.get("format") == "qa-index"
+    return True

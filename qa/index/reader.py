@@ -1,7 +1,8 @@
 """The persistent index opened: arrays mapped, records read, queries scored (its manifest and
 freshness are `qa.index.format`).
 
-Layout of an index folder (documented for users in index/README.md; `qa.index.writer` writes it):
+Layout of an index folder (documented for users in index/README.md; `qa.index.writer` writes it,
+the record layouts are `qa.index.format`'s):
     manifest.json     format version, analyzer and BM25 settings, source hashes, counts, and
                       the name of the generation folder that holds the data
     gen-*/            one complete build: JSON Lines with byte offsets, .npy arrays
@@ -24,7 +25,7 @@ from pathlib import Path
 from .. import bm25, npy
 from . import checksums
 from ..analyzer import Analyzer
-from .format import IndexUnusable, read_manifest
+from .format import IndexUnusable, SentenceRecord, read_manifest
 from .matches import Matches, numpy_module as _numpy  # noqa: F401 (Matches: known as qa.index.Matches)
 from ..model import Attribution, dateline
 from .names import StoredNames
@@ -169,10 +170,20 @@ class Index:
                 raise IndexUnusable(f"source table in {data} is corrupt ({exc})") from None
         return self._sources
 
+    def record(self, i: int) -> SentenceRecord:
+        """Sentence i's record as stored (its layout: qa.index.format.SentenceRecord)."""
+        try:
+            return SentenceRecord.decode(self.sentences[i])
+        except ValueError:
+            data = self.folder / self.manifest["data"]
+            raise IndexUnusable(f"sentence {i} in {data} is corrupt") from None
+
     def sentence(self, i: int) -> StoredSentence:
-        d, n, start, end, text, attrs, paragraph = self.sentences[i]
-        return StoredSentence(i, self.doc_id(d), n, start, end, text,
-                              [Attribution.from_json(a) for a in attrs], paragraph)
+        record = self.record(i)
+        return StoredSentence(i, self.doc_id(self.sent_doc[i]), record.index, record.start,
+                              record.end, record.text,
+                              [Attribution.from_json(a) for a in record.attributions],
+                              record.paragraph)
 
     def doc_id(self, d: int) -> str:
         """Article d's id, its record decoded once per process (a question reads the

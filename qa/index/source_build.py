@@ -1,7 +1,8 @@
 """Write the source table of a generation: each source's statements, newest first.
 
-Run by the build once the sentence records are written: it reads every sentence's
-attributions back, merges the sources' names (`qa.source_names.merge`) and writes plain data
+Run by the build with every sentence's attributions (StatementRow, extracted once as the
+sentences are written, and kept by a generation so that an update need not decode them): it
+merges the sources' names (`qa.source_names.merge`) and writes plain data
 (layout in index/README.md, read by `qa.index.source_table`), so `qa said` and `qa sources` look a
 source up instead of scanning the archive. Only builds import this module.
 """
@@ -13,7 +14,8 @@ from pathlib import Path
 
 import numpy as np
 
-from .records import Records, RecordWriter
+from .format import StatementRow
+from .records import RecordWriter
 from ..source_names import Source, merge, normalise, statement_name, words_of
 
 _DATE = re.compile(r"(\d{4})-(\d{2})-(\d{2})")
@@ -25,20 +27,26 @@ def date_number(date: str) -> int:
     return int(found[1] + found[2] + found[3]) if found else 0
 
 
-def write_source_table(out: Path) -> int:
-    """Write the `sources.*` and `statements.*` files into `out`; returns the statements."""
-    docs, sentences = Records(out, "docs"), Records(out, "sentences")
-    dates = [date_number(doc.get("date", "")) for doc in docs]
-    rows, where, written = [], [], []  # per statement: (article, name), place, as written
-    for i in range(len(sentences)):
-        d, _, _, _, _, attributions, _ = sentences[i]
-        for a, attribution in enumerate(attributions):
-            rows.append((d, statement_name(attribution.get("source", ""),
-                                           attribution.get("resolved_source", ""))))
-            where.append((i, a, d))
-            written.append(attribution.get("source", ""))
-    group, sources = merge(rows)
-    _add_written_forms(sources, group, written)
+def statement_rows(sentence: int, attributions: list[dict]) -> list[StatementRow]:
+    """The statements of one sentence as the source table files them (empty or unresolved
+    ones too: `merge` drops those)."""
+    return [StatementRow(sentence, a, statement_name(attribution.get("source", ""),
+                                                     attribution.get("resolved_source", "")),
+                         attribution.get("source", ""))
+            for a, attribution in enumerate(attributions)]
+
+
+def write_source_table(out: Path, rows: list[StatementRow], sentence_doc: np.ndarray,
+                       dates: list[int], lengths: np.ndarray) -> int:
+    """Write the `sources.*` and `statements.*` files into `out`; returns the statements.
+
+    `rows` are every attribution in reading order, `sentence_doc` the article of each
+    sentence, `dates` each article's date_number, `lengths` each sentence's length in terms.
+    """
+    doc_of = [int(sentence_doc[row.sentence]) for row in rows]
+    where = [(row.sentence, row.attribution, d) for row, d in zip(rows, doc_of)]
+    group, sources = merge((d, row.name) for row, d in zip(rows, doc_of))
+    _add_written_forms(sources, group, [row.written for row in rows])
     keep = [k for k, g in enumerate(group) if g >= 0]
     sent = np.array([where[k][0] for k in keep], np.int32)
     attr = np.array([where[k][1] for k in keep], np.int32)
@@ -59,7 +67,6 @@ def write_source_table(out: Path) -> int:
     np.save(out / "sources.date.npy", date[order])
     _write_sources(out, sources, date, order, ptr)
     _write_words(out, sources)
-    lengths = np.load(out / "sentences.len.npy")
     np.save(out / "sources.avgdl.npy", np.array([lengths.mean() if len(lengths) else 1.0]))
     return len(keep)
 

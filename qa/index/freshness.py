@@ -1,0 +1,65 @@
+"""Whether an index still matches its corpus, and which source files changed since it was built.
+
+Deciding costs a stat of each source file, and a hash of a file whose times changed. An index
+that no longer matches is updated (`qa.index.writer`): only the files that changed are read.
+"""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from .. import bm25
+from ..analyzer import Analyzer
+from ..ingest import CorpusError, find_sources
+
+
+def staleness(manifest: dict, paths: list[Path], folder: Path | None = None) -> str | None:
+    """Why an index no longer matches the corpus at `paths`, or None when it does (the
+    index `folder` itself is never part of the corpus)."""
+    if manifest.get("analyzer") != Analyzer().settings:
+        return "the analyzer changed"
+    if manifest.get("bm25") != bm25.BM25Params().to_json():
+        return "the BM25 settings changed"
+    if manifest.get("corpus") != [str(p.resolve()) for p in paths]:
+        return "the corpus paths changed"
+    known = {s["path"]: s for s in manifest.get("sources", []) if isinstance(s, dict)}
+    try:
+        current = find_sources([p.resolve() for p in paths], exclude=[folder] if folder else [])
+    except (OSError, CorpusError) as exc:
+        return str(exc)
+    for path in current:
+        old = known.pop(str(path), None)
+        if old is None:
+            return f"{path} appeared"
+        try:
+            if changed_file(path, old):
+                return f"{path} changed"
+        except OSError:
+            return f"{path} cannot be read"
+    if known:
+        return f"{next(iter(known))} vanished"
+    return None
+
+
+def changed_file(path: Path, old: dict) -> bool:
+    """Whether the file at `path` is no longer the one recorded in `old`.
+
+    Same size, times and inode: unchanged, for the cost of a stat. Anything else (even an
+    edit that put size and mtime back: its ctime moved, which no user tool can reset) is
+    decided by the content hash. A record from before ctime was kept goes by size and mtime.
+    """
+    info = os.stat(path)
+    if info.st_size != old.get("size"):
+        return True
+    same = info.st_mtime_ns == old.get("mtime_ns")
+    if "ctime_ns" in old:
+        same = same and info.st_ctime_ns == old["ctime_ns"] and info.st_ino == old.get("inode")
+    return not same and _sha256(path) != old.get("sha256")
+
+
+def _sha256(path: Path) -> str:
+    import hashlib  # only when a corpus file's times changed: not worth its import on every ask
+
+    from ..ingest import read_regular  # never blocks on a FIFO, never reads past the size
+
+    return hashlib.sha256(read_regular(path)[0]).hexdigest()

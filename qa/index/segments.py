@@ -1,0 +1,304 @@
+"""Segments: articles analysed once and kept, so that an update analyses only what changed.
+
+A segment is a folder of the files below (layout in index/README.md). `write_part` streams
+analysed articles into one; a generation is one too, holding every live article in corpus
+order, plus the files `derive` computes from it for the reader (postings with their BM25
+impacts, the source table, completion names). An update analyses the new and changed articles
+into a segment of their own, `gather`s the previous generation's unchanged articles and the new
+ones, in the order a fresh build puts them, into the next generation, and derives its files
+again. BM25's N, average length and document frequencies are thus over the live sentences and
+every float is the one a fresh build of the same articles computes (the same arrays go through
+the same code); deleted articles are simply not gathered. Only builds import this module.
+"""
+from __future__ import annotations
+
+import gc
+import json
+from array import array
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+from .. import bm25
+from ..analyzer import Analyzer
+from ..model import Document
+from .analysis import analysed, chunks
+from .format import DocRecord, StatementRow, encode_line
+from .forward import ForwardWriter
+from .names import NameCounts, read_counts, write_names
+from .records import Records, RecordWriter
+from .source_build import date_number, write_source_table
+
+Progress = Callable[[int, int], None]
+
+
+@dataclass
+class Written:
+    """What `write_part` wrote: counts, and problems met on the way (by article)."""
+
+    documents: int = 0
+    sentences: int = 0
+    problems: list[str] = field(default_factory=list)
+
+
+def doc_hash(doc: Document) -> str:
+    """What identifies an article's content: an update keeps an article whose hash (and id and
+    file) did not change, and analyses it again otherwise."""
+    import hashlib
+
+    fields = [doc.id, doc.source, doc.title, doc.date, doc.place, doc.agency, doc.body_start,
+              doc.text]
+    return hashlib.sha256(json.dumps(fields, ensure_ascii=False).encode(
+        "utf-8", "surrogatepass")).hexdigest()
+
+
+def write_part(out: Path, documents: Iterable[tuple[Document, int, int]], analyzer: Analyzer,
+               progress: Progress | None, workers: int = 1) -> Written:
+    """Analyse `documents` into segment files in `out`; terms are numbered in order of first
+    use (`derive` sorts them)."""
+    vocabulary: dict[str, int] = {}
+    tokens, lengths = array("i"), array("i")
+    docs_out, sents_out = RecordWriter(out, "docs"), RecordWriter(out, "sentences")
+    forward = ForwardWriter(out)
+    rows = _RowWriter(out)
+    names = NameCounts()
+    written = Written()
+    gc_was_enabled = gc.isenabled()
+    gc.disable()  # the build allocates millions of small objects that are never cyclic
+    try:
+        for (first, docs, done, total, _), result in analysed(chunks(documents), workers,
+                                                              analyzer):
+            (counts, lines, line_sizes, chunk_lengths, local, chunk_tokens, spans,
+             notes, statements, chunk_names) = result
+            forward.add(*spans)
+            written.problems.extend(notes)
+            rows.add(statements, len(lengths))
+            if chunk_names is not None:
+                names.update(chunk_names)
+            for doc, count in zip(docs, counts):
+                record: DocRecord = {
+                    "id": doc.id, "source": doc.source, "title": doc.title, "date": doc.date,
+                    "place": doc.place, "agency": doc.agency, "hash": doc_hash(doc),
+                    "first": written.sentences, "count": count}
+                docs_out.add(record)
+                written.sentences += count
+            sents_out.add_encoded(lines, line_sizes)
+            lengths.extend(chunk_lengths)
+            if chunk_tokens:
+                mapping = np.fromiter((vocabulary.setdefault(t, len(vocabulary)) for t in local),
+                                      np.int32, len(local))
+                tokens.frombytes(mapping[np.frombuffer(chunk_tokens, np.int32)].tobytes())
+            written.documents = first + len(docs)
+            if progress:
+                progress(done, total)
+    finally:
+        if gc_was_enabled:
+            gc.enable()
+    docs_out.close()
+    sents_out.close()
+    rows.close()
+    lens = np.frombuffer(lengths, np.int32)
+    forward.close(np.frombuffer(tokens, np.int32), lens.astype(np.int64))
+    np.save(out / "sentences.len.npy", lens)
+    _write_vocabulary(out, list(vocabulary))
+    _write_counts(out, names)
+    return written
+
+
+class _RowWriter:
+    """statements.rows.*: every attribution's place and the name the source table files it
+    under, written as chunks arrive."""
+
+    def __init__(self, out: Path) -> None:
+        self.out = out
+        self.records = RecordWriter(out, "statements.rows")
+        self.sentence, self.attribution = array("i"), array("i")
+
+    def add(self, rows: list[StatementRow], first: int) -> None:
+        for row in rows:
+            self.sentence.append(first + row.sentence)
+            self.attribution.append(row.attribution)
+            self.records.add([row.name, row.written])
+
+    def close(self) -> None:
+        self.records.close()
+        np.save(self.out / "statements.rows.sentence.npy", np.frombuffer(self.sentence, np.int32))
+        np.save(self.out / "statements.rows.attribution.npy",
+                np.frombuffer(self.attribution, np.int32))
+
+
+def _write_vocabulary(out: Path, terms: list[str]) -> None:
+    writer = RecordWriter(out, "terms")
+    writer.extend(terms)
+    writer.close()
+
+
+def _write_counts(out: Path, names: NameCounts) -> None:
+    (out / "names.counts.json").write_text(
+        json.dumps(names.to_json(), ensure_ascii=False, separators=(",", ":")), "utf-8")
+
+
+class Segment:
+    """A segment's files, mapped (a generation's data folder is one). ValueError (or OSError)
+    when they are not what a build writes."""
+
+    def __init__(self, folder: Path) -> None:
+        from .. import npy
+
+        self.folder = folder
+        self.docs: list[DocRecord] = list(Records(folder, "docs"))
+        self.sentences = Records(folder, "sentences")
+        self.terms = list(Records(folder, "terms"))
+        self.arrays = {name: np.frombuffer(npy.load(folder / f"{name}.npy"), fmt) for name, fmt in
+                       (("sentences.len", np.int32), ("sentences.paragraph", np.int32),
+                        ("forward.term", np.int32), ("forward.start", np.int32),
+                        ("forward.end", np.int32), ("forward.ptr", np.int64),
+                        ("statements.rows.sentence", np.int32),
+                        ("statements.rows.attribution", np.int32))}
+        self.rows = Records(folder, "statements.rows")
+        self.names = read_counts(folder)
+        n = len(self.arrays["sentences.len"])
+        if (len(self.sentences) != n or len(self.arrays["forward.ptr"]) != n + 1
+                or sum(d["count"] for d in self.docs) != n
+                or len(self.rows) != len(self.arrays["statements.rows.sentence"])):
+            raise ValueError(f"segment {folder.name} is inconsistent")
+
+
+def gather(out: Path, order: list[tuple[Segment, int]]) -> None:
+    """Write into `out` the segment holding the articles `order` names ((segment, article
+    number in it), in the order they are to have), with terms numbered into the union of the
+    segments' vocabularies (`derive` keeps only those used)."""
+    segments = list({id(s): s for s, _ in order}.values())
+    union = sorted(set().union(*(s.terms for s in segments)))
+    rank = {t: n for n, t in enumerate(union)}
+    remap = {id(s): np.fromiter((rank[t] for t in s.terms), np.int32, len(s.terms))
+             for s in segments}
+    runs = _runs(order)
+    docs_out = RecordWriter(out, "docs")
+    first = 0
+    for seg, lo, hi in runs:
+        for d in range(lo, hi):
+            record = dict(seg.docs[d])
+            record["first"] = first
+            first += record["count"]
+            docs_out.add(record)
+    docs_out.close()
+    spans = [(seg, seg.docs[lo]["first"], seg.docs[hi - 1]["first"] + seg.docs[hi - 1]["count"])
+             for seg, lo, hi in runs]
+    _gather_records(out, "sentences", [(seg.sentences, s0, s1) for seg, s0, s1 in spans])
+    for name in ("sentences.len", "sentences.paragraph"):
+        np.save(out / f"{name}.npy", _cat([seg.arrays[name][s0:s1] for seg, s0, s1 in spans],
+                                          np.int32))
+    tok = [(seg, seg.arrays["forward.ptr"][s0], seg.arrays["forward.ptr"][s1])
+           for seg, s0, s1 in spans]
+    for name in ("forward.start", "forward.end"):
+        np.save(out / f"{name}.npy", _cat([seg.arrays[name][t0:t1] for seg, t0, t1 in tok],
+                                          np.int32))
+    np.save(out / "forward.term.npy", _cat([remap[id(seg)][seg.arrays["forward.term"][t0:t1]]
+                                            for seg, t0, t1 in tok], np.int32))
+    _write_vocabulary(out, union)
+    _gather_rows(out, spans)
+    names = NameCounts()
+    for seg in segments:
+        names.update(seg.names)
+    _write_counts(out, names)
+
+
+def _runs(order: list[tuple[Segment, int]]) -> list[tuple[Segment, int, int]]:
+    """`order` as runs of consecutive articles of one segment: (segment, first, stop)."""
+    runs: list[list] = []
+    for seg, d in order:
+        if runs and runs[-1][0] is seg and runs[-1][2] == d:
+            runs[-1][2] = d + 1
+        else:
+            runs.append([seg, d, d + 1])
+    return [tuple(run) for run in runs]
+
+
+def _cat(parts: list[np.ndarray], dtype) -> np.ndarray:
+    return np.concatenate(parts).astype(dtype) if parts else np.zeros(0, dtype)
+
+
+def _gather_records(out: Path, name: str, spans: list[tuple[Records, int, int]]) -> None:
+    """Lines lo..hi-1 of each record file, copied as bytes, with their new offsets."""
+    offsets = [np.zeros(1, np.int64)]
+    end = 0
+    with open(out / f"{name}.jsonl", "wb", buffering=1 << 20) as f:
+        for records, lo, hi in spans:
+            a, b = records.offsets[lo], records.offsets[hi]
+            f.write(records._data[a:b])
+            offsets.append(np.frombuffer(records.offsets, np.int64)[lo + 1:hi + 1] - a + end)
+            end += b - a
+    np.save(out / f"{name}.offsets.npy", np.concatenate(offsets))
+
+
+def _gather_rows(out: Path, spans: list[tuple[Segment, int, int]]) -> None:
+    """The statement rows of the sentences gathered, renumbered."""
+    parts, sentence, attribution = [], [], []
+    new_first = 0
+    for seg, s0, s1 in spans:
+        at = seg.arrays["statements.rows.sentence"]
+        r0, r1 = np.searchsorted(at, s0), np.searchsorted(at, s1)
+        parts.append((seg.rows, int(r0), int(r1)))
+        sentence.append(at[r0:r1].astype(np.int64) - s0 + new_first)
+        attribution.append(seg.arrays["statements.rows.attribution"][r0:r1])
+        new_first += s1 - s0
+    _gather_records(out, "statements.rows", parts)
+    np.save(out / "statements.rows.sentence.npy", _cat(sentence, np.int32))
+    np.save(out / "statements.rows.attribution.npy", _cat(attribution, np.int32))
+
+
+def derive(out: Path, params: bm25.BM25Params) -> tuple[int, int, int]:
+    """Turn the segment in `out` into a generation: terms sorted (only those used), postings
+    with their BM25 contributions, the article of each sentence, the source table and names.
+    Returns (documents, sentences, terms)."""
+    docs = list(Records(out, "docs"))
+    counts = np.array([d["count"] for d in docs], np.int64)
+    lengths = np.load(out / "sentences.len.npy").astype(np.int64)
+    vocabulary = list(Records(out, "terms"))
+    tok = np.load(out / "forward.term.npy").astype(np.int64)
+    used = np.zeros(len(vocabulary), bool)
+    used[tok] = True
+    terms = [vocabulary[t] for t in np.flatnonzero(used)]  # no term of a deleted article
+    order = sorted(range(len(terms)), key=terms.__getitem__)  # by code point, for the reader
+    rank = np.full(len(vocabulary), -1, np.int64)
+    rank[np.flatnonzero(used)[order]] = np.arange(len(terms))
+    tok = rank[tok] if len(tok) else np.zeros(0, np.int64)
+    terms = [terms[i] for i in order]
+    _write_vocabulary(out, terms)
+    np.save(out / "forward.term.npy", tok.astype(np.int32))
+    ptr = np.zeros(len(lengths) + 1, np.int64)
+    np.cumsum(lengths, out=ptr[1:])
+    np.save(out / "forward.ptr.npy", ptr)
+    sentence_doc = np.repeat(np.arange(len(docs), dtype=np.int32), counts)
+    np.save(out / "sentences.doc.npy", sentence_doc)
+    write_postings(out, len(terms), tok, lengths, params)
+    rows_at = np.load(out / "statements.rows.sentence.npy")
+    rows_attr = np.load(out / "statements.rows.attribution.npy")
+    rows = [StatementRow(int(s), int(a), name, written) for s, a, (name, written)
+            in zip(rows_at, rows_attr, Records(out, "statements.rows"))]
+    write_source_table(out, rows, sentence_doc, [date_number(d.get("date", "")) for d in docs],
+                       lengths)
+    write_names(out, read_counts(out))
+    return len(docs), len(lengths), len(terms)
+
+
+def write_postings(out: Path, n_terms: int, tok: np.ndarray, lengths: np.ndarray,
+                   params: bm25.BM25Params) -> None:
+    """Invert (sentence, term) pairs into per-term postings with their BM25 contributions."""
+    n = len(lengths)
+    sentence_of = np.repeat(np.arange(n, dtype=np.int64), lengths)
+    pairs, tf = np.unique(tok * max(n, 1) + sentence_of, return_counts=True)
+    post_term, post_sent = pairs // max(n, 1), pairs % max(n, 1)
+    doc_freq = np.bincount(post_term, minlength=n_terms)
+    term_idf = bm25.idf(params, n, doc_freq)
+    avgdl = float(lengths.sum()) / n if n else 1.0
+    score = bm25.contributions(params, term_idf[post_term], tf, lengths[post_sent], avgdl)
+    ptr = np.zeros(n_terms + 1, np.int64)
+    np.cumsum(doc_freq, out=ptr[1:])
+    np.save(out / "terms.idf.npy", term_idf.astype(np.float64))
+    np.save(out / "terms.ptr.npy", ptr)
+    np.save(out / "postings.sentence.npy", post_sent.astype(np.int32))
+    np.save(out / "postings.score.npy", score.astype(np.float64))

@@ -1,0 +1,115 @@
+"""What an update keeps of the previous generation, what it analyses, and in what order.
+
+A source file whose size, times and inode are as recorded (or whose content hash is) keeps its
+articles without being read. A file that changed, or appeared, is read again, and each of its
+articles is kept when its id and content hash (`segments.doc_hash`) are those of an article of
+that file in the previous generation, else analysed anew: a JSONL file is tracked article by
+article, not as a whole. Articles of files that vanished, and articles no longer in their file,
+are left out (deleted). The next generation holds the articles in the order a fresh build would
+read them, so that it answers exactly as a fresh build does.
+
+When an update could differ from a fresh build, it is not attempted and the build starts from
+scratch: different settings or corpus paths, an index of another format or with a damaged file
+(its checksums are verified first), or ids that collide
+(the id an article gets then depends on which file is read first).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .. import bm25
+from ..analyzer import Analyzer
+from ..ingest import Corpus, stream_corpus
+from ..model import Document
+from . import checksums
+from .format import IndexUnusable, read_manifest
+from .freshness import changed_file
+from .segments import Segment, doc_hash
+
+
+@dataclass
+class Plan:
+    old: Segment
+    order: list[tuple[bool, int]]  # (new?, number in the new articles or in the old segment)
+    new_docs: list[Document]
+    sources: list[dict]  # the manifest's record of each source file, in corpus order
+    read: list[Path]  # the files read again
+    corpus: Corpus = field(default_factory=Corpus)  # what reading them met
+
+    @property
+    def removed(self) -> int:
+        kept = sum(1 for new, _ in self.order if not new)
+        return len(self.old.docs) - kept
+
+
+class TakenIds(set):
+    """The ids given out so far; notes whether an article asked for one already taken (its id
+    then depends on the order files are read in)."""
+
+    collided = False
+
+    def __contains__(self, item) -> bool:
+        hit = super().__contains__(item)
+        self.collided = self.collided or hit
+        return hit
+
+
+def plan(folder: Path, files: list[Path], paths: list[Path], params: bm25.BM25Params
+         ) -> Plan | None:
+    """How to update the index in `folder` to the corpus `files` (found under `paths`), or
+    None when it must be built from scratch."""
+    try:
+        manifest = read_manifest(folder)
+    except IndexUnusable:
+        return None
+    if (manifest.get("analyzer") != Analyzer().settings or manifest.get("bm25") != params.to_json()
+            or manifest.get("corpus") != [str(p) for p in paths]
+            or manifest.get("collisions") is not False):
+        return None
+    data = folder / manifest["data"]
+    try:  # a damaged generation is not built on (qa.index.checksums: a stat a file if intact)
+        checksums.verify(data, manifest["files"], manifest.get("checksums"))
+        old = Segment(data)
+    except (checksums.Damaged, OSError, ValueError, KeyError, TypeError):
+        return None
+    known = {s["path"]: s for s in manifest.get("sources", [])
+             if isinstance(s, dict) and isinstance(s.get("path"), str)}
+    by_source: dict[str, list[int]] = {}
+    for d, doc in enumerate(old.docs):
+        by_source.setdefault(doc["source"], []).append(d)
+    same, read = set(), []
+    for path in files:
+        record = known.get(str(path))
+        try:
+            unchanged = record is not None and not changed_file(path, record)
+        except OSError:
+            unchanged = False
+        if unchanged:
+            same.add(str(path))
+        else:
+            read.append(path)
+    taken = TakenIds(old.docs[d]["id"] for p in same for d in by_source.get(p, []))
+    result = Plan(old, [], [], [], read)
+    streamed: dict[str, list[Document]] = {}
+    for doc, _, _ in stream_corpus(read, result.corpus, paths, taken=taken):
+        streamed.setdefault(doc.source, []).append(doc)
+    if taken.collided:
+        return None
+    old_key = {(doc["source"], doc["id"], doc["hash"]): d for d, doc in enumerate(old.docs)}
+    fresh = {s.path: s.__dict__ for s in result.corpus.sources}
+    for path in map(str, files):
+        if path in same:
+            result.order.extend((False, d) for d in by_source.get(path, []))
+            result.sources.append(known[path])
+            continue
+        if path in fresh:
+            result.sources.append(fresh[path])
+        for doc in streamed.get(path, []):
+            d = old_key.get((doc.source, doc.id, doc_hash(doc)))
+            if d is None:
+                result.order.append((True, len(result.new_docs)))
+                result.new_docs.append(doc)
+            else:
+                result.order.append((False, d))
+    return result

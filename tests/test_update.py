@@ -1,0 +1,173 @@
+"""Updating an index as its folder changes: only new and changed articles are analysed, and the
+updated index answers exactly as a fresh build of the same articles."""
+import json
+import os
+import signal
+import sys
+from pathlib import Path
+
+from test_reliability import _build_killed_before_step, _kill_points, answers
+
+from qa.index.format import MANIFEST
+
+QUESTIONS = ["who said oil prices would rise?", "how far from al-Mayadin?",
+             "what did the minister say about wheat exports", "army convoy near the border",
+             "said"]
+
+ARTICLES = {
+    "oil.txt": "Oil prices rose sharply on Monday, traders said. OPEC ministers meet in Vienna "
+               "next week. The minister said output would fall in March.",
+    "wheat.txt": "Wheat exports from the harbour doubled, the ministry said on Tuesday. Farmers "
+                 "said the harvest was the best in a decade.",
+    "army.txt": "An army convoy was attacked near the border, officials said. Rebels denied "
+                "any part in the attack.",
+    "court.md": "# Court ruling\n\nThe senate court ruled against the election law. Lawyers "
+                "said they would appeal.",
+}
+WIRE = [
+    {"id": "w1", "title": "Gold", "text": "Gold fell in Zurich, dealers said. Silver was flat."},
+    {"id": "w2", "text": "The central bank held rates, its governor said. Markets rose."},
+    {"id": "w3", "text": "Shares in Tokyo fell for a third day. Exporters led the losses."},
+    {"id": "w4", "text": "The minister said wheat prices would rise. Bakers were worried."},
+]
+
+
+def write(corpus: Path, articles: dict, wire: list) -> None:
+    corpus.mkdir(exist_ok=True)
+    for name in set(os.listdir(corpus)) - set(articles) - {"wire.jsonl"}:
+        (corpus / name).unlink()
+    for name, text in articles.items():
+        path = corpus / name
+        if not path.exists() or path.read_text() != text:
+            path.write_text(text)
+    (corpus / "wire.jsonl").write_text("".join(json.dumps(r) + "\n" for r in wire))
+
+
+def changed(articles: dict, wire: list) -> tuple[dict, list]:
+    """An article added, one removed, one edited; in the JSONL one line edited, one dropped,
+    one added."""
+    articles = dict(articles)
+    articles["syria.txt"] = ("Government forces reached within 10 km of al-Mayadin, a military "
+                             "media unit said. The city lies on the Euphrates.")
+    del articles["court.md"]
+    articles["oil.txt"] += " Analysts said prices would rise again."
+    wire = [dict(r) for r in wire]
+    wire[1]["text"] += " Bond yields fell."
+    del wire[2]
+    wire.append({"id": "w9", "text": "Copper rose in London, traders said."})
+    return articles, wire
+
+
+def ask_all(qa, index: str) -> list:
+    out = []
+    for question in QUESTIONS:
+        r = qa("ask", "--json", "-k", "10", question, "--index", index)
+        assert r.code in (0, 1), r.err
+        out.append(json.loads(r.out) if r.out.strip() else None)
+    return out
+
+
+def generation(folder: Path) -> Path:
+    return folder / json.loads((folder / MANIFEST).read_text())["data"]
+
+
+def test_an_updated_index_answers_exactly_as_a_fresh_build(workdir, qa):
+    corpus = workdir / "wire"
+    write(corpus, ARTICLES, WIRE)
+    r = qa("index", str(corpus), "--index", "idx")
+    assert r.code == 0 and "updated" not in r.out
+    write(corpus, *changed(ARTICLES, WIRE))
+    updated = ask_all(qa, "idx")  # the first ask finds the index stale and updates it
+    assert qa("index", str(corpus), "--index", "fresh", "--fresh").code == 0
+    assert updated == ask_all(qa, "fresh")
+    assert any(q and q["hits"] for q in updated)
+    # more than the answers: every file but the completion names is byte for byte a fresh
+    # build's (names of removed articles stay until a fresh build; they only complete)
+    new, fresh = generation(workdir / "idx"), generation(workdir / "fresh")
+    names = sorted(p.name for p in fresh.iterdir())
+    assert names == sorted(p.name for p in new.iterdir())
+    for name in names:
+        if not name.startswith("names"):
+            assert (new / name).read_bytes() == (fresh / name).read_bytes(), name
+
+
+def test_only_new_and_changed_articles_are_analysed(workdir, qa):
+    corpus = workdir / "wire"
+    write(corpus, ARTICLES, WIRE)
+    assert qa("index", str(corpus), "--index", "idx").code == 0
+    write(corpus, *changed(ARTICLES, WIRE))
+    r = qa("index", str(corpus), "--index", "idx")
+    # syria, oil, w2 (edited), w9: analysed; court, w3 and the old oil and w2: removed
+    assert r.code == 0 and "(updated: 4 articles analysed, 4 removed, 4 kept)" in r.out, r.out
+    r = qa("index", str(corpus), "--index", "idx")
+    assert "(updated: 0 articles analysed, 0 removed, 8 kept)" in r.out
+    assert len([p for p in (workdir / "idx").iterdir() if p.name.startswith("gen-")]) == 1
+
+
+def test_removing_every_article_of_a_folder_keeps_the_index(workdir, qa):
+    corpus = workdir / "wire"
+    write(corpus, ARTICLES, WIRE)
+    assert qa("index", str(corpus), "--index", "idx").code == 0
+    write(corpus, {}, [])
+    r = qa("index", str(corpus), "--index", "idx")
+    assert r.code == 2 and "was kept" in r.err
+    assert qa("ask", "oil prices", "--index", "idx", "--corpus", str(corpus)).code == 2
+
+
+def test_ids_that_collide_mean_a_fresh_build_with_the_same_answers(workdir, qa):
+    corpus = workdir / "wire"
+    write(corpus, ARTICLES, WIRE)
+    (corpus / "more.jsonl").write_text(json.dumps({"id": "w1", "text": "Tin rose, traders "
+                                                   "said."}) + "\n")
+    assert qa("index", str(corpus), "--index", "idx").code == 0
+    (corpus / "wire.jsonl").write_text(json.dumps(WIRE[1]) + "\n")  # w1 now free for more.jsonl
+    r = qa("index", str(corpus), "--index", "idx")
+    assert r.code == 0 and "updated" not in r.out  # built afresh: the ids moved
+    assert qa("index", str(corpus), "--index", "fresh", "--fresh").code == 0
+    assert ask_all(qa, "idx") == ask_all(qa, "fresh")
+
+
+def test_a_damaged_generation_is_not_built_on(workdir, qa):
+    corpus = workdir / "wire"
+    write(corpus, ARTICLES, WIRE)
+    assert qa("index", str(corpus), "--index", "idx").code == 0
+    records = generation(workdir / "idx") / "sentences.jsonl"
+    data = bytearray(records.read_bytes())
+    data[5] ^= 0x20
+    records.write_bytes(bytes(data))
+    (corpus / "new.txt").write_text("Cocoa prices fell, traders said.")
+    r = qa("index", str(corpus), "--index", "idx")
+    assert r.code == 0 and "updated" not in r.out
+    assert qa("index", str(corpus), "--index", "fresh", "--fresh").code == 0
+    assert ask_all(qa, "idx") == ask_all(qa, "fresh")
+
+
+def test_an_update_killed_before_any_step_leaves_the_old_index_or_the_new_one(tmp_path,
+                                                                              monkeypatch):
+    """As the kill test of a rebuild (tests/test_reliability.py), for an update of the same
+    folder: before the manifest swap the old index answers, after it the updated one."""
+    monkeypatch.setattr(os, "fsync", lambda fd: None)
+    corpus, folder = tmp_path / "wire", tmp_path / "index"
+    new_articles, new_wire = changed(ARTICLES, WIRE)
+    from qa.index.writer import build
+
+    write(corpus, new_articles, new_wire)
+    build([corpus], folder, fresh=True)
+    new_answers = answers(folder)
+    write(corpus, ARTICLES, WIRE)
+    build([corpus], folder, fresh=True)
+    old_answers = answers(folder)
+    assert old_answers != new_answers
+    write(corpus, new_articles, new_wire)
+    steps = _build_killed_before_step(corpus, folder, None)
+    swap = next(n for n, s in enumerate(steps, 1) if s.endswith(f" {folder / MANIFEST}"))
+    assert any(".build-" in s and "mkdir" in s for s in steps[:swap])  # a segment of its own
+    for step in _kill_points(steps):
+        write(corpus, ARTICLES, WIRE)
+        build([corpus], folder)  # the old index (updated back), and nothing else, in the folder
+        left = sorted(p.name for p in folder.iterdir())
+        assert left == [".lock", ".qa-index", generation(folder).name, MANIFEST], left
+        assert answers(folder) == old_answers
+        write(corpus, new_articles, new_wire)
+        _build_killed_before_step(corpus, folder, step)
+        assert answers(folder) == (new_answers if step > swap else old_answers), steps[step - 1]
