@@ -176,7 +176,7 @@ def _best_candidates(index: Index, question: q.Question, pool: list[int], matche
     masks = score_bounds.Masks(index, [*weights, *ids.in_pairs], weights)
     bounds = score_bounds.Bounds(index, question, ids, masks, lambda i: matches.score(i, 0.0),
                                  best, article, ranking_weights, weighted_sum)
-    heap = [(-bounds.loose(i), i, False) for i in pool]
+    heap = [(-b, i, False) for b, i in zip(bounds.loose_all(pool), pool)]
     heapq.heapify(heap)
     terms_of = _TermCache(index)
     found: list[Candidate] = []

@@ -28,6 +28,7 @@ term weight; W(x): the weight of the terms in x):
 from __future__ import annotations
 
 import math
+import sys
 from bisect import bisect_right
 from collections.abc import Callable, Mapping
 
@@ -92,6 +93,15 @@ class Bounds:
         self.pair_masks = [(masks.of_terms(a), masks.of_terms(b)) for a, b in ids.pairs]
         self.word_masks = [(w, masks.of_terms(terms)) for w, terms in ids.words]
         self._parts: dict[int, tuple[dict[str, float], int, int, int, int]] = {}
+        self._rows: dict[int, int] = {}  # where `loose_many` left sentence i's parts
+        self._arrays: tuple = ()
+
+    def loose_all(self, pool: list[int]) -> list[float]:
+        """`loose` of each sentence of `pool`: with arrays once numpy is loaded (it is, for
+        any query of more than a few hundred postings), else one by one."""
+        if "numpy" in sys.modules and len(self.masks.bit) <= 62:
+            return self.loose_many(pool)
+        return [self.loose(i) for i in pool]
 
     def loose(self, i: int) -> float:
         """The bound from the forward data and the scores alone."""
@@ -143,7 +153,7 @@ class Bounds:
         """The bound once the sentence's text is read: `position` its number in its article,
         `words` its words as written, `refers_back` whether it leans on the sentence before,
         `exact` its "exact" feature."""
-        features, own, inherited, _, _ = self._parts[i]
+        features, own, inherited, _, _ = self._part(i)
         features = dict(features, exact=exact, lead=1.0 / (1 + position))
         prefixes = {x[:5] for x in words if len(x) >= 5}
         gained = 0
@@ -161,7 +171,7 @@ class Bounds:
         the sentence's own (what a typed answer such as "10 km of the city" does)."""
         bound = self.weighted_sum(features, self.weights)
         if self.typed and inherited:
-            _, own, _, gained, far_gained = self._parts[i]
+            _, own, _, gained, far_gained = self._part(i)
             borrowed = own | inherited
             W, total = self.masks.weight, self.total
             bound = max(bound, self.weighted_sum(dict(
@@ -170,3 +180,104 @@ class Bounds:
                 neighbours=W(gained & ~borrowed) / total,
                 neighbours2=W(far_gained & ~borrowed) / total), self.weights))
         return bound
+
+    def _part(self, i: int) -> tuple[dict[str, float], int, int, int, int]:
+        """Sentence i's loose features and masks (own, inherited, gained, far_gained)."""
+        if i not in self._parts:
+            row = self._rows[i]
+            features, *masks = self._arrays
+            self._parts[i] = ({name: float(v[row]) for name, v in features.items()},
+                              *(int(m[row]) for m in masks))
+        return self._parts[i]
+
+    def loose_many(self, pool: list[int]) -> list[float]:
+        """`loose` of each sentence of `pool`, with numpy arrays over the pool instead of
+        Python per sentence (the same floats: the same operations in the same order).
+        numpy must be loaded already, and the question hold at most 62 terms."""
+        import numpy as np
+
+        index, masks, total = self.index, self.masks, self.total
+        sent_doc = index._numpy("sentences.doc")
+        paragraph = index._numpy("sentences.paragraph")
+        at = np.asarray(pool, np.int64)
+        around = at[:, None] + np.arange(-2, 3)  # i-2 .. i+2
+        inside = (around >= 0) & (around < index.size)
+        around = np.clip(around, 0, index.size - 1)
+        doc = sent_doc[at]
+        same = inside & (sent_doc[around] == doc[:, None]) \
+            & (paragraph[around] == paragraph[at][:, None])
+        m = self._mask_array(np, around) * same  # a neighbour outside the paragraph: 0
+        weighted = masks.weighted
+        own = m[:, 2] & weighted
+        gained = (m[:, 1] | m[:, 3]) & weighted & ~own
+        far_gained = (m[:, 0] | m[:, 4]) & weighted & ~own & ~gained
+        prev = self._mask_array(np, np.maximum(at - 1, 0)) * (at > 0)
+        inherited = prev & weighted & ~own
+        missing = np.zeros(len(at), np.int64)
+        for _, wm in self.word_masks:
+            missing |= np.where(own & wm, 0, wm)
+        W = self._weights_of
+        score = self.score
+        own_bm25 = np.array([score(i) for i in pool])
+        near_bm25 = np.array([max((score(j) for j, ok in ((i - 1, a), (i + 1, b)) if ok),
+                                  default=0.0) for i, a, b in
+                              zip(pool, same[:, 1].tolist(), same[:, 3].tolist())])
+        first = np.searchsorted(sent_doc, doc)
+        pairs = np.zeros(len(at), np.int64)
+        for a, b in self.pair_masks:
+            pairs += ((m[:, 2] & a) != 0) & ((m[:, 2] & b) != 0)
+        measure = self.question.answer_type in q.MEASURES
+        n = len(at)
+        features = {
+            "bm25": own_bm25 / self.best,
+            "coverage": W(np, own) / total,
+            "type": np.full(n, 1.0 if self.typed and measure else 0.0),
+            "name": np.full(n, 1.0 if self.typed and not measure else 0.0),
+            "context": W(np, inherited) / total,
+            "lead": 1.0 / (1 + (at - first)),
+            "neighbours": W(np, gained) / total,
+            "neighbours2": W(np, far_gained) / total,
+            "bigram": pairs / self.ids.n_pairs if self.ids.n_pairs else np.zeros(n),
+            "nbm25": near_bm25 / self.best,
+            "exact": np.full(n, 1.0 if self.question.words else 0.0),
+            "prefix": W(np, missing & ~own) / total,
+            "article": np.array([self.article[d] for d in doc.tolist()]),
+        }
+        bound = self.weighted_sum(features, self.weights)
+        if self.typed:
+            borrowed = own | inherited
+            prev_bm25 = np.array([score(i - 1) if i > 0 else 0.0 for i in pool])
+            other = self.weighted_sum(dict(
+                features, bm25=np.maximum(own_bm25, prev_bm25) / self.best,
+                coverage=W(np, borrowed) / total, context=np.zeros(n),
+                neighbours=W(np, gained & ~borrowed) / total,
+                neighbours2=W(np, far_gained & ~borrowed) / total), self.weights)
+            bound = np.where(inherited != 0, np.maximum(bound, other), bound)
+        self._rows = {i: row for row, i in enumerate(pool)}
+        self._arrays = (features, own, inherited, gained, far_gained)
+        return bound.tolist()
+
+    def _mask_array(self, np, sentences):
+        """The masks of an array of sentence numbers, from the forward data at once."""
+        index, bit = self.index, self.masks.bit
+        flat = sentences.ravel()
+        ptr = index._numpy("forward.ptr")
+        lo, hi = ptr[flat], ptr[flat + 1]
+        lengths = hi - lo
+        ends = np.cumsum(lengths)
+        tokens = index._numpy("forward.term")[
+            np.repeat(lo - (ends - lengths), lengths) + np.arange(int(ends[-1]) if len(ends) else 0)]
+        terms = np.array(sorted(bit), np.int64)
+        values = np.array([bit[t] for t in sorted(bit)], np.int64)
+        where = np.minimum(np.searchsorted(terms, tokens), len(terms) - 1)
+        held = np.where(terms[where] == tokens, values[where], 0)
+        out = np.zeros(len(flat), np.int64)
+        full = lengths > 0
+        if held.size:
+            out[full] = np.bitwise_or.reduceat(held, (ends - lengths)[full])
+        return out.reshape(sentences.shape)
+
+    def _weights_of(self, np, masks):
+        """W of each mask of an array (each distinct mask summed once, exactly)."""
+        values, where = np.unique(masks, return_inverse=True)
+        return np.array([self.masks.weight(int(v)) for v in values.tolist()])[where]

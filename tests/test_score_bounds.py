@@ -45,7 +45,14 @@ def _weights(seed: int):
 
 
 @pytest.mark.parametrize("seed", [0, 1, 2, 3])
-def test_the_k_best_are_those_of_ranking_every_candidate(index, seed):
+@pytest.mark.parametrize("arrays", [True, False], ids=["numpy", "python"])
+def test_the_k_best_are_those_of_ranking_every_candidate(index, seed, arrays, monkeypatch):
+    import sys
+
+    import numpy  # noqa: F401 (the bounds are taken with arrays once numpy is loaded)
+
+    if not arrays:
+        monkeypatch.delitem(sys.modules, "numpy")
     weights = _weights(seed)
     for text in QUESTIONS + MORE:
         question = q.analyze(text, index.analyzer)
@@ -68,6 +75,8 @@ def test_each_bound_is_at_least_the_score(index, monkeypatch):
         return run
 
     monkeypatch.setattr(score_bounds.Bounds, "loose", record(loose))
+    monkeypatch.setattr(score_bounds.Bounds, "loose_many",  # (the same floats as `loose`)
+                        lambda self, pool: [record(loose)(self, i) for i in pool])
     monkeypatch.setattr(score_bounds.Bounds, "tight", record(tight))
     checked = 0
     for text in QUESTIONS + MORE:
@@ -87,3 +96,27 @@ def test_negative_weights_rank_every_candidate(index):
     question = q.analyze("how far from al-Mayadin?", index.analyzer)
     assert len(ranking.candidates(index, question, best_of=(1, weights))) == \
         len(ranking.candidates(index, question))
+
+
+def test_the_bounds_taken_with_arrays_are_those_taken_one_by_one(index):
+    weights = ranking.shipped_weights()
+    taken = 0
+    for text in QUESTIONS + MORE:
+        question = q.analyze(text, index.analyzer)
+        found = ranking.candidates(index, question)
+        if not found:
+            continue
+        matches = index.bm25_scores(list(question.terms))
+        term_weights = ranking._term_weights(index, question)
+        ids = ranking._QuestionIds(index, question, term_weights)
+        pool = sorted(c.sentence.id for c in found)
+        article = ranking._article_coverage(index, term_weights,
+                                            {index.sent_doc[i] for i in pool})
+        bounds = score_bounds.Bounds(
+            index, question, ids, score_bounds.Masks(index, [*term_weights, *ids.in_pairs],
+                                                     term_weights),
+            lambda i: matches.score(i, 0.0), max(matches.highest(), 1e-9), article, weights,
+            ranking.weighted_sum)
+        assert bounds.loose_many(pool) == [bounds.loose(i) for i in pool], text
+        taken += len(pool)
+    assert taken > 100

@@ -76,7 +76,7 @@ def top_matches(index, spans: list[tuple[int, int]], const: float, k: int):
         if taken == len(spans) - 1:
             return None
         lo, hi = spans[order[taken]]
-        ids = post[lo:hi] if ids is None else np.union1d(ids, post[lo:hi])
+        ids = post[lo:hi] if ids is None else _union(np, [ids, post[lo:hi]])
         taken += 1
     if len(ids) > budget:
         return None
@@ -86,8 +86,9 @@ def top_matches(index, spans: list[tuple[int, int]], const: float, k: int):
                 for j in range(len(spans) + 1)]
     needed = next(j for j in range(taken, len(spans) + 1) if ceilings[j] < floor - 1e-9)
     if needed > taken:
-        more = np.unique(np.concatenate([post[slice(*spans[c])] for c in order[taken:needed]]))
-        more = more[~np.isin(more, ids, assume_unique=True)]
+        more = _union(np, [post[slice(*spans[c])] for c in order[taken:needed]])
+        at = np.minimum(np.searchsorted(ids, more), len(ids) - 1)
+        more = more[ids[at] != more]  # those not scored yet
         if len(ids) + len(more) > budget:
             return None
         ids = np.concatenate((ids, more))
@@ -97,6 +98,15 @@ def top_matches(index, spans: list[tuple[int, int]], const: float, k: int):
     if not ceilings[needed] < acc[best[-1]] - 1e-9:  # (cannot happen: the floor was one)
         return None
     return PrunedMatches(index, spans, const, ids[best].tolist(), scores[best].tolist())
+
+
+def _union(np, arrays):
+    """The sorted union of ascending arrays of sentence numbers (a stable sort merges the
+    runs in linear time; np.unique would sort them afresh)."""
+    merged = np.sort(np.concatenate(arrays), kind="stable")
+    if len(merged) < 2:
+        return merged
+    return merged[np.concatenate(([True], merged[1:] != merged[:-1]))]
 
 
 def _sums(np, post, score, spans, ids):
