@@ -178,6 +178,25 @@ def test_a_sentence_without_stops_is_cut_into_bounded_pieces_with_a_warning(work
     assert qa("ask", "zanzibarite").code == 0
 
 
+def test_pieces_of_a_line_without_stops_are_not_read_for_who_said_it(workdir, qa):
+    """Such input is not prose (the longest sentence of PolNeAR and Reuters-21578 has 1,094
+    characters): scoring every "said" in 10 MB of it took minutes, so it is skipped, and said."""
+    words = " ".join(f"word{i % 50} said the convoy" for i in range(2_000))
+    (workdir / "seeds" / "table.txt").write_text(words + " zanzibarite")
+    r = qa("index")
+    assert r.code == 0
+    assert "pieces over 1,500 characters are not searched for who said what" in r.err
+    pieces = [json.loads(line) for line in qa("sentences", "--json", "--doc", "table").out
+              .splitlines()]
+    long_ones = [p for p in pieces if len(p["text"]) > 1500]
+    assert long_ones and not any(p["attributions"] for p in long_ones)
+    ordinary = "The convoy was late, the minister said on Tuesday."
+    (workdir / "seeds" / "short.txt").write_text(ordinary)
+    assert qa("index").code == 0
+    out = qa("sentences", "--json", "--doc", "short").out
+    assert json.loads(out.splitlines()[0])["attributions"][0]["source"] == "the minister"
+
+
 def test_resolving_sources_costs_the_same_per_sentence_in_a_long_article():
     """Work, not time: calls into the resolution step for N and 2N cued sentences."""
     import sys

@@ -75,7 +75,7 @@ def _analyse_chunk(first: int, documents: list[Document], with_names: bool = Tru
     word offsets, each sentence's paragraph), the statements (StatementRow, numbered by
     sentence within the chunk) and the names counted (None without `with_names`).
     """
-    from ..attribution import attribute  # build-only modules: a query does not load them
+    from ..attribution import attribute, LONGEST_PROSE  # build-only: a query does not load them
     from ..segment import MAX_SENTENCE, split_document
 
     analyzer = analyzer or _process_analyzer()
@@ -91,7 +91,8 @@ def _analyse_chunk(first: int, documents: list[Document], with_names: bool = Tru
         sentences = split_document(doc, cut)
         if cut:
             notes.append(f"{doc.source}: article {doc.id!r}: {len(cut)} sentence(s) longer than "
-                         f"{MAX_SENTENCE:,} characters (up to {max(cut):,}) cut into pieces")
+                         f"{MAX_SENTENCE:,} characters (up to {max(cut):,}) cut into pieces; pieces "
+                         f"over {LONGEST_PROSE:,} characters are not searched for who said what")
         counts.append(len(sentences))
         for sent, found in zip(sentences, attribute(sentences)):
             attributions = [a.to_json() for a in found]
