@@ -38,7 +38,7 @@ def ask(question: str, *, k: int = 3, doc: str | None = None, source: str | None
         raise QaError("empty question")
     if k < 1:
         raise QaError("k must be at least 1")
-    index = index or open_index()
+    index = index or open_index(complete=source is not None)
     # One hit more than shown: the calibrator reads each hit's lead over the next.
     # explain=True keeps on each hit the features the ranking computes anyway (the calibrator
     # reads what share of the question the sentence holds, its own or by reference); they are
@@ -74,8 +74,12 @@ def clear_index_cache() -> None:
 
 
 def open_index(location: Location | None = None, notify: Notify | None = None,
-               rebuild: bool = False) -> Index:
-    """The index for `location`, built or rebuilt first when it is missing or stale.
+               rebuild: bool = False, complete: bool = False) -> Index:
+    """The index for `location`, built or updated first when it is missing or stale.
+
+    An update leaves the source table and the completion names for later (they cost most of
+    it, and answering a question needs neither); `complete` asks for them (`qa said`,
+    `--source`, the session), writing them first if an update left them.
 
     Checking freshness costs a stat of each source file (and a hash of any whose time
     changed); reopening is skipped while the cached handle still names the current build.
@@ -111,15 +115,31 @@ def open_index(location: Location | None = None, notify: Notify | None = None,
     if reason is None:
         cached = _cache.get(key)
         if cached is not None and cached.manifest.get("data") == manifest.get("data"):
-            return cached
+            return _completed(cached, complete, notify)
         try:
             _cache[key] = Index.open(folder)
-            return _cache[key]
+            return _completed(_cache[key], complete, notify)
         except IndexUnusable as exc:
             reason = str(exc)
     _cache[key] = _rebuild(folder, list(corpus), reason, notify, list(home),
-                           seen=manifest.get("data") if manifest else None, may_skip=not rebuild)
-    return _cache[key]
+                           seen=manifest.get("data") if manifest else None, may_skip=not rebuild,
+                           late=not complete)
+    return _completed(_cache[key], complete, notify)
+
+
+def _completed(index: Index, complete: bool, notify: Notify) -> Index:
+    """`index`, with the files an update left for later written first when `complete`."""
+    if not complete or index.complete:
+        return index
+    from .index.writer import IndexWriteError, finish
+
+    try:
+        finish(index.folder)
+    except IndexWriteError as exc:
+        raise QaError(str(exc)) from None
+    reopened = Index.open(index.folder)
+    _cache[index.folder.resolve()] = reopened
+    return reopened
 
 
 def indexed_corpus(folder: Path) -> tuple[Path, ...] | None:
@@ -143,7 +163,8 @@ def _check_corpus_exists(corpus: tuple[Path, ...], folder: Path, named: bool) ->
 
 
 def _rebuild(folder: Path, corpus: list[Path], reason: str, notify: Notify,
-             home: list[Path], seen: str | None = None, may_skip: bool = False) -> Index:
+             home: list[Path], seen: str | None = None, may_skip: bool = False,
+             late: bool = False) -> Index:
     """Build the index in `folder`; or, with `may_skip`, wait for the qa already building it
     and use its index when that is fresh (`seen`: the generation this run found stale)."""
     from .index.writer import EmptyCorpusError, ForeignFolder, IndexWriteError, build, check_folder
@@ -156,7 +177,8 @@ def _rebuild(folder: Path, corpus: list[Path], reason: str, notify: Notify,
                 corpus, folder, progress=progress, home=home,
                 unless=(lambda: _built_meanwhile(folder, corpus, seen)) if may_skip else None,
                 waiting=lambda: notify(f"qa: waiting for the qa building the index in {folder}"),
-                starting=lambda: notify(f"qa: building the index in {folder} ({reason})"))
+                starting=lambda: notify(f"qa: building the index in {folder} ({reason})"),
+                late=late)
         target = folder
     except (CorpusError, EmptyCorpusError, ForeignFolder) as exc:
         raise QaError(str(exc)) from None

@@ -261,7 +261,7 @@ def _ask(args) -> int:
         if not args.question.strip():
             raise UsageError("empty question")
         questions = iter([args.question])
-    index = open_index(_location(args))
+    index = open_index(_location(args), complete=args.source is not None)
     if args.doc is not None and index.doc_number(args.doc) is None:
         raise UsageError(f"no article with id {args.doc!r} (see 'qa sentences')")
     console = None if args.json else _console(args)
@@ -304,7 +304,7 @@ def _said(args) -> int:
     from .api import open_index
     from .said_cli import run_said
 
-    index = open_index(_location(args))
+    index = open_index(_location(args), complete=True)
     return run_said(args, index, None if args.json else _console(args))
 
 
@@ -312,7 +312,7 @@ def _sources(args) -> int:
     from .api import open_index
     from .said_cli import run_sources
 
-    index = open_index(_location(args))
+    index = open_index(_location(args), complete=True)
     return run_sources(args, index, None if args.json else _console(args))
 
 

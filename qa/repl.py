@@ -157,7 +157,8 @@ def run(input=None, output=None, *, console: Console | None = None,
     console = console or make_console()
     location = location or locate()
     try:
-        index = open_index(location, notify=lambda m: console.print(Text(safe(m), style="dim")))
+        index = open_index(location, notify=lambda m: console.print(Text(safe(m), style="dim")),
+                           complete=True)
     except QaError as exc:
         console.print(Text(f"qa: error: {safe(str(exc))}"))
         return EXIT_ERROR

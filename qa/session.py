@@ -223,7 +223,7 @@ class Session:
 
     def _cmd_reindex(self, arg: str) -> None:
         location = self.location or locate()
-        self.index = open_index(location, rebuild=True, notify=self._say)
+        self.index = open_index(location, rebuild=True, notify=self._say, complete=True)
         self.names = Names(self.index)
         self.names.start()
         if self.doc is not None and self.index.doc_number(self.doc) is None:

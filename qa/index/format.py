@@ -108,6 +108,8 @@ class SentenceRecord(NamedTuple):
     paragraph: int
 
     def encode(self) -> bytes:
+        from .records import encode_line
+
         return encode_line(list(self))
 
     @classmethod
@@ -127,8 +129,3 @@ class StatementRow(NamedTuple):
     attribution: int
     name: str
     written: str
-
-
-def encode_line(value) -> bytes:
-    """One JSON Lines line, as every record file of the index is written."""
-    return json.dumps(value, ensure_ascii=False, separators=(",", ":")).encode() + b"\n"

@@ -117,12 +117,16 @@ def write_names(out: Path, counts: NameCounts) -> None:
         writer.close()
 
 
-def read_counts(data: Path) -> NameCounts:
-    """The NameCounts a generation kept; ValueError when they are not that."""
-    try:
-        return NameCounts.from_json(json.loads((data / "names.counts.json").read_bytes()))
-    except (KeyError, TypeError, AttributeError, RecursionError) as exc:
-        raise ValueError(f"names.counts.json is corrupt ({exc})") from None
+def read_counts(data: Path, name: str | None = None) -> NameCounts:
+    """The NameCounts a generation kept (all its names.counts*.json files, added up, or the
+    one file `name`); ValueError when they are not that."""
+    counts = NameCounts()
+    for path in [data / name] if name else sorted(data.glob("names.counts*.json")):
+        try:
+            counts.update(NameCounts.from_json(json.loads(path.read_bytes())))
+        except (KeyError, TypeError, AttributeError, RecursionError) as exc:
+            raise ValueError(f"{path.name} is corrupt ({exc})") from None
+    return counts
 
 
 class StoredNames:

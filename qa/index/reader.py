@@ -152,6 +152,7 @@ class Index:
     def names(self) -> StoredNames:
         """The names stored for completion, mapped on first use."""
         if self._names is None:
+            self._check_complete()
             data = self.folder / self.manifest["data"]
             try:
                 self._names = StoredNames(data)
@@ -163,12 +164,24 @@ class Index:
     def sources(self) -> SourceTable:
         """The source table (who said what), mapped on first use."""
         if self._sources is None:
+            self._check_complete()
             data = self.folder / self.manifest["data"]
             try:
                 self._sources = SourceTable(data)
             except (OSError, ValueError, KeyError) as exc:
                 raise IndexUnusable(f"source table in {data} is corrupt ({exc})") from None
         return self._sources
+
+    @property
+    def complete(self) -> bool:
+        """False when an update left the source table and names for later (`qa.api`
+        completes the index for the commands that read them: writer.finish)."""
+        return self.manifest.get("late") is not True
+
+    def _check_complete(self) -> None:
+        if not self.complete:
+            raise IndexUnusable(f"the source table of the index in {self.folder} is not "
+                                f"written yet; 'qa index' writes it")
 
     def record(self, i: int) -> SentenceRecord:
         """Sentence i's record as stored (its layout: qa.index.format.SentenceRecord)."""

@@ -17,6 +17,17 @@ from typing import Any, BinaryIO
 from .. import npy
 
 
+# One encoder and decoder for every record: json.dumps with options builds an encoder per call,
+# and json.loads of bytes guesses their encoding each time (a third of the cost of a short line).
+_ENCODE = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
+_DECODE = json.JSONDecoder().decode
+
+
+def encode_line(value: Any) -> bytes:
+    """One JSON Lines line, as every record file of the index is written."""
+    return _ENCODE(value).encode() + b"\n"
+
+
 class RecordWriter:
     """Appends JSON values to NAME.jsonl and remembers where each starts."""
 
@@ -27,7 +38,7 @@ class RecordWriter:
         self._end = 0
 
     def add(self, value: Any) -> None:
-        line = json.dumps(value, ensure_ascii=False, separators=(",", ":")).encode() + b"\n"
+        line = encode_line(value)
         self._file.write(line)
         self._end += len(line)
         self._offsets.append(self._end)
@@ -43,8 +54,8 @@ class RecordWriter:
             self._end = int(ends[-1])
 
     def extend(self, values: Iterable[Any]) -> None:
-        for value in values:
-            self.add(value)
+        lines = [encode_line(value) for value in values]
+        self.add_encoded(b"".join(lines), array("q", map(len, lines)))
 
     def close(self) -> None:
         self._file.flush()
@@ -73,7 +84,14 @@ class Records:
         if not 0 <= i < len(self):
             raise IndexError(i)
         start, end = self.offsets[i], self.offsets[i + 1]
-        return json.loads(self._data[start:end])
+        return _DECODE(self._data[start:end].decode())
+
+    def all(self) -> list[Any]:
+        """Every item, decoded in one pass (a line holds one JSON value, and no JSON value
+        holds a raw newline, so the lines joined by commas are one JSON array)."""
+        if len(self) == 0:
+            return []
+        return _DECODE("[" + self._data[:self.offsets[-1] - 1].decode().replace("\n", ",") + "]")
 
     def __iter__(self) -> Iterator[Any]:
         for i in range(len(self)):

@@ -25,13 +25,22 @@ from .. import bm25
 from ..analyzer import Analyzer
 from ..model import Document
 from .analysis import analysed, chunks
-from .format import DocRecord, StatementRow, encode_line
+from .format import DocRecord, StatementRow
 from .forward import ForwardWriter
 from .names import NameCounts, read_counts, write_names
 from .records import Records, RecordWriter
 from .source_build import date_number, write_source_table
 
 Progress = Callable[[int, int], None]
+
+# What `derive_late` writes: the source table and the completion names.
+LATE_FILES = ("statements.sentence.npy", "statements.attribution.npy", "statements.source.npy",
+              "statements.date.npy", "sources.", "names.jsonl", "names.offsets.npy",
+              "names.sources.")
+
+
+def is_late(name: str) -> bool:
+    return any(name == f or (f.endswith(".") and name.startswith(f)) for f in LATE_FILES)
 
 
 @dataclass
@@ -148,9 +157,9 @@ class Segment:
         from .. import npy
 
         self.folder = folder
-        self.docs: list[DocRecord] = list(Records(folder, "docs"))
+        self.docs: list[DocRecord] = Records(folder, "docs").all()
         self.sentences = Records(folder, "sentences")
-        self.terms = list(Records(folder, "terms"))
+        self.terms = Records(folder, "terms").all()
         self.arrays = {name: np.frombuffer(npy.load(folder / f"{name}.npy"), fmt) for name, fmt in
                        (("sentences.len", np.int32), ("sentences.paragraph", np.int32),
                         ("forward.term", np.int32), ("forward.start", np.int32),
@@ -158,7 +167,7 @@ class Segment:
                         ("statements.rows.sentence", np.int32),
                         ("statements.rows.attribution", np.int32))}
         self.rows = Records(folder, "statements.rows")
-        self.names = read_counts(folder)
+        self.counts = sorted(folder.glob("names.counts*.json"))  # read when merged
         n = len(self.arrays["sentences.len"])
         if (len(self.sentences) != n or len(self.arrays["forward.ptr"]) != n + 1
                 or sum(d["count"] for d in self.docs) != n
@@ -166,7 +175,7 @@ class Segment:
             raise ValueError(f"segment {folder.name} is inconsistent")
 
 
-def gather(out: Path, order: list[tuple[Segment, int]]) -> None:
+def gather(out: Path, order: list[tuple[Segment, int]]) -> NameCounts:
     """Write into `out` the segment holding the articles `order` names ((segment, article
     number in it), in the order they are to have), with terms numbered into the union of the
     segments' vocabularies (`derive` keeps only those used)."""
@@ -200,10 +209,48 @@ def gather(out: Path, order: list[tuple[Segment, int]]) -> None:
                                             for seg, t0, t1 in tok], np.int32))
     _write_vocabulary(out, union)
     _gather_rows(out, spans)
-    names = NameCounts()
-    for seg in segments:
-        names.update(seg.names)
-    _write_counts(out, names)
+    return _gather_counts(out, segments)
+
+
+# How many name-count files a generation may hold before they are merged into one: each update
+# adds one (its new articles'), which costs less than rewriting the archive's counts each time.
+MAX_COUNT_FILES = 8
+
+
+def _gather_counts(out: Path, segments: list[Segment]) -> NameCounts | None:
+    """The segments' name-count files, linked (the new articles' under the next number), or
+    merged into one when they grow too many (returned then, else None)."""
+    files = [path for seg in segments for path in seg.counts]
+    if len(files) > MAX_COUNT_FILES:
+        names = NameCounts()
+        for path in files:
+            names.update(read_counts(path.parent, path.name))
+        _write_counts(out, names)
+        return names
+    taken = {p.name for p in files}
+    number = 0
+    for path in files:
+        name = path.name
+        if name in {p.name for p in out.glob("names.counts*.json")}:
+            while f"names.counts.{number}.json" in taken:
+                number += 1
+            name = f"names.counts.{number}.json"
+            taken.add(name)
+        link_or_copy(path, out / name)
+    return None
+
+
+def link_or_copy(source: Path, target: Path) -> None:
+    """`target` the same file as `source`: a hard link, or a copy where links cannot be made.
+    (Index files are never written after they are made, so sharing one is safe.)"""
+    import os
+
+    try:
+        os.link(source, target, follow_symlinks=False)
+    except OSError:
+        import shutil
+
+        shutil.copyfile(source, target, follow_symlinks=False)
 
 
 def _runs(order: list[tuple[Segment, int]]) -> list[tuple[Segment, int, int]]:
@@ -250,14 +297,16 @@ def _gather_rows(out: Path, spans: list[tuple[Segment, int, int]]) -> None:
     np.save(out / "statements.rows.attribution.npy", _cat(attribution, np.int32))
 
 
-def derive(out: Path, params: bm25.BM25Params) -> tuple[int, int, int]:
+def derive(out: Path, params: bm25.BM25Params, names: NameCounts | None = None,
+           late: bool = False) -> tuple[int, int, int]:
     """Turn the segment in `out` into a generation: terms sorted (only those used), postings
-    with their BM25 contributions, the article of each sentence, the source table and names.
-    Returns (documents, sentences, terms)."""
-    docs = list(Records(out, "docs"))
+    with their BM25 contributions, the article of each sentence, and unless `late` the source
+    table and names (`derive_late`; from `names`, else the segment's counts). Returns
+    (documents, sentences, terms)."""
+    docs = Records(out, "docs").all()
     counts = np.array([d["count"] for d in docs], np.int64)
     lengths = np.load(out / "sentences.len.npy").astype(np.int64)
-    vocabulary = list(Records(out, "terms"))
+    vocabulary = Records(out, "terms").all()
     tok = np.load(out / "forward.term.npy").astype(np.int64)
     used = np.zeros(len(vocabulary), bool)
     used[tok] = True
@@ -275,14 +324,28 @@ def derive(out: Path, params: bm25.BM25Params) -> tuple[int, int, int]:
     sentence_doc = np.repeat(np.arange(len(docs), dtype=np.int32), counts)
     np.save(out / "sentences.doc.npy", sentence_doc)
     write_postings(out, len(terms), tok, lengths, params)
+    if not late:
+        derive_late(out, names, docs, sentence_doc, lengths)
+    return len(docs), len(lengths), len(terms)
+
+
+def derive_late(out: Path, names: NameCounts | None = None, docs: list | None = None,
+                sentence_doc: np.ndarray | None = None, lengths: np.ndarray | None = None
+                ) -> None:
+    """The files only `qa said`, `--source` and completion read: the source table and the
+    names. They cost most of an update (a global grouping of every statement), so the update a
+    question triggers leaves them to the first run that needs them (`writer.finish`)."""
+    if docs is None:
+        docs = Records(out, "docs").all()
+        sentence_doc = np.load(out / "sentences.doc.npy")
+        lengths = np.load(out / "sentences.len.npy").astype(np.int64)
     rows_at = np.load(out / "statements.rows.sentence.npy")
     rows_attr = np.load(out / "statements.rows.attribution.npy")
-    rows = [StatementRow(int(s), int(a), name, written) for s, a, (name, written)
-            in zip(rows_at, rows_attr, Records(out, "statements.rows"))]
+    rows = [StatementRow(s, a, name, written) for s, a, (name, written)
+            in zip(rows_at.tolist(), rows_attr.tolist(), Records(out, "statements.rows").all())]
     write_source_table(out, rows, sentence_doc, [date_number(d.get("date", "")) for d in docs],
                        lengths)
-    write_names(out, read_counts(out))
-    return len(docs), len(lengths), len(terms)
+    write_names(out, names if names is not None else read_counts(out))
 
 
 def write_postings(out: Path, n_terms: int, tok: np.ndarray, lengths: np.ndarray,

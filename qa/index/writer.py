@@ -60,11 +60,13 @@ def build(paths: list[Path], folder: Path, params: bm25.BM25Params | None = None
           progress: Progress | None = None, workers: int | None = None,
           home: list[Path] | None = None, unless: Callable[[], bool] | None = None,
           waiting: Callable[[], None] | None = None,
-          starting: Callable[[], None] | None = None, fresh: bool = False) -> BuildReport:
+          starting: Callable[[], None] | None = None, fresh: bool = False,
+          late: bool = False) -> BuildReport:
     """Read the corpus at `paths` and replace the index in `folder` with it, atomically.
 
     An index of the same corpus is updated (`qa.index.update`): only new and changed articles
     are analysed, and the result is the index a fresh build makes; `fresh` builds from scratch.
+    With `late`, an update leaves the source table and completion names for `finish`.
 
     Articles are read one file at a time and analysed in `workers` processes (default: up to
     2 for a corpus of 4 MB or more, else 1); the index is the same whatever the number.
@@ -92,7 +94,7 @@ def build(paths: list[Path], folder: Path, params: bm25.BM25Params | None = None
             previous = generation_of(folder)
             _remove_leftovers(folder, keep=previous)
             report = _write_generation(folder, files, paths, params, progress, workers, corpus,
-                                       [p.resolve() for p in home or paths], previous, fresh)
+                                       [p.resolve() for p in home or paths], previous, fresh, late)
     except OSError as exc:
         raise IndexWriteError(f"cannot write index in {folder}: "
                               f"{exc.strerror or exc}") from None
@@ -110,7 +112,7 @@ def check_folder(folder: Path) -> None:
 def _write_generation(folder: Path, files: list[Path], paths: list[Path],
                       params: bm25.BM25Params, progress: Progress | None,
                       workers: int | None, corpus: Corpus, home: list[Path],
-                      previous: str | None, fresh: bool) -> BuildReport:
+                      previous: str | None, fresh: bool, late: bool) -> BuildReport:
     token = _token()
     staging = folder / f".build-{token}"
     generation = folder / f"gen-{token}"
@@ -122,7 +124,7 @@ def _write_generation(folder: Path, files: list[Path], paths: list[Path],
             report, sources, collided = _write_all(staging, files, paths, params, progress,
                                                    workers, corpus)
         else:
-            report = _write_update(folder, staging, found, params, progress, workers)
+            report = _write_update(folder, staging, found, params, progress, workers, late)
             corpus.problems.extend(found.corpus.problems)
             corpus.skipped.update(found.corpus.skipped)
             sources, collided = found.sources, False
@@ -131,8 +133,6 @@ def _write_generation(folder: Path, files: list[Path], paths: list[Path],
             _refuse_to_empty(folder, paths, report.summary)
         durable.fsync_tree(staging)
         os.rename(staging, generation)
-        described = checksums.describe(generation, sorted(
-            p.name for p in generation.iterdir() if p.name != owned.MADE_MARK))
         manifest = {
             "format": "qa-index",
             "format_version": FORMAT_VERSION,
@@ -143,12 +143,11 @@ def _write_generation(folder: Path, files: list[Path], paths: list[Path],
             "home": [str(p) for p in home],
             "sources": sources,
             "collisions": collided,
+            "late": late and found is not None,  # the source table and names: `finish`
             "counts": {"documents": report.documents, "sentences": report.sentences,
                        "terms": report.terms},
-            "files": {name: record["size"] for name, record in described.items()},
-            "checksums": {name: {"sha256": record["sha256"], "stamp": record["stamp"]}
-                          for name, record in described.items()},
             "built": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
+            **_files(generation),
         }
         durable.replace_file(folder / MANIFEST, json.dumps(manifest, indent=1).encode())
     except BaseException:
@@ -158,6 +157,57 @@ def _write_generation(folder: Path, files: list[Path], paths: list[Path],
     if previous:
         owned.remove_named(folder / previous)
     return report
+
+
+def _files(generation: Path) -> dict:
+    """The manifest's `files` and `checksums` of a generation (qa.index.checksums)."""
+    described = checksums.describe(generation, sorted(
+        p.name for p in generation.iterdir() if p.name != owned.MADE_MARK))
+    return {"files": {name: record["size"] for name, record in described.items()},
+            "checksums": {name: {"sha256": record["sha256"], "stamp": record["stamp"]}
+                          for name, record in described.items()}}
+
+
+def finish(folder: Path) -> bool:
+    """Write what an update left for later (the source table, the names: `derive_late`) into
+    a new generation, swapped in as a build's: the other files are hard links to the current
+    generation's (copies where links cannot be made). Returns whether there was anything to
+    do. IndexWriteError when it cannot be written."""
+    try:
+        with _build_lock(folder):
+            try:
+                manifest = read_manifest(folder)
+            except IndexUnusable:
+                return False
+            if manifest.get("late") is not True:
+                return False
+            current = folder / manifest["data"]
+            token = _token()
+            staging, generation = folder / f".build-{token}", folder / f"gen-{token}"
+            staging.mkdir()
+            try:
+                owned.mark_made(staging)
+                checksums.verify(current, manifest["files"], manifest.get("checksums"))
+                for name in manifest["files"]:
+                    if not segments.is_late(name):
+                        segments.link_or_copy(current / name, staging / name)
+                segments.derive_late(staging)
+                durable.fsync_tree(staging)
+                os.rename(staging, generation)
+                manifest = {**manifest, "data": generation.name, "late": False,
+                            **_files(generation)}
+                durable.replace_file(folder / MANIFEST, json.dumps(manifest, indent=1).encode())
+            except BaseException:
+                owned.remove_made(staging)
+                owned.remove_made(generation)
+                raise
+            owned.remove_named(current)
+    except checksums.Damaged as exc:
+        raise IndexWriteError(str(exc)) from None
+    except OSError as exc:
+        raise IndexWriteError(f"cannot write index in {folder}: "
+                              f"{exc.strerror or exc}") from None
+    return True
 
 
 def _token() -> str:
@@ -179,7 +229,7 @@ def _write_all(staging: Path, files: list[Path], paths: list[Path], params: bm25
 
 
 def _write_update(folder: Path, staging: Path, plan: update.Plan, params: bm25.BM25Params,
-                  progress: Progress | None, workers: int | None) -> BuildReport:
+                  progress: Progress | None, workers: int | None, late: bool) -> BuildReport:
     """The previous generation's unchanged articles and the new ones, analysed into a segment
     of their own, gathered in corpus order into the next generation."""
     part = folder / f".build-{_token()}"
@@ -194,10 +244,11 @@ def _write_update(folder: Path, staging: Path, plan: update.Plan, params: bm25.B
             problems = segments.write_part(part, documents, Analyzer(), progress,
                                            analysis.worker_count(plan.read, workers)).problems
             new = segments.Segment(part)
-        segments.gather(staging, [(new if is_new else plan.old, d) for is_new, d in plan.order])
+        names = segments.gather(staging, [(new if is_new else plan.old, d)
+                                          for is_new, d in plan.order])
     finally:
         owned.remove_made(part)
-    counts = segments.derive(staging, params)
+    counts = segments.derive(staging, params, names, late)
     added = len(plan.new_docs)
     return BuildReport(*counts, problems=problems, updated=(
         f"{added:,} article{'s' * (added != 1)} analysed, {plan.removed:,} removed, "
