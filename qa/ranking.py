@@ -174,7 +174,7 @@ def _best_candidates(index: Index, question: q.Question, pool: list[int], matche
     superset of the k best (qa.score_bounds)."""
     k, ranking_weights = best_of
     masks = score_bounds.Masks(index, [*weights, *ids.in_pairs], weights)
-    bounds = score_bounds.Bounds(index, question, ids, masks, lambda i: matches.score(i, 0.0),
+    bounds = score_bounds.Bounds(index, question, ids, masks, matches,
                                  best, article, ranking_weights, weighted_sum)
     heap = [(-b, i, False) for b, i in zip(bounds.loose_all(pool), pool)]
     heapq.heapify(heap)

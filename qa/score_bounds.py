@@ -80,13 +80,13 @@ class Bounds:
     "exact" and "prefix"; whether it refers back settles "context")."""
 
     def __init__(self, index, question: q.Question, ids, masks: Masks,
-                 score: Callable[[int], float], best: float, article: Mapping[int, float],
+                 matches, best: float, article: Mapping[int, float],
                  weights: Mapping[str, float],
                  weighted_sum: Callable[[Mapping[str, float], Mapping[str, float]], float]
                  ) -> None:
-        """`ids`: ranking's _QuestionIds; `score(i)`: sentence i's BM25, 0 when it has none."""
+        """`ids`: ranking's _QuestionIds; `matches`: the question's BM25 scores."""
         self.index, self.question, self.ids, self.masks = index, question, ids, masks
-        self.score, self.best, self.article = score, best, article
+        self.matches, self.best, self.article = matches, best, article
         self.weights, self.weighted_sum = weights, weighted_sum
         self.total = sum(masks.weights.values()) or 1.0
         self.typed = question.answer_type != q.OTHER
@@ -95,6 +95,10 @@ class Bounds:
         self._parts: dict[int, tuple[dict[str, float], int, int, int, int]] = {}
         self._rows: dict[int, int] = {}  # where `loose_many` left sentence i's parts
         self._arrays: tuple = ()
+
+    def score(self, i: int) -> float:
+        """Sentence i's BM25 score, 0 when it holds no question term."""
+        return self.matches.score(i, 0.0)
 
     def loose_all(self, pool: list[int]) -> list[float]:
         """`loose` of each sentence of `pool`: with arrays once numpy is loaded (it is, for
@@ -206,22 +210,23 @@ class Bounds:
         doc = sent_doc[at]
         same = inside & (sent_doc[around] == doc[:, None]) \
             & (paragraph[around] == paragraph[at][:, None])
-        m = self._mask_array(np, around) * same  # a neighbour outside the paragraph: 0
+        raw = self._mask_array(np, around)
+        m = raw * same  # a neighbour outside the paragraph: 0
         weighted = masks.weighted
         own = m[:, 2] & weighted
         gained = (m[:, 1] | m[:, 3]) & weighted & ~own
         far_gained = (m[:, 0] | m[:, 4]) & weighted & ~own & ~gained
-        prev = self._mask_array(np, np.maximum(at - 1, 0)) * (at > 0)
+        prev = raw[:, 1] * (at > 0)  # the sentence before, in the paragraph or not
         inherited = prev & weighted & ~own
         missing = np.zeros(len(at), np.int64)
         for _, wm in self.word_masks:
             missing |= np.where(own & wm, 0, wm)
         W = self._weights_of
-        score = self.score
-        own_bm25 = np.array([score(i) for i in pool])
-        near_bm25 = np.array([max((score(j) for j, ok in ((i - 1, a), (i + 1, b)) if ok),
-                                  default=0.0) for i, a, b in
-                              zip(pool, same[:, 1].tolist(), same[:, 3].tolist())])
+        before, own_bm25, after = self._score_array(np, np.clip(at + np.arange(-1, 2)[:, None],
+                                                                0, index.size - 1))
+        either = same[:, 1] | same[:, 3]  # max of the neighbours' scores, 0 when none
+        near_bm25 = np.where(either, np.maximum(np.where(same[:, 1], before, -np.inf),
+                                                np.where(same[:, 3], after, -np.inf)), 0.0)
         first = np.searchsorted(sent_doc, doc)
         pairs = np.zeros(len(at), np.int64)
         for a, b in self.pair_masks:
@@ -246,7 +251,7 @@ class Bounds:
         bound = self.weighted_sum(features, self.weights)
         if self.typed:
             borrowed = own | inherited
-            prev_bm25 = np.array([score(i - 1) if i > 0 else 0.0 for i in pool])
+            prev_bm25 = np.where(at > 0, before, 0.0)
             other = self.weighted_sum(dict(
                 features, bm25=np.maximum(own_bm25, prev_bm25) / self.best,
                 coverage=W(np, borrowed) / total, context=np.zeros(n),
@@ -256,6 +261,18 @@ class Bounds:
         self._rows = {i: row for row, i in enumerate(pool)}
         self._arrays = (features, own, inherited, gained, far_gained)
         return bound.tolist()
+
+    def _score_array(self, np, sentences):
+        """`score` of each sentence of an array (the matches' own lookup, at once)."""
+        matches = self.matches
+        if hasattr(matches, "scores_of"):  # pruned: each term's postings searched
+            return matches.scores_of(sentences.ravel()).reshape(sentences.shape)
+        ids = matches.ids
+        if isinstance(ids, list):
+            return np.array([matches.score(i, 0.0) for i in sentences.ravel().tolist()]
+                            ).reshape(sentences.shape)
+        at = np.minimum(np.searchsorted(ids, sentences), len(ids) - 1)
+        return np.where(ids[at] == sentences, matches.scores[at], 0.0)
 
     def _mask_array(self, np, sentences):
         """The masks of an array of sentence numbers, from the forward data at once."""

@@ -263,4 +263,28 @@ def test_pruned_top_k_equals_the_full_sum(tmp_path, monkeypatch):
             assert fast.highest() == full.highest()
             assert [fast.score(i, -1.0) for i in range(index.size)] == \
                 [full.score(i, -1.0) for i in range(index.size)]
+            if isinstance(fast, topk.PrunedMatches):  # all at once, as the ranking's bounds
+                import numpy as np
+
+                assert fast.scores_of(np.arange(index.size)).tolist() == \
+                    [full.score(i, 0.0) for i in range(index.size)]
     assert pruned > 0
+
+
+def test_a_filter_keeps_the_same_matches_from_lists_and_from_arrays():
+    """--source narrows the matches before ranking: a large query's arrays and a small one's
+    lists keep the same sentences with the same scores."""
+    import random
+
+    import numpy as np
+
+    from qa.index.matches import Matches
+
+    rng = random.Random(3)
+    ids = sorted(rng.sample(range(5000), 900))
+    scores = [rng.random() for _ in ids]
+    for allowed in (set(rng.sample(range(5200), n)) for n in (0, 5, 100, 3000, 5200)):
+        small = Matches(ids, scores).among(allowed)
+        large = Matches(np.array(ids, np.int64), np.array(scores)).among(allowed)
+        assert small.ids == large.ids.tolist() == [i for i in ids if i in allowed]
+        assert small.scores == large.scores.tolist()

@@ -115,7 +115,7 @@ def test_the_bounds_taken_with_arrays_are_those_taken_one_by_one(index):
         bounds = score_bounds.Bounds(
             index, question, ids, score_bounds.Masks(index, [*term_weights, *ids.in_pairs],
                                                      term_weights),
-            lambda i: matches.score(i, 0.0), max(matches.highest(), 1e-9), article, weights,
+            matches, max(matches.highest(), 1e-9), article, weights,
             ranking.weighted_sum)
         assert bounds.loose_many(pool) == [bounds.loose(i) for i in pool], text
         taken += len(pool)

@@ -50,6 +50,13 @@ class Matches:
     def among(self, allowed: set[int]) -> "Matches":
         """Only the sentences in `allowed` (a filter such as --source), before any ranking."""
         ids, scores = self.ids, self.scores
+        if not isinstance(ids, list):  # arrays (a large query): every lookup at once
+            np = numpy_module()
+            wanted = np.array(sorted(allowed), np.int64)
+            at = np.searchsorted(ids, wanted)
+            at = at[at < len(ids)]
+            keep = at[ids[at] == wanted[:len(at)]]
+            return Matches(ids[keep], scores[keep])
         if len(allowed) < len(ids) // 8:  # few allowed: look each up
             keep = []
             for i in sorted(allowed):
@@ -57,10 +64,8 @@ class Matches:
                 if at < len(ids) and ids[at] == i:
                     keep.append(at)
         else:
-            keep = [j for j, i in enumerate(self.id_list()) if i in allowed]
-        if isinstance(ids, list):
-            return Matches([ids[j] for j in keep], [scores[j] for j in keep])
-        return Matches(ids[keep], scores[keep])
+            keep = [j for j, i in enumerate(ids) if i in allowed]
+        return Matches([ids[j] for j in keep], [scores[j] for j in keep])
 
     def id_list(self) -> list[int]:
         return self.ids if isinstance(self.ids, list) else self.ids.tolist()

@@ -53,6 +53,21 @@ class PrunedMatches:
         return default if value is None else value
 
 
+    def scores_of(self, sentences):
+        """`score(i, 0.0)` of each sentence of an array, at once (the same floats)."""
+        np = numpy_module()
+        post = self.index._numpy("postings.sentence")
+        score = self.index._numpy("postings.score")
+        acc = np.zeros(len(sentences))
+        found = np.zeros(len(sentences), bool)
+        for lo, hi in self.spans:
+            at = np.minimum(np.searchsorted(post[lo:hi], sentences), hi - lo - 1)
+            hit = post[lo + at] == sentences
+            acc[hit] += score[lo + at[hit]]
+            found |= hit
+        return np.where(found, acc + self.const, 0.0)
+
+
 def top_matches(index, spans: list[tuple[int, int]], const: float, k: int):
     """PrunedMatches for the `k` best, or None when pruning cannot prove them or would cost
     more than the full sum (the caller then sums every posting).
