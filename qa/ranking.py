@@ -128,15 +128,14 @@ def candidates(index: Index, question: q.Question, *, doc: str | None = None,
     """Every sentence that could answer: it holds a question term, or it holds the kind of
     answer asked for right after a sentence that does.
 
-    Features read the index's forward data (each sentence's term numbers and word offsets,
-    its paragraph), so only the candidates' own records are decoded, never re-analysed.
-    `doc` and `source` narrow the sentences before the pool is chosen. With `best_of` (k,
-    weights) only candidates that can be among the k best by those weights are computed
-    (qa.score_bounds): `rank` puts the same k first, with the same scores.
+    Features read the index's forward data (term numbers, word offsets, paragraphs): only the
+    candidates' own records are decoded, never re-analysed. `doc` and `source` narrow the
+    sentences before the pool is chosen. With `best_of` (k, weights) only candidates that can
+    be among the k best are computed (qa.score_bounds): `rank` puts the same k first.
     """
-    filtered = doc is not None or source is not None
-    matches = (index.bm25_scores(list(question.terms)) if filtered
-               else index.top_matches(list(question.terms), CANDIDATES))
+    terms = list(question.terms)
+    matches = (index.bm25_scores(terms) if doc is not None
+               else index.top_matches(terms, 1 if source is not None else CANDIDATES))
     if doc is not None:
         number = index.doc_number(doc)
         if number is None:
@@ -147,7 +146,10 @@ def candidates(index: Index, question: q.Question, *, doc: str | None = None,
     best = max(matches.highest(), 1e-9)
     weights = _term_weights(index, question)
     allowed = _said_by(index, source) if source is not None else None
-    pool = _pool(index, matches if allowed is None else matches.among(allowed), allowed)
+    # --source: `matches` give the best score and any sentence's; the pool is the source's own
+    narrowed = (matches if allowed is None else matches.among(allowed) if doc is not None
+                else index.bm25_among(terms, allowed))
+    pool = _pool(index, narrowed, allowed)
     if not pool:
         return []
     article = _article_coverage(index, weights, {index.sent_doc[i] for i in pool})
@@ -264,8 +266,7 @@ def _known(terms, number: dict[str, int | None]) -> tuple[int, ...]:
 
 
 class _TermCache:
-    """Sentences and their term sets read once per question (a candidate's neighbours are
-    often candidates too)."""
+    """Sentences and term sets read once per question (neighbours are often candidates)."""
 
     def __init__(self, index: Index) -> None:
         self.index = index

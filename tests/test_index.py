@@ -288,3 +288,17 @@ def test_a_filter_keeps_the_same_matches_from_lists_and_from_arrays():
         large = Matches(np.array(ids, np.int64), np.array(scores)).among(allowed)
         assert small.ids == large.ids.tolist() == [i for i in ids if i in allowed]
         assert small.scores == large.scores.tolist()
+
+
+def test_scores_among_some_sentences_are_the_full_sums(seed_index):
+    """--source scores only its own sentences when they are fewer than the postings: the
+    same sentences and floats as summing every posting and keeping those."""
+    import random
+
+    rng = random.Random(5)
+    n = seed_index.size
+    for query in (["said"], ["forc", "govern", "said"], ["citi", "km", "citi"], ["nosuchterm"]):
+        for wanted in (set(), {0}, set(rng.sample(range(n), 3)), set(range(n))):
+            full = seed_index.bm25_scores(query).among(wanted)
+            some = seed_index.bm25_among(query, wanted)
+            assert list(some.ids) == list(full.ids) and list(some.scores) == list(full.scores)
