@@ -290,7 +290,7 @@ def cue_spans(text: str, toks: list[Token], model: CueModel
         w = toks[i].lower
         if w in REPORTING and t.text[0].islower():
             reporting.append(i)  # cue_features looks only at those before the candidate
-        threshold = model.threshold if w in REPORTING else model.threshold_other
+        threshold = model.threshold if w in REPORTING else model.lowest_other
         feats = cue_features(toks, i, model, quoted, subject=False, reporting=reporting)
         z = model.bias + sum(map(model.weights.get, feats, _ZEROS[:len(feats)]))
         if z + _subject_bound(w, model) < _logit(threshold):

@@ -31,11 +31,13 @@ class CueModel:
     bias: float = 0.0
     threshold: float = 0.5  # for the hand-listed reporting verbs
     threshold_other: float = 0.5  # for the words only the training data suggests ("pushed")
+    threshold_person: float = 0.5  # the same words with a person as source ("the senator", "he")
     alone: float = 1.01  # a cue this confident stands without a source
     lexicon: frozenset[str] = frozenset()  # the learned words, without the hand list
     particles: Mapping[str, tuple[str, ...]] = field(
         default_factory=lambda: MappingProxyType({}))
     candidates: frozenset[str] = field(init=False)  # learned words and the hand list
+    lowest_other: float = field(init=False)  # below it no data-only word is a cue
     stems: dict[str, str] = field(init=False, compare=False, repr=False)
     bounds: dict[str, float] = field(init=False, compare=False, repr=False)
     classes: dict[str, str] = field(init=False, compare=False, repr=False)  # a word's class
@@ -43,6 +45,7 @@ class CueModel:
     def __post_init__(self) -> None:
         candidates = self.lexicon | REPORTING
         object.__setattr__(self, "candidates", candidates)
+        object.__setattr__(self, "lowest_other", min(self.threshold_other, self.threshold_person))
         object.__setattr__(self, "stems", {w: STEM(w) for w in candidates})
         object.__setattr__(self, "bounds", {})
         object.__setattr__(self, "classes", {})
@@ -53,6 +56,8 @@ class CueModel:
         return cls(weights=dict(data["weights"]), bias=data["bias"],
                    threshold=data["threshold"],
                    threshold_other=data.get("threshold_other", data["threshold"]),
+                   threshold_person=data.get("threshold_person",
+                                             data.get("threshold_other", data["threshold"])),
                    alone=data.get("alone", 1.01), lexicon=frozenset(data["candidates"]),
                    particles=MappingProxyType({w: tuple(p) for w, p in
                                                data["particles"].items()}))

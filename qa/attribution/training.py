@@ -28,6 +28,7 @@ DEFAULT_MODEL_PATH = Path(__file__).resolve().parent.parent / "data" / "attribut
 # The packaged model's settings: thresholds for hand-listed reporting verbs, for words only the
 # training data suggests, and for a cue without a source; weight decay.
 THRESHOLD, OTHER, ALONE, L2 = 0.45, 0.55, 0.55, 1e-4
+PERSON = 0.5  # for those words when their source is a person (chosen on the held-out fifth)
 # Never a cue's head word: function words, auxiliaries, negation and adverbs join a cue
 # through the span rules instead.
 NOT_CUE_WORDS = frozenset("""
@@ -92,6 +93,7 @@ def train_cue_model(folder: Path, min_count: int = 2, min_ratio: float = 0.05,
     return {"about": "cue model for qa.attribution, trained by python -m qa.attribution.training",
             "examples": len(rows), "threshold": threshold, "alone": alone, "bias": bias,
             "threshold_other": threshold if other is None else other,
+            "threshold_person": PERSON if other is None or other > PERSON else other,
             "candidates": candidates, "particles": {w: sorted(p) for w, p in
                                                     sorted(particles.items())},
             "weights": weights}
