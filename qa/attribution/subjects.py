@@ -165,7 +165,7 @@ def _subject_like(toks: list[Token], start: int, end: int) -> bool:
     first = toks[start]
     if start > 0 and toks[start - 1].lower in _SUBORDINATORS:
         return False  # "When asked, ...": a subordinate clause, not a subject
-    if first.lower in PRONOUNS:
+    if first.lower in PRONOUNS and not (first.lower in DETERMINERS and end - start > 1):
         return end - start == 1 and first.lower not in ("him", "her", "them")
     if first.lower in PREPOSITIONS or first.lower in CLAUSE or first.lower in TIME_WORDS:
         return False
