@@ -62,10 +62,11 @@ def _step(event: str, args: tuple) -> str | None:
     return None
 
 
-def _build_killed_before_step(corpus: Path, folder: Path, step: int | None) -> list[str]:
-    """Build `corpus` into `folder` in a forked child that SIGKILLs itself just before its
-    `step`-th file-system step; with `step` None the build runs through and its steps are
-    returned."""
+def _build_killed_before_step(corpus: Path, folder: Path, step: int | None,
+                              run=None) -> list[str]:
+    """Build `corpus` into `folder` (or call `run()`) in a forked child that SIGKILLs itself
+    just before its `step`-th file-system step; with `step` None the build runs through and
+    its steps are returned."""
     read, write = os.pipe()
     pid = os.fork()
     if pid == 0:  # the child: note each step, die at the chosen one
@@ -81,7 +82,7 @@ def _build_killed_before_step(corpus: Path, folder: Path, step: int | None) -> l
 
         try:
             sys.addaudithook(hook)
-            build_mod.build([corpus], folder)
+            run() if run is not None else build_mod.build([corpus], folder)
             os.write(write, "\n".join(taken).encode())
         finally:
             os._exit(0)

@@ -178,3 +178,39 @@ def test_an_update_killed_before_any_step_leaves_the_old_index_or_the_new_one(tm
         write(corpus, new_articles, new_wire)
         _build_killed_before_step(corpus, folder, step)
         assert answers(folder) == (new_answers if step > swap else old_answers), steps[step - 1]
+
+
+def test_writing_what_an_update_left_killed_before_any_step_leaves_a_whole_index(tmp_path,
+                                                                                 monkeypatch):
+    """The source table an update left for later (writer.finish) is written as a build is: a
+    kill before any step leaves the updated index answering, with or without the table, and
+    the next run writes it."""
+    monkeypatch.setattr(os, "fsync", lambda fd: None)
+    from qa.index import Index
+    from qa.index.writer import build, finish
+
+    corpus, folder, fresh = tmp_path / "wire", tmp_path / "index", tmp_path / "fresh"
+    new_articles, new_wire = changed(ARTICLES, WIRE)
+    write(corpus, new_articles, new_wire)
+    build([corpus], fresh, fresh=True)
+    sources = [Index.open(fresh).sources.info(s) for s in range(len(Index.open(fresh).sources))]
+
+    def late_update() -> None:
+        write(corpus, ARTICLES, WIRE)
+        build([corpus], folder)
+        write(corpus, new_articles, new_wire)
+        build([corpus], folder, late=True)
+        assert not Index.open(folder).complete
+
+    late_update()
+    expected = answers(folder)
+    steps = _build_killed_before_step(corpus, folder, None, run=lambda: finish(folder))
+    swap = next(n for n, s in enumerate(steps, 1) if s.endswith(f" {folder / MANIFEST}"))
+    for step in _kill_points(steps):
+        late_update()
+        _build_killed_before_step(corpus, folder, step, run=lambda: finish(folder))
+        assert answers(folder) == expected, steps[step - 1]
+        assert Index.open(folder).complete == (step > swap), steps[step - 1]
+        finish(folder)
+        table = Index.open(folder).sources
+        assert [table.info(s) for s in range(len(table))] == sources

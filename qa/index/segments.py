@@ -175,10 +175,12 @@ class Segment:
             raise ValueError(f"segment {folder.name} is inconsistent")
 
 
-def gather(out: Path, order: list[tuple[Segment, int]]) -> NameCounts:
+def gather(out: Path, order: list[tuple[Segment, int]]
+           ) -> tuple[list[DocRecord], NameCounts | None]:
     """Write into `out` the segment holding the articles `order` names ((segment, article
     number in it), in the order they are to have), with terms numbered into the union of the
-    segments' vocabularies (`derive` keeps only those used)."""
+    segments' vocabularies (`derive` keeps only those used). Returns the article records
+    written, and the name counts when they were merged into one file (else None)."""
     segments = list({id(s): s for s, _ in order}.values())
     union = sorted(set().union(*(s.terms for s in segments)))
     rank = {t: n for n, t in enumerate(union)}
@@ -186,13 +188,15 @@ def gather(out: Path, order: list[tuple[Segment, int]]) -> NameCounts:
              for s in segments}
     runs = _runs(order)
     docs_out = RecordWriter(out, "docs")
+    docs: list[DocRecord] = []
     first = 0
     for seg, lo, hi in runs:
         for d in range(lo, hi):
             record = dict(seg.docs[d])
             record["first"] = first
             first += record["count"]
-            docs_out.add(record)
+            docs.append(record)
+    docs_out.extend(docs)
     docs_out.close()
     spans = [(seg, seg.docs[lo]["first"], seg.docs[hi - 1]["first"] + seg.docs[hi - 1]["count"])
              for seg, lo, hi in runs]
@@ -209,7 +213,7 @@ def gather(out: Path, order: list[tuple[Segment, int]]) -> NameCounts:
                                             for seg, t0, t1 in tok], np.int32))
     _write_vocabulary(out, union)
     _gather_rows(out, spans)
-    return _gather_counts(out, segments)
+    return docs, _gather_counts(out, segments)
 
 
 # How many name-count files a generation may hold before they are merged into one: each update
@@ -298,12 +302,12 @@ def _gather_rows(out: Path, spans: list[tuple[Segment, int, int]]) -> None:
 
 
 def derive(out: Path, params: bm25.BM25Params, names: NameCounts | None = None,
-           late: bool = False) -> tuple[int, int, int]:
+           late: bool = False, docs: list[DocRecord] | None = None) -> tuple[int, int, int]:
     """Turn the segment in `out` into a generation: terms sorted (only those used), postings
     with their BM25 contributions, the article of each sentence, and unless `late` the source
     table and names (`derive_late`; from `names`, else the segment's counts). Returns
-    (documents, sentences, terms)."""
-    docs = Records(out, "docs").all()
+    (documents, sentences, terms). `docs` are the article records, when known."""
+    docs = Records(out, "docs").all() if docs is None else docs
     counts = np.array([d["count"] for d in docs], np.int64)
     lengths = np.load(out / "sentences.len.npy").astype(np.int64)
     vocabulary = Records(out, "terms").all()

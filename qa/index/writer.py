@@ -181,6 +181,7 @@ def finish(folder: Path) -> bool:
                 return False
             if manifest.get("late") is not True:
                 return False
+            _remove_leftovers(folder, keep=manifest["data"])
             current = folder / manifest["data"]
             token = _token()
             staging, generation = folder / f".build-{token}", folder / f"gen-{token}"
@@ -244,11 +245,11 @@ def _write_update(folder: Path, staging: Path, plan: update.Plan, params: bm25.B
             problems = segments.write_part(part, documents, Analyzer(), progress,
                                            analysis.worker_count(plan.read, workers)).problems
             new = segments.Segment(part)
-        names = segments.gather(staging, [(new if is_new else plan.old, d)
-                                          for is_new, d in plan.order])
+        docs, names = segments.gather(staging, [(new if is_new else plan.old, d)
+                                                for is_new, d in plan.order])
     finally:
         owned.remove_made(part)
-    counts = segments.derive(staging, params, names, late)
+    counts = segments.derive(staging, params, names, late, docs)
     added = len(plan.new_docs)
     return BuildReport(*counts, problems=problems, updated=(
         f"{added:,} article{'s' * (added != 1)} analysed, {plan.removed:,} removed, "
