@@ -8,10 +8,11 @@ import re
 
 from .tokens import (
     ADVERBS, AUX, BE, char_span, CLAUSE, CLOSE_QUOTES, DETERMINERS, extend_left, Found,
-    FUNCTION, is_quote, NEG, OPEN_QUOTES, PARTICIPLE_ENDINGS, PREPOSITIONS, PRONOUNS,
-    PERSON_WORDS, PUNCT_STOP, QUOTES, RECIPIENT_NAME, RECIPIENTS, RELATIVE, STATEMENT,
-    NAME_LINKS, TIME_WORDS, Span, Token)
-from .subjects import IRREGULAR_PAST, is_subject, np_left, segment_left
+    FUNCTION, is_quote, NEG, PARTICIPLE_ENDINGS, PREPOSITIONS, PRONOUNS, PUNCT_STOP, QUOTES,
+    RECIPIENT_NAME, RECIPIENTS, RELATIVE, STATEMENT, NAME_LINKS, SUBJECT_PRONOUNS, TIME_WORDS,
+    Span, Token)
+from .subjects import coordinated, IRREGULAR_PAST, is_subject, np_left, segment_left
+from .inverted import np_right, with_appositive
 from .content import according_content, after_span, before_span, cue_content
 from .cues import alone, credit_line, speaker_label
 from .model import CueModel
@@ -40,14 +41,14 @@ def attach(text: str, toks: list[Token], a: int, b: int, head: int,
         return Found(char_span(toks, *label), (toks[head].start, toks[head].end),
                       after_span(text, toks[head].end))
     if word == "according":
-        src = _np_right(toks, b, model)
+        src = np_right(toks, b, model)
         if src is None:
             return alone(text, toks, a, cue_end, score, model)
         return Found(char_span(toks, *src), (toks[a].start, toks[b - 1].end),
                       according_content(text, toks, a, src))
     if b < len(toks) and toks[b].lower == "by" and toks[head].lower.endswith(("ed", "en")) \
             and any(t.lower in BE for t in toks[a:head]):
-        agent = _np_right(toks, b + 1, model)  # "Clinton was endorsed by dozens of papers"
+        agent = np_right(toks, b + 1, model)  # "Clinton was endorsed by dozens of papers"
         if agent is not None:
             subject = np_left(toks, a)
             content = char_span(toks, *subject) if subject is not None else None
@@ -86,10 +87,10 @@ def attach(text: str, toks: list[Token], a: int, b: int, head: int,
         src = _chain_subject(toks, a - 1)
     inverted = False
     if src is None and _may_invert(toks, a) and not (b < len(toks) and toks[b].lower in PRONOUNS):
-        src = _np_right(toks, b, model)  # ", said he was" is the content's subject, not an inversion
+        src = np_right(toks, b, model)  # ", said he was" is the content's subject, not an inversion
         inverted = src is not None
         if inverted:
-            src = _with_appositive(toks, src)
+            src = with_appositive(toks, src)
     if src is None:
         if a == head == 0 and word.endswith("s") and toks[1].lower in PREPOSITIONS:
             return None  # "Calls for a rescheduling ... have come": a noun, no one's statement
@@ -168,30 +169,6 @@ def _after_is_verbish(text: str, pos: int) -> bool:
     return rest[:1] in ("'", "’") or rest.lower().startswith(("is ", "was ", "has ", "had "))
 
 
-def _np_right(toks: list[Token], b: int, model: CueModel) -> tuple[int, int] | None:
-    """The noun phrase starting at token `b` (inverted subject, or after "according to"),
-    coordinations included ("exit polls reported by CNN and other networks")."""
-    k, limit = b, 12
-    while k < len(toks):
-        t = toks[k]
-        if k > b and _coordinated(toks, k, len(toks), model):
-            k, limit = k + 2, 18
-            continue
-        if t.text in PUNCT_STOP or t.text in ".!?" or t.text in QUOTES \
-                or t.text in OPEN_QUOTES or t.text in CLOSE_QUOTES \
-                or t.lower in CLAUSE or t.lower in AUX or t.lower in RELATIVE:
-            break
-        if k - b >= limit:
-            return None
-        k += 1
-    if k == b or toks[b].lower in TIME_WORDS or toks[b].lower in PREPOSITIONS:
-        return None
-    if toks[b].lower in ("this", "the", "last", "next") and b + 1 < k \
-            and toks[b + 1].lower in TIME_WORDS:
-        return None  # "said this week ...": a time adjunct, not an inverted subject
-    return (b, k)
-
-
 def _may_invert(toks: list[Token], a: int) -> bool:
     """", said a spokesman" or "“...,” said X": a cue right after punctuation or quote."""
     if a == 0:  # "Says the senator: ...", not "Calls for a rescheduling ... have come"
@@ -230,24 +207,6 @@ def _clause_subject(toks: list[Token], a: int, model: CueModel) -> tuple[int, in
     return span if span is not None and is_subject(toks, *span) else None
 
 
-def _coordinated(toks: list[Token], k: int, a: int, model: CueModel) -> bool:
-    """Token `k` is "and"/"or" joining another noun phrase to the subject ("X and his
-    aides", "Y and Hillary Clinton"), not a second clause ("X met Y and said")."""
-    if k + 1 >= a or toks[k].lower not in ("and", "or"):
-        return False
-    t = toks[k + 1]
-    if t.lower in DETERMINERS or t.lower in ("other", "another", "both"):
-        return True
-    if is_quote(t.text) or not t.text[:1].isalpha() or t.lower in PRONOUNS or t.lower in AUX \
-            or t.lower in NEG or t.lower in CLAUSE or t.lower in PREPOSITIONS \
-            or t.lower in ADVERBS or t.lower in RELATIVE:
-        return False
-    if t.text[:1].isupper():
-        return True
-    return not (t.lower.endswith(("ed", "ly", "ing")) or t.lower in model.candidates
-                or t.lower in IRREGULAR_PAST)
-
-
 def _dateline(toks: list[Token], s: int) -> bool:
     """"DES MOINES - ...", "(Reuters) - ...", "WASHINGTON, Dec. 8 (UPI) — ...": a place or
     agency up to a dash near the start."""
@@ -265,13 +224,13 @@ def _np_from(toks: list[Token], s: int, a: int, model: CueModel) -> tuple[int, i
     if s >= a:
         return None
     first = toks[s]
-    if first.lower in PRONOUNS and not _coordinated(toks, s + 1, a, model):
+    if first.lower in PRONOUNS and not coordinated(toks, s + 1, a, model):
         return (s, s + 1) if first.lower not in ("him", "her", "them") else None
     name = first.text[:1].isupper() and first.lower not in DETERMINERS
     k = s + 1
     while k < a and k - s < 14:
         t = toks[k]
-        if _coordinated(toks, k, a, model):
+        if coordinated(toks, k, a, model):
             k += 1  # "Bernie Sanders and Hillary Clinton", "She and her aides"
             name = toks[k].text[:1].isupper()
             continue
@@ -313,7 +272,6 @@ _LEADING = frozenset("""
 then even thus how what still now so also yet meanwhile indeed perhaps maybe why instead however
 besides
 """.split())
-_SUBJECT_PRONOUNS = frozenset("he she they we i".split())
 _THATS = frozenset("that’s that's this’s here’s here's".split())
 _NOT_ADVERBS = frozenset("family assembly supply ally rally daily weekly monthly italy".split())
 
@@ -360,7 +318,7 @@ def _trim_source(toks: list[Token], src: tuple[int, int]) -> tuple[int, int]:
             break
     while e - s > 1 and (toks[s].lower in _LEADING or not toks[s].text[:1].isalnum()):
         s += 1
-    if e - s > 1 and (toks[s].lower in _SUBJECT_PRONOUNS or _CONTRACTED.fullmatch(toks[s].text)) \
+    if e - s > 1 and (toks[s].lower in SUBJECT_PRONOUNS or _CONTRACTED.fullmatch(toks[s].text)) \
             and toks[s + 1].lower not in ("and", "or"):
         return (s, s + 1)  # "he sent out in 2013", "he’s changed": the pronoun is the subject
     if e - s > 1 and toks[e - 1].lower in _REFLEXIVE:
@@ -371,7 +329,7 @@ def _trim_source(toks: list[Token], src: tuple[int, int]) -> tuple[int, int]:
             k -= 1
         if k > s + 1:
             s = k
-    if e - s > 1 and toks[e - 1].lower in _SUBJECT_PRONOUNS:
+    if e - s > 1 and toks[e - 1].lower in SUBJECT_PRONOUNS:
         return (e - 1, e)
     while e - s > 1 and toks[e - 1].text[:1].islower() and toks[e - 1].lower.endswith("ly") \
             and len(toks[e - 1].text) > 4 and toks[e - 1].lower not in _NOT_ADVERBS:
@@ -409,74 +367,3 @@ def _source_span(text: str, toks: list[Token], src: tuple[int, int]) -> Span:
             and any(t.text == "," for t in toks[src[0]:src[1]]):
         end = toks[src[1]].end
     return (start, end)
-
-
-def _with_appositive(toks: list[Token], src: tuple[int, int]) -> tuple[int, int]:
-    """An inverted subject with its bracketed party and appositives (", said Rep. Bobby Scott
-    (D-Va.)", ", said Marvin Teske, 53, a security guard at a Reno casino"), each up to the
-    next comma or the end of the sentence."""
-    s, e = src
-    if e < len(toks) and toks[e].text == "(":
-        close = next((k for k in range(e + 1, min(len(toks), e + 8)) if toks[k].text == ")"),
-                     None)
-        if close is not None:
-            e = close + 1
-    parts = 0
-    while e + 1 < len(toks) and toks[e].text == "," and (
-            _appositive_start(toks[e + 1]) and (parts == 0 or toks[e - 1].text.isdigit()
-                                                or toks[e + 1].lower in RELATIVE)
-            or parts > 0 and _further_appositive(toks, e + 1)):
-        parts += 1  # appositives, past an age, a place or into a relative clause (PolNeAR's)
-        k = e + 1
-        while k < len(toks) and toks[k].text not in (",", ";", ":", "!", "?") \
-                and not is_quote(toks[k].text) and k - e < 25:
-            k += 1
-        if k - e >= 25:
-            break
-        end = k
-        while end > e + 1 and toks[end - 1].text == "." \
-                and toks[end - 2].text not in _STATES:
-            end -= 1  # the full stop ends the sentence, unless it ends "Fla." too
-        e = end
-        if end < k:
-            break
-    return (s, e)
-
-
-def _further_appositive(toks: list[Token], k: int) -> bool:
-    """After a first appositive, another one that PolNeAR's inverted sources run on into: a
-    description ("..., a policy and advocacy group"), a place ("..., Fla.", "of Jacksonville")
-    or a name ("..., United Technologies"); not a new clause or an adjunct ("Teck wants",
-    "referring to", "in a statement")."""
-    t = toks[k]
-    if t.lower in ("a", "an", "the", "another"):
-        return True
-    if t.lower == "of":
-        k += 1
-    words = []
-    while k < len(toks) and toks[k].text not in (",", ";", ":", "!", "?", ".") \
-            and not is_quote(toks[k].text) and len(words) < 6:
-        words.append(toks[k])
-        k += 1
-    return bool(words) and words[0].text[:1].isupper() and all(
-        w.text[:1].isupper() or w.lower in NAME_LINKS for w in words)
-
-
-def _appositive_start(t: Token) -> bool:
-    """A word that opens an appositive or relative clause after a name: "a", "53",
-    "publisher", "who" (not a clause word or preposition)."""
-    if t.lower in _APPOSITIVE_START or t.lower in PERSON_WORDS or t.lower in RELATIVE \
-            or t.text[:1].isdigit() or t.lower in _PARTIES:
-        return True  # "said Senator Joe Donnelly, Democrat of Indiana"
-    return t.text[:1].islower() and t.text.isalpha() and t.lower not in CLAUSE \
-        and t.lower not in PREPOSITIONS and t.lower not in PRONOUNS \
-        and not t.lower.endswith(("ing", "ed"))
-
-
-# Abbreviated US states, whose full stop belongs to the source ("of Jacksonville, Fla.").
-_STATES = frozenset("""
-Ala Ariz Ark Calif Colo Conn Del Fla Ga Ill Ind Kan Ky La Md Mass Mich Minn Miss Mo Mont Neb
-Nev Okla Ore Pa Tenn Tex Va Vt Wash Wis Wyo
-""".split())
-_APPOSITIVE_START = frozenset("a an the his her its their chief senior former who".split())
-_PARTIES = frozenset("democrat republican independent".split())

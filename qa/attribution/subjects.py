@@ -6,10 +6,11 @@ features), so it sits below both the cues and the sources.
 """
 from __future__ import annotations
 
+from .model import CueModel
 from .tokens import (
-    ADVERBS, AUX, CLAUSE, CLOSE_QUOTES, DETERMINERS, extend_left, FUNCTION, is_quote, NEG,
-    OPEN_QUOTES, PERSON_WORDS, PREPOSITIONS, PRONOUNS, PUNCT_STOP, QUOTES, RELATIVE,
-    REPORTING, TIME_WORDS, Token, VERB_GROUP)
+    ADVERBS, AUX, CLAUSE, CLOSE_QUOTES, DETERMINERS, extend_left, FUNCTION, is_quote,
+    NAME_PARTICLES, NEG, OPEN_QUOTES, PERSON_WORDS, PREPOSITIONS, PRONOUNS, PUNCT_STOP, QUOTES,
+    RELATIVE, REPORTING, SUBJECT_PRONOUNS, TIME_WORDS, Token, VERB_GROUP)
 
 
 def np_left(toks: list[Token], a: int, depth: int = 0) -> tuple[int, int] | None:
@@ -71,7 +72,7 @@ def _name_before_appositive(toks: list[Token], start: int) -> int | None:
             or (head > 0 and toks[head - 1].lower in CLAUSE):
         return None
     for t in toks[head:start - 1]:
-        if not (t.text[:1].isupper() or t.lower in ("de", "van", "von", "al", "bin", "la")):
+        if not (t.text[:1].isupper() or t.lower in NAME_PARTICLES):
             return None
         if t.lower in _DISCOURSE or t.lower in PREPOSITIONS or t.lower.endswith("ly"):
             return None
@@ -307,8 +308,8 @@ def _left_conjunct(toks: list[Token], last: int) -> int | None:
         if t.text[:1].islower() and (t.lower.endswith(("ed", "ing")) or t.lower in IRREGULAR_PAST
                                      or t.lower in REPORTING):
             return None
-        if t.lower in PRONOUNS and t.lower not in ("he", "she", "i", "we", "they", "his", "her",
-                                                    "their", "its"):
+        if t.lower in PRONOUNS and t.lower not in SUBJECT_PRONOUNS \
+                and t.lower not in ("his", "her", "their", "its"):
             return None
     if not any(ch.isalpha() for ch in toks[last].text) or toks[last].lower in FUNCTION \
             or toks[last].lower in ADVERBS or toks[last].lower in _WH:
@@ -317,3 +318,21 @@ def _left_conjunct(toks: list[Token], last: int) -> int | None:
 
 
 _WH = frozenset("how why what when where whether who which".split())
+
+
+def coordinated(toks: list[Token], k: int, a: int, model: CueModel) -> bool:
+    """Token `k` is "and"/"or" joining another noun phrase to the subject ("X and his
+    aides", "Y and Hillary Clinton"), not a second clause ("X met Y and said")."""
+    if k + 1 >= a or toks[k].lower not in ("and", "or"):
+        return False
+    t = toks[k + 1]
+    if t.lower in DETERMINERS or t.lower in ("other", "another", "both"):
+        return True
+    if is_quote(t.text) or not t.text[:1].isalpha() or t.lower in PRONOUNS or t.lower in AUX \
+            or t.lower in NEG or t.lower in CLAUSE or t.lower in PREPOSITIONS \
+            or t.lower in ADVERBS or t.lower in RELATIVE:
+        return False
+    if t.text[:1].isupper():
+        return True
+    return not (t.lower.endswith(("ed", "ly", "ing")) or t.lower in model.candidates
+                or t.lower in IRREGULAR_PAST)

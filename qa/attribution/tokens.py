@@ -79,7 +79,10 @@ partners securities airlines bureau
 """.split())
 # Short forms that may stand for any organisation named before ("the group").
 GENERIC_ORG = frozenset("group organization organisation company firm agency body outlet".split())
-NAME_LINKS = frozenset("of for the and de al la van von bin del".split())
+# Lower-case particles inside personal names ("Henri de Villiers", "Osama bin Laden").
+NAME_PARTICLES = frozenset("de al la van von bin del".split())
+NAME_LINKS = frozenset("of for the and".split()) | NAME_PARTICLES
+SUBJECT_PRONOUNS = frozenset("he she they we i".split())
 FEMALE_WORDS = frozenset("""
 mrs ms miss madam madame spokeswoman chairwoman businesswoman congresswoman she her herself
 """.split())
