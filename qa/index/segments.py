@@ -25,6 +25,7 @@ from .. import bm25
 from ..analyzer import Analyzer
 from ..model import Document
 from .analysis import analysed, chunks
+from . import postings
 from .format import DocRecord, StatementRow
 from .forward import ForwardWriter
 from .names import NameCounts, read_counts, write_names
@@ -307,65 +308,69 @@ def derive(out: Path, params: bm25.BM25Params, names: NameCounts | None = None,
     with their BM25 contributions, the article of each sentence, and unless `late` the source
     table and names (`derive_late`; from `names`, else the segment's counts). Returns
     (documents, sentences, terms). `docs` are the article records, when known."""
-    docs = Records(out, "docs").all() if docs is None else docs
-    counts = np.array([d["count"] for d in docs], np.int64)
+    counts, dates = _counts_and_dates(out, docs)
+    del docs  # at 10^6 sentences the records would hold 150 MB through the inversion
     lengths = np.load(out / "sentences.len.npy").astype(np.int64)
     vocabulary = Records(out, "terms").all()
-    tok = np.load(out / "forward.term.npy").astype(np.int64)
+    tok = np.load(out / "forward.term.npy")  # int32: as long as the corpus, kept narrow
     used = np.zeros(len(vocabulary), bool)
     used[tok] = True
     terms = [vocabulary[t] for t in np.flatnonzero(used)]  # no term of a deleted article
     order = sorted(range(len(terms)), key=terms.__getitem__)  # by code point, for the reader
-    rank = np.full(len(vocabulary), -1, np.int64)
-    rank[np.flatnonzero(used)[order]] = np.arange(len(terms))
-    tok = rank[tok] if len(tok) else np.zeros(0, np.int64)
+    rank = np.full(len(vocabulary), -1, np.int32)
+    rank[np.flatnonzero(used)[order]] = np.arange(len(terms), dtype=np.int32)
+    tok = rank[tok] if len(tok) else np.zeros(0, np.int32)
     terms = [terms[i] for i in order]
     _write_vocabulary(out, terms)
-    np.save(out / "forward.term.npy", tok.astype(np.int32))
+    np.save(out / "forward.term.npy", tok)
     ptr = np.zeros(len(lengths) + 1, np.int64)
     np.cumsum(lengths, out=ptr[1:])
     np.save(out / "forward.ptr.npy", ptr)
-    sentence_doc = np.repeat(np.arange(len(docs), dtype=np.int32), counts)
+    sentence_doc = np.repeat(np.arange(len(counts), dtype=np.int32), counts)
     np.save(out / "sentences.doc.npy", sentence_doc)
     write_postings(out, len(terms), tok, lengths, params)
+    del tok
     if not late:
-        derive_late(out, names, docs, sentence_doc, lengths)
-    return len(docs), len(lengths), len(terms)
+        derive_late(out, names, dates, sentence_doc, lengths)
+    return len(counts), len(lengths), len(terms)
 
 
-def derive_late(out: Path, names: NameCounts | None = None, docs: list | None = None,
+def derive_late(out: Path, names: NameCounts | None = None, dates: list[int] | None = None,
                 sentence_doc: np.ndarray | None = None, lengths: np.ndarray | None = None
                 ) -> None:
     """The files only `qa said`, `--source` and completion read: the source table and the
     names. They cost most of an update (a global grouping of every statement), so the update a
     question triggers leaves them to the first run that needs them (`writer.finish`)."""
-    if docs is None:
-        docs = Records(out, "docs").all()
+    if dates is None:
+        _, dates = _counts_and_dates(out)
         sentence_doc = np.load(out / "sentences.doc.npy")
         lengths = np.load(out / "sentences.len.npy").astype(np.int64)
-    rows_at = np.load(out / "statements.rows.sentence.npy")
-    rows_attr = np.load(out / "statements.rows.attribution.npy")
-    rows = [StatementRow(s, a, name, written) for s, a, (name, written)
-            in zip(rows_at.tolist(), rows_attr.tolist(), Records(out, "statements.rows").all())]
-    write_source_table(out, rows, sentence_doc, [date_number(d.get("date", "")) for d in docs],
-                       lengths)
+    write_source_table(out, _statement_rows(out), sentence_doc, dates, lengths)
     write_names(out, names if names is not None else read_counts(out))
+
+
+def _counts_and_dates(out: Path, docs: list[DocRecord] | None = None
+                      ) -> tuple[np.ndarray, list[int]]:
+    """Each article's sentence count and date number, from `docs` or the segment's records."""
+    docs = Records(out, "docs").all() if docs is None else docs
+    counts = np.array([d["count"] for d in docs], np.int64)
+    return counts, [date_number(d.get("date", "")) for d in docs]
+
+
+def _statement_rows(out: Path) -> list[StatementRow]:
+    """The statement rows, each distinct name held once however many rows repeat it (an
+    archive repeats its sources hundreds of thousands of times)."""
+    rows_at = np.load(out / "statements.rows.sentence.npy").tolist()
+    rows_attr = np.load(out / "statements.rows.attribution.npy").tolist()
+    strings: dict[str, str] = {}
+    return [StatementRow(s, a, strings.setdefault(name, name),
+                         strings.setdefault(written, written))
+            for s, a, (name, written) in zip(rows_at, rows_attr,
+                                             Records(out, "statements.rows").all())]
 
 
 def write_postings(out: Path, n_terms: int, tok: np.ndarray, lengths: np.ndarray,
                    params: bm25.BM25Params) -> None:
-    """Invert (sentence, term) pairs into per-term postings with their BM25 contributions."""
-    n = len(lengths)
-    sentence_of = np.repeat(np.arange(n, dtype=np.int64), lengths)
-    pairs, tf = np.unique(tok * max(n, 1) + sentence_of, return_counts=True)
-    post_term, post_sent = pairs // max(n, 1), pairs % max(n, 1)
-    doc_freq = np.bincount(post_term, minlength=n_terms)
-    term_idf = bm25.idf(params, n, doc_freq)
-    avgdl = float(lengths.sum()) / n if n else 1.0
-    score = bm25.contributions(params, term_idf[post_term], tf, lengths[post_sent], avgdl)
-    ptr = np.zeros(n_terms + 1, np.int64)
-    np.cumsum(doc_freq, out=ptr[1:])
-    np.save(out / "terms.idf.npy", term_idf.astype(np.float64))
-    np.save(out / "terms.ptr.npy", ptr)
-    np.save(out / "postings.sentence.npy", post_sent.astype(np.int32))
-    np.save(out / "postings.score.npy", score.astype(np.float64))
+    """Invert (sentence, term) pairs into per-term postings with their BM25 contributions, a
+    range of terms at a time (`qa.index.postings`: bounded memory, the same files)."""
+    postings.write_postings(out, tok, lengths, n_terms, params)

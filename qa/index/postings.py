@@ -1,0 +1,105 @@
+"""Invert the build's token stream into per-term postings, a range of terms at a time.
+
+Inverting all (term, sentence) pairs at once holds several 8-byte arrays as long as the
+corpus's token count (keys, their sorted copy, terms, sentences, tf, scores and the
+temporaries between them): 1.3 GB at 10^6 sentences. Here tokens are kept as int32 term
+numbers with an int32 sentence number beside them, and the pairs are made, counted and
+scored for one range of terms at a time (ranges of about `RANGE_TOKENS` tokens, in term
+order), so the arrays of one range are all that exists at once besides the two token arrays
+and each range's (sentence, tf) pairs. Document frequencies need every range before any idf
+is known (BM25Okapi's floor uses the mean idf), so scoring is a second pass over the kept
+pairs. Each posting's value is computed by the same element-wise operations on the same
+dtypes as over the whole array at once, so the files are byte for byte the same.
+
+Files written (layout in index/README.md): terms.idf.npy, terms.ptr.npy,
+postings.sentence.npy (int32), postings.score.npy (float64).
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+
+from .. import bm25
+
+RANGE_TOKENS = 2_000_000  # tokens inverted at once: ~100 MB of temporaries
+
+
+def write_postings(out: Path, tok: np.ndarray, doc_len: np.ndarray, terms: int,
+                   params: bm25.BM25Params, range_tokens: int | None = None) -> None:
+    """Postings of `tok` (int32 term number of each token, sentence by sentence; sentence i
+    has doc_len[i] tokens) over `terms` terms, with their BM25 contributions, inverted
+    `range_tokens` (default RANGE_TOKENS) tokens at a time."""
+    range_tokens = range_tokens or RANGE_TOKENS
+    n = len(doc_len)
+    width = max(n, 1)
+    sentence = np.repeat(np.arange(n, dtype=np.int32), doc_len)
+    kept: list[tuple[int, np.ndarray, np.ndarray, np.ndarray]] = []
+    doc_freq = np.zeros(terms, np.int64)
+    for lo, hi in _ranges(tok, terms, range_tokens):
+        at = np.flatnonzero((tok >= lo) & (tok < hi)) if (lo, hi) != (0, terms) else None
+        keys = (tok if at is None else tok[at]).astype(np.int64) * width
+        keys += sentence if at is None else sentence[at]
+        del at
+        pairs, tf = np.unique(keys, return_counts=True)
+        del keys
+        post_term = pairs // width
+        df = np.bincount(post_term - lo, minlength=hi - lo)
+        doc_freq[lo:hi] = df
+        kept.append((lo, (pairs % width).astype(np.int32), tf, df))
+        del pairs, post_term
+    del sentence
+    term_idf = bm25.idf(params, n, doc_freq)
+    avgdl = float(doc_len.sum()) / n if n else 1.0
+    ptr = np.zeros(terms + 1, np.int64)
+    np.cumsum(doc_freq, out=ptr[1:])
+    np.save(out / "terms.idf.npy", term_idf.astype(np.float64))
+    np.save(out / "terms.ptr.npy", ptr)
+    total = int(ptr[-1])
+    with _NpyStream(out / "postings.sentence.npy", "<i4", total) as sentences, \
+            _NpyStream(out / "postings.score.npy", "<f8", total) as scores:
+        while kept:
+            lo, post_sent, tf, df = kept.pop(0)
+            post_term = np.repeat(np.arange(lo, lo + len(df), dtype=np.int64), df)
+            score = bm25.contributions(params, term_idf[post_term], tf,
+                                       doc_len[post_sent.astype(np.int64)], avgdl)
+            sentences.write(post_sent)
+            scores.write(score.astype(np.float64))
+
+
+def _ranges(tok: np.ndarray, terms: int, range_tokens: int) -> list[tuple[int, int]]:
+    """Consecutive term ranges [lo, hi) covering all terms, each of about `range_tokens`
+    tokens (a term is never split: one very common term may make a range larger)."""
+    if len(tok) <= range_tokens or terms == 0:
+        return [(0, terms)]
+    per_term = np.bincount(tok, minlength=terms)
+    ends = np.cumsum(per_term)
+    bounds = [0]
+    while bounds[-1] < terms:
+        start = int(ends[bounds[-1] - 1]) if bounds[-1] else 0
+        hi = int(np.searchsorted(ends, start + range_tokens, side="right"))
+        bounds.append(min(terms, max(hi, bounds[-1] + 1)))
+    return list(zip(bounds, bounds[1:]))
+
+
+class _NpyStream:
+    """An .npy file of a known length written in pieces, as np.save would write it whole."""
+
+    def __init__(self, path: Path, dtype: str, count: int) -> None:
+        self.path, self.dtype, self.count, self.written = path, np.dtype(dtype), count, 0
+
+    def __enter__(self) -> _NpyStream:
+        self.file = open(self.path, "wb")
+        header = np.lib.format.header_data_from_array_1_0(np.zeros(0, self.dtype))
+        header["shape"] = (self.count,)
+        np.lib.format.write_array_header_1_0(self.file, header)
+        return self
+
+    def write(self, values: np.ndarray) -> None:
+        self.file.write(np.ascontiguousarray(values, self.dtype).tobytes())
+        self.written += len(values)
+
+    def __exit__(self, *exc) -> None:
+        self.file.close()
+        if exc[0] is None and self.written != self.count:
+            raise AssertionError(f"{self.path.name}: {self.written} of {self.count} written")
