@@ -5,6 +5,7 @@ source); nothing here knows any article.
 """
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 
@@ -70,6 +71,7 @@ _FRAME_WORDS = re.compile(r"\b(?:(?:what|which)\s+(?:is|was|are|were)\s+(?:the\s
                           r"(?:is|was|are|were)\s+(?:called|named|known\s+as))\b", re.I)
 
 
+@functools.lru_cache(maxsize=16)  # ask() reads a question for the ranking, then for marking
 def analyze(text: str, analyzer: Analyzer) -> Question:
     content = _FRAME_WORDS.sub(" ", _TYPE_WORDS.sub(" ", text))
     by_word = word_terms(analyzer.tokens(text))
