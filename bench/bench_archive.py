@@ -75,7 +75,7 @@ def questions(index_folder: Path, count: int, seed: int) -> dict[str, list[str]]
 
 def ask_pipe(folder: Path, qs: list[str], extra: list[str] = ()) -> dict:
     """Per-question times of one `qa ask - --json` process (gaps between output lines)."""
-    start = time.perf_counter()
+    start, cpu = time.perf_counter(), _children_cpu()
     proc = subprocess.Popen([QA, "ask", "-", "--json", "--index", str(folder), *extra],
                             stdin=subprocess.PIPE, stdout=subprocess.PIPE,
                             stderr=subprocess.PIPE, text=True)
@@ -86,9 +86,27 @@ def ask_pipe(folder: Path, qs: list[str], extra: list[str] = ()) -> dict:
         stamps.append(time.perf_counter())
     proc.wait()
     gaps = [b - a for a, b in zip(stamps, stamps[1:])]
-    return {"first": stamps[0] - start if stamps else float("nan"), **stats(gaps),
+    return {"first": stamps[0] - start if stamps else float("nan"),
+            **(stats(gaps) if gaps else {}),
+            "cpu_total": _children_cpu() - cpu,
             "total": stamps[-1] - start if stamps else float("nan"), "answers": len(stamps),
             "stderr": proc.stderr.read()[-500:]}
+
+
+def _children_cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
+def ask_cpu(folder: Path, qs: list[str], extra: list[str] = ()) -> dict:
+    """`ask_pipe`, with the CPU seconds a question costs (what the load does not inflate as
+    much as wall time): the process's CPU less that of a process asking only the first
+    question (start-up), over the other questions."""
+    result = ask_pipe(folder, qs, extra)
+    one = ask_pipe(folder, qs[:1], extra)
+    result["cpu"] = (result["cpu_total"] - one["cpu_total"]) / max(1, len(qs) - 1)
+    result["cpu_startup"] = one["cpu_total"]
+    return result
 
 
 def child(*args: str) -> dict:
@@ -135,13 +153,16 @@ def _child_core(folder: str, qfile: str, rank_bm25: str) -> dict:
         for t in analysed:
             index.top(t, 10)
         core = []
+        cpu = time.process_time()
         for t in analysed:
             start = time.perf_counter()
             index.top(t, 10)
             core.append(time.perf_counter() - start)
-        out[name] = {"core": stats(core)}
+        out[name] = {"core": stats(core),
+                     "core_cpu": (time.process_time() - cpu) / max(1, len(analysed))}
         if model is not None:
             times = []
+            cpu = time.process_time()
             for t in analysed[:40]:
                 start = time.perf_counter()
                 scores = model.get_scores(t)
@@ -149,6 +170,7 @@ def _child_core(folder: str, qfile: str, rank_bm25: str) -> dict:
                 top[np.lexsort((top, -scores[top]))]
                 times.append(time.perf_counter() - start)
             out[name]["rank_bm25"] = stats(times)
+            out[name]["rank_bm25_cpu"] = (time.process_time() - cpu) / len(times)
     out["rss_kib"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     return out
 
@@ -232,10 +254,10 @@ def run_size(size: int, tmp: Path, args) -> dict:
     qfile = tmp / f"questions-{size}.json"
     qfile.write_text(json.dumps(qs))
     print(f"[{size}] asking", file=sys.stderr, flush=True)
-    result["pipe"] = {name: ask_pipe(folder, q) for name, q in qs.items()}
+    result["pipe"] = {name: ask_cpu(folder, q) for name, q in qs.items()}
     source = top_source(folder)
     result["source"] = {"name": source,
-                        **ask_pipe(folder, qs["natural"][:50], ["--source", source])}
+                        **ask_cpu(folder, qs["natural"][:50], ["--source", source])}
     result["core"] = child("core", str(folder), str(qfile), "yes" if size <= 100_000 else "no")
     result["session"] = child("session", str(folder), str(qfile))
     result["load_after"] = os.getloadavg()[0]
@@ -288,6 +310,22 @@ def report(results: list[dict]) -> str:
             f"{ms(s['to_prompt'])} ms | {ms(s['first_answer'])} ms | "
             f"{ms(s['answers']['mean'])} / {ms(s['answers']['p95'])} ms | "
             f"{ms(s['completion']['mean'])} ms | {s['rss_kib'] / 1024:,.0f} MB |")
+    if all("cpu" in r["pipe"]["natural"] for r in results):
+        lines += ["", "CPU time (what another process's load inflates least), ms per question: "
+                  "`qa ask - --json` (the process's CPU less a one-question process's, over the "
+                  "other questions), the core and rank-bm25 (in-process), `--source`.", "",
+                  "| sentences | set | `qa ask - --json` CPU | start-up CPU | core CPU | "
+                  "rank-bm25 CPU | qa ask vs rank-bm25 (CPU) |", "|---:|---|---:|---:|---:|---:|---:|"]
+        for r in results:
+            for name in ("natural", "random"):
+                p, c = r["pipe"][name], r["core"][name]
+                rb = c.get("rank_bm25_cpu")
+                lines.append(f"| {sentences(r)} | {name} | {ms(p['cpu'])} | "
+                             f"{ms(p['cpu_startup'])} | {ms(c['core_cpu'])} | "
+                             + (f"{ms(rb)} | {rb / p['cpu']:.0f}× |" if rb else "– | – |"))
+            lines.append(f"| {sentences(r)} | `--source {r['source']['name']}` | "
+                         f"{ms(r['source']['cpu'])} | {ms(r['source']['cpu_startup'])} | – | – "
+                         "| – |")
     return "\n".join(lines)
 
 

@@ -437,7 +437,7 @@ def _bigrams(ids: _QuestionIds, term_ids: list[int], starts: list[int]) -> float
     return matched / ids.n_pairs
 
 
-def _said_by(index: Index, name: str) -> set[int]:
+def _said_by(index: Index, name: str) -> frozenset[int]:
     """The sentences of the statements of the sources matching `name` (the source table, as
     `qa said` reads it)."""
     table = index.sources

@@ -52,7 +52,7 @@ class Matches:
         ids, scores = self.ids, self.scores
         if not isinstance(ids, list):  # arrays (a large query): every lookup at once
             np = numpy_module()
-            wanted = np.array(sorted(allowed), np.int64)
+            wanted = np.sort(np.fromiter(allowed, np.int64, len(allowed)))
             at = np.searchsorted(ids, wanted)
             at = at[at < len(ids)]
             keep = at[ids[at] == wanted[:len(at)]]

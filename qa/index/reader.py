@@ -292,7 +292,7 @@ class Index:
             return self._scores(*query).among(sentences)
         np = _numpy()
         post, score = self._numpy("postings.sentence"), self._numpy("postings.score")
-        ids = np.array(sorted(sentences), np.int64)
+        ids = np.sort(np.fromiter(sentences, np.int64, len(sentences)))
         acc, found = np.zeros(len(ids)), np.zeros(len(ids), bool)
         for lo, hi in spans:
             at = np.minimum(np.searchsorted(post[lo:hi], ids), hi - lo - 1)

@@ -29,6 +29,7 @@ class SourceTable:
         self.records = Records(data, "sources")
         self.words = Records(data, "sources.words")
         self.sentence = arrays["statements.sentence"]
+        self._sentences_of: dict[tuple[int, ...], frozenset[int]] = {}
         self.attribution = arrays["statements.attribution"]
         self.source = arrays["statements.source"]
         self.statement_date = arrays["statements.date"]
@@ -127,12 +128,19 @@ class SourceTable:
     def count(self, sources: list[int]) -> int:
         return sum(self.ptr[s + 1] - self.ptr[s] for s in sources)
 
-    def sentences_of(self, sources: list[int]) -> set[int]:
-        """Every sentence holding a statement of `sources` (for `qa ask --source`)."""
-        out: set[int] = set()
-        for s in sources:
-            out.update(self.sentence[i] for i in self.order[self.ptr[s]:self.ptr[s + 1]])
-        return out
+    def sentences_of(self, sources: list[int]) -> frozenset[int]:
+        """Every sentence holding a statement of `sources` (for `qa ask --source`), found
+        once per process for each set of sources: a pipe of questions to one source asks
+        for the same thousands of sentences each time."""
+        key = tuple(sources)
+        if key not in self._sentences_of:
+            if len(self._sentences_of) >= 64:
+                self._sentences_of.clear()
+            out: set[int] = set()
+            for s in sources:
+                out.update(self.sentence[i] for i in self.order[self.ptr[s]:self.ptr[s + 1]])
+            self._sentences_of[key] = frozenset(out)
+        return self._sentences_of[key]
 
     def in_sentence(self, sentence: int) -> list[int]:
         """The statements of one sentence, in order."""
