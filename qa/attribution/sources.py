@@ -331,9 +331,10 @@ def _trim_source(toks: list[Token], src: tuple[int, int]) -> tuple[int, int]:
             s = k
     if e - s > 1 and toks[e - 1].lower in SUBJECT_PRONOUNS:
         return (e - 1, e)
-    while e - s > 1 and toks[e - 1].text[:1].islower() and toks[e - 1].lower.endswith("ly") \
-            and len(toks[e - 1].text) > 4 and toks[e - 1].lower not in _NOT_ADVERBS:
-        e -= 1
+    while e - s > 1 and toks[e - 1].text[:1].islower() and (
+            toks[e - 1].lower.endswith("ly") and len(toks[e - 1].text) > 4
+            and toks[e - 1].lower not in _NOT_ADVERBS or toks[e - 1].lower in _FLOATING):
+        e -= 1  # "Trump notably", "The governor first", "Richards and Menendez both"
     for j in range(s + 1, e):
         w = toks[j]
         if w.text[:1].islower() and (w.lower.endswith("ed") or w.lower in IRREGULAR_PAST) \
@@ -345,6 +346,7 @@ def _trim_source(toks: list[Token], src: tuple[int, int]) -> tuple[int, int]:
 _CONTRACTED = re.compile(r"(?i)(he|she|it|they|we|i|you)['’](?:s|re|ll|d|ve|m)")
 _TIMESTAMP = re.compile(r"\d{1,2}[AP]M")
 _REFLEXIVE = frozenset("himself herself themselves itself".split())
+_FLOATING = frozenset("first both also all too".split())
 
 
 def _source_span(text: str, toks: list[Token], src: tuple[int, int]) -> Span:
