@@ -106,8 +106,10 @@ def test_only_new_and_changed_articles_are_analysed(workdir, qa):
     r = qa("index", str(corpus), "--index", "idx")
     # syria, oil, w2 (edited), w9: analysed; court, w3 and the old oil and w2: removed
     assert r.code == 0 and "(updated: 4 articles analysed, 4 removed, 4 kept)" in r.out, r.out
+    before = generation(workdir / "idx")
     r = qa("index", str(corpus), "--index", "idx")
     assert "(updated: 0 articles analysed, 0 removed, 8 kept)" in r.out
+    assert generation(workdir / "idx") == before  # nothing changed: nothing written
     assert len([p for p in (workdir / "idx").iterdir() if p.name.startswith("gen-")]) == 1
 
 

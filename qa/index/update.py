@@ -35,7 +35,15 @@ class Plan:
     new_docs: list[Document]
     sources: list[dict]  # the manifest's record of each source file, in corpus order
     read: list[Path]  # the files read again
+    manifest: dict  # the previous generation's
     corpus: Corpus = field(default_factory=Corpus)  # what reading them met
+
+    @property
+    def unchanged(self) -> bool:
+        """Every article kept, in the same order: the generation can stay as it is."""
+        return not self.new_docs and all(
+            not new and d == n for n, (new, d) in enumerate(self.order)) \
+            and len(self.order) == len(self.old.docs)
 
     @property
     def removed(self) -> int:
@@ -90,7 +98,7 @@ def plan(folder: Path, files: list[Path], paths: list[Path], params: bm25.BM25Pa
         else:
             read.append(path)
     taken = TakenIds(old.docs[d]["id"] for p in same for d in by_source.get(p, []))
-    result = Plan(old, [], [], [], read)
+    result = Plan(old, [], [], [], read, manifest)
     streamed: dict[str, list[Document]] = {}
     for doc, _, _ in stream_corpus(read, result.corpus, paths, taken=taken):
         streamed.setdefault(doc.source, []).append(doc)

@@ -113,13 +113,15 @@ def _write_generation(folder: Path, files: list[Path], paths: list[Path],
                       params: bm25.BM25Params, progress: Progress | None,
                       workers: int | None, corpus: Corpus, home: list[Path],
                       previous: str | None, fresh: bool, late: bool) -> BuildReport:
+    found = None if fresh else update.plan(folder, files, paths, params)
+    if found is not None and found.unchanged and (late or found.manifest.get("late") is False):
+        return _keep(folder, found, home, corpus)
     token = _token()
     staging = folder / f".build-{token}"
     generation = folder / f"gen-{token}"
     staging.mkdir()
     try:
         owned.mark_made(staging)
-        found = None if fresh else update.plan(folder, files, paths, params)
         if found is None:
             report, sources, collided = _write_all(staging, files, paths, params, progress,
                                                    workers, corpus)
@@ -157,6 +159,20 @@ def _write_generation(folder: Path, files: list[Path], paths: list[Path],
     if previous:
         owned.remove_named(folder / previous)
     return report
+
+
+def _keep(folder: Path, plan: update.Plan, home: list[Path], corpus: Corpus) -> BuildReport:
+    """No article changed (a file was rewritten as it was, or one without articles came or
+    went): the generation stays, the manifest records the files as they are now."""
+    manifest = {**plan.manifest, "home": [str(p) for p in home], "sources": plan.sources}
+    durable.replace_file(folder / MANIFEST, json.dumps(manifest, indent=1).encode())
+    counts = manifest.get("counts", {})
+    corpus.problems.extend(plan.corpus.problems)
+    corpus.skipped.update(plan.corpus.skipped)
+    return BuildReport(counts.get("documents", 0), counts.get("sentences", 0),
+                       counts.get("terms", 0), problems=corpus.problems,
+                       summary=corpus.summary(),
+                       updated=f"0 articles analysed, 0 removed, {len(plan.order):,} kept")
 
 
 def _files(generation: Path) -> dict:
