@@ -158,7 +158,29 @@ def _write_generation(folder: Path, files: list[Path], paths: list[Path],
         raise
     if previous:
         owned.remove_named(folder / previous)
+        _restamp(folder)
     return report
+
+
+def _restamp(folder: Path) -> None:
+    """Record the files' stamps again after the previous generation went: removing a hard
+    link to a file (the name counts an update carries over, every file `finish` carries over)
+    moves the file's ctime, and a moved stamp would make every open hash the file. Only this
+    build, holding the lock, touched them since they were hashed. (Skipped if it fails: the
+    files are then hashed when opened, and found intact.)"""
+    try:
+        manifest = read_manifest(folder)
+        data, table = folder / manifest["data"], manifest.get("checksums") or {}
+        moved = False
+        for name, record in table.items():
+            info = os.lstat(data / name)
+            stamp = [info.st_ino, info.st_ctime_ns]
+            if record.get("stamp") != stamp and info.st_nlink == 1:
+                record["stamp"], moved = stamp, True
+        if moved:
+            durable.replace_file(folder / MANIFEST, json.dumps(manifest, indent=1).encode())
+    except (IndexUnusable, OSError, AttributeError):
+        pass
 
 
 def _keep(folder: Path, plan: update.Plan, home: list[Path], corpus: Corpus) -> BuildReport:
@@ -219,6 +241,7 @@ def finish(folder: Path) -> bool:
                 owned.remove_made(generation)
                 raise
             owned.remove_named(current)
+            _restamp(folder)
     except checksums.Damaged as exc:
         raise IndexWriteError(str(exc)) from None
     except OSError as exc:
