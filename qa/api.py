@@ -112,6 +112,7 @@ def open_index(location: Location | None = None, notify: Notify | None = None,
                                             f"; runs naming no corpus keep {_paths(home)}"))
         else:
             reason = staleness(manifest, list(corpus), folder)
+    unreadable = False  # the generation itself cannot be opened: nothing to update from
     if reason is None:
         cached = _cache.get(key)
         if cached is not None and cached.manifest.get("data") == manifest.get("data"):
@@ -120,10 +121,10 @@ def open_index(location: Location | None = None, notify: Notify | None = None,
             _cache[key] = Index.open(folder)
             return _completed(_cache[key], complete, notify)
         except IndexUnusable as exc:
-            reason = str(exc)
+            reason, unreadable = str(exc), True
     _cache[key] = _rebuild(folder, list(corpus), reason, notify, list(home),
                            seen=manifest.get("data") if manifest else None, may_skip=not rebuild,
-                           late=not complete)
+                           late=not complete, fresh=unreadable)
     return _completed(_cache[key], complete, notify)
 
 
@@ -164,7 +165,7 @@ def _check_corpus_exists(corpus: tuple[Path, ...], folder: Path, named: bool) ->
 
 def _rebuild(folder: Path, corpus: list[Path], reason: str, notify: Notify,
              home: list[Path], seen: str | None = None, may_skip: bool = False,
-             late: bool = False) -> Index:
+             late: bool = False, fresh: bool = False) -> Index:
     """Build the index in `folder`; or, with `may_skip`, wait for the qa already building it
     and use its index when that is fresh (`seen`: the generation this run found stale)."""
     from .index.writer import EmptyCorpusError, ForeignFolder, IndexWriteError, build, check_folder
@@ -178,7 +179,7 @@ def _rebuild(folder: Path, corpus: list[Path], reason: str, notify: Notify,
                 unless=(lambda: _built_meanwhile(folder, corpus, seen)) if may_skip else None,
                 waiting=lambda: notify(f"qa: waiting for the qa building the index in {folder}"),
                 starting=lambda: notify(f"qa: building the index in {folder} ({reason})"),
-                late=late)
+                late=late, fresh=fresh)
         target = folder
     except (CorpusError, EmptyCorpusError, ForeignFolder) as exc:
         raise QaError(str(exc)) from None

@@ -15,6 +15,8 @@ scratch: different settings or corpus paths, an index of another format or with 
 """
 from __future__ import annotations
 
+import os
+import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -77,6 +79,8 @@ def plan(folder: Path, files: list[Path], paths: list[Path], params: bm25.BM25Pa
         return None
     data = folder / manifest["data"]
     try:  # a damaged generation is not built on (qa.index.checksums: a stat a file if intact)
+        if not stat.S_ISDIR(os.lstat(data).st_mode):
+            return None  # a link, say: never read through (as the reader refuses it)
         checksums.verify(data, manifest["files"], manifest.get("checksums"))
         old = Segment(data)
     except (checksums.Damaged, OSError, ValueError, KeyError, TypeError):
