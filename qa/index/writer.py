@@ -27,7 +27,8 @@ from ..analyzer import Analyzer  # noqa: E402
 from ..ingest import Corpus, find_sources, stream_corpus  # noqa: E402
 from . import analysis, checksums, durable, owned, segments, update  # noqa: E402
 from .analysis import PARALLEL_BYTES  # noqa: E402,F401 (known as qa.index.writer's)
-from .format import FORMAT_VERSION, MANIFEST, IndexUnusable, generation_of, read_manifest  # noqa: E402
+from .format import (FORMAT_VERSION, MANIFEST, IndexUnusable, generation_of,  # noqa: E402
+                     read_manifest)
 
 Progress = Callable[[int, int], None]
 
@@ -151,7 +152,7 @@ def _write_generation(folder: Path, files: list[Path], paths: list[Path],
             "built": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
             **_files(generation),
         }
-        durable.replace_file(folder / MANIFEST, json.dumps(manifest, indent=1).encode())
+        _write_manifest(folder, manifest)
     except BaseException:
         owned.remove_made(staging)
         owned.remove_made(generation)
@@ -160,6 +161,11 @@ def _write_generation(folder: Path, files: list[Path], paths: list[Path],
         owned.remove_named(folder / previous)
         _restamp(folder)
     return report
+
+
+def _write_manifest(folder: Path, manifest: dict) -> None:
+    """Swap in `manifest`: the one step that makes a generation the index (one rename)."""
+    durable.replace_file(folder / MANIFEST, json.dumps(manifest, indent=1).encode())
 
 
 def _restamp(folder: Path) -> None:
@@ -178,7 +184,7 @@ def _restamp(folder: Path) -> None:
             if record.get("stamp") != stamp and info.st_nlink == 1:
                 record["stamp"], moved = stamp, True
         if moved:
-            durable.replace_file(folder / MANIFEST, json.dumps(manifest, indent=1).encode())
+            _write_manifest(folder, manifest)
     except (IndexUnusable, OSError, AttributeError):
         pass
 
@@ -187,7 +193,7 @@ def _keep(folder: Path, plan: update.Plan, home: list[Path], corpus: Corpus) -> 
     """No article changed (a file was rewritten as it was, or one without articles came or
     went): the generation stays, the manifest records the files as they are now."""
     manifest = {**plan.manifest, "home": [str(p) for p in home], "sources": plan.sources}
-    durable.replace_file(folder / MANIFEST, json.dumps(manifest, indent=1).encode())
+    _write_manifest(folder, manifest)
     counts = manifest.get("counts", {})
     corpus.problems.extend(plan.corpus.problems)
     corpus.skipped.update(plan.corpus.skipped)
@@ -235,7 +241,7 @@ def finish(folder: Path) -> bool:
                 os.rename(staging, generation)
                 manifest = {**manifest, "data": generation.name, "late": False,
                             **_files(generation)}
-                durable.replace_file(folder / MANIFEST, json.dumps(manifest, indent=1).encode())
+                _write_manifest(folder, manifest)
             except BaseException:
                 owned.remove_made(staging)
                 owned.remove_made(generation)
