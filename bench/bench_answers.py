@@ -8,7 +8,8 @@ score every span, calibrate) is timed per hit, twice: with a fresh model handle 
 cache empty, as in a one-shot `qa ask`) and again warm (as in a session or `qa eval`).
 Wall time and process CPU time are both reported: the machine is shared, and CPU time is the
 figure that does not count other people's work. The seed's and the wire fixtures' questions
-(tests/data) are timed the same way.
+(tests/data) are timed the same way. Beside that core, the whole `api.ask()` path (what
+`qa ask` runs once the index is open) is timed per question against the ranking alone.
 """
 from __future__ import annotations
 
@@ -23,7 +24,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
-from qa import marking, ranking, span_model  # noqa: E402
+from qa import api, marking, ranking, span_model  # noqa: E402
 from qa import question as q  # noqa: E402
 
 
@@ -44,6 +45,24 @@ def timed(index, questions: list[str], k: int = 3) -> dict:
                       "cpu_ms_per_hit": round((time.process_time() - cpu) * 1e3 / hits, 3)}
     tokens = [len(marking.sf.tokenize(h.text)) for r, _ in prepared for h in r.hits]
     out["tokens_per_hit"] = round(statistics.mean(tokens), 1)
+    out["ask"] = timed_ask(index, questions, k, model)
+    return out
+
+
+def timed_ask(index, questions: list[str], k: int, model) -> dict:
+    """The path `qa ask` runs (`api.ask`: ranking, attribution, marking) per question, beside
+    the ranking alone, so the answer model's share of a question's time shows."""
+    out = {}
+    for label, run in (("ranking_only", lambda t: ranking.top_hits(index, t, k=k + 1,
+                                                                   explain=True)),
+                       ("ask", lambda t: api.ask(t, k=k, index=index, model=model))):
+        wall, cpu = time.perf_counter(), time.process_time()
+        for text in questions:
+            run(text)
+        out[label] = {"wall_ms_per_question": round((time.perf_counter() - wall) * 1e3
+                                                    / len(questions), 3),
+                      "cpu_ms_per_question": round((time.process_time() - cpu) * 1e3
+                                                   / len(questions), 3)}
     return out
 
 
