@@ -41,7 +41,7 @@ from qa.marking import encode_sentence, predict  # noqa: E402
 from qa.segment import sentence_spans  # noqa: E402
 
 SIZE = 1 << sf.BITS
-FAMILIES = ("lexical", "shape", "distance", "question", "pattern", "length", "comma")
+FAMILIES = ("lexical", "shape", "distance", "align", "question", "pattern", "length", "comma")
 
 
 def squad_items(path: Path):
@@ -89,9 +89,15 @@ def cached_examples(cache: Path | None, *args) -> list[tuple]:
     return out
 
 
+def held_out(number: int, heldout: int) -> bool:
+    """Whether train article `number` is kept out of training for the --heldout check."""
+    return heldout > 0 and number % heldout == heldout - 1
+
+
 def build_examples(path: Path, analyzer: Analyzer, drop: frozenset, limit: int | None,
-                   rng: np.random.Generator) -> list[tuple]:
-    items = [it for it in squad_items(path) if it[1] is not None]
+                   rng: np.random.Generator, heldout: int = 0) -> list[tuple]:
+    items = [it for it in squad_items(path) if it[1] is not None
+             and not held_out(it[0], heldout)]
     if limit:
         items = [items[i] for i in sorted(rng.choice(len(items), limit, replace=False))]
     out, skipped = [], 0
@@ -104,8 +110,9 @@ def build_examples(path: Path, analyzer: Analyzer, drop: frozenset, limit: int |
         if gold is None:
             skipped += 1
             continue
-        ids = np.fromiter((k for keys in enc.features for k in keys), np.int32)
-        tok = np.fromiter((t for t, keys in enumerate(enc.features) for _ in keys), np.int32)
+        ids = np.fromiter((k for groups in enc.features for g in groups for k in g), np.int32)
+        tok = np.fromiter((t for t, groups in enumerate(enc.features) for g in groups
+                           for _ in g), np.int32)
         spans = np.asarray([(i, j) for i, j, _ in enc.spans], np.int32)
         feats = np.asarray([f for _, _, f in enc.spans], np.int32).reshape(len(enc.spans), -1)
         out.append((ids, tok, len(enc.tokens), spans[:, 0], spans[:, 1], feats, gold))
@@ -178,10 +185,13 @@ def as_model(table, span, calibration=(0.0, 1.0), threshold=0.0) -> sm.SpanModel
 
 
 def gold_sentence_check(path: Path, analyzer: Analyzer, model: sm.SpanModel,
-                        drop: frozenset) -> dict:
-    """EM/F1 of the best span on the sentence that holds the (first) answer: the quick check."""
+                        drop: frozenset, heldout: int = 0) -> dict:
+    """EM/F1 of the best span on the sentence that holds the (first) answer: the quick check
+    (with `heldout`, on the train articles kept out of training instead of `path`)."""
     em = f1 = n = 0
-    for _, text, question, span, golds in squad_items(path):
+    for number, text, question, span, golds in squad_items(path):
+        if heldout and not held_out(number, heldout):
+            continue
         n += 1
         if text is None:
             continue
@@ -192,6 +202,13 @@ def gold_sentence_check(path: Path, analyzer: Analyzer, model: sm.SpanModel,
             f1 += best_f1(answer, golds)
     return {"questions": n, "EM_gold_sentence": round(em / n, 4), "F1_gold_sentence":
             round(f1 / n, 4)}
+
+
+def quick_check(args, analyzer: Analyzer, model: sm.SpanModel, drop: frozenset) -> dict:
+    if args.heldout:
+        return {"train_heldout_gold_sentence": gold_sentence_check(
+            args.train, analyzer, model, drop, args.heldout)}
+    return {"dev_gold_sentence": gold_sentence_check(args.dev, analyzer, model, drop)}
 
 
 def fit_logistic(X: np.ndarray, y: np.ndarray, l2: float = 1e-2) -> np.ndarray:
@@ -223,12 +240,15 @@ def choose_threshold(conf: np.ndarray, right: np.ndarray, target: float) -> floa
     return 1.0
 
 
-def calibrate(recs, article: np.ndarray, target: float) -> tuple[np.ndarray, float, dict]:
+def calibrate(recs, article: np.ndarray, target: float,
+              width: int | None = None) -> tuple[np.ndarray, float, dict]:
+    """The calibrator (on the first `width` inputs, all by default), its threshold, and the
+    cross-validated coverage and precision with the calibration curve."""
     rows, labels, groups, top = [], [], [], []
     for n, r in enumerate(recs):
         for text, inputs, is_top in ((r.best, r.inputs, True), (*r.second, False)):
             if inputs is not None:
-                rows.append(inputs)
+                rows.append(inputs[:width])
                 labels.append(best_f1(text, r.golds) >= 0.5)
                 groups.append(article[n] % 2)
                 top.append(n if is_top else -1)
@@ -262,7 +282,7 @@ def main() -> int:
     ap.add_argument("--dev", type=Path, required=True)
     ap.add_argument("--out", type=Path)
     ap.add_argument("--limit", type=int, help="train on a seeded sample of this many questions")
-    ap.add_argument("--min-count", type=int, default=10)
+    ap.add_argument("--min-count", type=int, default=12)
     ap.add_argument("--epochs", type=int, default=2)
     ap.add_argument("--lr", type=float, default=0.1)
     ap.add_argument("--digits", type=int, default=3)
@@ -272,8 +292,16 @@ def main() -> int:
     ap.add_argument("--quick", action="store_true")
     ap.add_argument("--dev-index", type=Path, default=Path("/tmp/qa-answers-dev"),
                     help="where the dev articles are indexed (reused when present)")
+    ap.add_argument("--heldout", type=int, default=0, metavar="K",
+                    help="with --quick: train without every K-th train article and check on "
+                         "those instead of --dev (for choosing features without dev)")
     ap.add_argument("--seed", type=int, default=12)
     ap.add_argument("--cache", type=Path, help="save/reuse the extracted examples (.npz)")
+    ap.add_argument("--calibrator-inputs", type=int, metavar="N",
+                    help="fit the calibrator on the first N inputs only")
+    ap.add_argument("--compare-inputs", type=int, action="append", default=[], metavar="N",
+                    help="also print the cross-validated figures of a calibrator on the first "
+                         "N inputs (not shipped; for measuring what inputs earn)")
     ap.add_argument("--calibrate-only", action="store_true",
                     help="keep the span weights in --out, refit only the calibrator")
     args = ap.parse_args()
@@ -289,21 +317,20 @@ def main() -> int:
             setattr(args, name, value)
         return finish(args, table, shipped["span"], shipped["features"])
     t0 = time.time()
-    examples = cached_examples(args.cache, args.train, analyzer, drop, args.limit, rng)
+    examples = cached_examples(args.cache, args.train, analyzer, drop, args.limit, rng,
+                               args.heldout)
     print(f"features extracted in {time.time() - t0:.0f} s", flush=True)
     def check(W, WS, keep):
         table, span, _ = to_model(W, WS, keep, args.digits)
-        print(json.dumps(gold_sentence_check(args.dev, analyzer, as_model(table, span), drop)),
-              flush=True)
+        print(json.dumps(quick_check(args, analyzer, as_model(table, span), drop)), flush=True)
     W, WS, keep = train(examples, args.min_count, args.epochs, args.lr, rng,
                         check if args.quick else None)
     del examples
     table, span, used = to_model(W, WS, keep, args.digits)
     print(f"weights shipped: {used} features in {len(table) // 4} slots", flush=True)
     model = as_model(table, span)
-    print(json.dumps({"dev_gold_sentence": gold_sentence_check(args.dev, analyzer, model,
-                                                                  drop)}), flush=True)
-    if args.quick or drop:
+    print(json.dumps(quick_check(args, analyzer, model, drop)), flush=True)
+    if args.quick or drop or args.heldout:
         return 0
     return finish(args, table, span, used)
 
@@ -312,7 +339,10 @@ def finish(args, table, span, used: int) -> int:
     """Calibrate on dev-public, print the dev figures, write the model."""
     model = as_model(table, span)
     recs, article = dev_records(args.dev, args.dev_index, model)
-    w, t, cal = calibrate(recs, article, args.precision)
+    w, t, cal = calibrate(recs, article, args.precision, args.calibrator_inputs)
+    for width in args.compare_inputs:
+        print(json.dumps({f"first_{width}_inputs": calibrate(recs, article, args.precision,
+                                                             width)[2]["cross_validated"]}))
     data = {"format": 1, "bits": sf.BITS, "scale": sm.SCALE, "trained_on": args.train.name,
             "settings": {"min_count": args.min_count, "epochs": args.epochs, "lr": args.lr,
                          "seed": args.seed, "digits": args.digits, "limit": args.limit},

@@ -44,11 +44,12 @@ def ask(question: str, *, k: int = 3, doc: str | None = None, source: str | None
     # reads what share of the question the sentence holds, its own or by reference); they are
     # dropped after unless asked for.
     result = ranking.top_hits(index, question, k=k + 1, doc=doc, source=source, explain=True)
-    extra = result.hits[k].score if len(result.hits) > k else None
+    extra = result.hits[k] if len(result.hits) > k else None
     result.hits = result.hits[:k]
     if result.hits:
         model = model or shipped_model()
-        marking.mark(result, q.analyze(question, index.analyzer), index.analyzer, model, extra)
+        marking.mark(result, q.analyze(question, index.analyzer), index.analyzer, model,
+                     extra.score if extra else None, extra.text if extra else None)
     if not explain:
         for hit in result.hits:
             hit.features = {}

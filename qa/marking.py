@@ -20,7 +20,8 @@ _WHO = frozenset({"who", "whom"})
 def encode_sentence(text: str, question: q.Question, analyzer,
                     drop: frozenset[str] = frozenset()) -> sf.Encoded:
     """The sentence's features for this question (the training script calls this too)."""
-    cue = sf.question_cue(question.text, question.answer_type, question.terms)
+    asked = [(t.term, t.start, t.end) for t in analyzer.tokens(question.text)]
+    cue = sf.question_cue(question.text, question.answer_type, question.terms, asked)
     term_spans = [(t.term, t.start, t.end) for t in analyzer.tokens(text)]
     found = patterns.spans(question.answer_type, text) if question.answer_type != q.SOURCE \
         else []
@@ -35,14 +36,20 @@ def allowed_spans(text: str, question: q.Question, enc: sf.Encoded):
         return None
     places = set(patterns.spans(q.PLACE, text))
     people = patterns.spans(q.PERSON, text)
+    toks = enc.tokens
+    # Per token, counted from the left (so that a span's check is two subtractions): a word
+    # that opens with a capital, or a token that a person phrase covers.
+    named = [0]
+    for k, (s, e) in enumerate(toks):
+        opens_word = k == 0 or toks[k - 1][1] < s
+        named.append(named[-1] + ((opens_word and text[s].isupper())
+                                  or any(ps < e and s < pe for ps, pe in people)))
 
     def ok(n: int) -> bool:
         i, j, _ = enc.spans[n]
-        start, end = enc.tokens[i][0], enc.tokens[j][1]
-        words = text[start:end].split()
-        named = any(w[:1].isupper() for w in words) or any(
-            s < end and start < e for s, e in people)
-        return named and not sf.is_pronoun(text[start:end]) and (start, end) not in places
+        start, end = toks[i][0], toks[j][1]
+        return (named[j + 1] - named[i] > 0 or text[start].isupper()) and \
+            (i < j or not sf.is_pronoun(text[start:end])) and (start, end) not in places
     return ok
 
 
@@ -81,22 +88,27 @@ def _ranking_coverage(features: dict[str, float]) -> float:
 
 
 def mark(result: Answer, question: q.Question, analyzer, model: sm.SpanModel,
-         extra_score: float | None = None) -> Answer:
-    """Set each hit's answer (or None) and candidate. `extra_score` is the ranking score of
-    the hit after the last one shown (the calibrator reads each hit's lead over the next)."""
+         extra_score: float | None = None, extra_text: str | None = None) -> Answer:
+    """Set each hit's answer (or None) and candidate. `extra_score` and `extra_text` are the
+    ranking score and sentence of the hit after the last one shown (the calibrator reads each
+    hit's lead over the next, and whether the next one holds the same answer)."""
     hits = result.hits
     if not hits:
         return result
     top = hits[0].score
-    wh = sf.question_cue(question.text, question.answer_type, ()).wh
+    cue = sf.question_cue(question.text, question.answer_type, ())
     for n, hit in enumerate(hits):
         pred = predict(hit.text, question, analyzer, model, attributions=hit.attributions)
         if pred is None:
             hit.answer, hit.candidate = None, None
             continue
         following = hits[n + 1].score if n + 1 < len(hits) else extra_score
-        inputs = sm.calibration_inputs(pred, hit.score, top, following, wh,
-                                       _ranking_coverage(hit.features))
+        after = hits[n + 1].text if n + 1 < len(hits) else extra_text
+        said = hit.text[pred.span[0]:pred.span[1]].casefold()
+        inputs = sm.calibration_inputs(pred, hit.score, top, following, cue.wh,
+                                       _ranking_coverage(hit.features),
+                                       bool(after) and said in after.casefold(),
+                                       cue.head != "-")
         sure = sm.confidence(model, inputs)
         best = AnswerSpan(hit.text[pred.span[0]:pred.span[1]], pred.span, sure)
         runner = (AnswerSpan(hit.text[pred.runner_up[0]:pred.runner_up[1]], pred.runner_up,

@@ -2,8 +2,10 @@
 
 A question's answer is a short run of words (at most `MAX_LEN`) of one sentence. Each word gets
 token features (the word, its shape, its neighbours, whether it is one of the question's words,
-how far the nearest question word is, whether a typed pattern such as a distance or a date
-covers it), each alone and conjoined with the question's wh-class, answer type and head noun;
+how far the nearest question word is on each side and where that word stands in the question
+from its wh-word, how many question words are near, whether a typed pattern such as a distance
+or a date covers it), each alone and conjoined with the question's wh-class, answer type and
+head noun;
 a span's score adds its first word's "start" weights, its last word's "end" weights and every
 word's "inside" weights, plus a few span features (length, question words inside, relation to a
 typed pattern, commas). Features are hashed (crc32, stable across runs and machines) so the
@@ -17,6 +19,7 @@ from __future__ import annotations
 
 import re
 import zlib
+from bisect import bisect_right
 from dataclasses import dataclass, field
 from functools import lru_cache
 
@@ -35,7 +38,9 @@ SPAN_FAMILIES = (("len", MAX_LEN, "wh"), ("lent", MAX_LEN, "type"), ("qin", 2, "
                  ("tp", 5, "type"), ("comma", 3, "wh"))
 
 _TOKEN = re.compile(r"(?:[A-Za-z]\.){2,}|\d+(?:[.,]\d+)*|\w+(?:-\w+)*|['’]\w+|\S")
-_WH_WORD = re.compile(r"\b(what|which|who|whom|whose|when|where|why|how)\b(?:\s+(\w+))?", re.I)
+_WH_WORD = re.compile(r"\b(what|which|who|whom|whose|when|where|why|how)\b(?:\s+(\w+))?"
+                      r"(?:\s+(\w+))?", re.I)
+_WORD_BEFORE = re.compile(r"(\w+)\W*$")
 _HOW = {"many": "how_many", "much": "how_much", "long": "how_long", "far": "how_far",
         "old": "how_old", "big": "how_big", "large": "how_big", "close": "how_far",
         "near": "how_far"}
@@ -48,34 +53,66 @@ _END_PUNCT = frozenset(")%")
 
 @dataclass(frozen=True)
 class QuestionCue:
-    """What the model conditions on: the question's wh-class, answer type and head noun."""
+    """What the model conditions on: the question's wh-class, answer type and head noun, and
+    where each of its terms stands from the wh-word ("Who kicked ...": 'kick' at +1)."""
 
     wh: str
     answer_type: str
     head: str
     terms: frozenset[str]
+    offsets: dict = field(default_factory=dict, compare=False)
+    before: str = ""  # the question's word before the wh-word ("in" of "in what year")
 
 
-def question_cue(text: str, answer_type: str, terms) -> QuestionCue:
-    """"In what year did ..." -> wh 'what', head 'year'; "how many ..." -> wh 'how_many'."""
+def question_cue(text: str, answer_type: str, terms,
+                 term_spans: list[tuple[str, int, int]] = ()) -> QuestionCue:
+    """"In what year did ..." -> wh 'what', head 'year'; "how many punts ..." -> wh
+    'how_many', head 'punts'. `term_spans` (the analyzer's (term, start, end) of the
+    question) give each question term's offset in words from the wh-word."""
     m = _WH_WORD.search(text)
     wh, head = "none", "-"
     if m:
         word, after = m.group(1).lower(), (m.group(2) or "").lower()
+        third = (m.group(3) or "").lower()
         wh = _HOW.get(after, "how") if word == "how" else word
         if word in ("what", "which") and after and after not in _NOT_HEAD:
             head = after
-    return QuestionCue(wh, answer_type if answer_type in TYPES else "other", head,
-                       frozenset(terms))
+        elif wh in ("how_many", "how_much") and third and third not in _NOT_HEAD:
+            head = third
+    terms = frozenset(terms)
+    before = _WORD_BEFORE.search(text, 0, m.start(1)) if m else None
+    return QuestionCue(wh, answer_type if answer_type in TYPES else "other", head, terms,
+                       _term_offsets(text, m.start(1) if m else None, terms, term_spans),
+                       before.group(1).lower() if before else "")
+
+
+def _term_offsets(text: str, wh_at: int | None, terms, term_spans) -> dict[str, str]:
+    """Each question term's bucketed signed distance in words from the wh-word (the nearest
+    occurrence): "-3".."-1", "1".."4", "<" and ">" beyond, "x" when there is no wh-word."""
+    if not term_spans:
+        return {}
+    starts = [s for s, _ in tokenize(text)]
+    wh_k = bisect_right(starts, wh_at) - 1 if wh_at is not None else None
+    best: dict[str, int] = {}
+    for term, s, _ in term_spans:
+        if term not in terms:
+            continue
+        off = bisect_right(starts, s) - 1 - wh_k if wh_k is not None else 99
+        if term not in best or abs(off) < abs(best[term]):
+            best[term] = off
+    return {t: "x" if o == 99 else "<" if o < -3 else ">" if o > 4 else str(o)
+            for t, o in best.items()}
 
 
 @dataclass
 class Encoded:
     """A sentence ready for scoring: token character spans, hashed token features and the
-    candidate spans (first token, last token, span-feature indices)."""
+    candidate spans (first token, last token, span-feature indices). A token's features come
+    in groups (a word with its conjunctions, a shape with its conjunctions, ...): the same
+    group recurs across tokens and questions, so the scorer sums each group's weights once."""
 
     tokens: list[tuple[int, int]]
-    features: list[list[int]]
+    features: list[list[tuple[int, ...]]]
     spans: list[tuple[int, int, tuple[int, ...]]]
     typed: list[bool] = field(default_factory=list)  # span n is exactly a typed pattern's
 
@@ -130,14 +167,15 @@ def encode(text: str, cue: QuestionCue, term_spans: list[tuple[str, int, int]],
     n = len(toks)
     words = [text[s:e] for s, e in toks]
     lowers = [w.lower() for w in words]
-    qm = _question_matches(toks, term_spans, cue.terms)
+    qm = _question_matches(toks, term_spans, cue.terms, cue.offsets)
     tp = _pattern_marks(toks, patterns)
-    left, right = _distances(qm)
+    left, right, left_off, right_off = _distances(qm)
+    density = _window_counts(qm)
     conj = (("|" + cue.wh).encode(), ("|t" + cue.answer_type).encode(),
             ("|h" + cue.head).encode())
     word = _cached(_word_keys, conj)
     shaped = _cached(_shape_keys, conj)
-    flag = _cached(_conjoined, conj)
+    flag = _cached(_flag_keys, conj)  # one flag at a time: they recur across tokens
     shapes = [shape(w) for w in words]
     lex = [word(w) for w in lowers]
     shp = [shaped(x) for x in shapes]
@@ -152,14 +190,18 @@ def encode(text: str, cue: QuestionCue, term_spans: list[tuple[str, int, int]],
             flags.append("q")
         if tp[k]:
             flags.append("tp" + tp[k])
+        flags.append("al=" + left[k] + left_off[k])
+        flags.append("ar=" + right[k] + right_off[k])
+        if k and lowers[k - 1] == cue.before:
+            flags.append("pb")
+        flags.append(density[k])
         if drop:
-            keys = _dropped(drop, lex[k], pw, nw, shp[k], ps, ns)
+            groups = _dropped(drop, lex[k], pw, nw, shp[k], ps, ns)
             flags = [f for f in flags if _family(f) not in drop]
         else:
-            keys = [*lex[k][0], *pw[1], *nw[2], *shp[k][0], *ps[1], *ns[2]]
-        for f in flags:
-            keys.extend(flag(f))
-        features.append(keys)
+            groups = [lex[k][0], pw[1], nw[2], shp[k][0], ps[1], ns[2]]
+        groups.extend(map(flag, flags))
+        features.append(groups)
     spans = _spans(text, toks, lowers, qm, tp, cue, drop)
     exact = set(_pattern_token_spans(tp))
     return Encoded(toks, features, spans, [(i, j) in exact for i, j, _ in spans])
@@ -172,10 +214,24 @@ def _conjoined(f: str, conj: tuple[bytes, ...], how_many: int = 4) -> tuple[int,
     return (c & MASK, *(zlib.crc32(x, c) & MASK for x in conj[:how_many - 1]))
 
 
+def _flag_keys(flag: str, conj) -> tuple[int, ...]:
+    """The buckets of a token's flag ("dl=1", "q", "al=1/1"): alone and with every conjunct;
+    the alignment flags ("al=", "ar=", "qd=") with the wh-class only."""
+    return _conjoined(flag, conj, 2 if flag[:3] in _WH_ONLY else 4)
+
+
+_WH_ONLY = frozenset({"al=", "ar=", "qd="})
+
+
+_NO_HEAD = b"|h-"
+
+
 def _word_keys(low: str, conj) -> tuple[tuple[int, ...], ...]:
     """A word's buckets as the token itself ("w=", and "stop"), as the previous word ("p=")
     and as the next word ("n="), each alone and with the wh-class."""
     own = _conjoined("w=" + low, conj, 2)
+    if conj[2] != _NO_HEAD:  # the word with the question's head noun: "year" and "1990"
+        own += (zlib.crc32(conj[2], zlib.crc32(("w=" + low).encode())) & MASK,)
     if low in STOPWORDS:
         own += _conjoined("stop", conj, 2)
     return own, _conjoined("p=" + low, conj, 2), _conjoined("n=" + low, conj, 2)
@@ -208,17 +264,18 @@ def _cached(make, conj):
     return get
 
 
-def _dropped(drop, own, pw, nw, shp, ps, ns) -> list[int]:
-    keys = []
+def _dropped(drop, own, pw, nw, shp, ps, ns) -> list[tuple[int, ...]]:
+    groups = []
     if "lexical" not in drop:
-        keys += [*own[0], *pw[1], *nw[2]]
+        groups += [own[0], pw[1], nw[2]]
     if "shape" not in drop:
-        keys += [*shp[0], *ps[1], *ns[2]]
-    return keys
+        groups += [shp[0], ps[1], ns[2]]
+    return groups
 
 
 _FAMILY = {"w": "lexical", "p": "lexical", "n": "lexical", "s": "shape", "ps": "shape",
-           "ns": "shape", "dl": "distance", "dr": "distance", "q": "question", "stop": "lexical"}
+           "ns": "shape", "dl": "distance", "dr": "distance", "q": "question", "stop": "lexical",
+           "al": "align", "ar": "align", "pb": "align", "qd": "align"}
 
 
 def _family(key: str) -> str:
@@ -226,14 +283,15 @@ def _family(key: str) -> str:
     return "pattern" if name.startswith("tp") else _FAMILY.get(name, name)
 
 
-def _question_matches(toks, term_spans, terms) -> list[bool]:
-    """Whether each token holds a word whose analyzed term is one of the question's."""
-    hit = sorted((s, e) for term, s, e in term_spans if term in terms)
+def _question_matches(toks, term_spans, terms, offsets) -> list[str]:
+    """For each token holding a word whose analyzed term is one of the question's, where that
+    term stands from the question's wh-word ("" for the others; "?" when not known)."""
+    hit = sorted((s, e, term) for term, s, e in term_spans if term in terms)
     out, j = [], 0
     for s, e in toks:
         while j < len(hit) and hit[j][1] <= s:
             j += 1
-        out.append(j < len(hit) and hit[j][0] < e)
+        out.append(offsets.get(hit[j][2], "?") if j < len(hit) and hit[j][0] < e else "")
     return out
 
 
@@ -251,21 +309,38 @@ def _pattern_marks(toks, patterns) -> list[str]:
     return marks
 
 
-def _distances(qm: list[bool]) -> tuple[list[str], list[str]]:
-    """Bucketed distance from each token to the nearest question word before it / after it."""
+_WINDOW = 3
+
+
+def _window_counts(qm: list[str]) -> list[str]:
+    """How many question words stand among the _WINDOW tokens before and after each token:
+    "qd=2/0" (an answer sits where the question's words gather on one side)."""
+    sums = [0]
+    for m in qm:
+        sums.append(sums[-1] + bool(m))
     n = len(qm)
-    left, right = [], [""] * n
+    return [f"qd={sums[k] - sums[max(k - _WINDOW, 0)]}/"
+            f"{sums[min(k + 1 + _WINDOW, n)] - sums[k + 1]}" for k in range(n)]
+
+
+def _distances(qm: list[str]) -> tuple[list[str], list[str], list[str], list[str]]:
+    """Bucketed distance from each token to the nearest question word before it / after it,
+    and where that word stands in the question (its offset from the wh-word)."""
+    n = len(qm)
+    left, right, left_off, right_off = [], [""] * n, [], [""] * n
     last = None
     for k in range(n):
         left.append(_bucket(k - last if last is not None else None))
+        left_off.append("/" + qm[last] if last is not None else "")
         if qm[k]:
             last = k
     last = None
     for k in range(n - 1, -1, -1):
         right[k] = _bucket(last - k if last is not None else None)
+        right_off[k] = "/" + qm[last] if last is not None else ""
         if qm[k]:
             last = k
-    return left, right
+    return left, right, left_off, right_off
 
 
 _PRONOUNS = frozenset("he she they it i we you him her them his its their this that".split())
@@ -278,6 +353,7 @@ def _spans(text, toks, lowers, qm, tp, cue, drop) -> list[tuple[int, int, tuple[
     ends = [_can_end(w) for w in lowers]
     breaks = [k > 0 and ("\n" in text[toks[k - 1][1]:toks[k][0]] or _is_stop(lowers, k - 1))
               for k in range(n)]
+    asked = [bool(m) for m in qm]
     commas = [w == "," for w in lowers]
     opens = [w == "(" for w in lowers]
     closes = [w == ")" for w in lowers]
@@ -299,7 +375,7 @@ def _spans(text, toks, lowers, qm, tp, cue, drop) -> list[tuple[int, int, tuple[
         for j in range(i, n if n < i + MAX_LEN else i + MAX_LEN):
             if j > i and breaks[j]:
                 break
-            q_in += qm[j]
+            q_in += asked[j]
             c_in += commas[j]
             opened = opened or opens[j]
             if not ends[j] or (closes[j] and not opened):

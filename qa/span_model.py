@@ -34,7 +34,8 @@ class SpanModel:
     span: list[float]
     calibration: tuple[float, ...]
     threshold: float
-    # Weights already looked up, by bucket (a session and `qa eval` meet the same ones again).
+    # Summed weights already looked up, by feature group (a session and `qa eval` meet the
+    # same ones again).
     seen: dict = field(default_factory=dict, compare=False, repr=False)
 
 
@@ -65,6 +66,7 @@ class Prediction:
     tokens: int = 1
     typed: bool = False  # the span is exactly a typed pattern's ("45 mln stg")
     preferred: bool = False
+    candidates: int = 1  # spans the sentence offered
 
 
 class ModelError(Exception):
@@ -93,25 +95,41 @@ def scores(model: SpanModel, enc: sf.Encoded) -> list[float]:
     if len(seen) > 200_000:
         seen.clear()
     start, end, inside = [], [], [0]
-    for keys in enc.features:
+    for groups in enc.features:
         s = e = i = 0
-        for key in keys:
-            w = seen.get(key)
+        for group in groups:
+            w = seen.get(group)
             if w is None:
-                w = seen[key] = _lookup(model.table, key)
+                w = seen[group] = _group_weights(model.table, group)
             s += w[0]
             e += w[1]
             i += w[2]
         start.append(s)
         end.append(e)
         inside.append(inside[-1] + i)
-    span_w = model.span
-    get = span_w.__getitem__
-    return [(start[i] + end[j] + inside[j + 1] - inside[i]) * SCALE + sum(map(get, feats))
-            for i, j, feats in enc.spans]
+    get = model.span.__getitem__
+    summed: dict[tuple[int, ...], float] = {}  # a sentence's spans share few feature sets
+    out = []
+    for i, j, feats in enc.spans:
+        w = summed.get(feats)
+        if w is None:
+            w = summed[feats] = sum(map(get, feats))
+        out.append((start[i] + end[j] + inside[j + 1] - inside[i]) * SCALE + w)
+    return out
 
 
 _ZERO = (0, 0, 0)
+
+
+def _group_weights(table: Sequence[int], group: tuple[int, ...]) -> tuple[int, int, int]:
+    """The summed start, end and inside weights of a group of features."""
+    s = e = i = 0
+    for key in group:
+        w = _lookup(table, key)
+        s += w[0]
+        e += w[1]
+        i += w[2]
+    return s, e, i
 
 
 def _lookup(table: Sequence[int], key: int) -> tuple[int, int, int]:
@@ -166,7 +184,7 @@ def predict(model: SpanModel, enc: sf.Encoded, allowed=None,
     return Prediction(_chars(enc, best), probability,
                       _chars(enc, second) if second is not None else None,
                       exp[second] / total if second is not None else 0.0,
-                      mass, bj - bi + 1, enc.typed[basis], not inside)
+                      mass, bj - bi + 1, enc.typed[basis], not inside, len(values))
 
 
 def _chars(enc: sf.Encoded, n: int) -> tuple[int, int]:
@@ -176,14 +194,20 @@ def _chars(enc: sf.Encoded, n: int) -> tuple[int, int]:
 
 def calibration_inputs(pred: Prediction, score: float, top_score: float,
                        next_score: float | None, wh: str,
-                       ranking_coverage: float = 0.0) -> list[float]:
+                       ranking_coverage: float = 0.0, repeated: bool = False,
+                       head: bool = False) -> list[float]:
     """What the calibrator reads: the span's log-odds and its log margin over the runner-up,
     the log-odds of the spans around it, its length, whether a typed pattern or a preferred
     phrase gave it, the hit's gap to the best hit's ranking score and its lead over the next
     hit, the share of the question's term weight the sentence holds as the ranking counts it
-    (with what it refers back to: "the city"), and the question's wh-class. (The share of
-    the question's words written in the sentence is not an input: it misses "the city"
-    standing for al-Mayadin, and the ranking's share holds it.)"""
+    (with what it refers back to: "the city"), the question's wh-class, whether it names what
+    it asks for ("what year"), the span's and its neighbourhood's log-probability (that both
+    the sentence and the span are right is a product), how many spans the sentence offered,
+    and whether the next hit's sentence holds the same words (an answer two sentences agree
+    on). Not inputs: the answer type (dev-public has 16-39 questions of several types, too
+    few for a weight that holds on news), and the share of the question's words written in
+    the sentence (it misses "the city" standing for al-Mayadin; the ranking's share holds
+    it)."""
     p = min(max(pred.probability, 1e-6), 1 - 1e-6)
     q = max(pred.runner_up_probability, 1e-6)
     m = min(max(pred.mass, 1e-6), 1 - 1e-6)
@@ -191,7 +215,8 @@ def calibration_inputs(pred: Prediction, score: float, top_score: float,
     return [math.log(p / (1 - p)), math.log(p / q), math.log(m / (1 - m)),
             min(pred.tokens, 8) / 8, float(pred.typed), float(pred.preferred),
             score - top_score, min(lead, 1.0), ranking_coverage,
-            *(float(wh == w) for w in sf.WH)]
+            *(float(wh == w) for w in sf.WH), float(head),
+            math.log(p), math.log(m), math.log(pred.candidates) / 5, float(repeated)]
 
 
 def confidence(model: SpanModel, inputs: list[float]) -> float:

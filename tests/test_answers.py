@@ -90,7 +90,8 @@ KNOWN_WRONG = {
     "What will the central bank do next month?": "marks 'dealers doubted'",
     "Who backs the militias waging a separate campaign?": "marks 'Syrian', not 'U.S.'",
     "Who was killed in the attack in the desert?": "marks 'President Bashar al-Assad'",
-    "What did the troops enter at the western edge of the town?": "marks 'al-Mayadin'",
+    "Which militias back the government besides Russia?":
+        "marks 'Russian air power and Iran-allied' (the runner-up is 'Iran-allied')",
 }
 
 
