@@ -77,14 +77,50 @@ def normalise(source: str) -> Name | None:
         words = words[1:]
     if not words or (len(words) == 1 and words[0].lower() in PRONOUNS):
         return None
-    words = _person_of_org(_after_role(_trailing_name(words)))
-    # a title before a capitalised name is not part of the name
-    while len(words) > 1 and words[0].lower() in TITLES and words[1][:1].isupper():
-        words = words[1:]
+    people = _coordinated_names(words)
+    if people is not None:  # "Ted Cruz and Rand Paul": the two together, not a name of one
+        return Name(written, " and ".join(people), False)
+    words = _name_words(words)
     is_name = words[0][:1].isupper() and "and" not in words[1:] and (
         len(words) == 1 or words[-1].lower() not in ROLES) and all(
         w[:1].isupper() or w[:1].isdigit() or w.lower() in _NAME_FUNCTION for w in words)
     return Name(written, " ".join(w.casefold() for w in words), is_name)
+
+
+def _name_words(words: list[str]) -> list[str]:
+    """The words of the name itself: no description before it, role or title before it, nor
+    organisation after a person's name."""
+    words = _person_of_org(_after_role(_trailing_name(words)))
+    # a title before a capitalised name is not part of the name
+    while len(words) > 1 and words[0].lower() in TITLES and words[1][:1].isupper():
+        words = words[1:]
+    return words
+
+
+def _coordinated_names(words: list[str]) -> list[str] | None:
+    """The keys of "Senator Ted Cruz of Texas and Senator Rand Paul of Kentucky" -> ["ted
+    cruz", "rand paul"]: each part around "and" a capitalised name without an organisation
+    word; None otherwise ("Securities and Exchange Commission", "Martell and other
+    analysts")."""
+    if "and" not in words[1:-1]:
+        return None
+    parts, part = [], []
+    for w in words + ["and"]:
+        if w == "and":
+            parts.append(part)
+            part = []
+        else:
+            part.append(w)
+    keys = []
+    for part in parts:
+        if not part or any(w.lower() in ORG_WORDS for w in part):
+            return None
+        name = _name_words(part)
+        if not all(w[:1].isupper() or w.lower() in _NAME_FUNCTION for w in name) \
+                or not name[0][:1].isupper() or name[-1].lower() in ROLES:
+            return None
+        keys.append(" ".join(w.casefold() for w in name))
+    return keys
 
 
 def statement_name(source: str, resolved: str) -> str:

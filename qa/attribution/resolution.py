@@ -13,6 +13,12 @@ How, and why this way:
   Miller", "Pennzoil Co Chairman J. Hugh Liedtke" -> "J. Hugh Liedtke").
 - A short name ("Liedtke", "Rostenkowski") is given as the fullest name the article used for
   it before, even in a sentence without an attribution ("... Chairman Dan Rostenkowski").
+- A coordination of people ("Senator Ted Cruz of Texas and Senator Rand Paul of Kentucky",
+  "Naylor and Beesley") resolves to the coordination, each person by the rules above ("Ted
+  Cruz of Texas and Rand Paul of Kentucky"): each is remembered as a speaker of his own, and the
+  whole as a plural one that a following "they" stands for. Bodies whose names hold "and"
+  ("Securities and Exchange Commission") and common nouns ("officials and economists") are
+  not split.
 """
 from __future__ import annotations
 
@@ -68,9 +74,43 @@ class Resolver:
                 return source
             self._mention(entity)
             return entity.name
+        people = self._coordinated(source)
+        if people is not None:
+            return self._group(people)
         entity = self._short_form(name_of(source)) or self._new(source)
         self._mention(entity)
         return entity.name
+
+    def _coordinated(self, source: str) -> list[Entity] | None:
+        """The people of a coordination of names, each resolved, or None when `source` is not
+        one: every conjunct a personal name (after a title) or one capitalised word, and at
+        least one of them a personal name or a person named before."""
+        conjuncts = _conjuncts(source)
+        if conjuncts is None:
+            return None
+        people, known = [], False
+        for conjunct in conjuncts:
+            name = name_of(conjunct)
+            entity = None
+            if len(name.split()) == 1:
+                entity = self._short_form(name)
+                if entity is not None and not entity.person:
+                    return None
+            elif not _personal_name(name):
+                return None
+            known = known or entity is not None or len(name.split()) > 1
+            people.append(entity or Entity(name, True, False, _gender(conjunct)))
+        return people if known else None
+
+    def _group(self, people: list[Entity]) -> str:
+        """Remember each person, then the group (latest, for "they"); the group's name."""
+        names = [p.name for p in people]
+        name = ", ".join(names[:-1]) + " and " + names[-1]
+        for person in people:
+            self._mention(person)
+        group = next((e for e in self.entities if e.plural and e.name == name), None)
+        self._mention(group or Entity(name, True, True))
+        return name
 
     def _mention(self, entity: Entity) -> None:
         if entity in self.entities:
@@ -169,6 +209,29 @@ def name_of(source: str) -> str:
             if _personal_name(part):
                 return part
     return _without_title(parts[0]) if parts and parts[0] else text
+
+
+_AND = re.compile(r",?\s+and\s+")
+
+
+@lru_cache(maxsize=4096)
+def _conjuncts(source: str) -> list[str] | None:
+    """"A, B and C" -> [A, B, C] when each part is capitalised and has no bracket or
+    organisation word; None otherwise (and for no "and")."""
+    text = " ".join(source.split()).rstrip(",")
+    if " and " not in text or "(" in text:
+        return None
+    parts = [p.strip() for p in _top_level_commas(text)]
+    last = _AND.split(parts[-1])
+    if len(last) != 2 or any(_AND.search(p) for p in parts[:-1]):
+        return None
+    parts = parts[:-1] + last
+    for part in parts:
+        words = part.split()
+        if not words or not words[0][:1].isupper() or words[0] in ("The", "A", "An") \
+                or any(w.lower().strip(".,") in ORG_WORDS for w in words):
+            return None
+    return parts
 
 
 def _top_level_commas(text: str) -> list[str]:
