@@ -36,7 +36,18 @@ def test_a_coordination_of_names_resolves_to_every_person(qa, senators):
         ("Senator Mike Lee of Utah", "Mike Lee of Utah"),  # a single name as before
         ("The Securities and Exchange Commission", "The Securities and Exchange Commission"),
         ("Analyst John Naylor of Smith Barney", "John Naylor of Smith Barney"),
-        ("Naylor and Beesley", "John Naylor of Smith Barney and Beesley"),
+        ("Ann Beesley, an economist at Chase,", "Ann Beesley"),
+        ("Naylor and Beesley", "John Naylor of Smith Barney and Ann Beesley"),
+        # not a coordination of people: resolved as before
+        ("Stephen Lewis, head of research at stockbrokers Phillips and Drew,", "Stephen Lewis"),
+        ("Lewis of Phillips and Drew", "Lewis of Phillips and Drew"),
+        ("Tanzania's Agriculture and Livestock Development Minister Paul Bomani", "Paul Bomani"),
+        # an "and" in a title leaves one person, whom "he" can stand for
+        ("Japanese Trade and Industry Minister Hajime Tamura", "Hajime Tamura"),
+        ("He", "Hajime Tamura"),
+        # a plural title before the pair is the pair's
+        ("Commissioners William Seale and Kalo Hineman", "William Seale and Kalo Hineman"),
+        ("Seale", "William Seale"),
     ]
 
 
@@ -46,9 +57,9 @@ def test_said_finds_the_pairs_statements_under_either_name(qa, senators):
         assert r.code == 0, r.err
         return [row["sentence"] for row in map(json.loads, r.out.splitlines())]
 
-    assert sorted(sentences("Paul")) == [1, 3]
+    assert sorted(sentences("Rand", "Paul")) == [1, 3]
     assert sorted(sentences("Cruz")) == [1, 2, 3]
-    assert sorted(sentences("Beesley")) == [7]
+    assert sorted(sentences("Beesley")) == [7, 8]
 
 
 def test_sources_lists_the_pair_as_one_source(qa, senators):

@@ -14,7 +14,7 @@ How, and why this way:
 - A short name ("Liedtke", "Rostenkowski") is given as the fullest name the article used for
   it before, even in a sentence without an attribution ("... Chairman Dan Rostenkowski").
 - A coordination of people ("Senator Ted Cruz of Texas and Senator Rand Paul of Kentucky",
-  "Naylor and Beesley") resolves to the coordination, each person by the rules above ("Ted
+  "Naylor and Beesley" once both are known) resolves to the coordination, each person by the rules above ("Ted
   Cruz of Texas and Rand Paul of Kentucky"): each is remembered as a speaker of his own, and the
   whole as a plural one that a following "they" stands for. Bodies whose names hold "and"
   ("Securities and Exchange Commission") and common nouns ("officials and economists") are
@@ -83,24 +83,34 @@ class Resolver:
 
     def _coordinated(self, source: str) -> list[Entity] | None:
         """The people of a coordination of names, each resolved, or None when `source` is not
-        one: every conjunct a personal name (after a title) or one capitalised word, and at
-        least one of them a personal name or a person named before."""
+        one. Each conjunct must be a personal name ("Ted Cruz of Texas", not "Lewis of
+        Phillips") after nothing but titles ("Senator", not "Livestock Development Minister",
+        which may belong to the whole), or one word naming a person named before ("Naylor")."""
         conjuncts = _conjuncts(source)
         if conjuncts is None:
             return None
-        people, known = [], False
+        first = conjuncts[0].split(maxsplit=1)
+        if len(first) == 2 and first[0].lower().rstrip(".").endswith("s") \
+                and _is_title(first[0].lower().rstrip(".")[:-1]):
+            conjuncts = [first[1]] + conjuncts[1:]  # "Commissioners William Seale and ..."
+        people = []
         for conjunct in conjuncts:
             name = name_of(conjunct)
-            entity = None
-            if len(name.split()) == 1:
-                entity = self._short_form(name)
-                if entity is not None and not entity.person:
-                    return None
-            elif not _personal_name(name):
+            words = name.split()
+            before = conjunct[:len(conjunct) - len(name)].split() \
+                if conjunct.endswith(name) else None
+            if before is None or not all(_is_title(w) for w in before):
                 return None
-            known = known or entity is not None or len(name.split()) > 1
-            people.append(entity or Entity(name, True, False, _gender(conjunct)))
-        return people if known else None
+            if len(words) == 1:
+                entity = self._short_form(name)
+                if entity is None or not entity.person:
+                    return None
+                people.append(entity)
+            elif _personal_name(name) and words[1].lower() not in NAME_LINKS:
+                people.append(Entity(name, True, False, _gender(conjunct)))
+            else:
+                return None
+        return people
 
     def _group(self, people: list[Entity]) -> str:
         """Remember each person, then the group (latest, for "they"); the group's name."""
@@ -187,8 +197,9 @@ class Resolver:
 
     def _new(self, source: str) -> Entity:
         name = name_of(source)
-        return Entity(name, _is_person(source) or _is_person(name), _is_plural(source),
-                      _gender(source))
+        # "Trade and Industry Minister Hajime Tamura": the "and" is in his title, he is one
+        plural = _is_plural(source) and not (" and " not in name and _personal_name(name))
+        return Entity(name, _is_person(source) or _is_person(name), plural, _gender(source))
 
 
 @lru_cache(maxsize=4096)
@@ -211,6 +222,13 @@ def name_of(source: str) -> str:
     return _without_title(parts[0]) if parts and parts[0] else text
 
 
+# Words before a conjunct's name that belong to that conjunct alone ("Prime Minister").
+_TITLE_WORDS = TITLES | PERSON_WORDS | frozenset(
+    "prime vice deputy former acting commissioner justice representative".split())
+def _is_title(word: str) -> bool:
+    return word.lower() in _TITLE_WORDS or word.lower().strip(".") in _TITLE_WORDS
+
+
 _AND = re.compile(r",?\s+and\s+")
 
 
@@ -229,7 +247,8 @@ def _conjuncts(source: str) -> list[str] | None:
     for part in parts:
         words = part.split()
         if not words or not words[0][:1].isupper() or words[0] in ("The", "A", "An") \
-                or any(w.lower().strip(".,") in ORG_WORDS for w in words):
+                or any(w.lower().strip(".,") in ORG_WORDS or w.endswith(("'s", "’s"))
+                       for w in words):
             return None
     return parts
 
