@@ -119,6 +119,26 @@ def test_only_new_and_changed_articles_are_analysed(workdir, qa):
     assert len([p for p in (workdir / "idx").iterdir() if p.name.startswith("gen-")]) == 1
 
 
+def test_an_index_analysed_by_other_code_is_built_again_not_updated(workdir, qa):
+    """After an upgrade of qa (its sentence splitting or attribution replaced), kept articles
+    would carry the old code's analysis beside the new: the index is built from scratch."""
+    corpus = workdir / "wire"
+    write(corpus, ARTICLES, WIRE)
+    assert qa("index", str(corpus), "--index", "idx").code == 0
+    path = workdir / "idx" / MANIFEST
+    manifest = json.loads(path.read_text())
+    manifest["analysis"][0][2] += 1  # as if that file of qa had been replaced since
+    path.write_text(json.dumps(manifest))
+    write(corpus, *changed(ARTICLES, WIRE))
+    r = qa("index", str(corpus), "--index", "idx")
+    assert r.code == 0 and "updated" not in r.out, r.out
+    assert qa("index", str(corpus), "--index", "fresh", "--fresh").code == 0
+    assert ask_all(qa, "idx") == ask_all(qa, "fresh")
+    path.write_text(json.dumps({**json.loads(path.read_text()), "analysis": []}))
+    r = qa("ask", "--json", "oil prices", "--index", "idx")
+    assert r.code == 0 and "analysis code changed" in r.err, r.err
+
+
 def test_removing_every_article_of_a_folder_keeps_the_index(workdir, qa):
     corpus = workdir / "wire"
     write(corpus, ARTICLES, WIRE)

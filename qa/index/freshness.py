@@ -12,14 +12,51 @@ from .. import bm25
 from ..analyzer import Analyzer
 from ..ingest import CorpusError, find_sources
 
+_PACKAGE = Path(__file__).resolve().parent.parent
+# What an index's stored analysis (sentences, attributions, resolved sources, names) is made
+# by, relative to the package: when any of it is replaced (an upgrade, an edit) the stored
+# analysis is rebuilt, never kept or mixed with the new code's in an update.
+ANALYSIS_CODE = ("segment.py", "ingest.py", "sgml.py", "html_article.py", "metadata.py",
+                 "model.py", "source_names.py", "attribution", "index/analysis.py",
+                 "index/names.py", "index/source_build.py", "index/forward.py",
+                 "data/attribution_cues.json", "data/reporting_verbs.txt")
+
+
+def analysis_stamp() -> list[list]:
+    """Name, size and modification time of each file of ANALYSIS_CODE: a stat each, cheap
+    enough for every question (a content hash would read them all, and import hashlib)."""
+    stamp = []
+    for name in ANALYSIS_CODE:
+        path = _PACKAGE / name
+        files = sorted(path.glob("*.py")) if path.is_dir() else [path]
+        for file in files:
+            try:
+                info = os.stat(file)
+                stamp.append([file.relative_to(_PACKAGE).as_posix(), info.st_size,
+                              info.st_mtime_ns])
+            except OSError:
+                stamp.append([file.relative_to(_PACKAGE).as_posix(), None, None])
+    return stamp
+
+
+def settings_changed(manifest: dict, params: bm25.BM25Params | None = None) -> str | None:
+    """Why what the index stores was made differently from what this qa would make (analyzer,
+    BM25 settings, analysis code), or None: any of these needs a build from scratch."""
+    if manifest.get("analyzer") != Analyzer().settings:
+        return "the analyzer changed"
+    if manifest.get("bm25") != (params or bm25.BM25Params()).to_json():
+        return "the BM25 settings changed"
+    if manifest.get("analysis") != analysis_stamp():
+        return "qa's analysis code changed"
+    return None
+
 
 def staleness(manifest: dict, paths: list[Path], folder: Path | None = None) -> str | None:
     """Why an index no longer matches the corpus at `paths`, or None when it does (the
     index `folder` itself is never part of the corpus)."""
-    if manifest.get("analyzer") != Analyzer().settings:
-        return "the analyzer changed"
-    if manifest.get("bm25") != bm25.BM25Params().to_json():
-        return "the BM25 settings changed"
+    changed = settings_changed(manifest)
+    if changed:
+        return changed
     if manifest.get("corpus") != [str(p.resolve()) for p in paths]:
         return "the corpus paths changed"
     known = {s["path"]: s for s in manifest.get("sources", []) if isinstance(s, dict)}

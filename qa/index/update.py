@@ -21,12 +21,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .. import bm25
-from ..analyzer import Analyzer
 from ..ingest import Corpus, stream_corpus
 from ..model import Document
 from . import checksums
 from .format import IndexUnusable, read_manifest
-from .freshness import changed_file
+from .freshness import changed_file, settings_changed
 from .segments import Segment, doc_hash
 
 
@@ -73,8 +72,7 @@ def plan(folder: Path, files: list[Path], paths: list[Path], params: bm25.BM25Pa
         manifest = read_manifest(folder)
     except IndexUnusable:
         return None
-    if (manifest.get("analyzer") != Analyzer().settings or manifest.get("bm25") != params.to_json()
-            or manifest.get("corpus") != [str(p) for p in paths]
+    if (settings_changed(manifest, params) or manifest.get("corpus") != [str(p) for p in paths]
             or manifest.get("collisions") is not False):
         return None
     data = folder / manifest["data"]

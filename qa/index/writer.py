@@ -27,6 +27,7 @@ from ..analyzer import Analyzer  # noqa: E402
 from ..ingest import Corpus, find_sources, stream_corpus  # noqa: E402
 from . import analysis, checksums, durable, owned, segments, update  # noqa: E402
 from .analysis import PARALLEL_BYTES  # noqa: E402,F401 (known as qa.index.writer's)
+from .freshness import analysis_stamp  # noqa: E402
 from .format import (FORMAT_VERSION, MANIFEST, IndexUnusable, generation_of,  # noqa: E402
                      read_manifest)
 
@@ -142,6 +143,7 @@ def _write_generation(folder: Path, files: list[Path], paths: list[Path],
             "data": generation.name,
             "analyzer": Analyzer().settings,
             "bm25": params.to_json(),
+            "analysis": analysis_stamp(),
             "corpus": [str(p.resolve()) for p in paths],
             "home": [str(p) for p in home],
             "sources": sources,
