@@ -46,7 +46,11 @@ class ReutersArticle:
 def reuters_articles(data: Path) -> Iterator[ReutersArticle]:
     """Every Reuters-21578 article with a non-empty body, in file order: Latin-1, entities
     unescaped, the ^C end mark dropped (`data` is the shared data folder)."""
-    for path in sorted((data / "reuters21578").glob("reut2-*.sgm")):
+    paths = sorted((data / "reuters21578").glob("reut2-*.sgm"))
+    if not paths:  # else a corpus maker repeating these articles to N sentences never ends
+        raise SystemExit(f"no Reuters-21578 files (reut2-*.sgm) in {data / 'reuters21578'}: "
+                         "give the shared data folder with --data")
+    for path in paths:
         for k, m in enumerate(_REUTERS.finditer(path.read_text(encoding="latin-1"))):
             body = _BODY.search(m.group())
             if not body:

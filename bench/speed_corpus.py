@@ -33,6 +33,8 @@ def write_corpus(articles: list[tuple[str, str, str, int]], sentences: int, fold
                  per_file: int = 20000) -> int:
     """Write articles (repeated as needed) into `folder`/*.jsonl until `sentences` are
     reached; returns how many sentences were written."""
+    if not any(count for *_, count in articles):
+        raise SystemExit("no articles with sentences to write: nothing to repeat")
     folder.mkdir(parents=True, exist_ok=True)
     total, written, part = 0, 0, 0
     out = None
