@@ -127,13 +127,19 @@ def test_an_index_analysed_by_other_code_is_built_again_not_updated(workdir, qa)
     assert qa("index", str(corpus), "--index", "idx").code == 0
     path = workdir / "idx" / MANIFEST
     manifest = json.loads(path.read_text())
-    manifest["analysis"][0][2] += 1  # as if that file of qa had been replaced since
+    manifest["analysis"][0][3] += 1  # as if that file of qa had been replaced since
+    manifest["analysis"][0][2] += 1
     path.write_text(json.dumps(manifest))
     write(corpus, *changed(ARTICLES, WIRE))
     r = qa("index", str(corpus), "--index", "idx")
     assert r.code == 0 and "updated" not in r.out, r.out
     assert qa("index", str(corpus), "--index", "fresh", "--fresh").code == 0
     assert ask_all(qa, "idx") == ask_all(qa, "fresh")
+    manifest = json.loads(path.read_text())
+    manifest["analysis"][0][2] += 1  # the same code with another time (another install)
+    path.write_text(json.dumps(manifest))
+    r = qa("ask", "--json", "oil prices", "--index", "idx")
+    assert r.code == 0 and "building" not in r.err, r.err
     path.write_text(json.dumps({**json.loads(path.read_text()), "analysis": []}))
     r = qa("ask", "--json", "oil prices", "--index", "idx")
     assert r.code == 0 and "analysis code changed" in r.err, r.err

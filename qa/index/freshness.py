@@ -22,21 +22,55 @@ ANALYSIS_CODE = ("segment.py", "ingest.py", "sgml.py", "html_article.py", "metad
                  "data/attribution_cues.json", "data/reporting_verbs.txt")
 
 
-def analysis_stamp() -> list[list]:
-    """Name, size and modification time of each file of ANALYSIS_CODE: a stat each, cheap
-    enough for every question (a content hash would read them all, and import hashlib)."""
-    stamp = []
+def _analysis_files() -> list[Path]:
+    files = []
     for name in ANALYSIS_CODE:
         path = _PACKAGE / name
-        files = sorted(path.glob("*.py")) if path.is_dir() else [path]
-        for file in files:
-            try:
-                info = os.stat(file)
-                stamp.append([file.relative_to(_PACKAGE).as_posix(), info.st_size,
-                              info.st_mtime_ns])
-            except OSError:
-                stamp.append([file.relative_to(_PACKAGE).as_posix(), None, None])
+        files.extend(sorted(path.glob("*.py")) if path.is_dir() else [path])
+    return files
+
+
+def _crc(path: Path) -> int:
+    import zlib  # a checksum of the code, not a defence: an attacker could edit qa itself
+
+    return zlib.crc32(path.read_bytes())
+
+
+def analysis_stamp() -> list[list]:
+    """Name, size, modification time and CRC-32 of each file of ANALYSIS_CODE, for the
+    manifest (unreadable files as None)."""
+    stamp = []
+    for file in _analysis_files():
+        try:
+            info = os.stat(file)
+            stamp.append([file.relative_to(_PACKAGE).as_posix(), info.st_size,
+                          info.st_mtime_ns, _crc(file)])
+        except OSError:
+            stamp.append([file.relative_to(_PACKAGE).as_posix(), None, None, None])
     return stamp
+
+
+def analysis_changed(recorded) -> bool:
+    """Whether the analysis code differs from what `recorded` (an analysis_stamp) describes.
+    A stat a file when its size and time are as recorded (every question pays this); the file
+    is read only when its time moved (another install of the same qa, a checkout), so the
+    same code under a new time is not a change."""
+    files = _analysis_files()
+    if not isinstance(recorded, list) or len(recorded) != len(files):
+        return True
+    for file, entry in zip(files, recorded):
+        if not isinstance(entry, list) or len(entry) != 4:
+            return True
+        name, size, mtime, crc = entry
+        try:
+            info = os.stat(file)
+            if name != file.relative_to(_PACKAGE).as_posix() or info.st_size != size:
+                return True
+            if info.st_mtime_ns != mtime and _crc(file) != crc:
+                return True
+        except OSError:
+            return True
+    return False
 
 
 def settings_changed(manifest: dict, params: bm25.BM25Params | None = None) -> str | None:
@@ -46,7 +80,7 @@ def settings_changed(manifest: dict, params: bm25.BM25Params | None = None) -> s
         return "the analyzer changed"
     if manifest.get("bm25") != (params or bm25.BM25Params()).to_json():
         return "the BM25 settings changed"
-    if manifest.get("analysis") != analysis_stamp():
+    if analysis_changed(manifest.get("analysis")):
         return "qa's analysis code changed"
     return None
 
