@@ -57,8 +57,18 @@ def predict(text: str, question: q.Question, analyzer, model: sm.SpanModel,
             drop: frozenset[str] = frozenset(), attributions=()):
     """The model's best span of `text` (or None)."""
     enc = encode_sentence(text, question, analyzer, drop)
-    return sm.predict(model, enc, allowed_spans(text, question, enc),
-                      preferred(text, question, analyzer, attributions))
+    allowed = allowed_spans(text, question, enc)
+    prefer = preferred(text, question, analyzer, attributions)
+    if allowed is not None and prefer is not None and question.answer_type == q.SOURCE:
+        # the source of the claim may be a description ("sources", "officials"), which the
+        # "who" rule's capital letter would refuse, leaving the model's "Friday" instead
+        named, toks = allowed, enc.tokens
+
+        def allowed(n: int) -> bool:
+            i, j, _ = enc.spans[n]
+            start, end = toks[i][0], toks[j][1]
+            return named(n) or (prefer(start, end) and not sf.is_pronoun(text[start:end]))
+    return sm.predict(model, enc, allowed, prefer)
 
 
 def preferred(text: str, question: q.Question, analyzer, attributions):

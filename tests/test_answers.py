@@ -63,6 +63,14 @@ def test_who_said_marks_the_name_not_the_appositive_nor_a_cut_name(asked):
         assert top["answer"]["text"] == "The Syrian Observatory for Human Rights"
 
 
+def test_who_said_marks_a_source_that_is_a_description(asked):
+    """"sources said": the source is no capitalised name, and the answer is still the source,
+    never another capitalised word of the sentence (it was "Friday")."""
+    top = asked("who said the army neared al-Mayadin?")[0]
+    assert top["text"].startswith("Syria’s army and its allies neared al-Mayadin")
+    assert top["answer"] is None or top["answer"]["text"] == "sources"
+
+
 # (question, the reader's answer, marked?): True where qa marks it today, False where it
 # leaves it unmarked (then only "right or unmarked" is asserted).
 WIRE_ANSWERS = [
