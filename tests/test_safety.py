@@ -166,10 +166,15 @@ def test_utf16_is_read_as_text_and_a_boolean_id_is_refused(workdir, qa):
     assert any(d.endswith("7") for d in docs)
 
 
-def test_a_sentence_without_stops_is_cut_into_bounded_pieces_with_a_warning(workdir, qa):
-    words = " ".join(f"word{i % 50} said the convoy" for i in range(2_000))  # 40,000 characters
+def _index_a_line_without_stops(workdir, qa):
+    """A 40,000-character article without a full stop (a table dumped as text), indexed."""
+    words = " ".join(f"word{i % 50} said the convoy" for i in range(2_000))
     (workdir / "seeds" / "table.txt").write_text(words + " zanzibarite")
-    r = qa("index")
+    return qa("index")
+
+
+def test_a_sentence_without_stops_is_cut_into_bounded_pieces_with_a_warning(workdir, qa):
+    r = _index_a_line_without_stops(workdir, qa)
     assert r.code == 0
     assert "table.txt: article 'table': 1 sentence(s) longer than 3,000 characters" in r.err
     pieces = [json.loads(line) for line in qa("sentences", "--json", "--doc", "table").out
@@ -181,9 +186,7 @@ def test_a_sentence_without_stops_is_cut_into_bounded_pieces_with_a_warning(work
 def test_pieces_of_a_line_without_stops_are_not_read_for_who_said_it(workdir, qa):
     """Such input is not prose (the longest sentence of PolNeAR and Reuters-21578 has 1,094
     characters): scoring every "said" in 10 MB of it took minutes, so it is skipped, and said."""
-    words = " ".join(f"word{i % 50} said the convoy" for i in range(2_000))
-    (workdir / "seeds" / "table.txt").write_text(words + " zanzibarite")
-    r = qa("index")
+    r = _index_a_line_without_stops(workdir, qa)
     assert r.code == 0
     assert "pieces over 1,500 characters are not searched for who said what" in r.err
     pieces = [json.loads(line) for line in qa("sentences", "--json", "--doc", "table").out
