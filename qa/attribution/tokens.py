@@ -143,18 +143,34 @@ def inside_quote(toks: list[Token], i: int) -> bool:
 
 
 def quote_depths(toks: list[Token]) -> list[bool]:
-    """For each token, whether it lies inside a quotation opened before it (as inside_quote)."""
+    """For each token, whether it lies inside a quotation opened before it (as inside_quote).
+
+    A straight quote (or `''`) right after a word and not before one closes ("right," the
+    senator said), one before a word and not after one opens; otherwise it toggles. A sentence
+    that ends a quotation opened in an earlier sentence ("... right," the senator said.) thus
+    leaves its cue outside the quotation, where toggling put it inside."""
     out = []
     depth = 0
-    for t in toks:
+    last = len(toks) - 1
+    for k, t in enumerate(toks):
         out.append(depth > 0)
-        if t.text == "“":
+        if t.text == "“" or t.text == "``":
             depth += 1
         elif t.text == "”":
             depth = max(0, depth - 1)
         elif t.text == '"' or t.text == "''":
-            depth = 0 if depth else 1
+            glued_left = k > 0 and toks[k - 1].end == t.start and toks[k - 1].text not in _OPENERS
+            glued_right = k < last and toks[k + 1].start == t.end
+            if glued_left and not glued_right:
+                depth = 0
+            elif glued_right and not glued_left:
+                depth = max(depth, 1)
+            else:
+                depth = 0 if depth else 1
     return out
+
+
+_OPENERS = frozenset("([{—–-")
 
 
 def extend_left(toks: list[Token], i: int) -> int:
