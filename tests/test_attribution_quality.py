@@ -36,3 +36,20 @@ def test_a_quotation_closed_in_a_later_sentence_keeps_its_speaker(qa, workdir):
         (6, "Obama", "told reporters", "Obama"),
         (7, "Obama", "told reporters", "Obama"),
     ]
+
+
+def test_source_boundaries_seen_missed_on_polnear_train(qa, workdir):
+    assert _attributions(qa, workdir, "spans.txt") == [
+        (0, "Polls", "show", "Polls"),
+        # a poll speaks with its date (PolNeAR keeps it 26 times to 2; a person's date not)
+        (1, "A Quinnipiac University poll this month", "found",
+         "A Quinnipiac University poll this month"),
+        # how the source spoke is not part of an inverted source
+        (2, "campaign manager Robby Mook", "said", "campaign manager Robby Mook"),
+        # a participle after a comma inside the closing quote shares the clause's subject;
+        # it was taken for an inverted cue with "reporters on Friday" as its source
+        (3, "Trump", "hailed", "Trump"),
+        (3, "Trump", "telling reporters", "Trump"),
+        # "Washington (AFP) -" is a dateline, not the subject
+        (4, "Hillary Clinton", "saying", "Hillary Clinton"),
+    ]

@@ -23,7 +23,8 @@ def np_right(toks: list[Token], b: int, model: CueModel) -> tuple[int, int] | No
             continue
         if t.text in PUNCT_STOP or t.text in ".!?" or t.text in QUOTES \
                 or t.text in OPEN_QUOTES or t.text in CLOSE_QUOTES \
-                or t.lower in CLAUSE or t.lower in AUX or t.lower in RELATIVE:
+                or t.lower in CLAUSE or t.lower in AUX or t.lower in RELATIVE \
+                or k > b and _medium(toks, k):
             break
         if k - b >= limit:
             return None
@@ -34,6 +35,22 @@ def np_right(toks: list[Token], b: int, model: CueModel) -> tuple[int, int] | No
             and toks[b + 1].lower in TIME_WORDS:
         return None  # "said this week ...": a time adjunct, not an inverted subject
     return (b, k)
+
+
+_MEDIA = frozenset("""
+statement statements interview interviews speech speeches tweet tweets post letter email release
+address remarks appearance memo video op-ed column editorial essay
+""".split())
+_OWNERS = frozenset("a an the his her its their".split())
+
+
+def _medium(toks: list[Token], k: int) -> bool:
+    """"in a statement", "in his speech" at token `k`: how the source spoke, not part of it
+    ("said Clinton campaign manager Robby Mook in a statement")."""
+    if toks[k].lower not in ("in", "on") or k + 2 >= len(toks) \
+            or toks[k + 1].lower not in _OWNERS:
+        return False
+    return any(t.lower in _MEDIA for t in toks[k + 2:k + 4])
 
 
 def with_appositive(toks: list[Token], src: tuple[int, int]) -> tuple[int, int]:
