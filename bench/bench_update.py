@@ -2,6 +2,7 @@
 
     nice -n 10 .venv/bin/python bench/bench_update.py --copies 1      # ~1.25e5 sentences
     nice -n 10 .venv/bin/python bench/bench_update.py --copies 8      # ~1e6 sentences
+    ... --keep DIR   # make the corpus and index in DIR once, reuse them in later runs
 
 The corpus is a folder holding `--copies` copies of the Reuters-21578 .sgm files (125,000
 sentences each, as qa reads them; copies in subfolders, so ids differ) and a 1,000-article
@@ -87,12 +88,17 @@ def main() -> None:
     parser.add_argument("--copies", type=int, default=1)
     parser.add_argument("--write", action="store_true")
     parser.add_argument("--no-fresh-check", action="store_true")
+    parser.add_argument("--keep", type=Path, help="make the corpus and its index here and "
+                        "reuse them in later runs (the steps leave a valid index of the folder)")
     args = parser.parse_args()
-    work = Path(tempfile.mkdtemp(prefix="qa-bench-update-"))
+    work = args.keep or Path(tempfile.mkdtemp(prefix="qa-bench-update-"))
     try:
         corpus, index = work / "corpus", work / "index"
-        make_corpus(corpus, args.copies)
-        built = run("index", str(corpus), "--index", str(index), "--fresh")
+        if args.keep and (index / "manifest.json").exists():
+            built = run("index", str(corpus), "--index", str(index))  # brings it up to date
+        else:
+            make_corpus(corpus, args.copies)
+            built = run("index", str(corpus), "--index", str(index), "--fresh")
         assert built["code"] == 0, built["err"]
         print(f"build: {built['out'].strip()} wall {built['wall']:.1f} s, CPU {built['cpu']:.1f} s,"
               f" load {built['load']:.1f}", flush=True)
@@ -126,7 +132,8 @@ def main() -> None:
         if args.write:
             write_doc(args.copies, built, rows, same)
     finally:
-        shutil.rmtree(work, ignore_errors=True)
+        if not args.keep:
+            shutil.rmtree(work, ignore_errors=True)
 
 
 def write_doc(copies: int, built: dict, rows: list, same: bool | None) -> None:

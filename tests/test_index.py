@@ -131,7 +131,8 @@ def test_a_failed_build_leaves_the_old_index_answering(workdir, monkeypatch):
     def broken(*args, **kwargs):
         raise OSError(28, "No space left on device")
 
-    monkeypatch.setattr(segments_mod, "write_postings", broken)
+    monkeypatch.setattr(segments_mod, "write_postings", broken)  # a build's postings
+    monkeypatch.setattr(segments_mod.postings, "merge_postings", broken)  # an update's
     with pytest.raises(build_mod.IndexWriteError, match="No space left"):
         build_mod.build([workdir / "seeds"], workdir / "index")
     reopened = index_mod.Index.open(workdir / "index")

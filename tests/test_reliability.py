@@ -165,7 +165,8 @@ def test_a_failed_write_is_one_line_and_the_old_index_stays(workdir, qa, monkeyp
     def disk_full(*args, **kwargs):
         raise OSError(28, "No space left on device")
 
-    monkeypatch.setattr(segments_mod, "write_postings", disk_full)
+    monkeypatch.setattr(segments_mod, "write_postings", disk_full)  # a build's postings
+    monkeypatch.setattr(segments_mod.postings, "merge_postings", disk_full)  # an update's
     r = qa("index")
     assert r.code == 2
     assert r.err.strip().count("\n") == 0 and "No space left on device" in r.err

@@ -97,11 +97,32 @@ def test_an_updated_index_answers_exactly_as_a_fresh_build(workdir, qa):
         assert record["stamp"] == [info.st_ino, info.st_ctime_ns], name
     # more than the answers: every file but the completion names is byte for byte a fresh
     # build's (names of removed articles stay until a fresh build; they only complete)
-    new, fresh = generation(workdir / "idx"), generation(workdir / "fresh")
+    assert_same_files(workdir / "idx", workdir / "fresh")
+
+
+def assert_same_files(index: Path, fresh: Path) -> None:
+    """Every file of the two indexes' generations but the completion names is the same."""
+    new, fresh = generation(index), generation(fresh)
     names = sorted(p.name for p in fresh.iterdir() if not p.name.startswith("names"))
     assert names == sorted(p.name for p in new.iterdir() if not p.name.startswith("names"))
     for name in names:
         assert (new / name).read_bytes() == (fresh / name).read_bytes(), name
+
+
+def test_an_update_that_reorders_articles_is_still_a_fresh_builds_index(workdir, qa):
+    """Lines of a JSONL file swapped (the kept articles change order, so the postings cannot
+    be carried over as they are) and an article added and one removed at once."""
+    corpus = workdir / "wire"
+    write(corpus, ARTICLES, WIRE)
+    assert qa("index", str(corpus), "--index", "idx").code == 0
+    articles = {**ARTICLES, "syria.txt": "Forces reached al-Mayadin, a media unit said."}
+    del articles["army.txt"]
+    write(corpus, articles, [WIRE[2], WIRE[0], WIRE[3], WIRE[1]])
+    r = qa("index", str(corpus), "--index", "idx")
+    assert r.code == 0 and "(updated: 1 article analysed, 1 removed, 7 kept)" in r.out, r.out
+    assert qa("index", str(corpus), "--index", "fresh", "--fresh").code == 0
+    assert ask_all(qa, "idx") == ask_all(qa, "fresh")
+    assert_same_files(workdir / "idx", workdir / "fresh")
 
 
 def test_only_new_and_changed_articles_are_analysed(workdir, qa):

@@ -14,8 +14,9 @@ import stat
 from pathlib import Path
 from typing import NamedTuple, TypedDict
 
-FORMAT_VERSION = 6  # 3: the source table; 4: ids are relative paths; 5: forward data, names;
-# 6: sentence records without their article number, article hashes, statement rows, name counts
+FORMAT_VERSION = 7  # 3: the source table; 4: ids are relative paths; 5: forward data, names;
+# 6: sentence records without their article number, article hashes, statement rows, name counts;
+# 7: postings.tf (an update carries postings over and scores them again)
 MANIFEST = "manifest.json"
 GENERATION_NAME = re.compile(r"\Agen-[0-9a-z-]{1,64}\Z")
 

@@ -12,7 +12,14 @@ pairs. Each posting's value is computed by the same element-wise operations on t
 dtypes as over the whole array at once, so the files are byte for byte the same.
 
 Files written (layout in index/README.md): terms.idf.npy, terms.ptr.npy,
-postings.sentence.npy (int32), postings.score.npy (float64).
+postings.sentence.npy (int32), postings.tf.npy (int32), postings.score.npy (float64).
+
+An update does not invert the archive again (`merge_postings`): the previous generation's
+postings, their sentences renumbered and those of removed articles dropped, keep their order
+(kept articles keep theirs, terms keep theirs in the sorted union), so the new articles' few
+postings are inserted where they belong, and every score is computed again from the term
+frequencies with the new N, average length and document frequencies, by the same code as a
+build's: the files are byte for byte a fresh build's.
 """
 from __future__ import annotations
 
@@ -57,6 +64,7 @@ def write_postings(out: Path, tok: np.ndarray, doc_len: np.ndarray, terms: int,
     np.save(out / "terms.ptr.npy", ptr)
     total = int(ptr[-1])
     with _NpyStream(out / "postings.sentence.npy", "<i4", total) as sentences, \
+            _NpyStream(out / "postings.tf.npy", "<i4", total) as tfs, \
             _NpyStream(out / "postings.score.npy", "<f8", total) as scores:
         while kept:
             lo, post_sent, tf, df = kept.pop(0)
@@ -64,7 +72,60 @@ def write_postings(out: Path, tok: np.ndarray, doc_len: np.ndarray, terms: int,
             score = bm25.contributions(params, term_idf[post_term], tf,
                                        doc_len[post_sent.astype(np.int64)], avgdl)
             sentences.write(post_sent)
+            tfs.write(tf)
             scores.write(score.astype(np.float64))
+
+
+SCORE_CHUNK = 1 << 21  # postings scored at once by an update (elementwise: the same floats)
+
+
+def merge_postings(out: Path, old: Path, term_map: np.ndarray, sentence_map: np.ndarray,
+                   new: tuple[np.ndarray, np.ndarray, np.ndarray], doc_len: np.ndarray,
+                   union: int, params: bm25.BM25Params) -> np.ndarray:
+    """The postings of an update, from the previous generation's in `old` and the new
+    articles' `new` (term in the union vocabulary, sentence, tf; sorted by term then
+    sentence). `term_map` gives each old term's number in the union of `union` terms,
+    `sentence_map` each old sentence's new number (-1: removed). Writes the files
+    `write_postings` writes, with terms numbered among those used; returns whether each union
+    term is used."""
+    old_ptr = np.load(old / "terms.ptr.npy")
+    old_sent = np.load(old / "postings.sentence.npy", mmap_mode="r")
+    term = np.repeat(term_map.astype(np.int32), np.diff(old_ptr))
+    sent = sentence_map[old_sent]
+    tf = np.load(old / "postings.tf.npy")
+    alive = sent >= 0
+    if not alive.all():
+        term, sent, tf = term[alive], sent[alive], tf[alive]
+    del alive
+    new_term, new_sent, new_tf = new
+    if len(new_term):
+        width = max(len(doc_len), 1)
+        keys = term.astype(np.int64) * width
+        keys += sent
+        at = np.searchsorted(keys, new_term.astype(np.int64) * width + new_sent)
+        del keys
+        term, sent = np.insert(term, at, new_term), np.insert(sent, at, new_sent)
+        tf = np.insert(tf, at, new_tf)
+    df = np.bincount(term, minlength=union)
+    used = df > 0
+    final = (np.cumsum(used) - 1).astype(np.int32)
+    df = df[used]
+    term_idf = bm25.idf(params, len(doc_len), df)
+    avgdl = float(doc_len.sum()) / len(doc_len) if len(doc_len) else 1.0
+    ptr = np.zeros(len(df) + 1, np.int64)
+    np.cumsum(df, out=ptr[1:])
+    np.save(out / "terms.idf.npy", term_idf.astype(np.float64))
+    np.save(out / "terms.ptr.npy", ptr)
+    np.save(out / "postings.sentence.npy", sent.astype(np.int32))
+    np.save(out / "postings.tf.npy", tf.astype(np.int32))
+    with _NpyStream(out / "postings.score.npy", "<f8", len(term)) as scores:
+        for lo in range(0, len(term), SCORE_CHUNK):
+            hi = lo + SCORE_CHUNK
+            score = bm25.contributions(params, term_idf[final[term[lo:hi]]],
+                                       tf[lo:hi].astype(np.int64),
+                                       doc_len[sent[lo:hi].astype(np.int64)], avgdl)
+            scores.write(score.astype(np.float64))
+    return used
 
 
 def _ranges(tok: np.ndarray, terms: int, range_tokens: int) -> list[tuple[int, int]]:

@@ -176,12 +176,34 @@ class Segment:
             raise ValueError(f"segment {folder.name} is inconsistent")
 
 
+@dataclass
+class Carried:
+    """How `gather` placed its segments: each one's terms in the union vocabulary and its
+    sentences' new numbers (-1: not gathered), so that `derive` can carry the previous
+    generation's postings over instead of inverting the archive again."""
+
+    old: Segment  # the previous generation: a segment with postings
+    new: Segment | None  # the new articles' segment
+    terms: dict[int, np.ndarray]  # id(segment): the union number of each of its terms
+    sentences: dict[int, np.ndarray]  # id(segment): each of its sentences' new number
+
+    def usable(self) -> bool:
+        """Whether the previous generation's postings can be carried over in their order: its
+        kept sentences kept theirs (not so when lines of a JSONL file were swapped)."""
+        kept = self.sentences.get(id(self.old))
+        if kept is None:  # nothing of it kept
+            return False
+        kept = kept[kept >= 0]
+        return bool(np.all(kept[1:] > kept[:-1]))
+
+
 def gather(out: Path, order: list[tuple[Segment, int]]
-           ) -> tuple[list[DocRecord], NameCounts | None]:
+           ) -> tuple[list[DocRecord], NameCounts | None, dict, dict]:
     """Write into `out` the segment holding the articles `order` names ((segment, article
     number in it), in the order they are to have), with terms numbered into the union of the
     segments' vocabularies (`derive` keeps only those used). Returns the article records
-    written, and the name counts when they were merged into one file (else None)."""
+    written, the name counts when they were merged into one file (else None), and where each
+    segment's terms and sentences went (`Carried.terms`, `Carried.sentences`)."""
     segments = list({id(s): s for s, _ in order}.values())
     union = sorted(set().union(*(s.terms for s in segments)))
     rank = {t: n for n, t in enumerate(union)}
@@ -214,7 +236,18 @@ def gather(out: Path, order: list[tuple[Segment, int]]
                                             for seg, t0, t1 in tok], np.int32))
     _write_vocabulary(out, union)
     _gather_rows(out, spans)
-    return docs, _gather_counts(out, segments)
+    return docs, _gather_counts(out, segments), remap, _sentence_maps(segments, spans)
+
+
+def _sentence_maps(segments: list[Segment], spans: list[tuple[Segment, int, int]]
+                   ) -> dict[int, np.ndarray]:
+    """Each segment's sentences' numbers in the gathered segment (-1: left out)."""
+    maps = {id(s): np.full(len(s.arrays["sentences.len"]), -1, np.int32) for s in segments}
+    first = 0
+    for seg, s0, s1 in spans:
+        maps[id(seg)][s0:s1] = np.arange(first, first + s1 - s0, dtype=np.int32)
+        first += s1 - s0
+    return maps
 
 
 # How many name-count files a generation may hold before they are merged into one: each update
@@ -303,24 +336,36 @@ def _gather_rows(out: Path, spans: list[tuple[Segment, int, int]]) -> None:
 
 
 def derive(out: Path, params: bm25.BM25Params, names: NameCounts | None = None,
-           late: bool = False, docs: list[DocRecord] | None = None) -> tuple[int, int, int]:
+           late: bool = False, docs: list[DocRecord] | None = None,
+           carried: Carried | None = None) -> tuple[int, int, int]:
     """Turn the segment in `out` into a generation: terms sorted (only those used), postings
     with their BM25 contributions, the article of each sentence, and unless `late` the source
     table and names (`derive_late`; from `names`, else the segment's counts). Returns
-    (documents, sentences, terms). `docs` are the article records, when known."""
+    (documents, sentences, terms). `docs` are the article records, when known; `carried`, how
+    an update gathered the segment (its postings are then merged, not inverted again)."""
     counts, dates = _counts_and_dates(out, docs)
     del docs  # at 10^6 sentences the records would hold 150 MB through the inversion
     lengths = np.load(out / "sentences.len.npy").astype(np.int64)
     vocabulary = Records(out, "terms").all()
     tok = np.load(out / "forward.term.npy")  # int32: as long as the corpus, kept narrow
-    used = np.zeros(len(vocabulary), bool)
-    used[tok] = True
-    terms = [vocabulary[t] for t in np.flatnonzero(used)]  # no term of a deleted article
-    order = sorted(range(len(terms)), key=terms.__getitem__)  # by code point, for the reader
-    rank = np.full(len(vocabulary), -1, np.int32)
-    rank[np.flatnonzero(used)[order]] = np.arange(len(terms), dtype=np.int32)
+    if carried is not None and not carried.usable():
+        carried = None
+    if carried is not None:
+        used = postings.merge_postings(out, carried.old.folder, carried.terms[id(carried.old)],
+                                       carried.sentences[id(carried.old)],
+                                       _new_postings(carried, len(lengths)), lengths,
+                                       len(vocabulary), params)
+        terms = [vocabulary[t] for t in np.flatnonzero(used)]  # the union is sorted already
+        rank = (np.cumsum(used) - 1).astype(np.int32)
+    else:
+        used = np.zeros(len(vocabulary), bool)
+        used[tok] = True
+        terms = [vocabulary[t] for t in np.flatnonzero(used)]  # no term of a deleted article
+        order = sorted(range(len(terms)), key=terms.__getitem__)  # by code point, for the reader
+        rank = np.full(len(vocabulary), -1, np.int32)
+        rank[np.flatnonzero(used)[order]] = np.arange(len(terms), dtype=np.int32)
+        terms = [terms[i] for i in order]
     tok = rank[tok] if len(tok) else np.zeros(0, np.int32)
-    terms = [terms[i] for i in order]
     _write_vocabulary(out, terms)
     np.save(out / "forward.term.npy", tok)
     ptr = np.zeros(len(lengths) + 1, np.int64)
@@ -328,11 +373,28 @@ def derive(out: Path, params: bm25.BM25Params, names: NameCounts | None = None,
     np.save(out / "forward.ptr.npy", ptr)
     sentence_doc = np.repeat(np.arange(len(counts), dtype=np.int32), counts)
     np.save(out / "sentences.doc.npy", sentence_doc)
-    write_postings(out, len(terms), tok, lengths, params)
+    if carried is None:
+        write_postings(out, len(terms), tok, lengths, params)
     del tok
     if not late:
         derive_late(out, names, dates, sentence_doc, lengths)
     return len(counts), len(lengths), len(terms)
+
+
+def _new_postings(carried: Carried, sentences: int
+                  ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The new segment's postings in the gathered numbering: term (union), sentence, tf,
+    sorted by term then sentence."""
+    seg = carried.new
+    if seg is None or not len(seg.arrays["forward.term"]):
+        empty = np.zeros(0, np.int32)
+        return empty, empty, empty
+    width = max(sentences, 1)
+    where = np.repeat(carried.sentences[id(seg)], seg.arrays["sentences.len"])
+    keys = carried.terms[id(seg)][seg.arrays["forward.term"]].astype(np.int64) * width + where
+    pairs, tf = np.unique(keys, return_counts=True)
+    return ((pairs // width).astype(np.int32), (pairs % width).astype(np.int32),
+            tf.astype(np.int32))
 
 
 def derive_late(out: Path, names: NameCounts | None = None, dates: list[int] | None = None,

@@ -292,11 +292,12 @@ def _write_update(folder: Path, staging: Path, plan: update.Plan, params: bm25.B
             problems = segments.write_part(part, documents, Analyzer(), progress,
                                            analysis.worker_count(plan.read, workers)).problems
             new = segments.Segment(part)
-        docs, names = segments.gather(staging, [(new if is_new else plan.old, d)
-                                                for is_new, d in plan.order])
+        docs, names, terms, sentences = segments.gather(
+            staging, [(new if is_new else plan.old, d) for is_new, d in plan.order])
+        carried = segments.Carried(plan.old, new, terms, sentences)
+        counts = segments.derive(staging, params, names, late, docs, carried)
     finally:
         owned.remove_made(part)
-    counts = segments.derive(staging, params, names, late, docs)
     added = len(plan.new_docs)
     return BuildReport(*counts, problems=problems, updated=(
         f"{added:,} article{'s' * (added != 1)} analysed, {plan.removed:,} removed, "
