@@ -53,3 +53,14 @@ def test_source_boundaries_seen_missed_on_polnear_train(qa, workdir):
         # "Washington (AFP) -" is a dateline, not the subject
         (4, "Hillary Clinton", "saying", "Hillary Clinton"),
     ]
+
+
+def test_a_statement_issued_is_said_by_the_issuer(qa, workdir):
+    # "released a statement Wednesday saying" is one cue (as PolNeAR marks it) whose source
+    # is the town; it was three: "released", "statement" without a source, and "saying" with
+    # "a statement" as its source
+    assert _attributions(qa, workdir, "statement.txt") == [
+        (1, "The town", "released a statement Wednesday saying", "The town"),
+        (2, "The party's chairman", "issued", "The party's chairman"),
+        (3, "Mayor Ann Smith", "has made the case", "Ann Smith"),
+    ]

@@ -93,6 +93,8 @@ def find_in_sentence(text: str, model: CueModel) -> list[Found]:
         item = attach(text, toks, a, b, head, found, score, model)
         if item is not None and not _institution_action(text, toks[head].lower, item, score) \
                 and not _needs_a_person(text, toks[head].lower, item, score, model):
+            if found and item.cue[0] <= found[-1].cue[0] < item.cue[1]:
+                found.pop()  # "released" inside "released a statement saying": one cue
             found.append(item)
     bound_contents(text, toks, found)
     return found

@@ -17,6 +17,7 @@ from .content import according_content, after_span, before_span, cue_content
 from .cues import alone, credit_line, speaker_label
 from .model import CueModel
 from .not_reports import appointment, figure_estimate
+from .statements import issued_statement
 
 
 def attach(text: str, toks: list[Token], a: int, b: int, head: int,
@@ -27,6 +28,9 @@ def attach(text: str, toks: list[Token], a: int, b: int, head: int,
     confident (`score >= model.alone`); otherwise None.
     """
     word = toks[head].lower
+    issued = issued_statement(toks, head)
+    if issued is not None:
+        a, b = issued  # "The town released a statement Wednesday saying": the town's
     cue_end = _cue_end(text, toks, b, word)
     if word in "―—–":
         name = credit_line(text, toks, head)
