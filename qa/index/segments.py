@@ -4,9 +4,9 @@ A segment is a folder of the files below (layout in index/README.md). `write_par
 analysed articles into one; a generation is one too, holding every live article in corpus
 order, plus the files `derive` computes from it for the reader (postings with their BM25
 impacts, the source table, completion names). An update analyses the new and changed articles
-into a segment of their own, `gather`s the previous generation's unchanged articles and the new
-ones, in the order a fresh build puts them, into the next generation, and derives its files
-again. BM25's N, average length and document frequencies are thus over the live sentences and
+into a segment of their own, gathers the previous generation's unchanged articles and the new
+ones, in the order a fresh build puts them, into the next generation (`qa.index.gather`), and
+derives its files again (the postings carried over, not inverted again: `qa.index.postings`). BM25's N, average length and document frequencies are thus over the live sentences and
 every float is the one a fresh build of the same articles computes (the same arrays go through
 the same code); deleted articles are simply not gathered. Only builds import this module.
 """
@@ -18,6 +18,7 @@ from array import array
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 
@@ -31,6 +32,9 @@ from .forward import ForwardWriter
 from .names import NameCounts, read_counts, write_names
 from .records import Records, RecordWriter
 from .source_build import date_number, write_source_table
+
+if TYPE_CHECKING:
+    from .gather import Carried
 
 Progress = Callable[[int, int], None]
 
@@ -112,8 +116,8 @@ def write_part(out: Path, documents: Iterable[tuple[Document, int, int]], analyz
     lens = np.frombuffer(lengths, np.int32)
     forward.close(np.frombuffer(tokens, np.int32), lens.astype(np.int64))
     np.save(out / "sentences.len.npy", lens)
-    _write_vocabulary(out, list(vocabulary))
-    _write_counts(out, names)
+    write_vocabulary(out, list(vocabulary))
+    write_counts(out, names)
     return written
 
 
@@ -139,143 +143,15 @@ class _RowWriter:
                 np.frombuffer(self.attribution, np.int32))
 
 
-def _write_vocabulary(out: Path, terms: list[str]) -> None:
+def write_vocabulary(out: Path, terms: list[str]) -> None:
     writer = RecordWriter(out, "terms")
     writer.extend(terms)
     writer.close()
 
 
-def _write_counts(out: Path, names: NameCounts) -> None:
+def write_counts(out: Path, names: NameCounts) -> None:
     (out / "names.counts.json").write_text(
         json.dumps(names.to_json(), ensure_ascii=False, separators=(",", ":")), "utf-8")
-
-
-class Segment:
-    """A segment's files, mapped (a generation's data folder is one). ValueError (or OSError)
-    when they are not what a build writes."""
-
-    def __init__(self, folder: Path) -> None:
-        from .. import npy
-
-        self.folder = folder
-        self.docs: list[DocRecord] = Records(folder, "docs").all()
-        self.sentences = Records(folder, "sentences")
-        self.terms = Records(folder, "terms").all()
-        self.arrays = {name: np.frombuffer(npy.load(folder / f"{name}.npy"), fmt) for name, fmt in
-                       (("sentences.len", np.int32), ("sentences.paragraph", np.int32),
-                        ("forward.term", np.int32), ("forward.start", np.int32),
-                        ("forward.end", np.int32), ("forward.ptr", np.int64),
-                        ("statements.rows.sentence", np.int32),
-                        ("statements.rows.attribution", np.int32))}
-        self.rows = Records(folder, "statements.rows")
-        self.counts = sorted(folder.glob("names.counts*.json"))  # read when merged
-        n = len(self.arrays["sentences.len"])
-        if (len(self.sentences) != n or len(self.arrays["forward.ptr"]) != n + 1
-                or sum(d["count"] for d in self.docs) != n
-                or len(self.rows) != len(self.arrays["statements.rows.sentence"])):
-            raise ValueError(f"segment {folder.name} is inconsistent")
-
-
-@dataclass
-class Carried:
-    """How `gather` placed its segments: each one's terms in the union vocabulary and its
-    sentences' new numbers (-1: not gathered), so that `derive` can carry the previous
-    generation's postings over instead of inverting the archive again."""
-
-    old: Segment  # the previous generation: a segment with postings
-    new: Segment | None  # the new articles' segment
-    terms: dict[int, np.ndarray]  # id(segment): the union number of each of its terms
-    sentences: dict[int, np.ndarray]  # id(segment): each of its sentences' new number
-
-    def usable(self) -> bool:
-        """Whether the previous generation's postings can be carried over in their order: its
-        kept sentences kept theirs (not so when lines of a JSONL file were swapped)."""
-        kept = self.sentences.get(id(self.old))
-        if kept is None:  # nothing of it kept
-            return False
-        kept = kept[kept >= 0]
-        return bool(np.all(kept[1:] > kept[:-1]))
-
-
-def gather(out: Path, order: list[tuple[Segment, int]]
-           ) -> tuple[list[DocRecord], NameCounts | None, dict, dict]:
-    """Write into `out` the segment holding the articles `order` names ((segment, article
-    number in it), in the order they are to have), with terms numbered into the union of the
-    segments' vocabularies (`derive` keeps only those used). Returns the article records
-    written, the name counts when they were merged into one file (else None), and where each
-    segment's terms and sentences went (`Carried.terms`, `Carried.sentences`)."""
-    segments = list({id(s): s for s, _ in order}.values())
-    union = sorted(set().union(*(s.terms for s in segments)))
-    rank = {t: n for n, t in enumerate(union)}
-    remap = {id(s): np.fromiter((rank[t] for t in s.terms), np.int32, len(s.terms))
-             for s in segments}
-    runs = _runs(order)
-    docs_out = RecordWriter(out, "docs")
-    docs: list[DocRecord] = []
-    first = 0
-    for seg, lo, hi in runs:
-        for d in range(lo, hi):
-            record = dict(seg.docs[d])
-            record["first"] = first
-            first += record["count"]
-            docs.append(record)
-    docs_out.extend(docs)
-    docs_out.close()
-    spans = [(seg, seg.docs[lo]["first"], seg.docs[hi - 1]["first"] + seg.docs[hi - 1]["count"])
-             for seg, lo, hi in runs]
-    _gather_records(out, "sentences", [(seg.sentences, s0, s1) for seg, s0, s1 in spans])
-    for name in ("sentences.len", "sentences.paragraph"):
-        np.save(out / f"{name}.npy", _cat([seg.arrays[name][s0:s1] for seg, s0, s1 in spans],
-                                          np.int32))
-    tok = [(seg, seg.arrays["forward.ptr"][s0], seg.arrays["forward.ptr"][s1])
-           for seg, s0, s1 in spans]
-    for name in ("forward.start", "forward.end"):
-        np.save(out / f"{name}.npy", _cat([seg.arrays[name][t0:t1] for seg, t0, t1 in tok],
-                                          np.int32))
-    np.save(out / "forward.term.npy", _cat([remap[id(seg)][seg.arrays["forward.term"][t0:t1]]
-                                            for seg, t0, t1 in tok], np.int32))
-    _write_vocabulary(out, union)
-    _gather_rows(out, spans)
-    return docs, _gather_counts(out, segments), remap, _sentence_maps(segments, spans)
-
-
-def _sentence_maps(segments: list[Segment], spans: list[tuple[Segment, int, int]]
-                   ) -> dict[int, np.ndarray]:
-    """Each segment's sentences' numbers in the gathered segment (-1: left out)."""
-    maps = {id(s): np.full(len(s.arrays["sentences.len"]), -1, np.int32) for s in segments}
-    first = 0
-    for seg, s0, s1 in spans:
-        maps[id(seg)][s0:s1] = np.arange(first, first + s1 - s0, dtype=np.int32)
-        first += s1 - s0
-    return maps
-
-
-# How many name-count files a generation may hold before they are merged into one: each update
-# adds one (its new articles'), which costs less than rewriting the archive's counts each time.
-MAX_COUNT_FILES = 8
-
-
-def _gather_counts(out: Path, segments: list[Segment]) -> NameCounts | None:
-    """The segments' name-count files, linked (the new articles' under the next number), or
-    merged into one when they grow too many (returned then, else None)."""
-    files = [path for seg in segments for path in seg.counts]
-    if len(files) > MAX_COUNT_FILES:
-        names = NameCounts()
-        for path in files:
-            names.update(read_counts(path.parent, path.name))
-        _write_counts(out, names)
-        return names
-    taken = {p.name for p in files}
-    number = 0
-    for path in files:
-        name = path.name
-        if name in {p.name for p in out.glob("names.counts*.json")}:
-            while f"names.counts.{number}.json" in taken:
-                number += 1
-            name = f"names.counts.{number}.json"
-            taken.add(name)
-        link_or_copy(path, out / name)
-    return None
 
 
 def link_or_copy(source: Path, target: Path) -> None:
@@ -291,60 +167,18 @@ def link_or_copy(source: Path, target: Path) -> None:
         shutil.copyfile(source, target, follow_symlinks=False)
 
 
-def _runs(order: list[tuple[Segment, int]]) -> list[tuple[Segment, int, int]]:
-    """`order` as runs of consecutive articles of one segment: (segment, first, stop)."""
-    runs: list[list] = []
-    for seg, d in order:
-        if runs and runs[-1][0] is seg and runs[-1][2] == d:
-            runs[-1][2] = d + 1
-        else:
-            runs.append([seg, d, d + 1])
-    return [tuple(run) for run in runs]
-
-
-def _cat(parts: list[np.ndarray], dtype) -> np.ndarray:
-    return np.concatenate(parts).astype(dtype) if parts else np.zeros(0, dtype)
-
-
-def _gather_records(out: Path, name: str, spans: list[tuple[Records, int, int]]) -> None:
-    """Lines lo..hi-1 of each record file, copied as bytes, with their new offsets."""
-    offsets = [np.zeros(1, np.int64)]
-    end = 0
-    with open(out / f"{name}.jsonl", "wb", buffering=1 << 20) as f:
-        for records, lo, hi in spans:
-            a, b = records.offsets[lo], records.offsets[hi]
-            f.write(records._data[a:b])
-            offsets.append(np.frombuffer(records.offsets, np.int64)[lo + 1:hi + 1] - a + end)
-            end += b - a
-    np.save(out / f"{name}.offsets.npy", np.concatenate(offsets))
-
-
-def _gather_rows(out: Path, spans: list[tuple[Segment, int, int]]) -> None:
-    """The statement rows of the sentences gathered, renumbered."""
-    parts, sentence, attribution = [], [], []
-    new_first = 0
-    for seg, s0, s1 in spans:
-        at = seg.arrays["statements.rows.sentence"]
-        r0, r1 = np.searchsorted(at, s0), np.searchsorted(at, s1)
-        parts.append((seg.rows, int(r0), int(r1)))
-        sentence.append(at[r0:r1].astype(np.int64) - s0 + new_first)
-        attribution.append(seg.arrays["statements.rows.attribution"][r0:r1])
-        new_first += s1 - s0
-    _gather_records(out, "statements.rows", parts)
-    np.save(out / "statements.rows.sentence.npy", _cat(sentence, np.int32))
-    np.save(out / "statements.rows.attribution.npy", _cat(attribution, np.int32))
-
-
 def derive(out: Path, params: bm25.BM25Params, names: NameCounts | None = None,
-           late: bool = False, docs: list[DocRecord] | None = None,
+           late: bool = False, counts: np.ndarray | None = None,
            carried: Carried | None = None) -> tuple[int, int, int]:
     """Turn the segment in `out` into a generation: terms sorted (only those used), postings
     with their BM25 contributions, the article of each sentence, and unless `late` the source
     table and names (`derive_late`; from `names`, else the segment's counts). Returns
-    (documents, sentences, terms). `docs` are the article records, when known; `carried`, how
-    an update gathered the segment (its postings are then merged, not inverted again)."""
-    counts, dates = _counts_and_dates(out, docs)
-    del docs  # at 10^6 sentences the records would hold 150 MB through the inversion
+    (documents, sentences, terms). `counts` are the articles' sentence counts, when known;
+    `carried`, how an update gathered the segment (`qa.index.gather`: its postings are then
+    merged, not inverted again)."""
+    dates = None
+    if counts is None:
+        counts, dates = _counts_and_dates(out)
     lengths = np.load(out / "sentences.len.npy").astype(np.int64)
     vocabulary = Records(out, "terms").all()
     tok = np.load(out / "forward.term.npy")  # int32: as long as the corpus, kept narrow
@@ -366,7 +200,7 @@ def derive(out: Path, params: bm25.BM25Params, names: NameCounts | None = None,
         rank[np.flatnonzero(used)[order]] = np.arange(len(terms), dtype=np.int32)
         terms = [terms[i] for i in order]
     tok = rank[tok] if len(tok) else np.zeros(0, np.int32)
-    _write_vocabulary(out, terms)
+    write_vocabulary(out, terms)
     np.save(out / "forward.term.npy", tok)
     ptr = np.zeros(len(lengths) + 1, np.int64)
     np.cumsum(lengths, out=ptr[1:])
@@ -405,16 +239,17 @@ def derive_late(out: Path, names: NameCounts | None = None, dates: list[int] | N
     question triggers leaves them to the first run that needs them (`writer.finish`)."""
     if dates is None:
         _, dates = _counts_and_dates(out)
+    if sentence_doc is None:
         sentence_doc = np.load(out / "sentences.doc.npy")
+    if lengths is None:
         lengths = np.load(out / "sentences.len.npy").astype(np.int64)
     write_source_table(out, _statement_rows(out), sentence_doc, dates, lengths)
     write_names(out, names if names is not None else read_counts(out))
 
 
-def _counts_and_dates(out: Path, docs: list[DocRecord] | None = None
-                      ) -> tuple[np.ndarray, list[int]]:
-    """Each article's sentence count and date number, from `docs` or the segment's records."""
-    docs = Records(out, "docs").all() if docs is None else docs
+def _counts_and_dates(out: Path) -> tuple[np.ndarray, list[int]]:
+    """Each article's sentence count and date number, from the segment's records."""
+    docs = Records(out, "docs").all()
     counts = np.array([d["count"] for d in docs], np.int64)
     return counts, [date_number(d.get("date", "")) for d in docs]
 

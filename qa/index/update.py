@@ -26,7 +26,8 @@ from ..model import Document
 from . import checksums
 from .format import IndexUnusable, read_manifest
 from .freshness import changed_file, settings_changed
-from .segments import Segment, doc_hash
+from .gather import Segment
+from .segments import doc_hash
 
 
 @dataclass

@@ -25,7 +25,7 @@ ensure_room_for_numpy()  # numpy's import would end the process, short of memory
 from .. import bm25  # noqa: E402
 from ..analyzer import Analyzer  # noqa: E402
 from ..ingest import Corpus, find_sources, stream_corpus  # noqa: E402
-from . import analysis, checksums, durable, owned, segments, update  # noqa: E402
+from . import analysis, checksums, durable, gather, owned, segments, update  # noqa: E402
 from .analysis import PARALLEL_BYTES  # noqa: E402,F401 (known as qa.index.writer's)
 from .freshness import analysis_stamp  # noqa: E402
 from .format import (FORMAT_VERSION, MANIFEST, IndexUnusable, generation_of,  # noqa: E402
@@ -291,11 +291,12 @@ def _write_update(folder: Path, staging: Path, plan: update.Plan, params: bm25.B
             documents = ((doc, n, total) for n, doc in enumerate(plan.new_docs, 1))
             problems = segments.write_part(part, documents, Analyzer(), progress,
                                            analysis.worker_count(plan.read, workers)).problems
-            new = segments.Segment(part)
-        docs, names, terms, sentences = segments.gather(
-            staging, [(new if is_new else plan.old, d) for is_new, d in plan.order])
-        carried = segments.Carried(plan.old, new, terms, sentences)
-        counts = segments.derive(staging, params, names, late, docs, carried)
+            new = gather.Segment(part)
+        gathered = gather.gather(staging, [(new if is_new else plan.old, d)
+                                           for is_new, d in plan.order])
+        carried = gather.Carried(plan.old, new, gathered.terms, gathered.sentences)
+        counts = segments.derive(staging, params, gathered.names, late, gathered.counts,
+                                 carried)
     finally:
         owned.remove_made(part)
     added = len(plan.new_docs)

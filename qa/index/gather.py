@@ -1,0 +1,248 @@
+"""Gather the articles an update keeps and the ones it adds into the next generation's files.
+
+The previous generation and the new articles' segment are both segments (`Segment`); `gather`
+writes the articles of an ordered list of (segment, article) into one folder, in that order,
+copying bytes wherever the content does not change: sentence records and statement rows are
+byte ranges of their files, article records change only in their `first` number, the forward
+offsets and per-sentence arrays are slices. Term numbers go into the union of the segments'
+vocabularies (`segments.derive` keeps those used), and `Carried` says where each segment's
+terms and sentences went, so that `derive` can carry the previous generation's postings over.
+Only builds import this module.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from .format import DocRecord
+from .names import NameCounts, read_counts
+from .records import Records, RecordWriter
+from .segments import link_or_copy, write_counts, write_vocabulary
+
+
+class Segment:
+    """A segment's files, mapped (a generation's data folder is one). ValueError (or OSError)
+    when they are not what a build writes. Article records are decoded only when asked for."""
+
+    def __init__(self, folder: Path) -> None:
+        from .. import npy
+
+        self.folder = folder
+        self.doc_records = Records(folder, "docs")
+        self._docs: list[DocRecord] | None = None
+        self.sentences = Records(folder, "sentences")
+        self.terms = Records(folder, "terms").all()
+        self.arrays = {name: np.frombuffer(npy.load(folder / f"{name}.npy"), fmt) for name, fmt in
+                       (("sentences.len", np.int32), ("sentences.paragraph", np.int32),
+                        ("forward.term", np.int32), ("forward.start", np.int32),
+                        ("forward.end", np.int32), ("forward.ptr", np.int64),
+                        ("statements.rows.sentence", np.int32),
+                        ("statements.rows.attribution", np.int32))}
+        self.rows = Records(folder, "statements.rows")
+        self.counts = sorted(folder.glob("names.counts*.json"))  # read when merged
+        n = len(self.arrays["sentences.len"])
+        self.first = self._firsts(folder)
+        if (len(self.sentences) != n or len(self.arrays["forward.ptr"]) != n + 1
+                or len(self.first) != len(self.doc_records) + 1 or self.first[-1] != n
+                or len(self.rows) != len(self.arrays["statements.rows.sentence"])):
+            raise ValueError(f"segment {folder.name} is inconsistent")
+
+    @property
+    def docs(self) -> list[DocRecord]:
+        """Every article record, decoded on first use."""
+        if self._docs is None:
+            self._docs = self.doc_records.all()
+        return self._docs
+
+    def _firsts(self, folder: Path) -> np.ndarray:
+        """Each article's first sentence and the sentence count (D+1): from a generation's
+        sentences.doc, else from the records (a new segment's few)."""
+        path = folder / "sentences.doc.npy"
+        if path.exists():
+            from .. import npy
+
+            counts = np.bincount(np.frombuffer(npy.load(path), np.int32),
+                                 minlength=len(self.doc_records))
+        else:
+            counts = np.array([d["count"] for d in self.docs], np.int64)
+        first = np.zeros(len(counts) + 1, np.int64)
+        np.cumsum(counts, out=first[1:])
+        return first
+
+
+@dataclass
+class Carried:
+    """How `gather` placed its segments: each one's terms in the union vocabulary and its
+    sentences' new numbers (-1: not gathered), so that `derive` can carry the previous
+    generation's postings over instead of inverting the archive again."""
+
+    old: Segment  # the previous generation: a segment with postings
+    new: Segment | None  # the new articles' segment
+    terms: dict[int, np.ndarray]  # id(segment): the union number of each of its terms
+    sentences: dict[int, np.ndarray]  # id(segment): each of its sentences' new number
+
+    def usable(self) -> bool:
+        """Whether the previous generation's postings can be carried over in their order: its
+        kept sentences kept theirs (not so when lines of a JSONL file were swapped)."""
+        kept = self.sentences.get(id(self.old))
+        if kept is None:  # nothing of it kept
+            return False
+        kept = kept[kept >= 0]
+        return bool(np.all(kept[1:] > kept[:-1]))
+
+
+@dataclass
+class Gathered:
+    counts: np.ndarray  # each article's sentence count, in the new order
+    names: NameCounts | None  # the name counts, when they were merged into one file
+    terms: dict[int, np.ndarray]
+    sentences: dict[int, np.ndarray]
+
+
+def gather(out: Path, order: list[tuple[Segment, int]]) -> Gathered:
+    """Write into `out` the segment holding the articles `order` names ((segment, article
+    number in it), in the order they are to have), with terms numbered into the union of the
+    segments' vocabularies (`derive` keeps only those used)."""
+    segments = list({id(s): s for s, _ in order}.values())
+    union = sorted(set().union(*(s.terms for s in segments)))
+    rank = {t: n for n, t in enumerate(union)}
+    remap = {id(s): np.fromiter((rank[t] for t in s.terms), np.int32, len(s.terms))
+             for s in segments}
+    runs = _runs(order)
+    counts = _gather_docs(out, runs)
+    spans = [(seg, int(seg.first[lo]), int(seg.first[hi])) for seg, lo, hi in runs]
+    _gather_records(out, "sentences", [(seg.sentences, s0, s1) for seg, s0, s1 in spans])
+    for name in ("sentences.len", "sentences.paragraph"):
+        _write_parts(out / f"{name}.npy", [seg.arrays[name][s0:s1] for seg, s0, s1 in spans])
+    tok = [(seg, seg.arrays["forward.ptr"][s0], seg.arrays["forward.ptr"][s1])
+           for seg, s0, s1 in spans]
+    for name in ("forward.start", "forward.end"):
+        _write_parts(out / f"{name}.npy", [seg.arrays[name][t0:t1] for seg, t0, t1 in tok])
+    _write_parts(out / "forward.term.npy", [remap[id(seg)][seg.arrays["forward.term"][t0:t1]]
+                                            for seg, t0, t1 in tok])
+    write_vocabulary(out, union)
+    _gather_rows(out, spans)
+    return Gathered(counts, _gather_counts(out, segments), remap,
+                    _sentence_maps(segments, spans))
+
+
+def _gather_docs(out: Path, runs: list[tuple[Segment, int, int]]) -> np.ndarray:
+    """The article records of `runs`, copied as bytes with their new `first` number (the
+    line a fresh build writes: `first` and `count` are the record's last two keys); returns
+    each one's sentence count."""
+    docs_out = RecordWriter(out, "docs")
+    counts = np.concatenate([np.diff(seg.first[lo:hi + 1]) for seg, lo, hi in runs]
+                            ) if runs else np.zeros(0, np.int64)
+    first = 0
+    for seg, lo, hi in runs:
+        data, offsets, firsts = seg.doc_records._data, seg.doc_records.offsets, seg.first
+        if first == firsts[lo]:  # not moved: the run's lines as they are
+            _copy_lines(docs_out, seg.doc_records, lo, hi)
+            first += int(firsts[hi] - firsts[lo])
+            continue
+        lines = []
+        for d in range(lo, hi):
+            line = data[offsets[d]:offsets[d + 1]]
+            at = line.rindex(b',"first":') + 9
+            lines.append(line[:at] + b"%d" % first + line[line.index(b",", at):])
+            first += int(firsts[d + 1] - firsts[d])
+        docs_out.add_encoded(b"".join(lines), np.array([len(x) for x in lines], np.int64))
+    docs_out.close()
+    return counts
+
+
+def _copy_lines(writer: RecordWriter, records: Records, lo: int, hi: int) -> None:
+    offsets = np.frombuffer(records.offsets, np.int64)[lo:hi + 1]
+    writer.add_encoded(memoryview(records._data)[offsets[0]:offsets[-1]], np.diff(offsets))
+
+
+def _sentence_maps(segments: list[Segment], spans: list[tuple[Segment, int, int]]
+                   ) -> dict[int, np.ndarray]:
+    """Each segment's sentences' numbers in the gathered segment (-1: left out)."""
+    maps = {id(s): np.full(len(s.arrays["sentences.len"]), -1, np.int32) for s in segments}
+    first = 0
+    for seg, s0, s1 in spans:
+        maps[id(seg)][s0:s1] = np.arange(first, first + s1 - s0, dtype=np.int32)
+        first += s1 - s0
+    return maps
+
+
+# How many name-count files a generation may hold before they are merged into one: each update
+# adds one (its new articles'), which costs less than rewriting the archive's counts each time.
+MAX_COUNT_FILES = 8
+
+
+def _gather_counts(out: Path, segments: list[Segment]) -> NameCounts | None:
+    """The segments' name-count files, linked (the new articles' under the next number), or
+    merged into one when they grow too many (returned then, else None)."""
+    files = [path for seg in segments for path in seg.counts]
+    if len(files) > MAX_COUNT_FILES:
+        names = NameCounts()
+        for path in files:
+            names.update(read_counts(path.parent, path.name))
+        write_counts(out, names)
+        return names
+    taken = {p.name for p in files}
+    number = 0
+    for path in files:
+        name = path.name
+        if name in {p.name for p in out.glob("names.counts*.json")}:
+            while f"names.counts.{number}.json" in taken:
+                number += 1
+            name = f"names.counts.{number}.json"
+            taken.add(name)
+        link_or_copy(path, out / name)
+    return None
+
+
+def _runs(order: list[tuple[Segment, int]]) -> list[tuple[Segment, int, int]]:
+    """`order` as runs of consecutive articles of one segment: (segment, first, stop)."""
+    runs: list[list] = []
+    for seg, d in order:
+        if runs and runs[-1][0] is seg and runs[-1][2] == d:
+            runs[-1][2] = d + 1
+        else:
+            runs.append([seg, d, d + 1])
+    return [tuple(run) for run in runs]
+
+
+def _write_parts(path: Path, parts: list[np.ndarray], dtype: str = "<i4") -> None:
+    """An .npy file holding `parts` one after the other, as np.save writes their
+    concatenation, without making it (the parts are mostly slices of mapped files)."""
+    header = np.lib.format.header_data_from_array_1_0(np.zeros(0, dtype))
+    header["shape"] = (sum(len(p) for p in parts),)
+    with open(path, "wb") as f:
+        np.lib.format.write_array_header_1_0(f, header)
+        for part in parts:
+            f.write(memoryview(np.ascontiguousarray(part, dtype)))
+
+
+def _gather_records(out: Path, name: str, spans: list[tuple[Records, int, int]]) -> None:
+    """Lines lo..hi-1 of each record file, copied as bytes, with their new offsets."""
+    offsets = [np.zeros(1, np.int64)]
+    end = 0
+    with open(out / f"{name}.jsonl", "wb") as f:
+        for records, lo, hi in spans:
+            a, b = records.offsets[lo], records.offsets[hi]
+            f.write(memoryview(records._data)[a:b])
+            offsets.append(np.frombuffer(records.offsets, np.int64)[lo + 1:hi + 1] - a + end)
+            end += b - a
+    np.save(out / f"{name}.offsets.npy", np.concatenate(offsets))
+
+
+def _gather_rows(out: Path, spans: list[tuple[Segment, int, int]]) -> None:
+    """The statement rows of the sentences gathered, renumbered."""
+    parts, sentence, attribution = [], [], []
+    new_first = 0
+    for seg, s0, s1 in spans:
+        at = seg.arrays["statements.rows.sentence"]
+        r0, r1 = np.searchsorted(at, s0), np.searchsorted(at, s1)
+        parts.append((seg.rows, int(r0), int(r1)))
+        sentence.append(at[r0:r1].astype(np.int64) - s0 + new_first)
+        attribution.append(seg.arrays["statements.rows.attribution"][r0:r1])
+        new_first += s1 - s0
+    _gather_records(out, "statements.rows", parts)
+    _write_parts(out / "statements.rows.sentence.npy", sentence)
+    _write_parts(out / "statements.rows.attribution.npy", attribution)
