@@ -233,6 +233,20 @@ def test_an_update_killed_before_any_step_leaves_the_old_index_or_the_new_one(tm
         write(corpus, new_articles, new_wire)
         _build_killed_before_step(corpus, folder, step)
         assert answers(folder) == (new_answers if step > swap else old_answers), steps[step - 1]
+        assert_intact(folder)
+
+
+def assert_intact(folder: Path) -> None:
+    """Every file of the generation the manifest names is the one its build hashed (each
+    hashed again: a kill must not have written into a generation in use)."""
+    import hashlib
+
+    manifest = json.loads((folder / MANIFEST).read_text())
+    data = folder / manifest["data"]
+    assert sorted(manifest["files"]) == sorted(p.name for p in data.iterdir()
+                                               if p.name != ".qa-made")
+    for name, record in manifest["checksums"].items():
+        assert hashlib.sha256((data / name).read_bytes()).hexdigest() == record["sha256"], name
 
 
 def test_writing_what_an_update_left_killed_before_any_step_leaves_a_whole_index(tmp_path,
@@ -265,6 +279,7 @@ def test_writing_what_an_update_left_killed_before_any_step_leaves_a_whole_index
         late_update()
         _build_killed_before_step(corpus, folder, step, run=lambda: finish(folder))
         assert answers(folder) == expected, steps[step - 1]
+        assert_intact(folder)
         assert Index.open(folder).complete == (step > swap), steps[step - 1]
         finish(folder)
         table = Index.open(folder).sources

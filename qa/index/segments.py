@@ -181,38 +181,55 @@ def derive(out: Path, params: bm25.BM25Params, names: NameCounts | None = None,
         counts, dates = _counts_and_dates(out)
     lengths = np.load(out / "sentences.len.npy").astype(np.int64)
     vocabulary = Records(out, "terms").all()
-    tok = np.load(out / "forward.term.npy")  # int32: as long as the corpus, kept narrow
-    if carried is not None and not carried.usable():
-        carried = None
-    if carried is not None:
-        used = postings.merge_postings(out, carried.old.folder, carried.terms[id(carried.old)],
-                                       carried.sentences[id(carried.old)],
-                                       _new_postings(carried, len(lengths)), lengths,
-                                       len(vocabulary), params)
-        terms = [vocabulary[t] for t in np.flatnonzero(used)]  # the union is sorted already
-        rank = (np.cumsum(used) - 1).astype(np.int32)
+    if carried is not None and carried.usable():
+        n_terms = _carry_postings(out, params, carried, lengths, vocabulary)
     else:
-        used = np.zeros(len(vocabulary), bool)
-        used[tok] = True
-        terms = [vocabulary[t] for t in np.flatnonzero(used)]  # no term of a deleted article
-        order = sorted(range(len(terms)), key=terms.__getitem__)  # by code point, for the reader
-        rank = np.full(len(vocabulary), -1, np.int32)
-        rank[np.flatnonzero(used)[order]] = np.arange(len(terms), dtype=np.int32)
-        terms = [terms[i] for i in order]
-    tok = rank[tok] if len(tok) else np.zeros(0, np.int32)
-    write_vocabulary(out, terms)
-    np.save(out / "forward.term.npy", tok)
+        n_terms = _invert_postings(out, params, lengths, vocabulary)
     ptr = np.zeros(len(lengths) + 1, np.int64)
     np.cumsum(lengths, out=ptr[1:])
     np.save(out / "forward.ptr.npy", ptr)
     sentence_doc = np.repeat(np.arange(len(counts), dtype=np.int32), counts)
     np.save(out / "sentences.doc.npy", sentence_doc)
-    if carried is None:
-        write_postings(out, len(terms), tok, lengths, params)
-    del tok
     if not late:
         derive_late(out, names, dates, sentence_doc, lengths)
-    return len(counts), len(lengths), len(terms)
+    return len(counts), len(lengths), n_terms
+
+
+def _invert_postings(out: Path, params: bm25.BM25Params, lengths: np.ndarray,
+                     vocabulary: list[str]) -> int:
+    """Terms sorted (only those used) and renumbered in forward.term, postings inverted from
+    the tokens. Returns the number of terms."""
+    tok = np.load(out / "forward.term.npy")  # int32: as long as the corpus, kept narrow
+    used = np.zeros(len(vocabulary), bool)
+    used[tok] = True
+    terms = [vocabulary[t] for t in np.flatnonzero(used)]  # no term of a deleted article
+    order = sorted(range(len(terms)), key=terms.__getitem__)  # by code point, for the reader
+    rank = np.full(len(vocabulary), -1, np.int32)
+    rank[np.flatnonzero(used)[order]] = np.arange(len(terms), dtype=np.int32)
+    terms = [terms[i] for i in order]
+    tok = rank[tok] if len(tok) else np.zeros(0, np.int32)
+    write_vocabulary(out, terms)
+    np.save(out / "forward.term.npy", tok)
+    write_postings(out, len(terms), tok, lengths, params)
+    return len(terms)
+
+
+def _carry_postings(out: Path, params: bm25.BM25Params, carried: Carried, lengths: np.ndarray,
+                    vocabulary: list[str]) -> int:
+    """The previous generation's postings carried over (`postings.merge_postings`); terms no
+    article uses any more are dropped from the (sorted) union vocabulary and forward.term
+    renumbered, which is needed only then. Returns the number of terms."""
+    used = postings.merge_postings(out, carried.old.folder, carried.terms[id(carried.old)],
+                                   carried.sentences[id(carried.old)],
+                                   _new_postings(carried, len(lengths)), lengths,
+                                   len(vocabulary), params)
+    if used.all():
+        return len(vocabulary)
+    rank = (np.cumsum(used) - 1).astype(np.int32)
+    tok = np.load(out / "forward.term.npy")
+    np.save(out / "forward.term.npy", rank[tok] if len(tok) else np.zeros(0, np.int32))
+    write_vocabulary(out, [vocabulary[t] for t in np.flatnonzero(used)])
+    return int(used.sum())
 
 
 def _new_postings(carried: Carried, sentences: int
