@@ -9,10 +9,11 @@ the next. The model is a value (`model.CueModel`) that every function here is gi
 from __future__ import annotations
 
 import math
+import re
 
 from .model import CueModel, STEM
 from .tokens import (
-    AUX, CLOSE_QUOTES, DETERMINERS, extend_left, Found, inside_quote, is_quote, NEG,
+    ALL_QUOTES, AUX, CLOSE_QUOTES, DETERMINERS, extend_left, Found, inside_quote, is_quote, NEG,
     OPEN_QUOTES, PREPOSITIONS, PRONOUNS, quote_depths, QUOTES, RELATIVE, REPORTING, Token,
     VERB_GROUP, WORD)
 from .subjects import np_left
@@ -22,7 +23,7 @@ from .content import after_span
 def has_candidate(text: str, model: CueModel) -> bool:
     """Whether any word of the sentence could be a cue: the cheap first test."""
     return ":" in text[:60] or "”" in text or text.startswith("In ") \
-        or any(w in model.candidates for w in WORD.findall(text.lower()))
+        or not model.candidates.isdisjoint(WORD.findall(text.lower()))
 
 
 def cue_features(toks: list[Token], i: int, model: CueModel, quoted: list[bool] | None = None,
@@ -30,32 +31,38 @@ def cue_features(toks: list[Token], i: int, model: CueModel, quoted: list[bool] 
     """What the cue model sees of candidate `i`: the word, its neighbours and the clause shape.
 
     `quoted` (from `quote_depths`) saves finding again, for each candidate, whether it lies
-    inside a quotation."""
-    w = toks[i].lower
-    p1 = toks[i - 1].lower if i > 0 else "<s>"
+    inside a quotation. (Written for speed: every candidate of every sentence of a build
+    passes here; the features and their order are what the model was trained on.)"""
+    n = len(toks)
+    tok = toks[i]
+    w = tok.lower
+    prev = toks[i - 1] if i > 0 else None
+    nxt = toks[i + 1] if i + 1 < n else None
+    p1 = prev.lower if prev is not None else "<s>"
     p2 = toks[i - 2].lower if i > 1 else "<s>"
-    n1 = toks[i + 1].lower if i + 1 < len(toks) else "</s>"
-    n2 = toks[i + 2].lower if i + 2 < len(toks) else "</s>"
-    feats = [f"w={w}", f"p1={p1}", f"n1={n1}", f"p2={p2}", f"n2={n2}", f"w|n1={w}|{n1}",
-             f"p1|w={p1}|{w}", f"suf={w[-3:]}", f"sh={_shape(toks[i].text)}",
-             f"p1sh={_shape(p1 if i == 0 else toks[i - 1].text)}",
-             f"n1sh={_shape(n1 if i + 1 >= len(toks) else toks[i + 1].text)}"]
-    if w in REPORTING:
-        feats.append("reporting")
-    feats.append(f"stem={model.stems.get(w) or STEM(w)}")
-    feats.append(f"suf2={w[-2:]}")
-    feats.append(f"p1|n1={p1}|{n1}")
-    window = toks[max(0, i - 4):i]
-    if any(t.lower in PRONOUNS for t in window):
+    n1 = nxt.lower if nxt is not None else "</s>"
+    n2 = toks[i + 2].lower if i + 2 < n else "</s>"
+    own = model.word_features.get(w) or _word_features(w, model)
+    feats = [own[0], f"p1={p1}", f"n1={n1}", f"p2={p2}", f"n2={n2}", f"w|n1={w}|{n1}",
+             f"p1|w={p1}|{w}", own[1], f"sh={_shape(tok.text)}",
+             f"p1sh={_shape(p1 if prev is None else prev.text)}",
+             f"n1sh={_shape(n1 if nxt is None else nxt.text)}", *own[2], f"p1|n1={p1}|{n1}"]
+    pron = cap = False
+    for t in toks[max(0, i - 4):i]:
+        if t.lower in PRONOUNS:
+            pron = True
+        elif t.text[:1].isupper():
+            cap = True
+    if pron:
         feats.append("pron_before")
-    if any(t.text[:1].isupper() and t.lower not in PRONOUNS for t in window):
+    if cap:
         feats.append("cap_before")
     ahead = [t.lower for t in toks[i + 1:i + 4]]
     if "that" in ahead:
         feats.append("that_after")
-    if any(is_quote(t.text) for t in toks[i + 1:i + 3]):
+    if any(t.text in ALL_QUOTES for t in toks[i + 1:i + 3]):
         feats.append("quote_after")
-    if any(is_quote(t.text) for t in toks[max(0, i - 3):i]):
+    if any(t.text in ALL_QUOTES for t in toks[max(0, i - 3):i]):
         feats.append("quote_before")
     if ":" in ahead:
         feats.append("colon_after")
@@ -71,19 +78,27 @@ def cue_features(toks: list[Token], i: int, model: CueModel, quoted: list[bool] 
         feats.append("first")
     elif i < 4:
         feats.append("early")
-    c1 = _word_class(toks[i - 1], model) if i > 0 else "<s>"
-    d1 = _word_class(toks[i + 1], model) if i + 1 < len(toks) else "</s>"
+    classes = model.classes
+    c1 = (classes.get(prev.text) or _word_class(prev, model)) if prev is not None else "<s>"
+    d1 = (classes.get(nxt.text) or _word_class(nxt, model)) if nxt is not None else "</s>"
     c2 = _word_class(toks[i - 2], model) if i > 1 else "<s>"
-    feats.append(f"c1={c1}")
-    feats.append(f"d1={d1}")
-    feats.append(f"c2|c1={c2}|{c1}")
-    feats.append(f"c1|d1={c1}|{d1}")
-    feats.append(f"w|c1={w}|{c1}")
-    feats.append(f"w|d1={w}|{d1}")
-    feats.extend(_neighbour_cue_features(toks, i, w, reporting))
+    feats += (f"c1={c1}", f"d1={d1}", f"c2|c1={c2}|{c1}", f"c1|d1={c1}|{d1}", f"w|c1={w}|{c1}",
+              f"w|d1={w}|{d1}")
+    if reporting is None or (reporting and reporting[0] < i):
+        feats.extend(_neighbour_cue_features(toks, i, w, reporting))
     if subject:
         feats.extend(subject_features(toks, i, w))
     return feats
+
+
+def _word_features(w: str, model: CueModel) -> tuple[str, str, tuple[str, ...]]:
+    """The features of candidate word `w` that depend on nothing else, made once per word."""
+    tail = ("reporting",) if w in REPORTING else ()
+    own = (f"w={w}", f"suf={w[-3:]}", (*tail, f"stem={model.stems.get(w) or STEM(w)}",
+                                       f"suf2={w[-2:]}"))
+    if len(model.word_features) < 200_000:
+        model.word_features[w] = own
+    return own
 
 
 def reporting_positions(toks: list[Token]) -> list[int]:
@@ -270,6 +285,11 @@ def _first_word(toks: list[Token], i: int) -> bool:
     return all(not t.text[0].isalnum() for t in toks[:i])
 
 
+_QUOTE_MARKS = re.compile("[“”\"]|''")  # without them no token lies inside a quotation
+_DASHES = frozenset("―—–")  # a credit line's dash ("“...” ― Name")
+_MARKS = _DASHES | {":"}  # a speaker label's colon ("PENCE: ...")
+
+
 def cue_spans(text: str, toks: list[Token], model: CueModel
               ) -> list[tuple[int, int, int, float]]:
     """Accepted cues as token ranges [a, b) with the index of their head word and its score."""
@@ -277,23 +297,28 @@ def cue_spans(text: str, toks: list[Token], model: CueModel
     title = None
     quoted = None
     reporting: list[int] = []  # reporting verbs seen so far, for cue_features
-    for i in range(len(toks)):
+    candidates = model.candidates
+    cut_reporting, cut_other = _logit(model.threshold), _logit(model.lowest_other)
+    # Only lexicon words, colons and dashes can start a cue: one pass of set lookups finds
+    # them, and the loop below looks at nothing else (most tokens of a sentence are none).
+    for i in [k for k, t in enumerate(toks) if t.lower in candidates or t.text in _MARKS]:
         t = toks[i]
-        if i and title is None and t.text[0].isupper() and t.lower in model.candidates:
+        if i and title is None and t.text[0].isupper() and t.lower in candidates:
             title = title_case(toks)
         if not is_candidate(toks, i, model, bool(title)):
-            if toks[i].text in "―—–" and credit_line(text, toks, i):
+            if t.text in _DASHES and credit_line(text, toks, i):
                 spans.append((i, i + 1, i, 1.0))
             continue
         if quoted is None:
-            quoted = quote_depths(toks)
+            quoted = quote_depths(toks) if _QUOTE_MARKS.search(text) else [False] * len(toks)
         w = toks[i].lower
         if w in REPORTING and t.text[0].islower():
             reporting.append(i)  # cue_features looks only at those before the candidate
-        threshold = model.threshold if w in REPORTING else model.lowest_other
+        threshold, cut = (model.threshold, cut_reporting) if w in REPORTING \
+            else (model.lowest_other, cut_other)
         feats = cue_features(toks, i, model, quoted, subject=False, reporting=reporting)
         z = model.bias + sum(map(model.weights.get, feats, _ZEROS[:len(feats)]))
-        if z + _subject_bound(w, model) < _logit(threshold):
+        if z + _subject_bound(w, model) < cut:
             continue  # cannot reach the threshold whatever the subject: skip the costly part
         score = cue_score(feats + subject_features(toks, i, w), model)
         if score < threshold:

@@ -3,8 +3,8 @@
 It is read once from the package's plain JSON (`qa/data/attribution_cues.json`, rebuilt by
 `python -m qa.attribution.training`) and passed to `attribute()`; training and threshold
 experiments build other values instead of changing module state. The only state it carries
-is two caches derived from it (a word's stem and the most its subject features can add), which
-never change a result.
+is caches derived from it (a word's stem, the most its subject features can add, a word's
+class, a candidate word's own features), which never change a result.
 """
 from __future__ import annotations
 
@@ -41,6 +41,7 @@ class CueModel:
     stems: dict[str, str] = field(init=False, compare=False, repr=False)
     bounds: dict[str, float] = field(init=False, compare=False, repr=False)
     classes: dict[str, str] = field(init=False, compare=False, repr=False)  # a word's class
+    word_features: dict[str, tuple] = field(init=False, compare=False, repr=False)  # cues.py
 
     def __post_init__(self) -> None:
         candidates = self.lexicon | REPORTING
@@ -49,6 +50,7 @@ class CueModel:
         object.__setattr__(self, "stems", {w: STEM(w) for w in candidates})
         object.__setattr__(self, "bounds", {})
         object.__setattr__(self, "classes", {})
+        object.__setattr__(self, "word_features", {})
 
     @classmethod
     def from_json(cls, data: dict) -> "CueModel":

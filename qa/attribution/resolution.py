@@ -161,7 +161,7 @@ class Resolver:
             if len(name) > len(source) and name[:1].isupper() and not entity.plural \
                     and needle in (name.lower() if fold else name) and name != source \
                     and not name.startswith(("A ", "An ")) \
-                    and _word_pattern(word, fold).search(name):
+                    and has_word(name, word, fold):
                 return entity  # a name, not a description that mentions it
         if word.islower():
             if words[0].lower() != "the":
@@ -182,16 +182,15 @@ class Resolver:
         """The latest name of two or more words after a title that the article used and that
         holds `word` ("Chairman Dan Rostenkowski" gives "Dan Rostenkowski" for
         "Rostenkowski")."""
-        pattern = _word_pattern(word, False)
         for sentence in reversed(self.text):
             if word not in sentence:
                 continue
             for m in reversed(list(_CAPITALISED_RUN.finditer(" ".join(sentence.split())))):
-                if not pattern.search(m.group()):
+                if not has_word(m.group(), word, False):
                     continue
                 name = _without_title(m.group())  # a title vouches that a name follows
-                if name != m.group() and len(name.split()) > size and pattern.search(name) \
-                        and _personal_name(name):
+                if name != m.group() and len(name.split()) > size \
+                        and has_word(name, word, False) and _personal_name(name):
                     return name
         return None
 
@@ -202,7 +201,29 @@ class Resolver:
         return Entity(name, _is_person(source) or _is_person(name), plural, _gender(source))
 
 
-@lru_cache(maxsize=4096)
+def has_word(text: str, word: str, fold: bool) -> bool:
+    """Whether `word` occurs in `text` as a whole word (hyphens count as part of a word),
+    ignoring case with `fold`. ASCII text is searched with str.find: compiling a pattern for
+    each new name cost more than the rest of resolving it (a build meets millions of names)."""
+    if not (text.isascii() and word.isascii()):
+        return _word_pattern(word, fold).search(text) is not None
+    if fold:
+        text, word = text.lower(), word.lower()
+    k = text.find(word)
+    while k >= 0:
+        end = k + len(word)
+        if (k == 0 or not _in_word(text[k - 1])) and (end == len(text) or not _in_word(text[end])):
+            return True
+        k = text.find(word, k + 1)
+    return False
+
+
+def _in_word(ch: str) -> bool:
+    """An ASCII character that the pattern's `[\w-]` takes as part of a word."""
+    return ch.isalnum() or ch == "_" or ch == "-"
+
+
+@lru_cache(maxsize=1024)
 def _word_pattern(word: str, fold: bool) -> re.Pattern:
     """`word` as a whole word (hyphens count as part of a word)."""
     return re.compile(rf"(?<![\w-]){re.escape(word)}(?![\w-])", re.I if fold else 0)

@@ -20,6 +20,7 @@ WORD = re.compile(r"\w+(?:['’]\w+)*")
 OPEN_QUOTES = frozenset("“‘")
 CLOSE_QUOTES = frozenset("”’")
 QUOTES = frozenset(["“", "”", '"', "''", "``"])  # '' and `` are quotes in some newspapers
+ALL_QUOTES = QUOTES | OPEN_QUOTES | CLOSE_QUOTES  # what is_quote accepts
 PUNCT_STOP = frozenset(",;:()[]—–―-")
 
 AUX = frozenset("""
