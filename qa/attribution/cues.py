@@ -285,7 +285,8 @@ def _first_word(toks: list[Token], i: int) -> bool:
     return all(not t.text[0].isalnum() for t in toks[:i])
 
 
-_QUOTE_MARKS = re.compile("[“”\"]|''")  # without them no token lies inside a quotation
+# Without one of these no token lies inside a quotation (quote_depths is then all False).
+_QUOTE_MARKS = re.compile("[“”\"]|''|``")
 _DASHES = frozenset("―—–")  # a credit line's dash ("“...” ― Name")
 _MARKS = _DASHES | {":"}  # a speaker label's colon ("PENCE: ...")
 
