@@ -9,7 +9,7 @@ bounds is at least the candidate's score (rounding is monotone), so the ranking 
 candidates in the order of their bounds and stops once the k-th best score found beats every
 bound left: the k best are those a full pass finds, with the same scores, bit for bit.
 
-Each feature's bound, as `ranking._features` computes the feature (total: the question's
+Each feature's bound, as `rank_features.features_of` computes the feature (total: the question's
 term weight; W(x): the weight of the terms in x):
     bm25, nbm25, lead, article   exact (the sentence's number in its article is its distance
                                  from the article's first sentence)
@@ -65,7 +65,7 @@ class Masks:
 
     def weight(self, mask: int) -> float:
         """W(mask): the exactly rounded sum of its weighted terms' weights (as
-        ranking._weight_of sums a set of them)."""
+        rank_features.weight_of sums a set of them)."""
         mask &= self.weighted
         value = self._weight.get(mask)
         if value is None:

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from qa import question as q
-from qa import ranking, score_bounds
+from qa import rank_features, ranking, score_bounds
 from qa.index.writer import build
 from qa.index import Index
 
@@ -108,7 +108,7 @@ def test_the_bounds_taken_with_arrays_are_those_taken_one_by_one(index):
             continue
         matches = index.bm25_scores(list(question.terms))
         term_weights = ranking._term_weights(index, question)
-        ids = ranking._QuestionIds(index, question, term_weights)
+        ids = rank_features.QuestionIds(index, question, term_weights)
         pool = sorted(c.sentence.id for c in found)
         article = ranking._article_coverage(index, term_weights,
                                             {index.sent_doc[i] for i in pool})

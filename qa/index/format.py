@@ -12,6 +12,7 @@ import os
 import re
 import stat
 from pathlib import Path
+from json.decoder import scanstring as _scanstring
 from typing import NamedTuple, TypedDict
 
 FORMAT_VERSION = 7  # 3: the source table; 4: ids are relative paths; 5: forward data, names;
@@ -119,6 +120,18 @@ class SentenceRecord(NamedTuple):
         if not isinstance(value, list) or len(value) != len(cls._fields):
             raise ValueError("not a sentence record")
         return cls(*value)
+
+    @staticmethod
+    def text_of(line: str) -> str:
+        """The `text` field of an encoded record alone, without decoding its attributions:
+        the three fields before it are whole numbers, so it opens after the third comma
+        (ranking reads the text of some 40 candidates a question and the rest of few).
+        ValueError when the line does not start as a record does."""
+        at = line.find(",", line.find(",", line.find(",") + 1) + 1)
+        if at < 0 or line[0] != "[" or line[at + 1:at + 2] != '"' \
+                or not line[1:at].replace(",", "").isdigit():
+            raise ValueError("not a sentence record")
+        return _scanstring(line, at + 2)[0]
 
 
 class StatementRow(NamedTuple):

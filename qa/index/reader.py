@@ -191,6 +191,14 @@ class Index:
             data = self.folder / self.manifest["data"]
             raise IndexUnusable(f"sentence {i} in {data} is corrupt") from None
 
+    def text(self, i: int) -> str:
+        """Sentence i's text alone (its record's other fields are not decoded)."""
+        try:
+            return SentenceRecord.text_of(self.sentences.line(i))
+        except ValueError:
+            data = self.folder / self.manifest["data"]
+            raise IndexUnusable(f"sentence {i} in {data} is corrupt") from None
+
     def sentence(self, i: int) -> StoredSentence:
         record = self.record(i)
         return StoredSentence(i, self.doc_id(self.sent_doc[i]), record.index, record.start,

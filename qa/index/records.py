@@ -81,10 +81,13 @@ class Records:
         return len(self.offsets) - 1
 
     def __getitem__(self, i: int) -> Any:
+        return _DECODE(self.line(i))
+
+    def line(self, i: int) -> str:
+        """Item i's line of JSON, not decoded."""
         if not 0 <= i < len(self):
             raise IndexError(i)
-        start, end = self.offsets[i], self.offsets[i + 1]
-        return _DECODE(self._data[start:end].decode())
+        return self._data[self.offsets[i]:self.offsets[i + 1]].decode()
 
     def all(self) -> list[Any]:
         """Every item, decoded in one pass (a line holds one JSON value, and no JSON value
