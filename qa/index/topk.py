@@ -95,7 +95,7 @@ def top_matches(index, spans: list[tuple[int, int]], const: float, k: int):
         taken += 1
     if len(ids) > budget:
         return None
-    acc = _sums(np, post, score, spans, ids)
+    acc = _sums(np, index, spans, ids, own=spans[order[0]] if taken == 1 else None)
     floor = -np.partition(-acc, k - 1)[k - 1]
     ceilings = [sum(_highest(index, score, spans[c]) for c in order[j:])
                 for j in range(len(spans) + 1)]
@@ -107,7 +107,7 @@ def top_matches(index, spans: list[tuple[int, int]], const: float, k: int):
         if len(ids) + len(more) > budget:
             return None
         ids = np.concatenate((ids, more))
-        acc = np.concatenate((acc, _sums(np, post, score, spans, more)))
+        acc = np.concatenate((acc, _sums(np, index, spans, more)))
     scores = acc + const
     best = np.lexsort((ids, -scores))[:k]
     if not ceilings[needed] < acc[best[-1]] - 1e-9:  # (cannot happen: the floor was one)
@@ -124,18 +124,52 @@ def _union(np, arrays):
     return merged[np.concatenate(([True], merged[1:] != merged[:-1]))]
 
 
-def _sums(np, post, score, spans, ids):
+def _sums(np, index, spans, ids, own=None):
     """The BM25 sums (without the constant) of sentences `ids` over every term, added in the
-    query's order: the same floats as Index.bm25_scores."""
+    query's order: the same floats as Index.bm25_scores (a term a sentence lacks adds 0.0,
+    which leaves any float as it is). `own`: the span whose postings `ids` are, if one is:
+    its contributions are its scores as stored, found without a search."""
     acc = np.zeros(len(ids))
-    for lo, hi in spans:
-        block = post[lo:hi]
-        at = np.searchsorted(block, ids)
-        inside = at < len(block)
-        hit = np.zeros(len(ids), bool)
-        hit[inside] = block[at[inside]] == ids[inside]
-        acc[hit] += score[lo + at[hit]]
+    for span in spans:
+        acc += index._numpy("postings.score")[slice(*span)] if span == own \
+            else _term_scores(np, index, span, ids)
     return acc
+
+
+def _term_scores(np, index, span: tuple[int, int], ids):
+    """The contribution of one term (postings `span`) to each sentence of `ids`, 0.0 where
+    it is absent: a common term's from its scores laid out by sentence (kept for the
+    process, DENSE_BYTES of them at most), a rarer one's by binary search."""
+    lo, hi = span
+    if hi - lo >= DENSE:
+        return _dense(np, index, span)[ids]
+    post, score = index._numpy("postings.sentence"), index._numpy("postings.score")
+    block = post[lo:hi]
+    at = np.minimum(np.searchsorted(block, ids), max(hi - lo - 1, 0))
+    return np.where(block[at] == ids, score[lo + at], 0.0) if hi > lo else np.zeros(len(ids))
+
+
+DENSE = 50_000  # postings from which a term's scores are laid out by sentence once per process
+DENSE_BYTES = 128 << 20  # at most this much of them (16 terms at a million sentences)
+_dense_cache: "weakref.WeakKeyDictionary" = weakref.WeakKeyDictionary()
+
+
+def _dense(np, index, span: tuple[int, int]):
+    """A common term's contribution to every sentence (0.0 where it is absent), made on first
+    use and kept, the least recently used dropped beyond DENSE_BYTES: looking 100,000
+    sentences up in "said" is a gather from it instead of 100,000 binary searches."""
+    kept = _dense_cache.setdefault(index, {})
+    if span in kept:
+        kept[span] = kept.pop(span)  # most recently used last
+        return kept[span]
+    while kept and (len(kept) + 1) * index.size * 8 > DENSE_BYTES:
+        del kept[next(iter(kept))]
+    lo, hi = span
+    dense = np.zeros(index.size)
+    dense[index._numpy("postings.sentence")[lo:hi]] = index._numpy("postings.score")[lo:hi]
+    if index.size * 8 <= DENSE_BYTES:
+        kept[span] = dense
+    return dense
 
 
 _highest_cache: "weakref.WeakKeyDictionary" = weakref.WeakKeyDictionary()
