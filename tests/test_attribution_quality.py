@@ -64,3 +64,18 @@ def test_a_statement_issued_is_said_by_the_issuer(qa, workdir):
         (2, "The party's chairman", "issued", "The party's chairman"),
         (3, "Mayor Ann Smith", "has made the case", "Ann Smith"),
     ]
+
+
+def test_verbs_in_a_series_and_opening_gerunds_share_the_subject(qa, workdir):
+    # "..., called her ..." and "..., proposed that ..." continue the earlier cue's verb
+    # phrase; "While saying that ..., Mr. Rubio ..." is said by the main clause's subject.
+    # All three had no source. An inverted cue after a comma is unchanged.
+    assert _attributions(qa, workdir, "series.txt") == [
+        (1, "He", "later suggested", "He"),
+        (1, "He", "called", "He"),
+        (2, "She", "urged", "She"),
+        (2, "She", "proposed", "She"),
+        (3, "Mr. Rubio", "saying", "Mr. Rubio"),
+        (3, "Mr. Rubio", "express", "Mr. Rubio"),
+        (4, "a spokesman for the company", "said", "a spokesman for the company"),
+    ]

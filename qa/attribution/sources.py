@@ -68,8 +68,9 @@ def attach(text: str, toks: list[Token], a: int, b: int, head: int,
         return None  # "(MOC) orders", "911 calls": a noun after a bracket or a number
     if appointment(toks, head, b):
         return None  # "the board has appointed Jane Roe to the post": an act, not a statement
-    if a == 0 and word.endswith(PARTICIPLE_ENDINGS):
-        src = _after_opening_clause(toks, b, model)  # "Citing the SEC's concern, Ketchum asked"
+    if word.endswith(PARTICIPLE_ENDINGS) and (a == 0 or a == 1 and toks[0].lower in _OPENERS):
+        # "Citing the SEC's concern, Ketchum asked", "While saying that ..., he continued"
+        src = _after_opening_clause(toks, b, model)
         if src is not None:
             return Found(char_span(toks, *src), (toks[a].start, cue_end),
                          after_span(text, cue_end))
@@ -82,7 +83,8 @@ def attach(text: str, toks: list[Token], a: int, b: int, head: int,
         or a > 1 and toks[a - 2].text == "," and (toks[a - 1].text in CLOSE_QUOTES
                                                   or toks[a - 1].text in QUOTES))
     # (a comma inside the closing quote: 'hailed the vote as "fantastic," telling reporters')
-    shared = a > 0 and toks[a - 1].lower in ("and", "but") or participle
+    shared = a > 0 and toks[a - 1].lower in ("and", "but") or participle \
+        or _series(toks, a, b, word, earlier)
     if shared and (src is None or participle):
         # "..., adding that", "... by saying", "X mocked Y and said": the clause's subject
         if earlier and earlier[-1].source is not None:
@@ -206,6 +208,22 @@ def _may_invert(toks: list[Token], a: int) -> bool:
         return a + 1 < len(toks) and toks[a + 1].lower not in PREPOSITIONS
     prev = toks[a - 1].text
     return prev in (",", ":") or prev in QUOTES or prev in CLOSE_QUOTES
+
+
+_OPENERS = frozenset("while after before by in since without when upon".split())
+_OBJECT_WORDS = frozenset("that him her them it his its their".split())
+
+
+def _series(toks: list[Token], a: int, b: int, word: str, earlier: list[Found]) -> bool:
+    """A verb in a series after a comma shares the subject of the sentence's earlier cue
+    ("He suggested ..., called her “third-rate” and boycotted", "She urged ..., proposed
+    that ..."): the cue is a past or present tense followed by its object, not an inverted
+    cue (", added Smith")."""
+    if a < 1 or toks[a - 1].text != "," or not earlier or earlier[-1].source is None \
+            or b >= len(toks) or not word.endswith(("ed", "s")) or word.endswith("ing"):
+        return False
+    nxt = toks[b]
+    return nxt.lower in _OBJECT_WORDS or is_quote(nxt.text)
 
 
 _GERUND_OPENERS = frozenset("by before after while without when since in".split())
