@@ -79,3 +79,12 @@ def test_verbs_in_a_series_and_opening_gerunds_share_the_subject(qa, workdir):
         (3, "Mr. Rubio", "express", "Mr. Rubio"),
         (4, "a spokesman for the company", "said", "a spokesman for the company"),
     ]
+
+
+def test_respondents_of_a_poll_opening_are_the_polls_finding(qa, workdir):
+    # "In a ... poll ..., 31% of Republicans said ...": one attribution, to the poll, as
+    # PolNeAR marks it; the respondents' "said" was a second attribution
+    assert _attributions(qa, workdir, "poll.txt") == [
+        (1, "a national CNN/ORC poll released Monday", "In",
+         "a national CNN/ORC poll released Monday"),
+    ]
