@@ -12,9 +12,10 @@ kilos making?") and "random" (3-6 words drawn from random sentences). Each set g
 before (the first question's includes start-up and is reported apart). Beside it, in one
 process: `Index.top(terms, 10)` (the core) and rank-bm25 (BM25Plus with qa's parameters over
 the index's own analysed sentences; `get_scores` + top 10) at 1e5. The session: `Session`
-driven in-process with rich output to a buffer, the time from the prompt to the first answer,
-then per answer. `--source NAME` with the most cited source. Results go to
-docs/BENCHMARKS.md between the `archive:` markers.
+driven in-process with rich output to a buffer and its prompt built as `qa.repl.run` builds it
+(prompt-toolkit on a pipe), the time from the prompt to the first answer, then per answer.
+`--source NAME` with the most cited source. Results go to docs/BENCHMARKS.md between the
+`archive:` markers.
 """
 from __future__ import annotations
 
@@ -187,11 +188,19 @@ def _child_session(folder: str, qfile: str) -> dict:
     from qa.repl import name_completions
     from qa.session import Names, Session
 
-    index = open_index(Location(Path(folder)))
+    index = open_index(Location(Path(folder)), complete=True)
     console = Console(file=io.StringIO(), force_terminal=True, width=100)
     session = Session(index, console, Location(Path(folder)))
+    session.names.start()  # as qa.repl.run does, up to the prompt
     session.banner()
-    session.names.start()
+    from prompt_toolkit.history import InMemoryHistory
+    from prompt_toolkit.input import create_pipe_input
+    from prompt_toolkit.output import DummyOutput
+
+    from qa.repl import make_prompt
+
+    with create_pipe_input() as pipe:
+        make_prompt(session, InMemoryHistory(), pipe, DummyOutput())
     prompt = time.perf_counter()
     qs = json.loads(Path(qfile).read_text())["natural"][:50]
     session.handle(qs[0])

@@ -164,18 +164,11 @@ def run(input=None, output=None, *, console: Console | None = None,
         return EXIT_ERROR
     session = Session(index, console, location)
     session.k = min(k, MAX_K)
-    session.banner()
-
-    from prompt_toolkit import PromptSession
-    from prompt_toolkit.auto_suggest import AutoSuggestFromHistory
-    from prompt_toolkit.filters import Condition
-
-    prompt = PromptSession(
-        PROMPT, input=input, output=output, history=_history(console),
-        auto_suggest=AutoSuggestFromHistory(), completer=_completer(session),
-        complete_while_typing=Condition(lambda: True), bottom_toolbar=session.toolbar,
-        enable_history_search=False, mouse_support=False)
+    # What the first question needs (numpy, patterns, the answer model) is readied in a thread
+    # from here on, while the banner is printed and the prompt built, not only once it shows
     session.names.start()
+    session.banner()
+    prompt = make_prompt(session, _history(console), input, output)
     while session.running:
         try:
             line = prompt.prompt()
@@ -185,3 +178,16 @@ def run(input=None, output=None, *, console: Console | None = None,
             break
         session.handle(line)
     return EXIT_OK
+
+
+def make_prompt(session: Session, history, input=None, output=None):
+    """The prompt of `session` (prompt-toolkit), with `history`: built once per session."""
+    from prompt_toolkit import PromptSession
+    from prompt_toolkit.auto_suggest import AutoSuggestFromHistory
+    from prompt_toolkit.filters import Condition
+
+    return PromptSession(
+        PROMPT, input=input, output=output, history=history,
+        auto_suggest=AutoSuggestFromHistory(), completer=_completer(session),
+        complete_while_typing=Condition(lambda: True), bottom_toolbar=session.toolbar,
+        enable_history_search=False, mouse_support=False)

@@ -346,10 +346,19 @@ class Names:
 
 
 def warm_up(index: Index) -> None:
-    from . import answer_spans
+    """Load what a first question would: numpy for a large index's common terms, the answer
+    patterns (compiled on first use), the ranking weights and the answer model."""
+    from . import answer_spans, ranking
+    from .api import shipped_model
     from .index import reader as index_module
+    from .index.matches import numpy_module
 
-    if index.postings_count_total() > index_module.PYTHON_POSTINGS:
-        import numpy  # noqa: F401  (a common term's postings are summed with it)
-    for lazy in answer_spans._PATTERNS.values():
-        lazy.get()
+    try:
+        if index.postings_count_total() > index_module.PYTHON_POSTINGS:
+            numpy_module()  # (with room for it checked, as the question path does)
+        for lazy in answer_spans._PATTERNS.values():
+            lazy.get()
+        ranking.shipped_weights()
+        shipped_model()
+    except Exception:  # the question itself will meet it and say what is wrong
+        return
