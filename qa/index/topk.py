@@ -138,37 +138,45 @@ def _sums(np, index, spans, ids, own=None):
 
 def _term_scores(np, index, span: tuple[int, int], ids):
     """The contribution of one term (postings `span`) to each sentence of `ids`, 0.0 where
-    it is absent: a common term's from its scores laid out by sentence (kept for the
-    process, DENSE_BYTES of them at most), a rarer one's by binary search."""
+    it is absent: by binary search in its postings, or from its scores laid out by sentence
+    once a common term has been searched for enough sentences to pay for laying them out."""
+    dense = _dense(np, index, span, len(ids))
+    if dense is not None:
+        return dense[ids]
     lo, hi = span
-    if hi - lo >= DENSE:
-        return _dense(np, index, span)[ids]
     post, score = index._numpy("postings.sentence"), index._numpy("postings.score")
     block = post[lo:hi]
     at = np.minimum(np.searchsorted(block, ids), max(hi - lo - 1, 0))
     return np.where(block[at] == ids, score[lo + at], 0.0) if hi > lo else np.zeros(len(ids))
 
 
-DENSE = 50_000  # postings from which a term's scores are laid out by sentence once per process
-DENSE_BYTES = 128 << 20  # at most this much of them (16 terms at a million sentences)
+DENSE = 50_000  # postings from which a term's scores may be laid out by sentence
+DENSE_BYTES = 128 << 20  # at most this much of them kept (16 terms at a million sentences)
 _dense_cache: "weakref.WeakKeyDictionary" = weakref.WeakKeyDictionary()
 
 
-def _dense(np, index, span: tuple[int, int]):
-    """A common term's contribution to every sentence (0.0 where it is absent), made on first
-    use and kept, the least recently used dropped beyond DENSE_BYTES: looking 100,000
-    sentences up in "said" is a gather from it instead of 100,000 binary searches."""
-    kept = _dense_cache.setdefault(index, {})
+def _dense(np, index, span: tuple[int, int], lookups: int):
+    """A common term's contribution to every sentence (0.0 where it is absent), or None while
+    searching its postings is cheaper. Laying it out costs a pass over the index's size in
+    fresh memory (8-28 ms of CPU for a term at a million sentences, most of it page faults:
+    more than one question's searches), so it is made only once the term has been searched
+    for as many sentences as the index holds, and kept, the least recently used dropped beyond
+    DENSE_BYTES. A one-shot `qa ask` never lays one out; a pipe of questions about the same
+    wire does for "said", "mln" or "company", and then a lookup is a gather, not a search."""
+    lo, hi = span
+    if hi - lo < DENSE or index.size * 8 > DENSE_BYTES:
+        return None
+    kept, searched = _dense_cache.setdefault(index, ({}, {}))
     if span in kept:
         kept[span] = kept.pop(span)  # most recently used last
         return kept[span]
+    searched[span] = searched.get(span, 0) + lookups
+    if searched[span] < index.size:
+        return None
     while kept and (len(kept) + 1) * index.size * 8 > DENSE_BYTES:
         del kept[next(iter(kept))]
-    lo, hi = span
-    dense = np.zeros(index.size)
+    dense = kept[span] = np.zeros(index.size)
     dense[index._numpy("postings.sentence")[lo:hi]] = index._numpy("postings.score")[lo:hi]
-    if index.size * 8 <= DENSE_BYTES:
-        kept[span] = dense
     return dense
 
 
