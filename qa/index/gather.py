@@ -11,6 +11,7 @@ Only builds import this module.
 """
 from __future__ import annotations
 
+from bisect import bisect_left
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -106,10 +107,7 @@ def gather(out: Path, order: list[tuple[Segment, int]]) -> Gathered:
     number in it), in the order they are to have), with terms numbered into the union of the
     segments' vocabularies (`derive` keeps only those used)."""
     segments = list({id(s): s for s, _ in order}.values())
-    union = sorted(set().union(*(s.terms for s in segments)))
-    rank = {t: n for n, t in enumerate(union)}
-    remap = {id(s): np.fromiter((rank[t] for t in s.terms), np.int32, len(s.terms))
-             for s in segments}
+    union, remap = _union(segments)
     runs = _runs(order)
     counts = _gather_docs(out, runs)
     spans = [(seg, int(seg.first[lo]), int(seg.first[hi])) for seg, lo, hi in runs]
@@ -126,6 +124,51 @@ def gather(out: Path, order: list[tuple[Segment, int]]) -> Gathered:
     _gather_rows(out, spans)
     return Gathered(counts, _gather_counts(out, segments), remap,
                     _sentence_maps(segments, spans))
+
+
+def _union(segments: list[Segment]) -> tuple[list[str], dict[int, np.ndarray]]:
+    """The sorted union of the segments' vocabularies and each segment's terms' numbers in it.
+    A generation's terms are sorted already, and an update adds few: the largest segment's
+    terms are numbered by how many of the others' sort before each, not looked up one by
+    one (a vocabulary of 10^5 terms or more)."""
+    if not segments:
+        return [], {}
+    base = max(segments, key=lambda s: len(s.terms)).terms
+    if any(a >= b for a, b in zip(base, base[1:])):  # not a generation's: look each up
+        base = []
+    known = set(base)
+    extra = sorted(set().union(*(s.terms for s in segments)) - known)
+    union = list(base)
+    if extra:
+        union = sorted(union + extra) if len(extra) > len(base) else _insert(union, extra)
+    rank = None
+    remap = {}
+    for seg in segments:
+        if seg.terms is base and base:
+            before = np.searchsorted(np.array([bisect_left(base, t) for t in extra], np.int64),
+                                     np.arange(len(base)), side="right")
+            remap[id(seg)] = (np.arange(len(base)) + before).astype(np.int32)
+            continue
+        if base:  # a new segment's few terms: found by binary search
+            remap[id(seg)] = np.fromiter((bisect_left(union, t) for t in seg.terms), np.int32,
+                                         len(seg.terms))
+            continue
+        rank = rank or {t: n for n, t in enumerate(union)}
+        remap[id(seg)] = np.fromiter((rank[t] for t in seg.terms), np.int32, len(seg.terms))
+    return union, remap
+
+
+def _insert(terms: list[str], extra: list[str]) -> list[str]:
+    """Sorted `terms` with the sorted `extra` (none of them in `terms`) merged in."""
+    out: list[str] = []
+    at = 0
+    for term in extra:
+        stop = bisect_left(terms, term, at)
+        out.extend(terms[at:stop])
+        out.append(term)
+        at = stop
+    out.extend(terms[at:])
+    return out
 
 
 def _gather_docs(out: Path, runs: list[tuple[Segment, int, int]]) -> np.ndarray:

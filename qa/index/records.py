@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import mmap
+import re
 from array import array
 from collections.abc import Iterable, Iterator
 from pathlib import Path
@@ -21,6 +22,7 @@ from .. import npy
 # and json.loads of bytes guesses their encoding each time (a third of the cost of a short line).
 _ENCODE = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
 _DECODE = json.JSONDecoder().decode
+_ESCAPED = re.compile('[\x00-\x09\x0b-\x1f"\\\\]')  # what _ENCODE escapes in a string, but \n
 
 
 def encode_line(value: Any) -> bytes:
@@ -56,6 +58,18 @@ class RecordWriter:
     def extend(self, values: Iterable[Any]) -> None:
         lines = [encode_line(value) for value in values]
         self.add_encoded(b"".join(lines), array("q", map(len, lines)))
+
+    def extend_strings(self, values: list[str]) -> None:
+        """`extend` for strings, the same bytes: when none holds a character JSON escapes,
+        each line is the string in quotes (a vocabulary of 10^5 terms in milliseconds)."""
+        text = "\n".join(values)
+        if _ESCAPED.search(text) or text.count("\n") != max(len(values) - 1, 0):
+            self.extend(values)
+            return
+        sizes = (array("q", [len(v) + 3 for v in values]) if text.isascii()
+                 else array("q", [len(v.encode()) + 3 for v in values]))
+        self.add_encoded(('"' + '"\n"'.join(values) + '"\n').encode() if values else b"",
+                         sizes)
 
     def close(self) -> None:
         self._file.flush()

@@ -145,7 +145,7 @@ class _RowWriter:
 
 def write_vocabulary(out: Path, terms: list[str]) -> None:
     writer = RecordWriter(out, "terms")
-    writer.extend(terms)
+    writer.extend_strings(terms)
     writer.close()
 
 
