@@ -86,9 +86,10 @@ def plan(folder: Path, files: list[Path], paths: list[Path], params: bm25.BM25Pa
         return None
     known = {s["path"]: s for s in manifest.get("sources", [])
              if isinstance(s, dict) and isinstance(s.get("path"), str)}
+    ids, doc_sources = old.ids_and_sources()
     by_source: dict[str, list[int]] = {}
-    for d, doc in enumerate(old.docs):
-        by_source.setdefault(doc["source"], []).append(d)
+    for d, source in enumerate(doc_sources):
+        by_source.setdefault(source, []).append(d)
     same, read = set(), []
     for path in files:
         record = known.get(str(path))
@@ -100,14 +101,18 @@ def plan(folder: Path, files: list[Path], paths: list[Path], params: bm25.BM25Pa
             same.add(str(path))
         else:
             read.append(path)
-    taken = TakenIds(old.docs[d]["id"] for p in same for d in by_source.get(p, []))
+    taken = TakenIds(ids[d] for p in same for d in by_source.get(p, []))
     result = Plan(old, [], [], [], read, manifest)
     streamed: dict[str, list[Document]] = {}
     for doc, _, _ in stream_corpus(read, result.corpus, paths, taken=taken):
         streamed.setdefault(doc.source, []).append(doc)
     if taken.collided:
         return None
-    old_key = {(doc["source"], doc["id"], doc["hash"]): d for d, doc in enumerate(old.docs)}
+    old_key = {}  # only an article of a file read again can be kept by its hash
+    for path in read:
+        for d in by_source.get(str(path), []):
+            doc = old.doc_records[d]
+            old_key[doc["source"], doc["id"], doc["hash"]] = d
     fresh = {s.path: s.__dict__ for s in result.corpus.sources}
     for path in map(str, files):
         if path in same:
