@@ -11,6 +11,7 @@ Only builds import this module.
 """
 from __future__ import annotations
 
+import re
 from bisect import bisect_left
 from dataclasses import dataclass
 from pathlib import Path
@@ -191,32 +192,42 @@ def _insert(terms: list[str], extra: list[str]) -> list[str]:
 
 def _gather_docs(out: Path, runs: list[tuple[Segment, int, int]]) -> np.ndarray:
     """The article records of `runs`, copied as bytes with their new `first` number (the
-    line a fresh build writes: `first` and `count` are the record's last two keys); returns
-    each one's sentence count."""
+    line a fresh build writes: `first` and `count` are the record's last two keys, and a key
+    cannot be matched inside a JSON string, whose quotes are escaped); returns each one's
+    sentence count."""
     docs_out = RecordWriter(out, "docs")
     counts = np.concatenate([np.diff(seg.first[lo:hi + 1]) for seg, lo, hi in runs]
                             ) if runs else np.zeros(0, np.int64)
     first = 0
     for seg, lo, hi in runs:
-        data, offsets, firsts = seg.doc_records._data, seg.doc_records.offsets, seg.first
-        if first == firsts[lo]:  # not moved: the run's lines as they are
-            _copy_lines(docs_out, seg.doc_records, lo, hi)
-            first += int(firsts[hi] - firsts[lo])
-            continue
-        lines = []
-        for d in range(lo, hi):
-            line = data[offsets[d]:offsets[d + 1]]
-            at = line.rindex(b',"first":') + 9
-            lines.append(line[:at] + b"%d" % first + line[line.index(b",", at):])
-            first += int(firsts[d + 1] - firsts[d])
-        docs_out.add_encoded(b"".join(lines), np.array([len(x) for x in lines], np.int64))
+        offsets = np.frombuffer(seg.doc_records.offsets, np.int64)[lo:hi + 1]
+        moved = first - int(seg.first[lo])
+        if moved == 0:  # the run's lines as they are
+            docs_out.add_encoded(memoryview(seg.doc_records._data)[offsets[0]:offsets[-1]],
+                                 np.diff(offsets))
+        else:
+            chunk = seg.doc_records._data[offsets[0]:offsets[-1]]
+            found = [m.span(1) for m in _FIRST.finditer(chunk)]
+            if len(found) != hi - lo:  # not as a build writes them: encoded again
+                docs_out.extend({**seg.doc_records[d], "first": int(seg.first[d]) + moved}
+                                for d in range(lo, hi))
+                first += int(seg.first[hi] - seg.first[lo])
+                continue
+            numbers = [b"%d" % n for n in (seg.first[lo:hi] + moved).tolist()]
+            pieces, at = [], 0
+            for (start, end), number in zip(found, numbers):
+                pieces += (chunk[at:start], number)
+                at = end
+            pieces.append(chunk[at:])
+            grown = np.fromiter(map(len, numbers), np.int64, len(numbers)) - np.fromiter(
+                (end - start for start, end in found), np.int64, len(found))
+            docs_out.add_encoded(b"".join(pieces), np.diff(offsets) + grown)
+        first += int(seg.first[hi] - seg.first[lo])
     docs_out.close()
     return counts
 
 
-def _copy_lines(writer: RecordWriter, records: Records, lo: int, hi: int) -> None:
-    offsets = np.frombuffer(records.offsets, np.int64)[lo:hi + 1]
-    writer.add_encoded(memoryview(records._data)[offsets[0]:offsets[-1]], np.diff(offsets))
+_FIRST = re.compile(rb',"first":(\d+),"count":\d+\}\n')
 
 
 def _sentence_maps(segments: list[Segment], spans: list[tuple[Segment, int, int]]

@@ -108,7 +108,6 @@ def merge_postings(out: Path, old: Path, term_map: np.ndarray, sentence_map: np.
         tf = np.insert(tf, at, new_tf)
     df = np.bincount(term, minlength=union)
     used = df > 0
-    final = (np.cumsum(used) - 1).astype(np.int32)
     df = df[used]
     term_idf = bm25.idf(params, len(doc_len), df)
     avgdl = float(doc_len.sum()) / len(doc_len) if len(doc_len) else 1.0
@@ -116,15 +115,16 @@ def merge_postings(out: Path, old: Path, term_map: np.ndarray, sentence_map: np.
     np.cumsum(df, out=ptr[1:])
     np.save(out / "terms.idf.npy", term_idf.astype(np.float64))
     np.save(out / "terms.ptr.npy", ptr)
-    np.save(out / "postings.sentence.npy", sent.astype(np.int32))
-    np.save(out / "postings.tf.npy", tf.astype(np.int32))
+    np.save(out / "postings.sentence.npy", np.asarray(sent, np.int32))
+    np.save(out / "postings.tf.npy", np.asarray(tf, np.int32))
+    union_idf = np.zeros(union, np.float64)
+    union_idf[used] = term_idf
     with _NpyStream(out / "postings.score.npy", "<f8", len(term)) as scores:
         for lo in range(0, len(term), SCORE_CHUNK):
-            hi = lo + SCORE_CHUNK
-            score = bm25.contributions(params, term_idf[final[term[lo:hi]]],
-                                       tf[lo:hi].astype(np.int64),
-                                       doc_len[sent[lo:hi].astype(np.int64)], avgdl)
-            scores.write(score.astype(np.float64))
+            hi = lo + SCORE_CHUNK  # int32 tf and indexes: the same floats as a build's int64
+            score = bm25.contributions(params, union_idf[term[lo:hi]], tf[lo:hi],
+                                       doc_len[sent[lo:hi]], avgdl)
+            scores.write(score)
     return used
 
 
