@@ -69,8 +69,7 @@ def write_postings(out: Path, tok: np.ndarray, doc_len: np.ndarray, terms: int,
         while kept:
             lo, post_sent, tf, df = kept.pop(0)
             post_term = np.repeat(np.arange(lo, lo + len(df), dtype=np.int64), df)
-            score = bm25.contributions(params, term_idf[post_term], tf,
-                                       doc_len[post_sent.astype(np.int64)], avgdl)
+            score = contributions(params, term_idf, post_term, tf, doc_len[post_sent], avgdl)
             sentences.write(post_sent)
             tfs.write(tf)
             scores.write(score.astype(np.float64))
@@ -99,11 +98,7 @@ def merge_postings(out: Path, old: Path, term_map: np.ndarray, sentence_map: np.
     del alive
     new_term, new_sent, new_tf = new
     if len(new_term):
-        width = max(len(doc_len), 1)
-        keys = term.astype(np.int64) * width
-        keys += sent
-        at = np.searchsorted(keys, new_term.astype(np.int64) * width + new_sent)
-        del keys
+        at = _places(term, sent, union, new_term, new_sent)
         term, sent = np.insert(term, at, new_term), np.insert(sent, at, new_sent)
         tf = np.insert(tf, at, new_tf)
     df = np.bincount(term, minlength=union)
@@ -122,10 +117,39 @@ def merge_postings(out: Path, old: Path, term_map: np.ndarray, sentence_map: np.
     with _NpyStream(out / "postings.score.npy", "<f8", len(term)) as scores:
         for lo in range(0, len(term), SCORE_CHUNK):
             hi = lo + SCORE_CHUNK  # int32 tf and indexes: the same floats as a build's int64
-            score = bm25.contributions(params, union_idf[term[lo:hi]], tf[lo:hi],
-                                       doc_len[sent[lo:hi]], avgdl)
+            score = contributions(params, union_idf, term[lo:hi], tf[lo:hi],
+                                  doc_len[sent[lo:hi]], avgdl)
             scores.write(score)
     return used
+
+
+def contributions(params: bm25.BM25Params, term_idf: np.ndarray, terms: np.ndarray,
+                  tf: np.ndarray, lengths: np.ndarray, avgdl: float) -> np.ndarray:
+    """`bm25.contributions` of postings of `terms` (tf, sentence lengths), the same floats
+    for less: for BM25Okapi and BM25Plus a posting's value is idf x g(tf, length), so g is
+    computed by that same code once per (tf, length) pair and looked up (its value times
+    1.0 is itself; the product with idf is then the one `bm25.contributions` takes)."""
+    if params.variant == "BM25L" or not len(tf):
+        return bm25.contributions(params, term_idf[terms], tf, lengths, avgdl)
+    tops = int(tf.max()) + 1, int(lengths.max()) + 1
+    if tops[0] * tops[1] * 4 > len(tf):  # not worth it
+        return bm25.contributions(params, term_idf[terms], tf, lengths, avgdl)
+    grid = bm25.contributions(params, np.ones(tops[0] * tops[1]),
+                              np.repeat(np.arange(tops[0], dtype=np.int64), tops[1]),
+                              np.tile(np.arange(tops[1], dtype=np.int64), tops[0]), avgdl)
+    code = tf.astype(np.int64) * tops[1]
+    code += lengths
+    return term_idf[terms] * grid[code]
+
+
+def _places(term: np.ndarray, sent: np.ndarray, union: int, new_term: np.ndarray,
+            new_sent: np.ndarray) -> np.ndarray:
+    """Where each new posting goes among the kept ones (sorted by term, then sentence): a
+    binary search in its term's postings (an update adds a few hundred, among millions)."""
+    ptr = np.zeros(union + 1, np.int64)
+    np.cumsum(np.bincount(term, minlength=union), out=ptr[1:])
+    return np.array([lo + np.searchsorted(sent[lo:hi], s) for lo, hi, s in zip(
+        ptr[new_term].tolist(), ptr[new_term + 1].tolist(), new_sent.tolist())], np.int64)
 
 
 def _ranges(tok: np.ndarray, terms: int, range_tokens: int) -> list[tuple[int, int]]:
