@@ -88,3 +88,11 @@ def test_respondents_of_a_poll_opening_are_the_polls_finding(qa, workdir):
         (1, "a national CNN/ORC poll released Monday", "In",
          "a national CNN/ORC poll released Monday"),
     ]
+
+
+def test_a_name_ending_like_a_participle_is_a_subject(qa, workdir):
+    # "Schilling" ends in "-ing" and was skipped as an opening participle ("Speaking to
+    # reporters, ..."), so "and defended" found no subject
+    assert _attributions(qa, workdir, "names.txt") == [
+        (1, "Schilling", "defended", "Schilling"),
+    ]

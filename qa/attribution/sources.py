@@ -9,8 +9,8 @@ import re
 from .tokens import (
     ADVERBS, AUX, BE, char_span, CLAUSE, CLOSE_QUOTES, DETERMINERS, extend_left, Found,
     FUNCTION, is_quote, NEG, PARTICIPLE_ENDINGS, PREPOSITIONS, PRONOUNS, PUNCT_STOP, QUOTES,
-    RECIPIENT_NAME, RECIPIENTS, RELATIVE, STATEMENT, NAME_LINKS, SUBJECT_PRONOUNS, TIME_WORDS,
-    Span, Token)
+    RECIPIENT_NAME, RECIPIENTS, RELATIVE, REPORTING, STATEMENT, NAME_LINKS, SUBJECT_PRONOUNS,
+    TIME_WORDS, Span, Token)
 from .subjects import coordinated, IRREGULAR_PAST, is_subject, np_left, segment_left
 from .inverted import np_right, with_appositive
 from .content import according_content, after_span, before_span, cue_content
@@ -244,7 +244,7 @@ def _clause_subject(toks: list[Token], a: int, model: CueModel) -> tuple[int, in
             continue
         if not (t.lower in PREPOSITIONS or t.lower in CLAUSE or t.lower in RELATIVE
                 or t.lower in TIME_WORDS or t.lower.endswith(("ly", "ing", "ed"))
-                or _dateline(toks, s)):
+                and not _name_like(toks, s, a) or _dateline(toks, s)):
             break
         k = s + 1
         while k < a and toks[k].text not in (",", "-", "—", "–"):
@@ -254,6 +254,21 @@ def _clause_subject(toks: list[Token], a: int, model: CueModel) -> tuple[int, in
         s = k + 1
     span = _np_from(toks, s, a, model)
     return span if span is not None and is_subject(toks, *span) else None
+
+
+def _name_like(toks: list[Token], s: int, a: int) -> bool:
+    """A capitalised word ending like a participle or adverb that is a name ("Schilling
+    appeared", "Ted Cruz", "Kelly said"), not an opening phrase ("Speaking to reporters,",
+    "Asked Monday,"): the next word is a name or a verb."""
+    if not toks[s].text[:1].isupper() or s + 1 >= a:
+        return False
+    n = toks[s + 1]
+    if n.text[:1].isupper():
+        return n.lower not in TIME_WORDS
+    if n.lower in PREPOSITIONS:
+        return False  # "Arriving upon the scene,"
+    return n.lower in AUX or n.lower in NEG or n.lower in IRREGULAR_PAST \
+        or n.lower.endswith("ed") or n.lower in REPORTING
 
 
 def _dateline(toks: list[Token], s: int) -> bool:
