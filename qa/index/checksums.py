@@ -21,11 +21,17 @@ class Damaged(Exception):
 
 
 def describe(folder: Path, names: list[str]) -> dict:
-    """The manifest's record of the files `names` in `folder`: size, sha256 and stamp."""
+    """The manifest's record of the files `names` in `folder`: size, sha256 and stamp. The
+    files are hashed two at a time (hashlib lets go of the interpreter lock while it hashes):
+    a generation of 10^6 sentences is about 800 MB, half a second of hashing."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(2) as pool:
+        hashes = list(pool.map(lambda name: _sha256(folder / name), names))
     table = {}
-    for name in names:
+    for name, digest in zip(names, hashes):
         info = os.lstat(folder / name)
-        table[name] = {"size": info.st_size, "sha256": _sha256(folder / name),
+        table[name] = {"size": info.st_size, "sha256": digest,
                        "stamp": [info.st_ino, info.st_ctime_ns]}
     return table
 

@@ -135,7 +135,7 @@ def _write_generation(folder: Path, files: list[Path], paths: list[Path],
         report.problems, report.summary = corpus.problems + report.problems, corpus.summary()
         if report.documents == 0:
             _refuse_to_empty(folder, paths, report.summary)
-        durable.fsync_tree(staging)
+        described = _synced_and_described(staging)
         os.rename(staging, generation)
         manifest = {
             "format": "qa-index",
@@ -152,7 +152,7 @@ def _write_generation(folder: Path, files: list[Path], paths: list[Path],
             "counts": {"documents": report.documents, "sentences": report.sentences,
                        "terms": report.terms},
             "built": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
-            **_files(generation),
+            **described,
         }
         _write_manifest(folder, manifest)
     except BaseException:
@@ -205,6 +205,18 @@ def _keep(folder: Path, plan: update.Plan, home: list[Path], corpus: Corpus) -> 
                        updated=f"0 articles analysed, 0 removed, {len(plan.order):,} kept")
 
 
+def _synced_and_described(staging: Path) -> dict:
+    """Every file of `staging` on disk (`durable.fsync_tree`) and its manifest record
+    (`_files`), the hashing done while the disk writes. Renaming the folder afterwards
+    changes neither a file's inode nor its ctime, so the stamps stay true."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(1) as pool:
+        described = pool.submit(_files, staging)
+        durable.fsync_tree(staging)
+        return described.result()
+
+
 def _files(generation: Path) -> dict:
     """The manifest's `files` and `checksums` of a generation (qa.index.checksums)."""
     described = checksums.describe(generation, sorted(
@@ -239,10 +251,9 @@ def finish(folder: Path) -> bool:
                     if not segments.is_late(name):
                         segments.link_or_copy(current / name, staging / name)
                 segments.derive_late(staging)
-                durable.fsync_tree(staging)
+                described = _synced_and_described(staging)
                 os.rename(staging, generation)
-                manifest = {**manifest, "data": generation.name, "late": False,
-                            **_files(generation)}
+                manifest = {**manifest, "data": generation.name, "late": False, **described}
                 _write_manifest(folder, manifest)
             except BaseException:
                 owned.remove_made(staging)
