@@ -20,6 +20,7 @@ import numpy as np
 
 from .format import DocRecord
 from .names import NameCounts, read_counts
+from .postings import renumber
 from .records import Records, RecordWriter
 from .segments import link_or_copy, write_counts, write_vocabulary
 
@@ -137,7 +138,8 @@ def gather(out: Path, order: list[tuple[Segment, int]]) -> Gathered:
            for seg, s0, s1 in spans]
     for name in ("forward.start", "forward.end"):
         _write_parts(out / f"{name}.npy", [seg.arrays[name][t0:t1] for seg, t0, t1 in tok])
-    _write_parts(out / "forward.term.npy", [remap[id(seg)][seg.arrays["forward.term"][t0:t1]]
+    _write_parts(out / "forward.term.npy", [renumber(seg.arrays["forward.term"][t0:t1],
+                                                      remap[id(seg)])[0]
                                             for seg, t0, t1 in tok])
     write_vocabulary(out, union)
     _gather_rows(out, spans)

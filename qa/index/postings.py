@@ -90,7 +90,7 @@ def merge_postings(out: Path, old: Path, term_map: np.ndarray, sentence_map: np.
     old_ptr = np.load(old / "terms.ptr.npy")
     old_sent = np.load(old / "postings.sentence.npy", mmap_mode="r")
     term = np.repeat(term_map.astype(np.int32), np.diff(old_ptr))
-    sent, alive = _renumber(old_sent, sentence_map)
+    sent, alive = renumber(old_sent, sentence_map)
     tf = np.load(old / "postings.tf.npy")
     if alive is not None:
         term, sent, tf = term[alive], sent[alive], tf[alive]
@@ -144,10 +144,13 @@ def contributions(params: bm25.BM25Params, term_idf: np.ndarray, terms: np.ndarr
 STEPS = 16  # runs of sentences from which renumbering looks each sentence up
 
 
-def _renumber(old: np.ndarray, numbers: np.ndarray) -> tuple[np.ndarray, np.ndarray | None]:
+def renumber(old: np.ndarray, numbers: np.ndarray) -> tuple[np.ndarray, np.ndarray | None]:
     """`numbers[old]` (int32) and where it is not -1 (None: everywhere). An update keeps the
-    sentences in a few runs, each shifted by a constant: a comparison and an addition per run
-    cost less than looking up 10^7 postings one by one."""
+    sentences in a few runs, each shifted by a constant, and adds few terms to the sorted
+    vocabulary: a comparison and an addition per run cost less than looking up 10^7 postings
+    or tokens one by one."""
+    if not len(old) or not len(numbers):
+        return np.zeros(len(old), np.int32), None
     kept = numbers >= 0
     breaks = np.flatnonzero((kept[1:] != kept[:-1])
                             | (kept[1:] & (np.diff(numbers) != 1))) + 1
