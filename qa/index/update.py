@@ -45,12 +45,12 @@ class Plan:
         """Every article kept, in the same order: the generation can stay as it is."""
         return not self.new_docs and all(
             not new and d == n for n, (new, d) in enumerate(self.order)) \
-            and len(self.order) == len(self.old.docs)
+            and len(self.order) == len(self.old.doc_records)
 
     @property
     def removed(self) -> int:
         kept = sum(1 for new, _ in self.order if not new)
-        return len(self.old.docs) - kept
+        return len(self.old.doc_records) - kept
 
 
 class TakenIds(set):
