@@ -90,9 +90,13 @@ def test_respondents_of_a_poll_opening_are_the_polls_finding(qa, workdir):
     ]
 
 
-def test_a_name_ending_like_a_participle_is_a_subject(qa, workdir):
+def test_names_and_adverbs_that_end_like_other_words(qa, workdir):
     # "Schilling" ends in "-ing" and was skipped as an opening participle ("Speaking to
     # reporters, ..."), so "and defended" found no subject
+    # "falsely suggesting": the adverb was taken for the cue's head, so the participle
+    # after the comma did not share the clause's subject (source empty, cue "falsely")
     assert _attributions(qa, workdir, "names.txt") == [
         (1, "Schilling", "defended", "Schilling"),
+        (2, "Trump", "has raised", "Trump"),
+        (2, "Trump", "falsely suggesting", "Trump"),
     ]

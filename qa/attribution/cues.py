@@ -324,6 +324,9 @@ def cue_spans(text: str, toks: list[Token], model: CueModel
         score = cue_score(feats + subject_features(toks, i, w), model)
         if score < threshold:
             continue
+        if spans and spans[-1][1] == i == spans[-1][2] + 1 and toks[i - 1].lower.endswith("ly"):
+            spans[-1] = (spans[-1][0], _extend_right(toks, i, model), i, max(score, spans[-1][3]))
+            continue  # "falsely suggesting": the verb after an adverb cue is the cue's head
         if spans and spans[-1][1] >= i:
             continue  # already inside the previous cue ("according to")
         if spans and _only_verb_group(toks, spans[-1][1], i):
