@@ -295,6 +295,7 @@ class Bounds:
         return out.reshape(sentences.shape)
 
     def _weights_of(self, np, masks):
-        """W of each mask of an array (each distinct mask summed once, exactly)."""
-        values, where = np.unique(masks, return_inverse=True)
-        return np.array([self.masks.weight(int(v)) for v in values.tolist()])[where]
+        """W of each mask of an array (each distinct mask summed once, exactly, and
+        remembered: a pool's few dozen masks are looked up, not sorted out with np.unique)."""
+        weight = self.masks.weight
+        return np.array([weight(m) for m in masks.tolist()])
