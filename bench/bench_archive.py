@@ -191,7 +191,6 @@ def _child_session(folder: str, qfile: str) -> dict:
     index = open_index(Location(Path(folder)), complete=True)
     console = Console(file=io.StringIO(), force_terminal=True, width=100)
     session = Session(index, console, Location(Path(folder)))
-    session.names.start()  # as qa.repl.run does, up to the prompt
     session.banner()
     from prompt_toolkit.history import InMemoryHistory
     from prompt_toolkit.input import create_pipe_input
@@ -201,6 +200,7 @@ def _child_session(folder: str, qfile: str) -> dict:
 
     with create_pipe_input() as pipe:
         make_prompt(session, InMemoryHistory(), pipe, DummyOutput())
+    session.names.start()  # as qa.repl.run does, once the prompt is up
     prompt = time.perf_counter()
     qs = json.loads(Path(qfile).read_text())["natural"][:50]
     session.handle(qs[0])
