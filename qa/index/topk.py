@@ -138,46 +138,17 @@ def _sums(np, index, spans, ids, own=None):
 
 def _term_scores(np, index, span: tuple[int, int], ids):
     """The contribution of one term (postings `span`) to each sentence of `ids`, 0.0 where
-    it is absent: by binary search in its postings, or from its scores laid out by sentence
-    once a common term has been searched for enough sentences to pay for laying them out."""
-    dense = _dense(np, index, span, len(ids))
-    if dense is not None:
-        return dense[ids]
+    it is absent, by binary search in its postings. (Laying a common term's scores out by
+    sentence once per process, to gather instead of search, was tried and taken out: 8-28 ms
+    of CPU a term at 1e6, mostly page faults of fresh memory, paid back only after about a
+    million lookups, which 400 bench questions at 1e6 never reached.)"""
     lo, hi = span
+    if hi == lo:
+        return np.zeros(len(ids))
     post, score = index._numpy("postings.sentence"), index._numpy("postings.score")
     block = post[lo:hi]
-    at = np.minimum(np.searchsorted(block, ids), max(hi - lo - 1, 0))
-    return np.where(block[at] == ids, score[lo + at], 0.0) if hi > lo else np.zeros(len(ids))
-
-
-DENSE = 50_000  # postings from which a term's scores may be laid out by sentence
-DENSE_BYTES = 128 << 20  # at most this much of them kept (16 terms at a million sentences)
-_dense_cache: "weakref.WeakKeyDictionary" = weakref.WeakKeyDictionary()
-
-
-def _dense(np, index, span: tuple[int, int], lookups: int):
-    """A common term's contribution to every sentence (0.0 where it is absent), or None while
-    searching its postings is cheaper. Laying it out costs a pass over the index's size in
-    fresh memory (8-28 ms of CPU for a term at a million sentences, most of it page faults:
-    more than one question's searches), so it is made only once the term has been searched
-    for as many sentences as the index holds, and kept, the least recently used dropped beyond
-    DENSE_BYTES. A one-shot `qa ask` never lays one out; a pipe of questions about the same
-    wire does for "said", "mln" or "company", and then a lookup is a gather, not a search."""
-    lo, hi = span
-    if hi - lo < DENSE or index.size * 8 > DENSE_BYTES:
-        return None
-    kept, searched = _dense_cache.setdefault(index, ({}, {}))
-    if span in kept:
-        kept[span] = kept.pop(span)  # most recently used last
-        return kept[span]
-    searched[span] = searched.get(span, 0) + lookups
-    if searched[span] < index.size:
-        return None
-    while kept and (len(kept) + 1) * index.size * 8 > DENSE_BYTES:
-        del kept[next(iter(kept))]
-    dense = kept[span] = np.zeros(index.size)
-    dense[index._numpy("postings.sentence")[lo:hi]] = index._numpy("postings.score")[lo:hi]
-    return dense
+    at = np.minimum(np.searchsorted(block, ids), hi - lo - 1)
+    return np.where(block[at] == ids, score[lo + at], 0.0)
 
 
 _highest_cache: "weakref.WeakKeyDictionary" = weakref.WeakKeyDictionary()
