@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import math
 import re
+from functools import lru_cache
 
 from .model import CueModel, STEM
 from .tokens import (
@@ -291,6 +292,12 @@ _DASHES = frozenset("―—–")  # a credit line's dash ("“...” ― Name")
 _MARKS = _DASHES | {":"}  # a speaker label's colon ("PENCE: ...")
 
 
+@lru_cache(maxsize=8)
+def _may_start(candidates: frozenset[str]) -> frozenset[str]:
+    """The tokens (lower case) that may start a cue: lexicon words and the marks."""
+    return candidates | _MARKS
+
+
 def cue_spans(text: str, toks: list[Token], model: CueModel
               ) -> list[tuple[int, int, int, float]]:
     """Accepted cues as token ranges [a, b) with the index of their head word and its score."""
@@ -302,7 +309,8 @@ def cue_spans(text: str, toks: list[Token], model: CueModel
     cut_reporting, cut_other = _logit(model.threshold), _logit(model.lowest_other)
     # Only lexicon words, colons and dashes can start a cue: one pass of set lookups finds
     # them, and the loop below looks at nothing else (most tokens of a sentence are none).
-    for i in [k for k, t in enumerate(toks) if t.lower in candidates or t.text in _MARKS]:
+    starts = _may_start(candidates)  # a mark's lower-case form is itself
+    for i in [k for k, t in enumerate(toks) if t.lower in starts]:
         t = toks[i]
         if i and title is None and t.text[0].isupper() and t.lower in candidates:
             title = title_case(toks)

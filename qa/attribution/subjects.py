@@ -13,6 +13,13 @@ from .tokens import (
     RELATIVE, REPORTING, SUBJECT_PRONOUNS, TIME_WORDS, Token, VERB_GROUP)
 
 
+# The last sentence's subjects found, by position: the cue model asks for the subject of a
+# candidate (cues.subject_kind) and the source step for the same one again (sources.attach).
+# Keyed by the token list itself (held, so never mistaken for another; never changed after
+# tokenize), replaced as one tuple, so threads attributing at once only miss.
+_LAST: tuple[list[Token] | None, dict[int, tuple[int, int] | None]] = (None, {})
+
+
 def np_left(toks: list[Token], a: int, depth: int = 0) -> tuple[int, int] | None:
     """The subject noun phrase ending just before token `a`, with an appositive if any.
 
@@ -20,6 +27,19 @@ def np_left(toks: list[Token], a: int, depth: int = 0) -> tuple[int, int] | None
     "X, in an interview, said", "X, however, said", "allies have in the past said",
     "Carson and Fiorina have all said".
     """
+    if depth:
+        return _np_left(toks, a, depth)
+    global _LAST
+    last = _LAST
+    if last[0] is not toks:
+        last = _LAST = (toks, {})
+    found = last[1]
+    if a not in found:
+        found[a] = _np_left(toks, a, 0)
+    return found[a]
+
+
+def _np_left(toks: list[Token], a: int, depth: int) -> tuple[int, int] | None:
     end = a
     if end > 0 and toks[end - 1].text == ",":
         return _comma_subject(toks, end - 1)
