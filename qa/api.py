@@ -43,12 +43,14 @@ def ask(question: str, *, k: int = 3, doc: str | None = None, source: str | None
     # explain=True keeps on each hit the features the ranking computes anyway (the calibrator
     # reads what share of the question the sentence holds, its own or by reference); they are
     # dropped after unless asked for.
-    result = ranking.top_hits(index, question, k=k + 1, doc=doc, source=source, explain=True)
+    analysed = q.analyze(question, index.analyzer)
+    result = ranking.top_hits(index, question, k=k + 1, doc=doc, source=source, explain=True,
+                              question=analysed)
     extra = result.hits[k] if len(result.hits) > k else None
     result.hits = result.hits[:k]
     if result.hits:
         model = model or shipped_model()
-        marking.mark(result, q.analyze(question, index.analyzer), index.analyzer, model,
+        marking.mark(result, analysed, index.analyzer, model,
                      extra.score if extra else None, extra.text if extra else None)
     if not explain:
         for hit in result.hits:

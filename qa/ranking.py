@@ -100,11 +100,12 @@ def rank(found: list[Candidate], weights: Weights) -> list[Candidate]:
 
 def top_hits(index: Index, text: str, *, k: int = 3, doc: str | None = None,
              source: str | None = None, explain: bool = False,
-             weights: Weights | None = None) -> Answer:
+             weights: Weights | None = None, question: q.Question | None = None) -> Answer:
     """The `k` best hits for question `text` in `index` (`weights`: the shipped ones), as the
-    Answer that `qa.api.ask` returns; their answers are left for `marking.mark` to set."""
+    Answer that `qa.api.ask` returns; their answers are left for `marking.mark` to set.
+    `question`: `text` analysed already (`ask` analyses it once for both)."""
     weights = weights or shipped_weights()
-    question = q.analyze(text, index.analyzer)
+    question = question or q.analyze(text, index.analyzer)
     ranked = rank(candidates(index, question, doc=doc, source=source, best_of=(k, weights)),
                   weights)
     known = {t for t in map(index.term_id, question.terms) if t is not None}
