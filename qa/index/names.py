@@ -197,6 +197,8 @@ def _runs(text: str, lower: set[str]) -> Iterator[tuple[tuple[str, ...], bool]]:
 
 def _clean(token: str) -> tuple[str, bool]:
     """The word without trailing dots or a possessive, and whether a possessive ended it."""
+    if token[-1] not in _TRIMMED_LAST and token[0] not in _STRIPPED:
+        return token, False  # most words: nothing below would change them
     ended = False
     for suffix in ("’s", "'s", "’", "'"):
         if token.endswith(suffix) and len(token) > len(suffix) + 1:
@@ -207,10 +209,15 @@ def _clean(token: str) -> tuple[str, bool]:
     return token.strip("-'’&"), ended
 
 
+_STRIPPED = frozenset("-'’&")  # what _clean strips from either end
+_TRIMMED_LAST = _STRIPPED | frozenset("s.")  # and what ends a possessive or a full stop
+
+
 def _is_name_word(word: str) -> bool:
-    if _PARTICLE_NAME.match(word):
-        return True
-    if not word[0].isupper():
+    first = word[0]
+    if "a" <= first <= "z":  # only such a word can be a particle name ("al-Mayadin")
+        return _PARTICLE_NAME.match(word) is not None
+    if not first.isupper():
         return False
     last = word.rsplit("-", 1)[-1]
     return bool(last) and (last[0].isupper() or last[0].isdigit())  # not "Iran-allied"
