@@ -95,6 +95,7 @@ def main() -> None:
     try:
         corpus, index = work / "corpus", work / "index"
         if args.keep and (index / "manifest.json").exists():
+            (corpus / "added.txt").unlink(missing_ok=True)  # left by a run stopped half-way
             built = run("index", str(corpus), "--index", str(index))  # brings it up to date
         else:
             make_corpus(corpus, args.copies)
