@@ -77,6 +77,13 @@ class Segment:
             sources.append(line[end + 12:stop].decode())
         return ids, sources
 
+    def slice(self, name: str, lo: int, hi: int) -> _Bytes:
+        """Items lo..hi-1 of the int32 array `name` as a byte range of its file (an .npy
+        file's data is its last bytes)."""
+        path = self.folder / f"{name}.npy"
+        start = path.stat().st_size - 4 * len(self.arrays[name])
+        return _Bytes(path, start + 4 * int(lo), 4 * int(hi - lo))
+
     def _firsts(self, folder: Path) -> np.ndarray:
         """Each article's first sentence and the sentence count (D+1): from a generation's
         sentences.doc, else from the records (a new segment's few)."""
@@ -131,13 +138,13 @@ def gather(out: Path, order: list[tuple[Segment, int]]) -> Gathered:
     runs = _runs(order)
     counts = _gather_docs(out, runs)
     spans = [(seg, int(seg.first[lo]), int(seg.first[hi])) for seg, lo, hi in runs]
-    _gather_records(out, "sentences", [(seg.sentences, s0, s1) for seg, s0, s1 in spans])
+    _gather_records(out, "sentences", [(seg, "sentences", s0, s1) for seg, s0, s1 in spans])
     for name in ("sentences.len", "sentences.paragraph"):
-        _write_parts(out / f"{name}.npy", [seg.arrays[name][s0:s1] for seg, s0, s1 in spans])
+        _write_parts(out / f"{name}.npy", [seg.slice(name, s0, s1) for seg, s0, s1 in spans])
     tok = [(seg, seg.arrays["forward.ptr"][s0], seg.arrays["forward.ptr"][s1])
            for seg, s0, s1 in spans]
     for name in ("forward.start", "forward.end"):
-        _write_parts(out / f"{name}.npy", [seg.arrays[name][t0:t1] for seg, t0, t1 in tok])
+        _write_parts(out / f"{name}.npy", [seg.slice(name, t0, t1) for seg, t0, t1 in tok])
     _write_parts(out / "forward.term.npy", [renumber(seg.arrays["forward.term"][t0:t1],
                                                       remap[id(seg)])[0]
                                             for seg, t0, t1 in tok])
@@ -282,25 +289,64 @@ def _runs(order: list[tuple[Segment, int]]) -> list[tuple[Segment, int, int]]:
     return [tuple(run) for run in runs]
 
 
-def _write_parts(path: Path, parts: list[np.ndarray], dtype: str = "<i4") -> None:
-    """An .npy file holding `parts` one after the other, as np.save writes their
-    concatenation, without making it (the parts are mostly slices of mapped files)."""
+@dataclass
+class _Bytes:
+    """A byte range of a file, copied by the kernel (`os.copy_file_range`): the gather's
+    hundreds of megabytes are never mapped into the process, so they do not count in its
+    memory."""
+
+    path: Path
+    start: int
+    length: int
+
+    def __len__(self) -> int:
+        return self.length // 4  # as a part of an int32 array
+
+    def copy_to(self, out) -> None:
+        import os
+
+        with open(self.path, "rb") as f:
+            at, left = self.start, self.length
+            try:
+                while left > 0:
+                    done = os.copy_file_range(f.fileno(), out.fileno(), left, at)
+                    if done == 0:
+                        raise OSError("copy_file_range copied nothing")
+                    at, left = at + done, left - done
+            except (OSError, AttributeError):  # another file system, an older kernel
+                f.seek(at)
+                while left > 0:
+                    block = f.read(min(left, 1 << 20))
+                    if not block:
+                        raise OSError(f"{self.path} is shorter than its index says")
+                    out.write(block)
+                    left -= len(block)
+
+
+def _write_parts(path: Path, parts: list, dtype: str = "<i4") -> None:
+    """An .npy file holding `parts` (arrays, or `_Bytes` of int32 arrays) one after the other,
+    as np.save writes their concatenation, without making it."""
     header = np.lib.format.header_data_from_array_1_0(np.zeros(0, dtype))
     header["shape"] = (sum(len(p) for p in parts),)
-    with open(path, "wb") as f:
+    with open(path, "wb", buffering=0) as f:
         np.lib.format.write_array_header_1_0(f, header)
         for part in parts:
-            f.write(memoryview(np.ascontiguousarray(part, dtype)))
+            if isinstance(part, _Bytes):
+                part.copy_to(f)
+            else:
+                f.write(memoryview(np.ascontiguousarray(part, dtype)))
 
 
-def _gather_records(out: Path, name: str, spans: list[tuple[Records, int, int]]) -> None:
-    """Lines lo..hi-1 of each record file, copied as bytes, with their new offsets."""
+def _gather_records(out: Path, name: str, spans: list[tuple[Segment, str, int, int]]) -> None:
+    """Lines lo..hi-1 of each segment's record file `kind`, copied as bytes (by the kernel),
+    with their new offsets."""
     offsets = [np.zeros(1, np.int64)]
     end = 0
-    with open(out / f"{name}.jsonl", "wb") as f:
-        for records, lo, hi in spans:
-            a, b = records.offsets[lo], records.offsets[hi]
-            f.write(memoryview(records._data)[a:b])
+    with open(out / f"{name}.jsonl", "wb", buffering=0) as f:
+        for seg, kind, lo, hi in spans:
+            records = seg.sentences if kind == "sentences" else seg.rows
+            a, b = int(records.offsets[lo]), int(records.offsets[hi])
+            _Bytes(seg.folder / f"{kind}.jsonl", a, b - a).copy_to(f)
             offsets.append(np.frombuffer(records.offsets, np.int64)[lo + 1:hi + 1] - a + end)
             end += b - a
     np.save(out / f"{name}.offsets.npy", np.concatenate(offsets))
@@ -313,7 +359,7 @@ def _gather_rows(out: Path, spans: list[tuple[Segment, int, int]]) -> None:
     for seg, s0, s1 in spans:
         at = seg.arrays["statements.rows.sentence"]
         r0, r1 = np.searchsorted(at, s0), np.searchsorted(at, s1)
-        parts.append((seg.rows, int(r0), int(r1)))
+        parts.append((seg, "statements.rows", int(r0), int(r1)))
         sentence.append(at[r0:r1].astype(np.int64) - s0 + new_first)
         attribution.append(seg.arrays["statements.rows.attribution"][r0:r1])
         new_first += s1 - s0
