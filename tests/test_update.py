@@ -166,6 +166,34 @@ def test_an_index_analysed_by_other_code_is_built_again_not_updated(workdir, qa)
     assert r.code == 0 and "analysis code changed" in r.err, r.err
 
 
+def test_code_replaced_while_a_build_runs_is_seen_at_the_next_question(workdir, qa,
+                                                                        monkeypatch):
+    """The manifest names the code the build started with: code replaced while the build
+    ran (an upgrade in another terminal) makes the next question build again instead of
+    trusting an analysis that no code on disk made."""
+    from qa.index import freshness, writer
+
+    code = workdir / "attribution_code.py"
+    code.write_text("RULES = 1\n")
+    monkeypatch.setattr(freshness, "_PACKAGE", workdir)
+    monkeypatch.setattr(freshness, "_analysis_files", lambda: [code])
+    corpus = workdir / "wire"
+    write(corpus, ARTICLES, WIRE)
+    describe = writer._synced_and_described
+
+    def upgraded_meanwhile(staging):
+        code.write_text("RULES = 22\n")  # another size: a change whatever the clock says
+        return describe(staging)
+
+    monkeypatch.setattr(writer, "_synced_and_described", upgraded_meanwhile)
+    assert qa("index", str(corpus), "--index", "idx").code == 0
+    monkeypatch.setattr(writer, "_synced_and_described", describe)
+    r = qa("ask", "--json", "oil prices", "--index", "idx")
+    assert r.code == 0 and "analysis code changed" in r.err, r.err
+    r = qa("ask", "--json", "oil prices", "--index", "idx")
+    assert r.code == 0 and "building" not in r.err, r.err
+
+
 def test_removing_every_article_of_a_folder_keeps_the_index(workdir, qa):
     corpus = workdir / "wire"
     write(corpus, ARTICLES, WIRE)

@@ -219,7 +219,7 @@ def has_word(text: str, word: str, fold: bool) -> bool:
 
 
 def _in_word(ch: str) -> bool:
-    """An ASCII character that the pattern's `[\w-]` takes as part of a word."""
+    r"""An ASCII character that the pattern's `[\w-]` takes as part of a word."""
     return ch.isalnum() or ch == "_" or ch == "-"
 
 

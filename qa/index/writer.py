@@ -115,6 +115,9 @@ def _write_generation(folder: Path, files: list[Path], paths: list[Path],
                       params: bm25.BM25Params, progress: Progress | None,
                       workers: int | None, corpus: Corpus, home: list[Path],
                       previous: str | None, fresh: bool, late: bool) -> BuildReport:
+    # The code's stamp as the build starts: code replaced while it runs is then seen as a
+    # change at the next question (a rebuild), never recorded as what made this analysis.
+    analysed_by = analysis_stamp()
     found = None if fresh else update.plan(folder, files, paths, params)
     if found is not None and found.unchanged and (late or found.manifest.get("late") is False):
         return _keep(folder, found, home, corpus)
@@ -143,7 +146,7 @@ def _write_generation(folder: Path, files: list[Path], paths: list[Path],
             "data": generation.name,
             "analyzer": Analyzer().settings,
             "bm25": params.to_json(),
-            "analysis": analysis_stamp(),
+            "analysis": analysed_by,
             "corpus": [str(p.resolve()) for p in paths],
             "home": [str(p) for p in home],
             "sources": sources,
