@@ -109,6 +109,21 @@ def assert_same_files(index: Path, fresh: Path) -> None:
         assert (new / name).read_bytes() == (fresh / name).read_bytes(), name
 
 
+def test_an_article_added_alone_gives_a_fresh_builds_files(workdir, qa):
+    """The carried postings' most common case: nothing removed, terms sorting before and
+    after every kept one ('aardvark', 'zymurgy'), an article sorting first in the folder."""
+    corpus = workdir / "wire"
+    write(corpus, ARTICLES, WIRE)
+    assert qa("index", str(corpus), "--index", "idx").code == 0
+    write(corpus, {**ARTICLES, "0-first.txt": "Aardvark and zymurgy exports rose, traders "
+                                              "said. Oil prices fell."}, WIRE)
+    r = qa("index", str(corpus), "--index", "idx")
+    assert r.code == 0 and "(updated: 1 article analysed, 0 removed, 8 kept)" in r.out, r.out
+    assert qa("index", str(corpus), "--index", "fresh", "--fresh").code == 0
+    assert ask_all(qa, "idx") == ask_all(qa, "fresh")
+    assert_same_files(workdir / "idx", workdir / "fresh")
+
+
 def test_an_update_that_reorders_articles_is_still_a_fresh_builds_index(workdir, qa):
     """Lines of a JSONL file swapped (the kept articles change order, so the postings cannot
     be carried over as they are) and an article added and one removed at once."""
