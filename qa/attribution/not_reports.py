@@ -1,6 +1,7 @@
 """Verbs that look like reports but, in business copy, are acts or figures: an estimate of a
 number without an agent ("is forecast at 26.3 mln tonnes") and an appointment to a post
-("named Robert Warren to the new post of vice chairman"). The source step drops such cues.
+("named Robert Warren to the new post of vice chairman") and an issue of securities ("is
+issuing a 100 mln dlr eurobond"). The source step drops such cues.
 """
 from __future__ import annotations
 
@@ -43,3 +44,19 @@ def appointment(toks: list[Token], head: int, b: int) -> bool:
         return False
     window = [t.lower for t in toks[b:b + 10]]
     return any(w in _POSTS or w in ("committee", "panel") for w in window)
+
+
+_ISSUING = frozenset("issue issues issued issuing".split())
+_SECURITIES = frozenset("""
+mln billion dlr dlrs eurobond eurobonds bond bonds notes shares stock debentures warrants
+certificates yen francs sterling
+""".split())
+
+
+def securities_issue(toks: list[Token], head: int, b: int) -> bool:
+    """Issuing bonds, notes or shares ("Union Bank of Finland is issuing a 100 mln dlr
+    eurobond"): a company's financing, not a statement (PolNeAR's "issued a statement",
+    "issued a threat" stay cues)."""
+    if toks[head].lower not in _ISSUING:
+        return False
+    return any(t.lower in _SECURITIES for t in toks[b:b + 6])  # not any number: a date

@@ -16,7 +16,7 @@ from .inverted import np_right, with_appositive
 from .content import according_content, after_span, before_span, cue_content
 from .cues import alone, credit_line, speaker_label
 from .model import CueModel
-from .not_reports import appointment, figure_estimate
+from .not_reports import appointment, figure_estimate, securities_issue
 from .statements import issued_statement
 
 
@@ -66,8 +66,9 @@ def attach(text: str, toks: list[Token], a: int, b: int, head: int,
     if word.endswith("s") and a == head and a > 0 and (
             toks[a - 1].text == ")" or toks[a - 1].text[:1].isdigit()):
         return None  # "(MOC) orders", "911 calls": a noun after a bracket or a number
-    if appointment(toks, head, b):
-        return None  # "the board has appointed Jane Roe to the post": an act, not a statement
+    if appointment(toks, head, b) or securities_issue(toks, head, b):
+        return None  # "the board has appointed Jane Roe to the post", "is issuing a 100 mln
+        # dlr eurobond": acts, not statements
     if word.endswith(PARTICIPLE_ENDINGS) and (a == 0 or a == 1 and toks[0].lower in _OPENERS):
         # "Citing the SEC's concern, Ketchum asked", "While saying that ..., he continued"
         src = _after_opening_clause(toks, b, model)

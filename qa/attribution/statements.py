@@ -16,6 +16,10 @@ publishes published publishing
 """.split())
 _DETERMINERS = frozenset("a an the his her its their this".split())
 _PARTICLES = frozenset(("out",))
+_MONTHS = frozenset("""
+january february march april may june july august september october november december jan feb
+mar apr jun jul aug sep sept oct nov dec
+""".split())
 
 
 def issued_statement(toks: list[Token], head: int) -> tuple[int, int] | None:
@@ -37,8 +41,9 @@ def issued_statement(toks: list[Token], head: int) -> tuple[int, int] | None:
         return None
     end = head + 1
     j = end
-    while j < len(toks) and (toks[j].lower in TIME_WORDS or toks[j].text == ",") and j - end < 4:
-        j += 1
+    while j < len(toks) and (toks[j].lower in TIME_WORDS or toks[j].lower in _MONTHS
+                             or toks[j].text.isdigit() or toks[j].text == ",") and j - end < 4:
+        j += 1  # "a statement on March 3 saying"
     if j < len(toks) and toks[j].lower.endswith("ing") and toks[j].lower in REPORTING:
         end = j + 1
     return (extend_left(toks, v), end)
