@@ -33,5 +33,5 @@ def default_corpus() -> tuple[Path, ...] | None:
     return (path,) if path.is_dir() else None
 
 
-NO_CORPUS_HELP = (f"no articles to search: put .txt, .md or .jsonl files in ./{DEFAULT_CORPUS}, "
-                  f"or run 'qa index PATH', or set {CORPUS_ENV}")
+NO_CORPUS_HELP = (f"no articles to search: put articles (.txt, .md, .jsonl, .sgm, .html) in "
+                  f"./{DEFAULT_CORPUS}, or run 'qa index PATH', or set {CORPUS_ENV}")

@@ -118,11 +118,12 @@ def test_doc_filter(workdir, qa):
     assert bad.code == 2 and "nope" in bad.err
 
 
-def test_empty_corpus_says_nothing_matches(workdir, qa):
+def test_empty_corpus_says_it_holds_no_articles(workdir, qa):
+    """Not "no matching sentence" (exit 1), which blames the question for an empty folder."""
     for path in (workdir / "seeds").iterdir():
         path.unlink()
     r = qa("ask", QUESTION)
-    assert r.code == 1 and "no matching sentence" in r.err
+    assert r.code == 2 and "no articles in" in r.err and "seeds" in r.err
 
 
 def test_no_corpus_anywhere_explains_how_to_point_qa_at_articles(tmp_path, monkeypatch, qa):

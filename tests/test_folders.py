@@ -59,6 +59,21 @@ def test_an_empty_folder_does_not_replace_a_good_index(workdir, qa, tmp_path_fac
     assert qa("ask", "al-Mayadin").code == 0
 
 
+def test_a_folder_without_articles_is_an_error_and_makes_no_index(workdir, qa,
+                                                                    tmp_path_factory):
+    """A wrong folder or extension must say so, not build an index that answers every
+    question with "no matching sentence"."""
+    empty = tmp_path_factory.mktemp("notes")
+    (empty / "notes.csv").write_text("a,b\n")
+    for args in (("index", str(empty), "--index", "new"),
+                 ("ask", "--corpus", str(empty), "--index", "new", "oil prices")):
+        r = qa(*args)
+        assert r.code == 2 and r.out == "", r
+        assert r.err.count("\n") == 1 and "no articles in" in r.err and ".html" in r.err
+        assert "1 .csv not an article format" in r.err
+        assert not (workdir / "new").exists()
+
+
 def test_what_was_skipped_is_summed_up(workdir, qa):
     seeds = workdir / "seeds"
     (seeds / "table.csv").write_text("a,b\n")

@@ -24,7 +24,7 @@ ensure_room_for_numpy()  # numpy's import would end the process, short of memory
 
 from .. import bm25  # noqa: E402
 from ..analyzer import Analyzer  # noqa: E402
-from ..ingest import Corpus, find_sources, stream_corpus  # noqa: E402
+from ..ingest import ARTICLE_SUFFIXES, Corpus, find_sources, stream_corpus  # noqa: E402
 from . import analysis, checksums, durable, gather, owned, segments, update  # noqa: E402
 from .analysis import PARALLEL_BYTES  # noqa: E402,F401 (known as qa.index.writer's)
 from .freshness import analysis_stamp  # noqa: E402
@@ -39,7 +39,7 @@ class IndexWriteError(Exception):
 
 
 class EmptyCorpusError(Exception):
-    """The corpus holds no article while the index holds some: the index is kept."""
+    """The corpus holds no article: no index is made of it, and one that exists is kept."""
 
 
 class ForeignFolder(IndexWriteError):
@@ -74,7 +74,7 @@ def build(paths: list[Path], folder: Path, params: bm25.BM25Params | None = None
     2 for a corpus of 4 MB or more, else 1); the index is the same whatever the number.
     `progress(done, total)` counts bytes of the corpus files. `home` is the corpus later runs
     use when they name none (default: `paths`). A corpus without articles does not replace an
-    index that has some (EmptyCorpusError). While another build holds the folder this one
+    index that has some, nor makes an empty one (EmptyCorpusError). While another build holds the folder this one
     waits (calling `waiting()` first), then skips when `unless()` says that build made it
     needless; `starting()` is called when it does build.
     """
@@ -86,6 +86,8 @@ def build(paths: list[Path], folder: Path, params: bm25.BM25Params | None = None
                          problems=corpus.problems)
     try:
         check_folder(folder)
+        if not files:  # refused before the index folder is made: nothing is left behind
+            _refuse_to_empty(folder, paths, corpus.summary())
         folder.mkdir(parents=True, exist_ok=True)
         with _build_lock(folder, waiting):
             if unless is not None and unless():
@@ -320,16 +322,19 @@ def _write_update(folder: Path, staging: Path, plan: update.Plan, params: bm25.B
 
 
 def _refuse_to_empty(folder: Path, paths: list[Path], summary: str) -> None:
-    """Raise EmptyCorpusError when the index in `folder` holds articles (it is kept)."""
+    """Raise EmptyCorpusError: an index is never made of no article. A wrong folder or
+    extension would otherwise answer every question with "no matching sentence", and an
+    index that holds articles would be lost (it is kept)."""
+    where = ", ".join(str(p) for p in paths)
+    found = f"no articles in {where}{' (' + summary + ')' if summary else ''}"
     try:
         held = read_manifest(folder)["counts"]["documents"]
     except (IndexUnusable, KeyError, TypeError):
-        return
+        held = 0
     if isinstance(held, int) and held > 0:
-        where = ", ".join(str(p) for p in paths)
-        raise EmptyCorpusError(
-            f"no articles in {where}{' (' + summary + ')' if summary else ''}; the index in "
-            f"{folder} ({held:,} articles) was kept")
+        raise EmptyCorpusError(f"{found}; the index in {folder} ({held:,} articles) was kept")
+    kinds = ", ".join(ARTICLE_SUFFIXES[:-1]) + " or " + ARTICLE_SUFFIXES[-1]
+    raise EmptyCorpusError(f"{found}: nothing was indexed (articles are {kinds} files)")
 
 
 @contextlib.contextmanager
