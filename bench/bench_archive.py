@@ -290,10 +290,10 @@ def ms(seconds: float) -> str:
 
 def report(results: list[dict]) -> str:
     lines = ["Measured " + ", ".join(r.get("when", "?") for r in results)
-             + f" on {os.cpu_count()} cores shared with other engineers' work (load average "
+             + f" on {os.cpu_count()} cores (load average "
              + ", ".join(f"{r['size']:,}: {r['load_before']:.1f} before / {r['load_after']:.1f} "
                          "after" for r in results)
-             + "); one run each, under `nice -n 10`: `nice -n 10 .venv/bin/python "
+             + "; what else ran shows in it); one run each: `python "
              "bench/bench_archive.py --sizes SIZE --keep DIR --json FILE`, then "
              "`--report FILE...`.", "",
              "| sentences | set | `qa ask - --json` mean | p50 | p95 | first answer (start-up) "
