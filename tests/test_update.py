@@ -100,6 +100,15 @@ def test_an_updated_index_answers_exactly_as_a_fresh_build(workdir, qa):
     assert_same_files(workdir / "idx", workdir / "fresh")
 
 
+def assert_as_fresh_build(qa, workdir: Path, corpus: Path, files: bool = False) -> None:
+    """The index in idx answers as a fresh build of `corpus` (made in fresh) does, and with
+    `files`, holds the same files."""
+    assert qa("index", str(corpus), "--index", "fresh", "--fresh").code == 0
+    assert ask_all(qa, "idx") == ask_all(qa, "fresh")
+    if files:
+        assert_same_files(workdir / "idx", workdir / "fresh")
+
+
 def assert_same_files(index: Path, fresh: Path) -> None:
     """Every file of the two indexes' generations but the completion names is the same."""
     new, fresh = generation(index), generation(fresh)
@@ -119,9 +128,7 @@ def test_an_article_added_alone_gives_a_fresh_builds_files(workdir, qa):
                                               "said. Oil prices fell."}, WIRE)
     r = qa("index", str(corpus), "--index", "idx")
     assert r.code == 0 and "(updated: 1 article analysed, 0 removed, 8 kept)" in r.out, r.out
-    assert qa("index", str(corpus), "--index", "fresh", "--fresh").code == 0
-    assert ask_all(qa, "idx") == ask_all(qa, "fresh")
-    assert_same_files(workdir / "idx", workdir / "fresh")
+    assert_as_fresh_build(qa, workdir, corpus, files=True)
 
 
 def test_an_update_that_reorders_articles_is_still_a_fresh_builds_index(workdir, qa):
@@ -135,9 +142,7 @@ def test_an_update_that_reorders_articles_is_still_a_fresh_builds_index(workdir,
     write(corpus, articles, [WIRE[2], WIRE[0], WIRE[3], WIRE[1]])
     r = qa("index", str(corpus), "--index", "idx")
     assert r.code == 0 and "(updated: 1 article analysed, 1 removed, 7 kept)" in r.out, r.out
-    assert qa("index", str(corpus), "--index", "fresh", "--fresh").code == 0
-    assert ask_all(qa, "idx") == ask_all(qa, "fresh")
-    assert_same_files(workdir / "idx", workdir / "fresh")
+    assert_as_fresh_build(qa, workdir, corpus, files=True)
 
 
 def test_only_new_and_changed_articles_are_analysed(workdir, qa):
@@ -169,8 +174,7 @@ def test_an_index_analysed_by_other_code_is_built_again_not_updated(workdir, qa)
     write(corpus, *changed(ARTICLES, WIRE))
     r = qa("index", str(corpus), "--index", "idx")
     assert r.code == 0 and "updated" not in r.out, r.out
-    assert qa("index", str(corpus), "--index", "fresh", "--fresh").code == 0
-    assert ask_all(qa, "idx") == ask_all(qa, "fresh")
+    assert_as_fresh_build(qa, workdir, corpus)
     manifest = json.loads(path.read_text())
     manifest["analysis"][0][2] += 1  # the same code with another time (another install)
     path.write_text(json.dumps(manifest))
@@ -228,8 +232,7 @@ def test_ids_that_collide_mean_a_fresh_build_with_the_same_answers(workdir, qa):
     (corpus / "wire.jsonl").write_text(json.dumps(WIRE[1]) + "\n")  # w1 now free for more.jsonl
     r = qa("index", str(corpus), "--index", "idx")
     assert r.code == 0 and "updated" not in r.out  # built afresh: the ids moved
-    assert qa("index", str(corpus), "--index", "fresh", "--fresh").code == 0
-    assert ask_all(qa, "idx") == ask_all(qa, "fresh")
+    assert_as_fresh_build(qa, workdir, corpus)
 
 
 def test_a_damaged_generation_is_not_built_on(workdir, qa):
@@ -243,8 +246,7 @@ def test_a_damaged_generation_is_not_built_on(workdir, qa):
     (corpus / "new.txt").write_text("Cocoa prices fell, traders said.")
     r = qa("index", str(corpus), "--index", "idx")
     assert r.code == 0 and "updated" not in r.out
-    assert qa("index", str(corpus), "--index", "fresh", "--fresh").code == 0
-    assert ask_all(qa, "idx") == ask_all(qa, "fresh")
+    assert_as_fresh_build(qa, workdir, corpus)
 
 
 def test_an_update_killed_before_any_step_leaves_the_old_index_or_the_new_one(tmp_path,
