@@ -11,6 +11,7 @@ Only builds import this module.
 """
 from __future__ import annotations
 
+import os
 import re
 from bisect import bisect_left
 from dataclasses import dataclass
@@ -266,15 +267,17 @@ def _gather_counts(out: Path, segments: list[Segment]) -> NameCounts | None:
         write_counts(out, names)
         return names
     taken = {p.name for p in files}
+    linked = {p.name for p in out.glob("names.counts*.json")}
     number = 0
     for path in files:
         name = path.name
-        if name in {p.name for p in out.glob("names.counts*.json")}:
+        if name in linked:
             while f"names.counts.{number}.json" in taken:
                 number += 1
             name = f"names.counts.{number}.json"
             taken.add(name)
         link_or_copy(path, out / name)
+        linked.add(name)
     return None
 
 
@@ -303,8 +306,6 @@ class _Bytes:
         return self.length // 4  # as a part of an int32 array
 
     def copy_to(self, out) -> None:
-        import os
-
         with open(self.path, "rb") as f:
             at, left = self.start, self.length
             try:
