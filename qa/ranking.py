@@ -161,7 +161,8 @@ def candidates(index: Index, question: q.Question, *, doc: str | None = None,
     terms_of = rf.TermCache(index)
     for i in pool:
         sent = terms_of.sentence(i)
-        features, span = rf.features_of(index, question, sent, matches, best, weights, terms_of, ids)
+        features, span = rf.features_of(index, question, sent, matches, best, weights,
+                                        terms_of, ids)
         features["article"] = article[index.sent_doc[i]]
         if _relevant(features):
             found.append(Candidate(sent, features, span))

@@ -6,7 +6,8 @@ order, plus the files `derive` computes from it for the reader (postings with th
 impacts, the source table, completion names). An update analyses the new and changed articles
 into a segment of their own, gathers the previous generation's unchanged articles and the new
 ones, in the order a fresh build puts them, into the next generation (`qa.index.gather`), and
-derives its files again (the postings carried over, not inverted again: `qa.index.postings`). BM25's N, average length and document frequencies are thus over the live sentences and
+derives its files again (the postings carried over, not inverted again: `qa.index.postings`).
+BM25's N, average length and document frequencies are thus over the live sentences and
 every float is the one a fresh build of the same articles computes (the same arrays go through
 the same code); deleted articles are simply not gathered. Only builds import this module.
 """

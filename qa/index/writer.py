@@ -74,9 +74,9 @@ def build(paths: list[Path], folder: Path, params: bm25.BM25Params | None = None
     2 for a corpus of 4 MB or more, else 1); the index is the same whatever the number.
     `progress(done, total)` counts bytes of the corpus files. `home` is the corpus later runs
     use when they name none (default: `paths`). A corpus without articles does not replace an
-    index that has some, nor makes an empty one (EmptyCorpusError). While another build holds the folder this one
-    waits (calling `waiting()` first), then skips when `unless()` says that build made it
-    needless; `starting()` is called when it does build.
+    index that has some, nor makes an empty one (EmptyCorpusError). While another build holds
+    the folder this one waits (calling `waiting()` first), then skips when `unless()` says
+    that build made it needless; `starting()` is called when it does build.
     """
     params = params or bm25.BM25Params()
     started = time.perf_counter()
