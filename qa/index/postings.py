@@ -56,12 +56,7 @@ def write_postings(out: Path, tok: np.ndarray, doc_len: np.ndarray, terms: int,
         kept.append((lo, (pairs % width).astype(np.int32), tf, df))
         del pairs, post_term
     del sentence
-    term_idf = bm25.idf(params, n, doc_freq)
-    avgdl = float(doc_len.sum()) / n if n else 1.0
-    ptr = np.zeros(terms + 1, np.int64)
-    np.cumsum(doc_freq, out=ptr[1:])
-    np.save(out / "terms.idf.npy", term_idf.astype(np.float64))
-    np.save(out / "terms.ptr.npy", ptr)
+    term_idf, ptr, avgdl = _write_terms(out, params, doc_len, doc_freq)
     total = int(ptr[-1])
     with _NpyStream(out / "postings.sentence.npy", "<i4", total) as sentences, \
             _NpyStream(out / "postings.tf.npy", "<i4", total) as tfs, \
@@ -73,6 +68,20 @@ def write_postings(out: Path, tok: np.ndarray, doc_len: np.ndarray, terms: int,
             sentences.write(post_sent)
             tfs.write(tf)
             scores.write(score.astype(np.float64))
+
+
+def _write_terms(out: Path, params: bm25.BM25Params, doc_len: np.ndarray,
+                 doc_freq: np.ndarray) -> tuple[np.ndarray, np.ndarray, float]:
+    """terms.idf.npy and terms.ptr.npy from each term's document frequency, for a build and
+    an update alike (the same floats); returns the idf, the pointers and the average length."""
+    n = len(doc_len)
+    term_idf = bm25.idf(params, n, doc_freq)
+    avgdl = float(doc_len.sum()) / n if n else 1.0
+    ptr = np.zeros(len(doc_freq) + 1, np.int64)
+    np.cumsum(doc_freq, out=ptr[1:])
+    np.save(out / "terms.idf.npy", term_idf.astype(np.float64))
+    np.save(out / "terms.ptr.npy", ptr)
+    return term_idf, ptr, avgdl
 
 
 SCORE_CHUNK = 1 << 21  # postings scored at once by an update (elementwise: the same floats)
@@ -102,13 +111,7 @@ def merge_postings(out: Path, old: Path, term_map: np.ndarray, sentence_map: np.
         tf = np.insert(tf, at, new_tf)
     df = np.bincount(term, minlength=union)
     used = df > 0
-    df = df[used]
-    term_idf = bm25.idf(params, len(doc_len), df)
-    avgdl = float(doc_len.sum()) / len(doc_len) if len(doc_len) else 1.0
-    ptr = np.zeros(len(df) + 1, np.int64)
-    np.cumsum(df, out=ptr[1:])
-    np.save(out / "terms.idf.npy", term_idf.astype(np.float64))
-    np.save(out / "terms.ptr.npy", ptr)
+    term_idf, _, avgdl = _write_terms(out, params, doc_len, df[used])
     np.save(out / "postings.sentence.npy", np.asarray(sent, np.int32))
     np.save(out / "postings.tf.npy", np.asarray(tf, np.int32))
     union_idf = np.zeros(union, np.float64)
