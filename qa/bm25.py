@@ -70,8 +70,8 @@ def idf(params: BM25Params, corpus_size: int, doc_freq: np.ndarray) -> np.ndarra
     if len(doc_freq) == 0:
         return np.zeros(0)
     model = params.model(corpus_size)
-    model._calc_idf({t: int(df) for t, df in enumerate(doc_freq)})
-    return np.fromiter((model.idf[t] for t in range(len(doc_freq))), float, len(doc_freq))
+    model._calc_idf(dict(enumerate(np.asarray(doc_freq, np.int64).tolist())))
+    return np.fromiter(model.idf.values(), float, len(doc_freq))  # in term order, as inserted
 
 
 def contributions(params: BM25Params, term_idf: np.ndarray, tf: np.ndarray,

@@ -60,23 +60,23 @@ class Segment:
             self._docs = self.doc_records.all()
         return self._docs
 
-    def ids_and_sources(self) -> tuple[list[str], list[str]]:
-        """Each article's id and source file, read from the start of its record's line
-        without decoding the rest (an update needs them for every article: 10^5 of them)."""
-        if self._docs is not None:
-            return [d["id"] for d in self._docs], [d["source"] for d in self._docs]
-        data, offsets = self.doc_records._data, self.doc_records.offsets
-        ids, sources = [], []
-        for d in range(len(self.doc_records)):
-            line = data[offsets[d]:offsets[d + 1]]
-            end = line.find(b'","source":"')  # quotes inside a JSON string are escaped
-            stop = line.find(b'","title":"', end)
-            if not line.startswith(b'{"id":"') or end < 0 or stop < 0 \
-                    or b"\\" in line[:stop]:
-                return [d["id"] for d in self.docs], [d["source"] for d in self.docs]
-            ids.append(line[7:end].decode())
-            sources.append(line[end + 12:stop].decode())
-        return ids, sources
+    def ids_and_sources(self) -> tuple[list[str], dict[str, range]]:
+        """Each article's id, and the articles of each source file (a build reads a file's
+        articles one after the other, so they are a range). An update needs them for every
+        article (10^5 of them): one pattern search over the record lines finds them, decoding
+        nothing else, when no id or source holds a character JSON escapes."""
+        if self._docs is None:
+            data = self.doc_records._data
+            found = _HEAD.findall(data) if len(data) else []
+            if len(found) == len(self.doc_records):
+                ids = b"\n".join(i for i, _ in found).decode().split("\n") if found else []
+                ranges = _ranges([s for _, s in found])
+                if ranges is not None:
+                    return ids, {source.decode(): run for source, run in ranges.items()}
+        ranges = _ranges([d["source"] for d in self.docs])
+        if ranges is None:  # not as a build writes a generation
+            raise ValueError(f"segment {self.folder.name}: a file's articles are not together")
+        return [d["id"] for d in self.docs], ranges
 
     def slice(self, name: str, lo: int, hi: int) -> _Bytes:
         """Items lo..hi-1 of the int32 array `name` as a byte range of its file (an .npy
@@ -99,6 +99,26 @@ class Segment:
         first = np.zeros(len(counts) + 1, np.int64)
         np.cumsum(counts, out=first[1:])
         return first
+
+
+# The start of an article record's line as a build writes it, when its id and source hold no
+# character JSON escapes. Only a line's start can match: a record is flat (no dict inside it),
+# and a quote inside a JSON string is escaped. (Anchored with `^`, the search would try every
+# byte; unanchored, it jumps from one `{"id":"` to the next: 0.13 s for 10^5 records, not 0.6.)
+_HEAD = re.compile(rb'\{"id":"([^"\\\n]*)","source":"([^"\\\n]*)","title":"')
+
+
+def _ranges(sources: list) -> dict | None:
+    """Each source's articles as a range, None when one source's are not consecutive."""
+    from itertools import groupby
+
+    ranges, at = {}, 0
+    for source, run in groupby(sources):
+        stop = at + sum(1 for _ in run)
+        if source in ranges:
+            return None
+        ranges[source], at = range(at, stop), stop
+    return ranges
 
 
 @dataclass

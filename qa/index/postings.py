@@ -64,7 +64,8 @@ def write_postings(out: Path, tok: np.ndarray, doc_len: np.ndarray, terms: int,
         while kept:
             lo, post_sent, tf, df = kept.pop(0)
             post_term = np.repeat(np.arange(lo, lo + len(df), dtype=np.int64), df)
-            score = contributions(params, term_idf, post_term, tf, doc_len[post_sent], avgdl)
+            score = contributions(params, term_idf[post_term], tf, doc_len[post_sent],
+                                  avgdl)
             sentences.write(post_sent)
             tfs.write(tf)
             scores.write(score.astype(np.float64))
@@ -97,51 +98,62 @@ def merge_postings(out: Path, old: Path, term_map: np.ndarray, sentence_map: np.
     `write_postings` writes, with terms numbered among those used; returns whether each union
     term is used."""
     old_ptr = np.load(old / "terms.ptr.npy")
-    old_sent = np.load(old / "postings.sentence.npy", mmap_mode="r")
-    term = np.repeat(term_map.astype(np.int32), np.diff(old_ptr))
-    sent, alive = renumber(old_sent, sentence_map)
-    tf = np.load(old / "postings.tf.npy")
+    sent, alive = renumber(np.load(old / "postings.sentence.npy", mmap_mode="r"), sentence_map)
+    tf = np.load(old / "postings.tf.npy", mmap_mode="r")
+    kept = np.diff(old_ptr)  # each old term's postings kept
     if alive is not None:
-        term, sent, tf = term[alive], sent[alive], tf[alive]
+        gone = np.flatnonzero(~alive)  # an article's postings: few
+        kept -= np.bincount(np.searchsorted(old_ptr, gone, side="right") - 1,
+                            minlength=len(kept))
+        sent, tf = sent[alive], tf[alive]
     del alive
+    df = np.zeros(union, np.int64)
+    df[term_map] = kept
     new_term, new_sent, new_tf = new
     if len(new_term):
-        at = _places(term, sent, union, new_term, new_sent)
-        term, sent = np.insert(term, at, new_term), np.insert(sent, at, new_sent)
-        tf = np.insert(tf, at, new_tf)
-    df = np.bincount(term, minlength=union)
+        ptr = np.zeros(union + 1, np.int64)
+        np.cumsum(df, out=ptr[1:])
+        at = _places(ptr, sent, new_term, new_sent)
+        sent, tf = _insert(sent, at, new_sent), _insert(tf, at, new_tf)
+        df += np.bincount(new_term, minlength=union)
     used = df > 0
-    term_idf, _, avgdl = _write_terms(out, params, doc_len, df[used])
+    term_idf, ptr, avgdl = _write_terms(out, params, doc_len, df[used])
     np.save(out / "postings.sentence.npy", np.asarray(sent, np.int32))
     np.save(out / "postings.tf.npy", np.asarray(tf, np.int32))
-    union_idf = np.zeros(union, np.float64)
-    union_idf[used] = term_idf
-    with _NpyStream(out / "postings.score.npy", "<f8", len(term)) as scores:
-        for lo in range(0, len(term), SCORE_CHUNK):
-            hi = lo + SCORE_CHUNK  # int32 tf and indexes: the same floats as a build's int64
-            score = contributions(params, union_idf, term[lo:hi], tf[lo:hi],
-                                  doc_len[sent[lo:hi]], avgdl)
-            scores.write(score)
+    with _NpyStream(out / "postings.score.npy", "<f8", len(sent)) as scores:
+        for lo in range(0, len(sent), SCORE_CHUNK):
+            hi = min(lo + SCORE_CHUNK, len(sent))  # int32 tf: the same floats as a build's
+            scores.write(contributions(params, _idf_each(term_idf, ptr, lo, hi), tf[lo:hi],
+                                       doc_len[sent[lo:hi]], avgdl))
     return used
 
 
-def contributions(params: bm25.BM25Params, term_idf: np.ndarray, terms: np.ndarray,
-                  tf: np.ndarray, lengths: np.ndarray, avgdl: float) -> np.ndarray:
-    """`bm25.contributions` of postings of `terms` (tf, sentence lengths), the same floats
-    for less: for BM25Okapi and BM25Plus a posting's value is idf x g(tf, length), so g is
-    computed by that same code once per (tf, length) pair and looked up (its value times
-    1.0 is itself; the product with idf is then the one `bm25.contributions` takes)."""
+def contributions(params: bm25.BM25Params, idf_each: np.ndarray, tf: np.ndarray,
+                  lengths: np.ndarray, avgdl: float) -> np.ndarray:
+    """`bm25.contributions` of postings (each one's term's idf, tf, sentence length), the
+    same floats for less: for BM25Okapi and BM25Plus a posting's value is idf x g(tf, length),
+    so g is computed by that same code once per (tf, length) pair and looked up (its value
+    times 1.0 is itself; the product with idf is then the one `bm25.contributions` takes)."""
     if params.variant == "BM25L" or not len(tf):
-        return bm25.contributions(params, term_idf[terms], tf, lengths, avgdl)
+        return bm25.contributions(params, idf_each, tf, lengths, avgdl)
     tops = int(tf.max()) + 1, int(lengths.max()) + 1
     if tops[0] * tops[1] * 4 > len(tf):  # not worth it
-        return bm25.contributions(params, term_idf[terms], tf, lengths, avgdl)
+        return bm25.contributions(params, idf_each, tf, lengths, avgdl)
     grid = bm25.contributions(params, np.ones(tops[0] * tops[1]),
                               np.repeat(np.arange(tops[0], dtype=np.int64), tops[1]),
                               np.tile(np.arange(tops[1], dtype=np.int64), tops[0]), avgdl)
     code = tf.astype(np.int64) * tops[1]
     code += lengths
-    return term_idf[terms] * grid[code]
+    return idf_each * grid[code]
+
+
+def _idf_each(term_idf: np.ndarray, ptr: np.ndarray, lo: int, hi: int) -> np.ndarray:
+    """The idf of the term of each posting lo..hi-1 (postings in term order, `ptr` their
+    bounds): runs of one value, repeated rather than looked up one by one."""
+    first = int(np.searchsorted(ptr, lo, side="right")) - 1
+    stop = int(np.searchsorted(ptr, hi, side="left"))
+    counts = np.minimum(ptr[first + 1:stop + 1], hi) - np.maximum(ptr[first:stop], lo)
+    return np.repeat(term_idf[first:stop], counts)
 
 
 STEPS = 16  # runs of sentences from which renumbering looks each sentence up
@@ -172,20 +184,40 @@ def renumber(old: np.ndarray, numbers: np.ndarray) -> tuple[np.ndarray, np.ndarr
             alive = ~gone if alive is None else alive & ~gone
             continue
         step = int(numbers[lo]) - lo - shift
-        if step:
-            new += (old >= lo).astype(np.int32) * np.int32(step)
-            shift += step
+        if step and lo == 0:  # every sentence moves (an article added first)
+            new += np.int32(step)
+        elif step:
+            np.add(new, np.int32(step), out=new, where=old >= lo)
+        shift += step
     return new, alive
 
 
-def _places(term: np.ndarray, sent: np.ndarray, union: int, new_term: np.ndarray,
-            new_sent: np.ndarray) -> np.ndarray:
-    """Where each new posting goes among the kept ones (sorted by term, then sentence): a
-    binary search in its term's postings (an update adds a few hundred, among millions)."""
-    ptr = np.zeros(union + 1, np.int64)
-    np.cumsum(np.bincount(term, minlength=union), out=ptr[1:])
+def _places(ptr: np.ndarray, sent: np.ndarray, new_term: np.ndarray, new_sent: np.ndarray
+            ) -> np.ndarray:
+    """Where each new posting goes among the kept ones (sorted by term, then sentence; `ptr`
+    bounds each term's): a binary search in its term's postings (an update adds a few
+    hundred, among millions)."""
     return np.array([lo + np.searchsorted(sent[lo:hi], s) for lo, hi, s in zip(
         ptr[new_term].tolist(), ptr[new_term + 1].tolist(), new_sent.tolist())], np.int64)
+
+
+INSERT_LOOP = 10_000  # new postings up to which `_insert` copies the runs between them
+
+
+def _insert(values: np.ndarray, at: np.ndarray, new: np.ndarray) -> np.ndarray:
+    """`np.insert(values, at, new)` (`at` ascending) as one copy of each run of `values`
+    between insertion points: np.insert moves every value through a boolean mask, ten
+    times the cost for 10^7 values and a few hundred new ones."""
+    if len(at) > INSERT_LOOP:
+        return np.insert(values, at, new)
+    out = np.empty(len(values) + len(new), values.dtype)
+    prev = 0
+    for n, (a, v) in enumerate(zip(at.tolist(), new.tolist())):
+        out[prev + n:a + n] = values[prev:a]
+        out[a + n] = v
+        prev = a
+    out[prev + len(new):] = values[prev:]
+    return out
 
 
 def _ranges(tok: np.ndarray, terms: int, range_tokens: int) -> list[tuple[int, int]]:
@@ -217,7 +249,7 @@ class _NpyStream:
         return self
 
     def write(self, values: np.ndarray) -> None:
-        self.file.write(np.ascontiguousarray(values, self.dtype).tobytes())
+        self.file.write(memoryview(np.ascontiguousarray(values, self.dtype)))
         self.written += len(values)
 
     def __exit__(self, *exc) -> None:

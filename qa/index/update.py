@@ -82,14 +82,11 @@ def plan(folder: Path, files: list[Path], paths: list[Path], params: bm25.BM25Pa
             return None  # a link, say: never read through (as the reader refuses it)
         checksums.verify(data, manifest["files"], manifest.get("checksums"))
         old = Segment(data)
+        ids, by_source = old.ids_and_sources()
     except (checksums.Damaged, OSError, ValueError, KeyError, TypeError):
         return None
     known = {s["path"]: s for s in manifest.get("sources", [])
              if isinstance(s, dict) and isinstance(s.get("path"), str)}
-    ids, doc_sources = old.ids_and_sources()
-    by_source: dict[str, list[int]] = {}
-    for d, source in enumerate(doc_sources):
-        by_source.setdefault(source, []).append(d)
     same, read = set(), []
     for path in files:
         record = known.get(str(path))
@@ -101,7 +98,10 @@ def plan(folder: Path, files: list[Path], paths: list[Path], params: bm25.BM25Pa
             same.add(str(path))
         else:
             read.append(path)
-    taken = TakenIds(ids[d] for p in same for d in by_source.get(p, []))
+    taken = TakenIds(ids)  # the kept files' ids: all but the others' (no id is used twice)
+    for path, run in by_source.items():
+        if path not in same:
+            taken.difference_update(ids[run.start:run.stop])
     result = Plan(old, [], [], [], read, manifest)
     streamed: dict[str, list[Document]] = {}
     for doc, _, _ in stream_corpus(read, result.corpus, paths, taken=taken):
@@ -110,13 +110,13 @@ def plan(folder: Path, files: list[Path], paths: list[Path], params: bm25.BM25Pa
         return None
     old_key = {}  # only an article of a file read again can be kept by its hash
     for path in read:
-        for d in by_source.get(str(path), []):
+        for d in by_source.get(str(path), ()):
             doc = old.doc_records[d]
             old_key[doc["source"], doc["id"], doc["hash"]] = d
     fresh = {s.path: s.__dict__ for s in result.corpus.sources}
     for path in map(str, files):
         if path in same:
-            result.order.extend((False, d) for d in by_source.get(path, []))
+            result.order.extend((False, d) for d in by_source.get(path, ()))
             result.sources.append(known[path])
             continue
         if path in fresh:
