@@ -110,3 +110,25 @@ def test_issuing_bonds_is_not_a_statement(qa, workdir):
         (0, "lead manager First Boston Ltd", "said", "lead manager First Boston Ltd"),
         (1, "The ministry", "issued a statement on March 3 saying", "The ministry"),
     ]
+
+
+def test_subjects_after_openings_figures_and_what(qa, workdir):
+    # Shapes that had a cue but no source on PolNeAR's training articles (issue 13, fourth
+    # round); each source was empty before.
+    assert _attributions(qa, workdir, "subjects.txt") == [
+        # a lower-case "retired"/"former" before a title opens the subject
+        (1, "retired Adm. Mary Lane, who commanded the Pacific fleet and later ran the naval "
+            "academy,", "said", "Mary Lane"),
+        # a number word opens a subject after an opening phrase
+        (2, "two council members from the east side, Ana Ruiz and Tom Bell,", "have said",
+         "Ana Ruiz and Tom Bell"),
+        # the subject of a "When ..." clause is a noun phrase, not "When asked"
+        (3, "the city manager, Paul Ortega,", "said", "Paul Ortega"),
+        # figures are subjects
+        (4, "About 6 in 10", "say", "About 6 in 10"),
+        (5, "38%", "say", "38%"),
+        # "what X said": X
+        (6, "many analysts", "said", "many analysts"),
+        # an inner quotation closed with the outer one (''' then said) is inverted
+        (7, "Ms. Ortiz, who runs a bakery near the pier", "said", "Ms. Ortiz"),
+    ]

@@ -24,8 +24,9 @@ def before_span(text: str, toks: list[Token], left_edge: int) -> Span | None:
     if left_edge == 0:
         return None
     last = toks[left_edge - 1].text
-    if last not in (",", ":") and last not in CLOSE_QUOTES and last not in QUOTES:
-        return None
+    if last not in (",", ":") and last not in CLOSE_QUOTES and last not in QUOTES \
+            and not (last == "'" and left_edge > 1 and toks[left_edge - 2].text == "''"):
+        return None  # (an inner quote closed with the outer one: "... country,''' said X")
     end = toks[left_edge - 1].end if last != "," else toks[left_edge - 1].start
     start = 0
     span = _strip(text, start, end)

@@ -11,7 +11,8 @@ from .tokens import (
     FUNCTION, is_quote, NEG, PARTICIPLE_ENDINGS, PREPOSITIONS, PRONOUNS, PUNCT_STOP, QUOTES,
     RECIPIENT_NAME, RECIPIENTS, RELATIVE, REPORTING, STATEMENT, NAME_LINKS, SUBJECT_PRONOUNS,
     TIME_WORDS, Span, Token)
-from .subjects import coordinated, IRREGULAR_PAST, is_subject, np_left, segment_left
+from .subjects import (after_what, coordinated, IRREGULAR_PAST, is_subject, np_left,
+                       segment_left)
 from .inverted import np_right, with_appositive
 from .content import according_content, after_span, before_span, cue_content
 from .cues import alone, credit_line, speaker_label
@@ -75,7 +76,7 @@ def attach(text: str, toks: list[Token], a: int, b: int, head: int,
         if src is not None:
             return Found(char_span(toks, *src), (toks[a].start, cue_end),
                          after_span(text, cue_end))
-    src = _dated(toks, np_left(toks, a), a)
+    src = after_what(toks, a) or _dated(toks, np_left(toks, a), a)
     antecedent = ""
     if src is not None and src[1] - src[0] == 1 and toks[src[0]].lower in RELATIVE:
         antecedent = _antecedent(text, toks, src[0])
@@ -208,7 +209,8 @@ def _may_invert(toks: list[Token], a: int) -> bool:
     if a == 0:  # "Says the senator: ...", not "Calls for a rescheduling ... have come"
         return a + 1 < len(toks) and toks[a + 1].lower not in PREPOSITIONS
     prev = toks[a - 1].text
-    return prev in (",", ":") or prev in QUOTES or prev in CLOSE_QUOTES
+    return prev in (",", ":") or prev in QUOTES or prev in CLOSE_QUOTES \
+        or prev == "'" and a > 1 and toks[a - 2].text == "''"  # "... country,''' said X"
 
 
 _OPENERS = frozenset("while after before by in since without when upon".split())
