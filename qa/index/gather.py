@@ -1,12 +1,13 @@
 """Gather the articles an update keeps and the ones it adds into the next generation's files.
 
 The previous generation and the new articles' segment are both segments (`Segment`); `gather`
-writes the articles of an ordered list of (segment, article) into one folder, in that order,
-copying bytes wherever the content does not change: sentence records and statement rows are
-byte ranges of their files, article records change only in their `first` number, the forward
-offsets and per-sentence arrays are slices. Term numbers go into the union of the segments'
-vocabularies (`segments.derive` keeps those used), and `Carried` says where each segment's
-terms and sentences went, so that `derive` can carry the previous generation's postings over.
+writes the articles of an ordered list of runs (segment, first article, stop) into one folder,
+in that order, copying bytes wherever the content does not change: sentence records and
+statement rows are byte ranges of their files, article records change only in their `first`
+number, the forward offsets and per-sentence arrays are slices. Term numbers go into the union
+of the segments' vocabularies (`segments.derive` keeps those used), and `Carried` says where
+each segment's terms and sentences went, so that `derive` can carry the previous generation's
+postings over.
 Only builds import this module.
 """
 from __future__ import annotations
@@ -150,13 +151,12 @@ class Gathered:
     sentences: dict[int, np.ndarray]
 
 
-def gather(out: Path, order: list[tuple[Segment, int]]) -> Gathered:
-    """Write into `out` the segment holding the articles `order` names ((segment, article
-    number in it), in the order they are to have), with terms numbered into the union of the
-    segments' vocabularies (`derive` keeps only those used)."""
-    segments = list({id(s): s for s, _ in order}.values())
+def gather(out: Path, runs: list[tuple[Segment, int, int]]) -> Gathered:
+    """Write into `out` the segment holding the articles `runs` name ((segment, first,
+    stop): articles first..stop-1 of the segment, in the order they are to have), with terms
+    numbered into the union of the segments' vocabularies (`derive` keeps only those used)."""
+    segments = list({id(s): s for s, _, _ in runs}.values())
     union, remap = _union(segments)
-    runs = _runs(order)
     counts = _gather_docs(out, runs)
     spans = [(seg, int(seg.first[lo]), int(seg.first[hi])) for seg, lo, hi in runs]
     _gather_records(out, "sentences", [(seg, "sentences", s0, s1) for seg, s0, s1 in spans])
@@ -351,17 +351,6 @@ def _gather_counts(out: Path, segments: list[Segment]) -> NameCounts | None:
         link_or_copy(path, out / name)
         linked.add(name)
     return None
-
-
-def _runs(order: list[tuple[Segment, int]]) -> list[tuple[Segment, int, int]]:
-    """`order` as runs of consecutive articles of one segment: (segment, first, stop)."""
-    runs: list[list] = []
-    for seg, d in order:
-        if runs and runs[-1][0] is seg and runs[-1][2] == d:
-            runs[-1][2] = d + 1
-        else:
-            runs.append([seg, d, d + 1])
-    return [tuple(run) for run in runs]
 
 
 @dataclass

@@ -33,23 +33,36 @@ from .segments import doc_hash
 @dataclass
 class Plan:
     old: Segment
-    order: list[tuple[bool, int]]  # (new?, number in the new articles or in the old segment)
+    runs: list[list]  # [new?, first, stop]: articles of the new ones or of the old segment
     new_docs: list[Document]
     sources: list[dict]  # the manifest's record of each source file, in corpus order
     read: list[Path]  # the files read again
     manifest: dict  # the previous generation's
     corpus: Corpus = field(default_factory=Corpus)  # what reading them met
 
+    def take(self, new: bool, first: int, stop: int) -> None:
+        """Articles first..stop-1 (of the new ones, or of the old segment) come next: kept as
+        runs, so that an update of 10^5 articles never steps through them one by one."""
+        if first >= stop:
+            return
+        if self.runs and self.runs[-1][0] == new and self.runs[-1][2] == first:
+            self.runs[-1][2] = stop
+        else:
+            self.runs.append([new, first, stop])
+
+    @property
+    def articles(self) -> int:
+        return sum(stop - first for _, first, stop in self.runs)
+
     @property
     def unchanged(self) -> bool:
         """Every article kept, in the same order: the generation can stay as it is."""
-        return not self.new_docs and all(
-            not new and d == n for n, (new, d) in enumerate(self.order)) \
-            and len(self.order) == len(self.old.doc_records)
+        every = len(self.old.doc_records)
+        return not self.new_docs and self.runs == ([[False, 0, every]] if every else [])
 
     @property
     def removed(self) -> int:
-        kept = sum(1 for new, _ in self.order if not new)
+        kept = sum(stop - first for new, first, stop in self.runs if not new)
         return len(self.old.doc_records) - kept
 
 
@@ -116,7 +129,8 @@ def plan(folder: Path, files: list[Path], paths: list[Path], params: bm25.BM25Pa
     fresh = {s.path: s.__dict__ for s in result.corpus.sources}
     for path in map(str, files):
         if path in same:
-            result.order.extend((False, d) for d in by_source.get(path, ()))
+            run = by_source.get(path, range(0))
+            result.take(False, run.start, run.stop)
             result.sources.append(known[path])
             continue
         if path in fresh:
@@ -124,8 +138,8 @@ def plan(folder: Path, files: list[Path], paths: list[Path], params: bm25.BM25Pa
         for doc in streamed.get(path, []):
             d = old_key.get((doc.source, doc.id, doc_hash(doc)))
             if d is None:
-                result.order.append((True, len(result.new_docs)))
+                result.take(True, len(result.new_docs), len(result.new_docs) + 1)
                 result.new_docs.append(doc)
             else:
-                result.order.append((False, d))
+                result.take(False, d, d + 1)
     return result

@@ -207,7 +207,7 @@ def _keep(folder: Path, plan: update.Plan, home: list[Path], corpus: Corpus) -> 
     return BuildReport(counts.get("documents", 0), counts.get("sentences", 0),
                        counts.get("terms", 0), problems=corpus.problems,
                        summary=corpus.summary(),
-                       updated=f"0 articles analysed, 0 removed, {len(plan.order):,} kept")
+                       updated=f"0 articles analysed, 0 removed, {plan.articles:,} kept")
 
 
 def _synced_and_described(staging: Path) -> dict:
@@ -308,8 +308,8 @@ def _write_update(folder: Path, staging: Path, plan: update.Plan, params: bm25.B
             problems = segments.write_part(part, documents, Analyzer(), progress,
                                            analysis.worker_count(plan.read, workers)).problems
             new = gather.Segment(part)
-        gathered = gather.gather(staging, [(new if is_new else plan.old, d)
-                                           for is_new, d in plan.order])
+        gathered = gather.gather(staging, [(new if is_new else plan.old, lo, hi)
+                                           for is_new, lo, hi in plan.runs])
         carried = gather.Carried(plan.old, new, gathered.terms, gathered.sentences)
         counts = segments.derive(staging, params, gathered.names, late, gathered.counts,
                                  carried)
@@ -318,7 +318,7 @@ def _write_update(folder: Path, staging: Path, plan: update.Plan, params: bm25.B
     added = len(plan.new_docs)
     return BuildReport(*counts, problems=problems, updated=(
         f"{added:,} article{'s' * (added != 1)} analysed, {plan.removed:,} removed, "
-        f"{len(plan.order) - added:,} kept"))
+        f"{plan.articles - added:,} kept"))
 
 
 def _refuse_to_empty(folder: Path, paths: list[Path], summary: str) -> None:
