@@ -110,12 +110,17 @@ def assert_as_fresh_build(qa, workdir: Path, corpus: Path, files: bool = False) 
 
 
 def assert_same_files(index: Path, fresh: Path) -> None:
-    """Every file of the two indexes' generations but the completion names is the same."""
+    """Every file of the two indexes' generations but the completion names is the same, and
+    so is its checksum in the manifests (an update hashes some files while it writes others)."""
+    sums = [json.loads((folder / MANIFEST).read_text())["checksums"] for folder in (index, fresh)]
     new, fresh = generation(index), generation(fresh)
     names = sorted(p.name for p in fresh.iterdir() if not p.name.startswith("names"))
     assert names == sorted(p.name for p in new.iterdir() if not p.name.startswith("names"))
     for name in names:
         assert (new / name).read_bytes() == (fresh / name).read_bytes(), name
+    hashes = [{name: record["sha256"] for name, record in table.items()
+               if not name.startswith("names")} for table in sums]
+    assert hashes[0] == hashes[1]
 
 
 def test_an_article_added_alone_gives_a_fresh_builds_files(workdir, qa):
@@ -200,9 +205,9 @@ def test_code_replaced_while_a_build_runs_is_seen_at_the_next_question(workdir, 
     write(corpus, ARTICLES, WIRE)
     describe = writer._synced_and_described
 
-    def upgraded_meanwhile(staging):
+    def upgraded_meanwhile(staging, *done):
         code.write_text("RULES = 22\n")  # another size: a change whatever the clock says
-        return describe(staging)
+        return describe(staging, *done)
 
     monkeypatch.setattr(writer, "_synced_and_described", upgraded_meanwhile)
     assert qa("index", str(corpus), "--index", "idx").code == 0

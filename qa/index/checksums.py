@@ -36,6 +36,14 @@ def describe(folder: Path, names: list[str]) -> dict:
     return table
 
 
+def record(path: Path) -> dict:
+    """One file's record, as `describe` gives it: its stamp is taken before it is hashed, so
+    that a write while it is hashed shows as a moved stamp."""
+    info = os.lstat(path)
+    return {"size": info.st_size, "sha256": _sha256(path),
+            "stamp": [info.st_ino, info.st_ctime_ns]}
+
+
 def verify(folder: Path, sizes: dict, table: dict | None) -> None:
     """Raise Damaged unless every file of `sizes` in `folder` is as recorded: a plain file
     (a link out of the index is not followed), of its size, and of its hash when its stamp

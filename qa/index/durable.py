@@ -28,8 +28,11 @@ def replace_file(path: Path, data: bytes) -> None:
             os.close(fd)
 
 
-def fsync_tree(folder: Path) -> None:
-    """Every file in `folder` on disk, before the folder is renamed into use."""
+def fsync_tree(folder: Path, skip: set[str] | frozenset[str] = frozenset()) -> None:
+    """Every file in `folder` (but those named in `skip`) on disk, before the folder is
+    renamed into use."""
     for path in folder.iterdir():
+        if path.name in skip:
+            continue
         with open(path, "rb") as f:
             os.fsync(f.fileno())

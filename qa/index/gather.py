@@ -149,6 +149,15 @@ class Gathered:
     names: NameCounts | None  # the name counts, when they were merged into one file
     terms: dict[int, np.ndarray]
     sentences: dict[int, np.ndarray]
+    final: list[str]  # the files written that `segments.derive` only reads
+
+
+# What `gather` writes that `segments.derive` only reads (it writes the vocabulary and
+# forward.term again when terms go unused): these are as they stay once gathered.
+FINAL = ("docs.jsonl", "docs.offsets.npy", "sentences.jsonl", "sentences.offsets.npy",
+         "sentences.len.npy", "sentences.paragraph.npy", "forward.start.npy", "forward.end.npy",
+         "statements.rows.jsonl", "statements.rows.offsets.npy",
+         "statements.rows.sentence.npy", "statements.rows.attribution.npy")
 
 
 def gather(out: Path, runs: list[tuple[Segment, int, int]]) -> Gathered:
@@ -171,8 +180,9 @@ def gather(out: Path, runs: list[tuple[Segment, int, int]]) -> Gathered:
                                             for seg, t0, t1 in tok])
     write_vocabulary(out, union)
     _gather_rows(out, spans)
-    return Gathered(counts, _gather_counts(out, segments), remap,
-                    _sentence_maps(segments, spans))
+    names = _gather_counts(out, segments)
+    return Gathered(counts, names, remap, _sentence_maps(segments, spans),
+                    [*FINAL, *sorted(p.name for p in out.glob("names.counts*.json"))])
 
 
 def _union(segments: list[Segment]) -> tuple[list[str], dict[int, np.ndarray]]:
