@@ -66,10 +66,15 @@ class RecordWriter:
         if _ESCAPED.search(text) or text.count("\n") != max(len(values) - 1, 0):
             self.extend(values)
             return
-        sizes = (array("q", [len(v) + 3 for v in values]) if text.isascii()
-                 else array("q", [len(v.encode()) + 3 for v in values]))
-        self.add_encoded(('"' + '"\n"'.join(values) + '"\n').encode() if values else b"",
-                         sizes)
+        lines = ('"' + '"\n"'.join(values) + '"\n').encode() if values else b""
+        if text.isascii():
+            sizes = array("q", [len(v) + 3 for v in values])
+        else:  # each line's size in bytes, from where the newlines are
+            import numpy as np  # a build loads numpy anyway; a reader need not
+
+            ends = np.flatnonzero(np.frombuffer(lines, np.uint8) == 10) + 1
+            sizes = np.diff(ends, prepend=0).astype(np.int64)
+        self.add_encoded(lines, sizes)
 
     def close(self) -> None:
         self._file.flush()
