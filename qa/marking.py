@@ -17,22 +17,31 @@ from .model import Answer, AnswerCandidate, AnswerSpan
 _WHO = frozenset({"who", "whom"})
 
 
-def encode_sentence(text: str, question: q.Question, analyzer,
-                    drop: frozenset[str] = frozenset()) -> sf.Encoded:
-    """The sentence's features for this question (the training script calls this too)."""
+def question_cue(question: q.Question, analyzer) -> sf.QuestionCue:
+    """What the answer model conditions on, for every sentence asked this question."""
     asked = [(t.term, t.start, t.end) for t in analyzer.tokens(question.text)]
-    cue = sf.question_cue(question.text, question.answer_type, question.terms, asked)
+    return sf.question_cue(question.text, question.answer_type, question.terms, asked)
+
+
+def encode_sentence(text: str, question: q.Question, analyzer,
+                    drop: frozenset[str] = frozenset(),
+                    cue: sf.QuestionCue | None = None) -> sf.Encoded:
+    """The sentence's features for this question (the training script calls this too);
+    `cue`: `question_cue(question, analyzer)`, when the caller has it already."""
+    cue = cue or question_cue(question, analyzer)
     term_spans = [(t.term, t.start, t.end) for t in analyzer.tokens(text)]
     found = patterns.spans(question.answer_type, text) if question.answer_type != q.SOURCE \
         else []
     return sf.encode(text, cue, term_spans, found, drop)
 
 
-def allowed_spans(text: str, question: q.Question, enc: sf.Encoded):
+def allowed_spans(text: str, question: q.Question, enc: sf.Encoded,
+                  wh: str | None = None):
     """The sanity rule for "who" questions as a filter over `enc.spans`: someone named (a
     capitalised word) or described ("a senior commander"), not a pronoun alone ("he"), not
-    a place ("in Denver"), not a number. None when every span may be chosen."""
-    if sf.question_cue(question.text, question.answer_type, ()).wh not in _WHO:
+    a place ("in Denver"), not a number. None when every span may be chosen. `wh`: the
+    question's wh-class, when the caller has it already."""
+    if (wh or sf.question_cue(question.text, question.answer_type, ()).wh) not in _WHO:
         return None
     places = set(patterns.spans(q.PLACE, text))
     people = patterns.spans(q.PERSON, text)
@@ -54,10 +63,12 @@ def allowed_spans(text: str, question: q.Question, enc: sf.Encoded):
 
 
 def predict(text: str, question: q.Question, analyzer, model: sm.SpanModel,
-            drop: frozenset[str] = frozenset(), attributions=()):
-    """The model's best span of `text` (or None)."""
-    enc = encode_sentence(text, question, analyzer, drop)
-    allowed = allowed_spans(text, question, enc)
+            drop: frozenset[str] = frozenset(), attributions=(),
+            cue: sf.QuestionCue | None = None):
+    """The model's best span of `text` (or None); `cue` as for `encode_sentence`."""
+    cue = cue or question_cue(question, analyzer)
+    enc = encode_sentence(text, question, analyzer, drop, cue)
+    allowed = allowed_spans(text, question, enc, cue.wh)
     prefer = preferred(text, question, analyzer, attributions)
     if allowed is not None and prefer is not None and question.answer_type == q.SOURCE:
         # the source of the claim may be a description ("sources", "officials"), which the
@@ -106,9 +117,10 @@ def mark(result: Answer, question: q.Question, analyzer, model: sm.SpanModel,
     if not hits:
         return result
     top = hits[0].score
-    cue = sf.question_cue(question.text, question.answer_type, ())
+    cue = question_cue(question, analyzer)  # once for all hits
     for n, hit in enumerate(hits):
-        pred = predict(hit.text, question, analyzer, model, attributions=hit.attributions)
+        pred = predict(hit.text, question, analyzer, model, attributions=hit.attributions,
+                       cue=cue)
         if pred is None:
             hit.answer, hit.candidate = None, None
             continue
