@@ -25,11 +25,15 @@ def question_cue(question: q.Question, analyzer) -> sf.QuestionCue:
 
 def encode_sentence(text: str, question: q.Question, analyzer,
                     drop: frozenset[str] = frozenset(),
-                    cue: sf.QuestionCue | None = None) -> sf.Encoded:
+                    cue: sf.QuestionCue | None = None,
+                    asked: list[tuple[str, int, int]] | None = None) -> sf.Encoded:
     """The sentence's features for this question (the training script calls this too);
-    `cue`: `question_cue(question, analyzer)`, when the caller has it already."""
+    `cue`: `question_cue(question, analyzer)`, and `asked`: the question's terms where the
+    sentence holds them (a hit's `asked`), when the caller has them already (the encoding
+    reads the sentence's terms only for those of the question)."""
     cue = cue or question_cue(question, analyzer)
-    term_spans = [(t.term, t.start, t.end) for t in analyzer.tokens(text)]
+    term_spans = asked if asked is not None else \
+        [(t.term, t.start, t.end) for t in analyzer.tokens(text)]
     found = patterns.spans(question.answer_type, text) if question.answer_type != q.SOURCE \
         else []
     return sf.encode(text, cue, term_spans, found, drop)
@@ -64,10 +68,11 @@ def allowed_spans(text: str, question: q.Question, enc: sf.Encoded,
 
 def predict(text: str, question: q.Question, analyzer, model: sm.SpanModel,
             drop: frozenset[str] = frozenset(), attributions=(),
-            cue: sf.QuestionCue | None = None):
-    """The model's best span of `text` (or None); `cue` as for `encode_sentence`."""
+            cue: sf.QuestionCue | None = None, asked: list[tuple[str, int, int]] | None = None):
+    """The model's best span of `text` (or None); `cue` and `asked` as for
+    `encode_sentence`."""
     cue = cue or question_cue(question, analyzer)
-    enc = encode_sentence(text, question, analyzer, drop, cue)
+    enc = encode_sentence(text, question, analyzer, drop, cue, asked)
     allowed = allowed_spans(text, question, enc, cue.wh)
     prefer = preferred(text, question, analyzer, attributions)
     if allowed is not None and prefer is not None and question.answer_type == q.SOURCE:
@@ -120,7 +125,7 @@ def mark(result: Answer, question: q.Question, analyzer, model: sm.SpanModel,
     cue = question_cue(question, analyzer)  # once for all hits
     for n, hit in enumerate(hits):
         pred = predict(hit.text, question, analyzer, model, attributions=hit.attributions,
-                       cue=cue)
+                       cue=cue, asked=hit.asked)
         if pred is None:
             hit.answer, hit.candidate = None, None
             continue

@@ -108,16 +108,19 @@ def top_hits(index: Index, text: str, *, k: int = 3, doc: str | None = None,
     question = question or q.analyze(text, index.analyzer)
     ranked = rank(candidates(index, question, doc=doc, source=source, best_of=(k, weights)),
                   weights)
-    known = {t for t in map(index.term_id, question.terms) if t is not None}
+    named = {tid: t for t, tid in zip(question.terms, map(index.term_id, question.terms))
+             if tid is not None}
     hits = []
     for number, cand in enumerate(ranked[:k], start=1):
         sent = cand.sentence
+        asked = _asked_words(index, named, sent.id)
         hits.append(Hit(
             rank=number, score=cand.score(weights), doc=sent.doc, sentence=sent.index, text=sent.text,
             start=sent.start, end=sent.end, attributions=sent.attributions,
             date=index.doc_of(sent.id).get("date", ""), dateline=index.dateline(sent.id),
-            matched=_matched_spans(index, known, sent.id),
+            matched=sorted({(a, b) for _, a, b in asked}),
             features={n: weights[n] * cand.features[n] for n in FEATURES} if explain else {},
+            asked=asked,
         ))
     return Answer(text, hits)
 
@@ -266,7 +269,8 @@ def _said_by(index: Index, name: str) -> frozenset[int]:
     return table.sentences_of(table.match(name))
 
 
-def _matched_spans(index: Index, known: set[int], i: int) -> list[Span]:
-    """The words of sentence i that hold a question term (from the forward data)."""
+def _asked_words(index: Index, named: dict[int, str], i: int) -> list[tuple[str, int, int]]:
+    """The words of sentence i that hold a question term, (term, start, end) in text order
+    (from the forward data; `named`: the question's known terms by number)."""
     term_ids, starts, ends = index.token_spans(i)
-    return sorted({(a, b) for t, a, b in zip(term_ids, starts, ends) if t in known})
+    return [(named[t], a, b) for t, a, b in zip(term_ids, starts, ends) if t in named]
