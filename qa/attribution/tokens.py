@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from itertools import accumulate
 from importlib import resources
 
 from ..model import Span
@@ -16,6 +17,11 @@ _TOKEN = re.compile(r"(?:[A-Za-z]\.){2,}(?:-\w+)*"
                     r"|(?:Mr|Mrs|Ms|Dr|Sens?|Reps?|Gov|Gen|Lt|Col|St|Jr|Sr"
                     r"|Capt|Rev|Maj|Sgt|Adm|Prof|Cmdr|Messrs|Ft|Mt)\.|[A-Z]\.(?=\s+[A-Z])"
                     r"|\w+(?:[-'’]\w+)*|''|``|[^\w\s]")
+# The same tokens with the whitespace before each: `re.split` on it gives ["", space, token,
+# "", space, token, ..., tail] (every non-space character starts a token and none starts on a
+# space), so offsets are running sums of lengths, computed in C instead of asking each match
+# object for its span (tokenising was a sixth of attribution's time).
+_SPACED_TOKEN = re.compile(r"(\s*)(" + _TOKEN.pattern + ")")
 WORD = re.compile(r"\w+(?:['’]\w+)*")
 OPEN_QUOTES = frozenset("“‘")
 CLOSE_QUOTES = frozenset("”’")
@@ -129,9 +135,12 @@ class Found:
 
 
 def tokenize(text: str) -> list[Token]:
-    """Words (keeping "U.S." and "don't" whole) and single punctuation marks."""
-    return [Token(m.start(), m.end(), w, w.lower())
-            for m in _TOKEN.finditer(text) for w in (m.group(),)]
+    """Words (keeping "U.S." and "don't" whole) and single punctuation marks: the matches of
+    `_TOKEN`, with their offsets."""
+    parts = _SPACED_TOKEN.split(text)
+    offsets = list(accumulate(map(len, parts)))
+    words = parts[2::3]
+    return list(map(Token, offsets[1::3], offsets[2::3], words, map(str.lower, words)))
 
 
 def is_quote(text: str) -> bool:
