@@ -19,6 +19,8 @@ from .tokens import (
     VERB_GROUP, WORD)
 from .subjects import np_left
 from .content import after_span
+from . import scoring
+from .scoring import shape
 
 
 def has_candidate(text: str, model: CueModel) -> bool:
@@ -45,9 +47,9 @@ def cue_features(toks: list[Token], i: int, model: CueModel, quoted: list[bool] 
     n2 = toks[i + 2].lower if i + 2 < n else "</s>"
     own = model.word_features.get(w) or _word_features(w, model)
     feats = [own[0], f"p1={p1}", f"n1={n1}", f"p2={p2}", f"n2={n2}", f"w|n1={w}|{n1}",
-             f"p1|w={p1}|{w}", own[1], f"sh={_shape(tok.text)}",
-             f"p1sh={_shape(p1 if prev is None else prev.text)}",
-             f"n1sh={_shape(n1 if nxt is None else nxt.text)}", *own[2], f"p1|n1={p1}|{n1}"]
+             f"p1|w={p1}|{w}", own[1], f"sh={shape(tok.text)}",
+             f"p1sh={shape(p1 if prev is None else prev.text)}",
+             f"n1sh={shape(n1 if nxt is None else nxt.text)}", *own[2], f"p1|n1={p1}|{n1}"]
     pron = cap = False
     for t in toks[max(0, i - 4):i]:
         if t.lower in PRONOUNS:
@@ -134,19 +136,18 @@ _SUBJECT_KINDS = ("pron", "rel", "cap", "np", "none")
 
 def subject_features(toks: list[Token], i: int, w: str) -> list[str]:
     """The costlier features: whether a subject is found before the candidate, and its kind."""
-    feats = []
-    a = extend_left(toks, i)
-    subj = np_left(toks, a)
-    if subj is not None:
-        kind = "pron" if subj[1] - subj[0] == 1 and toks[subj[0]].lower in PRONOUNS else (
-            "rel" if toks[subj[0]].lower in RELATIVE else
-            "cap" if toks[subj[0]].text[:1].isupper() else "np")
-        feats.append(f"subj={kind}")
-        feats.append(f"w|subj={w}|{kind}")
-    else:
-        feats.append("subj=none")
-        feats.append(f"w|subj={w}|none")
-    return feats
+    kind = subject_kind(toks, i)
+    return [f"subj={kind}", f"w|subj={w}|{kind}"]
+
+
+def subject_kind(toks: list[Token], i: int) -> str:
+    """The kind of subject found before candidate `i`: one of `_SUBJECT_KINDS`."""
+    subj = np_left(toks, extend_left(toks, i))
+    if subj is None:
+        return "none"
+    return "pron" if subj[1] - subj[0] == 1 and toks[subj[0]].lower in PRONOUNS else (
+        "rel" if toks[subj[0]].lower in RELATIVE else
+        "cap" if toks[subj[0]].text[:1].isupper() else "np")
 
 
 def _word_class(t: Token, model: CueModel) -> str:
@@ -195,16 +196,6 @@ def _classify(t: Token, model: CueModel) -> str:
     return "low"
 
 
-def _shape(word: str) -> str:
-    if not word[0].isalnum():
-        return "q" if word in QUOTES or word in OPEN_QUOTES or word in CLOSE_QUOTES else word
-    if word[0].isupper():
-        return "C"
-    if word[0].isdigit():
-        return "d"
-    return "l"
-
-
 _ZEROS = (0.0,) * 64
 
 
@@ -225,7 +216,10 @@ def _logit(p: float) -> float:
 
 def cue_score(feats: list[str], model: CueModel) -> float:
     """Probability that a candidate is (part of) a cue."""
-    z = model.bias + sum(map(model.weights.get, feats, _ZEROS[:len(feats)]))
+    return _probability(model.bias + sum(map(model.weights.get, feats, _ZEROS[:len(feats)])))
+
+
+def _probability(z: float) -> float:
     return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z))))
 
 
@@ -325,11 +319,15 @@ def cue_spans(text: str, toks: list[Token], model: CueModel
             reporting.append(i)  # cue_features looks only at those before the candidate
         threshold, cut = (model.threshold, cut_reporting) if w in REPORTING \
             else (model.lowest_other, cut_other)
-        feats = cue_features(toks, i, model, quoted, subject=False, reporting=reporting)
-        z = model.bias + sum(map(model.weights.get, feats, _ZEROS[:len(feats)]))
-        if z + _subject_bound(w, model) < cut:
+        # the weights of cue_features' features, in its order (scoring.py: the same floats)
+        weights = scoring.weights(toks, i, model, quoted, reporting, _word_class)
+        if weights is None:
+            feats = cue_features(toks, i, model, quoted, subject=False, reporting=reporting)
+            weights = list(map(model.weights.get, feats, _ZEROS[:len(feats)]))
+        if model.bias + sum(weights) + _subject_bound(w, model) < cut:
             continue  # cannot reach the threshold whatever the subject: skip the costly part
-        score = cue_score(feats + subject_features(toks, i, w), model)
+        weights += scoring.subject_weights(subject_kind(toks, i), w, model)
+        score = _probability(model.bias + sum(weights))
         if score < threshold:
             continue
         if spans and spans[-1][1] == i == spans[-1][2] + 1 and toks[i - 1].lower.endswith("ly"):

@@ -42,6 +42,7 @@ class CueModel:
     bounds: dict[str, float] = field(init=False, compare=False, repr=False)
     classes: dict[str, str] = field(init=False, compare=False, repr=False)  # a word's class
     word_features: dict[str, tuple] = field(init=False, compare=False, repr=False)  # cues.py
+    by_template: dict[str, object] = field(init=False, compare=False, repr=False)  # scoring.py
 
     def __post_init__(self) -> None:
         candidates = self.lexicon | REPORTING
@@ -51,6 +52,7 @@ class CueModel:
         object.__setattr__(self, "bounds", {})
         object.__setattr__(self, "classes", {})
         object.__setattr__(self, "word_features", {})
+        object.__setattr__(self, "by_template", {})
 
     @classmethod
     def from_json(cls, data: dict) -> "CueModel":
