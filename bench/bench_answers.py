@@ -28,7 +28,7 @@ from qa import api, marking, ranking, span_model  # noqa: E402
 from qa import question as q  # noqa: E402
 
 
-def timed(index, questions: list[str], k: int = 3) -> dict:
+def timed(index, questions: list[str], model_path: Path, k: int = 3) -> dict:
     prepared = []
     for text in questions:
         result = ranking.top_hits(index, text, k=k)
@@ -36,7 +36,7 @@ def timed(index, questions: list[str], k: int = 3) -> dict:
             prepared.append((result, q.analyze(text, index.analyzer)))
     hits = sum(len(r.hits) for r, _ in prepared)
     out = {"questions": len(prepared), "hits": hits}
-    model = span_model.load()
+    model = span_model.load(model_path)
     for label in ("cold", "warm"):
         wall, cpu = time.perf_counter(), time.process_time()
         for result, question in prepared:
@@ -71,6 +71,9 @@ def main() -> int:
     ap.add_argument("--dev", type=Path, default=Path("/work/shared/data/squad/dev-public.json"))
     ap.add_argument("--dev-index", type=Path, default=Path("/tmp/qa-answers-dev"))
     ap.add_argument("--questions", type=int, default=1000)
+    ap.add_argument("--model", type=Path, default=span_model.MODEL_PATH,
+                    help="the answer model's .json (default: the shipped one), to compare "
+                         "another build in the same run")
     args = ap.parse_args()
     from train_answers import open_dev
     from qa.index.writer import build
@@ -78,14 +81,15 @@ def main() -> int:
     import tempfile
 
     evalset, index = open_dev(args.dev, args.dev_index)
-    report = {"squad_dev": timed(index, [c.question for c in evalset.cases[:args.questions]])}
+    report = {"squad_dev": timed(index, [c.question for c in evalset.cases[:args.questions]],
+                                 args.model)}
     with tempfile.TemporaryDirectory() as tmp:
         corpus = [ROOT / "seeds", ROOT / "tests" / "data" / "wire"]
         build(corpus, Path(tmp) / "index")
         small = Index.open(Path(tmp) / "index")
         seed = [json.loads(line)["question"] for line in
                 (ROOT / "tests" / "data" / "seed_questions.jsonl").read_text().splitlines()]
-        report["seed_and_wire"] = timed(small, seed)
+        report["seed_and_wire"] = timed(small, seed, args.model)
     print(json.dumps(report, indent=1))
     return 0
 

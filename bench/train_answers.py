@@ -18,7 +18,9 @@
    threshold are then fitted on all of dev-public the same way.
 Everything is seeded and rounded before writing, so the same command rebuilds the same bytes.
 `--quick` stops after a dev check on the gold sentences (for choosing features);
-`--drop FAMILY` leaves a feature family out (for the ablation).
+`--drop FAMILY` leaves a feature family out (for the ablation); `--word-classes NPY` adds the
+word-class features (bench/word_classes.py builds the table; the model then names it and ships
+beside it); `--max-features N` raises the cut-off until at most N features are kept.
 """
 from __future__ import annotations
 
@@ -35,13 +37,15 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from qa import question as q  # noqa: E402
 from qa import span_features as sf  # noqa: E402
 from qa import span_model as sm  # noqa: E402
+from qa import word_classes as wc  # noqa: E402
 from qa.analyzer import Analyzer  # noqa: E402
 from qa.answer_eval import best_f1, best_em, records, summary  # noqa: E402
 from qa.marking import encode_sentence, predict  # noqa: E402
 from qa.segment import sentence_spans  # noqa: E402
 
 SIZE = 1 << sf.BITS
-FAMILIES = ("lexical", "shape", "distance", "align", "question", "pattern", "length", "comma")
+FAMILIES = ("lexical", "shape", "distance", "align", "question", "pattern", "length", "comma",
+            "classes")
 
 
 def squad_items(path: Path):
@@ -95,7 +99,7 @@ def held_out(number: int, heldout: int) -> bool:
 
 
 def build_examples(path: Path, analyzer: Analyzer, drop: frozenset, limit: int | None,
-                   rng: np.random.Generator, heldout: int = 0) -> list[tuple]:
+                   rng: np.random.Generator, heldout: int = 0, classes=None) -> list[tuple]:
     items = [it for it in squad_items(path) if it[1] is not None
              and not held_out(it[0], heldout)]
     if limit:
@@ -103,7 +107,7 @@ def build_examples(path: Path, analyzer: Analyzer, drop: frozenset, limit: int |
     out, skipped = [], 0
     for number, text, question, (a, b), _ in items:
         qn = q.analyze(question, analyzer)
-        enc = encode_sentence(text, qn, analyzer, drop)
+        enc = encode_sentence(text, qn, analyzer, drop, classes=classes)
         gi = next((k for k, (s, e) in enumerate(enc.tokens) if s <= a < e), None)
         gj = next((k for k, (s, e) in enumerate(enc.tokens) if s < b <= e), None)
         gold = next((n for n, (i, j, _) in enumerate(enc.spans) if (i, j) == (gi, gj)), None)
@@ -122,13 +126,16 @@ def build_examples(path: Path, analyzer: Analyzer, drop: frozenset, limit: int |
 
 
 def train(examples: list[tuple], min_count: int, epochs: int, lr: float,
-          rng: np.random.Generator, after_epoch=None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+          rng: np.random.Generator, after_epoch=None, max_features: int = 0) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     counts = np.zeros(SIZE, np.int64)
     for start in range(0, len(examples), 5000):
         chunk = np.concatenate([ex[0] for ex in examples[start:start + 5000]])
         counts += np.bincount(chunk, minlength=SIZE)
+    while max_features and int((counts >= min_count).sum()) > max_features:
+        min_count += 1  # the cut-off rises until the table keeps its size
     keep = (counts >= min_count).astype(np.float64)
-    print(f"features kept {int(keep.sum())} of {int((counts > 0).sum())} seen", flush=True)
+    print(f"features kept {int(keep.sum())} of {int((counts > 0).sum())} seen "
+          f"(cut-off {min_count})", flush=True)
     span_size = sf.span_offsets()["size"]
     W, G = np.zeros((3, SIZE)), np.zeros((3, SIZE))
     WS, GS = np.zeros(span_size), np.zeros(span_size)
@@ -180,8 +187,9 @@ def to_model(W: np.ndarray, WS: np.ndarray, keep: np.ndarray, digits: int):
     return table, [float(x) for x in np.round(WS, digits)], len(used)
 
 
-def as_model(table, span, calibration=(0.0, 1.0), threshold=0.0) -> sm.SpanModel:
-    return sm.SpanModel(table, span, tuple(calibration), threshold)
+def as_model(table, span, calibration=(0.0, 1.0), threshold=0.0,
+             classes=None) -> sm.SpanModel:
+    return sm.SpanModel(table, span, tuple(calibration), threshold, classes)
 
 
 def gold_sentence_check(path: Path, analyzer: Analyzer, model: sm.SpanModel,
@@ -283,6 +291,9 @@ def main() -> int:
     ap.add_argument("--out", type=Path)
     ap.add_argument("--limit", type=int, help="train on a seeded sample of this many questions")
     ap.add_argument("--min-count", type=int, default=12)
+    ap.add_argument("--max-features", type=int, default=0, metavar="N",
+                    help="raise the count cut-off until at most N features are kept (the "
+                         "weight table keeps 1.5 slots per feature, a power of two)")
     ap.add_argument("--epochs", type=int, default=2)
     ap.add_argument("--lr", type=float, default=0.1)
     ap.add_argument("--digits", type=int, default=3)
@@ -302,6 +313,9 @@ def main() -> int:
     ap.add_argument("--compare-inputs", type=int, action="append", default=[], metavar="N",
                     help="also print the cross-validated figures of a calibrator on the first "
                          "N inputs (not shipped; for measuring what inputs earn)")
+    ap.add_argument("--word-classes", type=Path, metavar="NPY",
+                    help="word classes the features read (bench/word_classes.py builds them; "
+                         "shipped beside --out)")
     ap.add_argument("--calibrate-only", action="store_true",
                     help="keep the span weights in --out, refit only the calibrator")
     args = ap.parse_args()
@@ -315,20 +329,23 @@ def main() -> int:
         table = array("i", npy.load(args.out.with_suffix(".npy")))  # a copy: --out is rewritten
         for name, value in shipped["settings"].items():
             setattr(args, name, value)
+        if shipped.get("word_classes"):
+            args.word_classes = args.out.with_name(shipped["word_classes"])
         return finish(args, table, shipped["span"], shipped["features"])
     t0 = time.time()
     examples = cached_examples(args.cache, args.train, analyzer, drop, args.limit, rng,
-                               args.heldout)
+                               args.heldout, word_classes(args))
     print(f"features extracted in {time.time() - t0:.0f} s", flush=True)
     def check(W, WS, keep):
         table, span, _ = to_model(W, WS, keep, args.digits)
-        print(json.dumps(quick_check(args, analyzer, as_model(table, span), drop)), flush=True)
+        print(json.dumps(quick_check(args, analyzer, as_model(
+            table, span, classes=word_classes(args)), drop)), flush=True)
     W, WS, keep = train(examples, args.min_count, args.epochs, args.lr, rng,
-                        check if args.quick else None)
+                        check if args.quick else None, args.max_features)
     del examples
     table, span, used = to_model(W, WS, keep, args.digits)
     print(f"weights shipped: {used} features in {len(table) // 4} slots", flush=True)
-    model = as_model(table, span)
+    model = as_model(table, span, classes=word_classes(args))
     print(json.dumps(quick_check(args, analyzer, model, drop)), flush=True)
     if args.quick or drop or args.heldout:
         return 0
@@ -337,18 +354,21 @@ def main() -> int:
 
 def finish(args, table, span, used: int) -> int:
     """Calibrate on dev-public, print the dev figures, write the model."""
-    model = as_model(table, span)
+    model = as_model(table, span, classes=word_classes(args))
     recs, article = dev_records(args.dev, args.dev_index, model)
     w, t, cal = calibrate(recs, article, args.precision, args.calibrator_inputs)
     for width in args.compare_inputs:
         print(json.dumps({f"first_{width}_inputs": calibrate(recs, article, args.precision,
                                                              width)[2]["cross_validated"]}))
     data = {"format": 1, "bits": sf.BITS, "scale": sm.SCALE, "trained_on": args.train.name,
-            "settings": {"min_count": args.min_count, "epochs": args.epochs, "lr": args.lr,
+            "settings": {"min_count": args.min_count, "max_features": args.max_features,
+                         "epochs": args.epochs, "lr": args.lr,
                          "seed": args.seed, "digits": args.digits, "limit": args.limit},
             "features": used, "threshold": t,
             "calibration": [round(float(x), 6) for x in w], "span": span}
-    final = as_model(table, span, data["calibration"], t)
+    if args.word_classes:
+        data["word_classes"] = args.word_classes.name
+    final = as_model(table, span, data["calibration"], t, word_classes(args))
     for r in recs:  # what `ask()` marks with the final calibrator (`qa eval` shows the same)
         r.marked = r.best if r.inputs and sm.confidence(final, list(r.inputs)) >= t else None
     figures = summary(recs)
@@ -359,6 +379,18 @@ def finish(args, table, span, used: int) -> int:
         size = args.out.stat().st_size + args.out.with_suffix(".npy").stat().st_size
         print(f"wrote {args.out} and its .npy ({size / 1e6:.2f} MB)")
     return 0
+
+
+_CLASSES: dict = {}
+
+
+def word_classes(args):
+    """The --word-classes table (loaded once), or None."""
+    if not args.word_classes:
+        return None
+    if args.word_classes not in _CLASSES:
+        _CLASSES[args.word_classes] = wc.load(args.word_classes)
+    return _CLASSES[args.word_classes]
 
 
 def open_dev(path: Path, folder: Path):

@@ -26,17 +26,19 @@ def question_cue(question: q.Question, analyzer) -> sf.QuestionCue:
 def encode_sentence(text: str, question: q.Question, analyzer,
                     drop: frozenset[str] = frozenset(),
                     cue: sf.QuestionCue | None = None,
-                    asked: list[tuple[str, int, int]] | None = None) -> sf.Encoded:
+                    asked: list[tuple[str, int, int]] | None = None,
+                    classes=None) -> sf.Encoded:
     """The sentence's features for this question (the training script calls this too);
     `cue`: `question_cue(question, analyzer)`, and `asked`: the question's terms where the
     sentence holds them (a hit's `asked`), when the caller has them already (the encoding
-    reads the sentence's terms only for those of the question)."""
+    reads the sentence's terms only for those of the question); `classes`: the model's word
+    classes, when it reads them."""
     cue = cue or question_cue(question, analyzer)
     term_spans = asked if asked is not None else \
         [(t.term, t.start, t.end) for t in analyzer.tokens(text)]
     found = patterns.spans(question.answer_type, text) if question.answer_type != q.SOURCE \
         else []
-    return sf.encode(text, cue, term_spans, found, drop)
+    return sf.encode(text, cue, term_spans, found, drop, classes)
 
 
 def allowed_spans(text: str, question: q.Question, enc: sf.Encoded,
@@ -72,7 +74,7 @@ def predict(text: str, question: q.Question, analyzer, model: sm.SpanModel,
     """The model's best span of `text` (or None); `cue` and `asked` as for
     `encode_sentence`."""
     cue = cue or question_cue(question, analyzer)
-    enc = encode_sentence(text, question, analyzer, drop, cue, asked)
+    enc = encode_sentence(text, question, analyzer, drop, cue, asked, model.classes)
     allowed = allowed_spans(text, question, enc, cue.wh)
     prefer = preferred(text, question, analyzer, attributions)
     if allowed is not None and prefer is not None and question.answer_type == q.SOURCE:

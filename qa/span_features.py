@@ -159,10 +159,12 @@ _OFFSETS = span_offsets()
 
 
 def encode(text: str, cue: QuestionCue, term_spans: list[tuple[str, int, int]],
-           patterns: list[tuple[int, int]], drop: frozenset[str] = frozenset()) -> Encoded:
+           patterns: list[tuple[int, int]], drop: frozenset[str] = frozenset(),
+           classes=None) -> Encoded:
     """Features of `text` for `cue`. `term_spans` are the analyzer's (term, start, end);
     `patterns` are the character spans the typed pattern of the answer type finds; `drop`
-    names feature families left out (for the ablation)."""
+    names feature families left out (for the ablation); `classes` (a WordClasses) adds each
+    word's class and its neighbours' (with the question's head noun and its class)."""
     toks = tokenize(text)
     n = len(toks)
     words = [text[s:e] for s, e in toks]
@@ -181,6 +183,9 @@ def encode(text: str, cue: QuestionCue, term_spans: list[tuple[str, int, int]],
     shp = [shaped(x) for x in shapes]
     edge_w, edge_s = word("<s>"), shaped("<s>")
     end_w, end_s = word("</s>"), shaped("</s>")
+    cls = cls_edge = None
+    if classes is not None and "classes" not in drop:
+        cls, cls_edge = classes.token_groups(lowers, cue.head, conj)
     features = []
     for k in range(n):
         pw, ps = (lex[k - 1], shp[k - 1]) if k else (edge_w, edge_s)
@@ -200,6 +205,9 @@ def encode(text: str, cue: QuestionCue, term_spans: list[tuple[str, int, int]],
             flags = [f for f in flags if _family(f) not in drop]
         else:
             groups = [lex[k][0], pw[1], nw[2], shp[k][0], ps[1], ns[2]]
+        if cls is not None:
+            groups += [cls[k][0], cls[k - 1][1] if k else cls_edge[1],
+                       cls[k + 1][2] if k + 1 < n else cls_edge[2]]
         groups.extend(map(flag, flags))
         features.append(groups)
     spans = _spans(text, toks, lowers, qm, tp, cue, drop)

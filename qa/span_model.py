@@ -6,6 +6,8 @@ The model, rebuilt by `bench/train_answers.py`, is plain data in two files:
   -1 for an empty slot, then its weights as the span's first word, last word and a word inside,
   in units of SCALE). It is memory-mapped, not parsed, so a one-shot `qa ask` pays nothing to
   open it and reads only the slots it needs;
+- qa/data/word_classes.npy (named in the .json when the model uses them): word classes the
+  features read (see `word_classes`);
 - qa/data/answer_model.json: the span-feature weights, the calibrator (which turns the span's
   probability, its margin over the runner-up and the ranking's scores into a confidence in
   [0, 1]), the threshold for marking, and the training settings.
@@ -23,6 +25,7 @@ from pathlib import Path
 
 from . import npy
 from . import span_features as sf
+from . import word_classes as wc
 
 MODEL_PATH = Path(__file__).with_name("data") / "answer_model.json"
 SCALE = 1e-4
@@ -34,6 +37,7 @@ class SpanModel:
     span: list[float]
     calibration: tuple[float, ...]
     threshold: float
+    classes: wc.WordClasses | None = field(default=None, compare=False, repr=False)
     # Summed weights already looked up, by feature group (a session and `qa eval` meet the
     # same ones again), packed in one int each (`_Packed`).
     seen: dict = field(default_factory=dict, compare=False, repr=False)
@@ -110,8 +114,13 @@ def load(path: Path = MODEL_PATH) -> SpanModel:
             raise ValueError("the weight table is not int32 slots of four")
         if len(data["span"]) != sf.span_offsets()["size"]:
             raise ValueError("span weights do not match the features")
+        name = data.get("word_classes")
+        if name is not None and (not isinstance(name, str) or Path(name).name != name):
+            raise ValueError("word_classes is not a file name")
+        classes = wc.load(path.with_name(name)) if name else None
         return SpanModel(table, [float(x) for x in data["span"]],
-                         tuple(float(x) for x in data["calibration"]), float(data["threshold"]))
+                         tuple(float(x) for x in data["calibration"]), float(data["threshold"]),
+                         classes)
     except (OSError, ValueError, KeyError, TypeError, npy.NpyError) as exc:
         raise ModelError(f"{path.name}: cannot read the answer model ({exc})") from None
 

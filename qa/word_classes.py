@@ -1,0 +1,103 @@
+"""Word classes for the answer model: which words stand in the same places in text.
+
+`bench/word_classes.py` builds them from SQuAD train paragraphs and writes
+qa/data/word_classes.npy: an int32 open-addressing table, two per slot (the lowercased word's
+crc32 with the top bit cleared, or -1 for an empty slot; then fine class * 256 + coarse
+class). It is memory-mapped like the answer model's weights, so opening it costs nothing and a
+word costs one or two probes.
+"""
+from __future__ import annotations
+
+import zlib
+from array import array
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from . import npy
+from .span_features import MASK
+
+CLASSES_PATH = Path(__file__).with_name("data") / "word_classes.npy"
+
+
+@dataclass(frozen=True)
+class WordClasses:
+    table: Sequence[int]
+    # Feature groups already hashed, by conjunctions and class (a session meets them again).
+    seen: dict = field(default_factory=dict, compare=False, repr=False)
+
+    def of(self, word: str) -> tuple[int, int] | None:
+        """(fine, coarse) class of a lowercased word, None when it was too rare to have one."""
+        table = self.table
+        mask = len(table) // 2 - 1
+        key = zlib.crc32(word.encode()) & 0x7FFFFFFF
+        slot = key & mask
+        while True:
+            found = table[2 * slot]
+            if found == key:
+                value = table[2 * slot + 1]
+                return value >> 8, value & 255
+            if found == -1:
+                return None
+            slot = (slot + 1) & mask
+
+    def token_groups(self, lowers: list[str], head: str, conj: tuple[bytes, ...]):
+        """The answer model's class features of each token, as three groups of hashed
+        features (its own, as the previous word's, as the next word's), and the sentence
+        edge's groups. `conj` are the encoder's conjuncts (wh-class, answer type, head noun);
+        the head noun's class joins them ("what team ...?": a class of clubs)."""
+        found = self.of(head) if head != "-" else None
+        conjx = (*conj, f"|H{found[0] if found else '-'}".encode())
+        if len(self.seen) > 64:
+            self.seen.clear()
+        cache = self.seen.setdefault(conjx, {})
+        out = []
+        for low in lowers:
+            c = self.of(low) or (-1, -1)
+            groups = cache.get(c)
+            if groups is None:
+                groups = cache[c] = _class_keys(c, conjx)
+            out.append(groups)
+        return out, _class_keys((-2, -2), conjx)
+
+
+def _class_keys(found: tuple[int, int], conj) -> tuple[tuple[int, ...], ...]:
+    """A word's class ("c=", alone and with every conjunct), its coarse class ("cc=", alone,
+    with the wh-class and with the head's class), and its class as the previous ("pc=") and
+    the next ("nc=") word, alone and with the wh-class. Hashed as span_features hashes: crc32
+    of "feature|conjunct" continues the feature's own crc32."""
+    fine, coarse = found
+
+    def conjoined(f: str, parts) -> tuple[int, ...]:
+        c = zlib.crc32(f.encode())
+        return (c & MASK, *(zlib.crc32(x, c) & MASK for x in parts))
+    return (conjoined(f"c={fine}", conj) + conjoined(f"cc={coarse}", (conj[0], conj[3])),
+            conjoined(f"pc={fine}", conj[:1]), conjoined(f"nc={fine}", conj[:1]))
+
+
+def build_table(keys: Sequence[int], values: Sequence[int]) -> array:
+    """At least 1.5 slots per word, a power of two, each word in the first free slot from its
+    key on (linear probing)."""
+    slots = 16
+    while 2 * slots < 3 * len(keys):
+        slots *= 2
+    table = array("i", [-1, 0]) * slots
+    for key, value in zip(keys, values):
+        slot = key & (slots - 1)
+        while table[2 * slot] != -1:
+            if table[2 * slot] == key:
+                break  # two words with one key: the more frequent (first) keeps it
+            slot = (slot + 1) & (slots - 1)
+        else:
+            table[2 * slot:2 * slot + 2] = array("i", (key, value))
+    return table
+
+
+def load(path: Path = CLASSES_PATH) -> WordClasses:
+    """The classes in `path` (plain int32 data, nothing executed); raises ValueError or
+    OSError when the file is not a table of slots of two."""
+    table = npy.load(path)
+    slots = len(table) // 2
+    if table.format != "i" or len(table) % 2 or slots & (slots - 1):
+        raise ValueError("the word-class table is not int32 slots of two")
+    return WordClasses(table)
