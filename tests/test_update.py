@@ -136,6 +136,27 @@ def test_an_article_added_alone_gives_a_fresh_builds_files(workdir, qa):
     assert_as_fresh_build(qa, workdir, corpus, files=True)
 
 
+def test_postings_merged_a_few_at_a_time_give_a_fresh_builds_files(workdir, qa, monkeypatch):
+    """An update merges the old postings a chunk at a time (2^18 of 10^7): in chunks of 3,
+    new and removed postings fall on every side of the chunks' bounds."""
+    from qa.index import postings
+
+    merged = []
+    merge = postings.merge_postings
+    monkeypatch.setattr(postings, "MERGE_CHUNK", 3)
+    monkeypatch.setattr(postings, "merge_postings", lambda *a: merged.append(1) or merge(*a))
+    corpus = workdir / "wire"
+    write(corpus, ARTICLES, WIRE)
+    assert qa("index", str(corpus), "--index", "idx").code == 0
+    articles, wire = changed(ARTICLES, WIRE)
+    write(corpus, {**articles, "0-first.txt": "Aardvark and zymurgy exports rose, traders "
+                                              "said. Oil prices fell."}, wire)
+    r = qa("index", str(corpus), "--index", "idx")
+    assert r.code == 0 and "(updated: 5 articles analysed, 4 removed, 4 kept)" in r.out, r.out
+    assert merged  # carried over, not inverted again
+    assert_as_fresh_build(qa, workdir, corpus, files=True)
+
+
 def test_an_update_that_reorders_articles_is_still_a_fresh_builds_index(workdir, qa):
     """Lines of a JSONL file swapped (the kept articles change order, so the postings cannot
     be carried over as they are) and an article added and one removed at once."""

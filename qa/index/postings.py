@@ -19,7 +19,8 @@ postings, their sentences renumbered and those of removed articles dropped, keep
 (kept articles keep theirs, terms keep theirs in the sorted union), so the new articles' few
 postings are inserted where they belong, and every score is computed again from the term
 frequencies with the new N, average length and document frequencies, by the same code as a
-build's: the files are byte for byte a fresh build's.
+build's: the files are byte for byte a fresh build's. It streams: the old postings are read,
+changed and written a chunk at a time, never copied whole.
 """
 from __future__ import annotations
 
@@ -85,7 +86,7 @@ def _write_terms(out: Path, params: bm25.BM25Params, doc_len: np.ndarray,
     return term_idf, ptr, avgdl
 
 
-SCORE_CHUNK = 1 << 21  # postings scored at once by an update (elementwise: the same floats)
+MERGE_CHUNK = 1 << 18  # old postings merged at once: temporaries of a few MB, reused
 
 
 def merge_postings(out: Path, old: Path, term_map: np.ndarray, sentence_map: np.ndarray,
@@ -96,36 +97,70 @@ def merge_postings(out: Path, old: Path, term_map: np.ndarray, sentence_map: np.
     sentence). `term_map` gives each old term's number in the union of `union` terms,
     `sentence_map` each old sentence's new number (-1: removed). Writes the files
     `write_postings` writes, with terms numbered among those used; returns whether each union
-    term is used."""
+    term is used.
+
+    The document frequencies come first (the old ones, less the removed sentences' postings
+    counted from their own tokens, plus the new ones), then one pass over the old postings,
+    `MERGE_CHUNK` at a time, renumbers, drops, inserts and scores them: no array as long as
+    the archive's postings is made (on this machine a fresh page costs more than the
+    arithmetic done in it)."""
     old_ptr = np.load(old / "terms.ptr.npy")
-    sent, alive = renumber(np.load(old / "postings.sentence.npy", mmap_mode="r"), sentence_map)
-    tf = np.load(old / "postings.tf.npy", mmap_mode="r")
-    kept = np.diff(old_ptr)  # each old term's postings kept
-    if alive is not None:
-        gone = np.flatnonzero(~alive)  # an article's postings: few
-        kept -= np.bincount(np.searchsorted(old_ptr, gone, side="right") - 1,
-                            minlength=len(kept))
-        sent, tf = sent[alive], tf[alive]
-    del alive
-    df = np.zeros(union, np.int64)
-    df[term_map] = kept
+    old_sent = np.load(old / "postings.sentence.npy", mmap_mode="r")
+    old_tf = np.load(old / "postings.tf.npy", mmap_mode="r")
     new_term, new_sent, new_tf = new
-    if len(new_term):
-        ptr = np.zeros(union + 1, np.int64)
-        np.cumsum(df, out=ptr[1:])
-        at = _places(ptr, sent, new_term, new_sent)
-        sent, tf = _insert(sent, at, new_sent), _insert(tf, at, new_tf)
-        df += np.bincount(new_term, minlength=union)
+    df = np.zeros(union, np.int64)
+    df[term_map] = np.diff(old_ptr) - _removed_postings(old, sentence_map, len(term_map))
+    df += np.bincount(new_term, minlength=union)
     used = df > 0
-    term_idf, ptr, avgdl = _write_terms(out, params, doc_len, df[used])
-    np.save(out / "postings.sentence.npy", np.asarray(sent, np.int32))
-    np.save(out / "postings.tf.npy", np.asarray(tf, np.int32))
-    with _NpyStream(out / "postings.score.npy", "<f8", len(sent)) as scores:
-        for lo in range(0, len(sent), SCORE_CHUNK):
-            hi = min(lo + SCORE_CHUNK, len(sent))  # int32 tf: the same floats as a build's
-            scores.write(contributions(params, _idf_each(term_idf, ptr, lo, hi), tf[lo:hi],
-                                       doc_len[sent[lo:hi]], avgdl))
+    term_idf, _, avgdl = _write_terms(out, params, doc_len, df[used])
+    union_idf = np.zeros(union, np.float64)
+    union_idf[used] = term_idf
+    old_idf = union_idf[term_map]  # each old term's new idf
+    at = _places(old_ptr, old_sent, term_map, sentence_map, new_term, new_sent)
+    moved = Renumbering(sentence_map)
+    total, size = int(df.sum()), len(old_sent)
+    with _NpyStream(out / "postings.sentence.npy", "<i4", total) as sentences, \
+            _NpyStream(out / "postings.tf.npy", "<i4", total) as tfs, \
+            _NpyStream(out / "postings.score.npy", "<f8", total) as scores:
+        for lo in range(0, max(size, 1), MERGE_CHUNK):
+            hi = min(lo + MERGE_CHUNK, size)
+            sent, alive = moved(old_sent[lo:hi])
+            tf, idf = np.asarray(old_tf[lo:hi]), _idf_each(old_idf, old_ptr, lo, hi)
+            first = int(np.searchsorted(at, lo))
+            stop = len(at) if hi == size else int(np.searchsorted(at, hi))
+            where = at[first:stop] - lo
+            if alive is not None:
+                sent, tf, idf = sent[alive], tf[alive], idf[alive]
+                where = np.concatenate(([0], np.cumsum(alive)))[where]
+            if stop > first:
+                sent = _insert(sent, where, new_sent[first:stop])
+                tf = _insert(tf, where, new_tf[first:stop])
+                idf = _insert(idf, where, union_idf[new_term[first:stop]])
+            sentences.write(sent)
+            tfs.write(tf)
+            scores.write(contributions(params, idf, tf, doc_len[sent], avgdl))
     return used
+
+
+def _removed_postings(old: Path, sentence_map: np.ndarray, terms: int) -> np.ndarray:
+    """How many postings of each old term are of removed sentences: their distinct (term,
+    sentence) pairs, from the removed sentences' own tokens (forward data), not from a pass
+    over every posting."""
+    removed = np.flatnonzero(sentence_map < 0)
+    if not len(removed):
+        return np.zeros(terms, np.int64)
+    ptr = np.load(old / "forward.ptr.npy", mmap_mode="r")
+    tokens = np.load(old / "forward.term.npy", mmap_mode="r")
+    starts = np.flatnonzero(np.diff(removed, prepend=-2) != 1)  # runs of removed sentences
+    stops = np.append(starts[1:], len(removed))
+    keys = []
+    for a, b in zip(removed[starts].tolist(), (removed[stops - 1] + 1).tolist()):
+        bounds = np.asarray(ptr[a:b + 1], np.int64)
+        sentence = np.repeat(np.arange(a, b, dtype=np.int64), np.diff(bounds))
+        keys.append(np.asarray(tokens[bounds[0]:bounds[-1]], np.int64) * len(sentence_map)
+                    + sentence)
+    pairs = np.unique(np.concatenate(keys))
+    return np.bincount(pairs // len(sentence_map), minlength=terms)
 
 
 def contributions(params: bm25.BM25Params, idf_each: np.ndarray, tf: np.ndarray,
@@ -160,45 +195,75 @@ STEPS = 16  # runs of sentences from which renumbering looks each sentence up
 
 
 def renumber(old: np.ndarray, numbers: np.ndarray) -> tuple[np.ndarray, np.ndarray | None]:
-    """`numbers[old]` (int32) and where it is not -1 (None: everywhere). An update keeps the
-    sentences in a few runs, each shifted by a constant, and adds few terms to the sorted
-    vocabulary: a comparison and an addition per run cost less than looking up 10^7 postings
-    or tokens one by one."""
-    if not len(old) or not len(numbers):
-        return np.zeros(len(old), np.int32), None
-    kept = numbers >= 0
-    breaks = np.flatnonzero((kept[1:] != kept[:-1])
-                            | (kept[1:] & (np.diff(numbers) != 1))) + 1
-    if len(breaks) >= STEPS:
-        new = numbers[old]
-        alive = new >= 0
-        return new, (None if alive.all() else alive)
-    starts = np.concatenate(([0], breaks)).tolist()
-    stops = starts[1:] + [len(numbers)]
-    new = np.asarray(old, np.int32) + np.int32(0)  # a copy
-    alive = None
-    shift = 0
-    for lo, hi in zip(starts, stops):
-        if numbers[lo] < 0:  # a run of removed sentences
-            gone = (old >= lo) & (old < hi)
-            alive = ~gone if alive is None else alive & ~gone
-            continue
-        step = int(numbers[lo]) - lo - shift
-        if step and lo == 0:  # every sentence moves (an article added first)
-            new += np.int32(step)
-        elif step:
-            np.add(new, np.int32(step), out=new, where=old >= lo)
-        shift += step
-    return new, alive
+    """`numbers[old]` (int32) and where it is not -1 (None: everywhere)."""
+    return Renumbering(numbers)(old)
 
 
-def _places(ptr: np.ndarray, sent: np.ndarray, new_term: np.ndarray, new_sent: np.ndarray
+class Renumbering:
+    """`numbers[old]` for arrays `old`, and where it is not -1. An update keeps the sentences
+    in a few runs, each shifted by a constant, and adds few terms to the sorted vocabulary:
+    a comparison and an addition per run cost less than looking up 10^7 postings or tokens
+    one by one. The runs are found once, for every array renumbered."""
+
+    def __init__(self, numbers: np.ndarray) -> None:
+        self.numbers = numbers
+        self.runs: list[tuple[int, int, int | None]] | None = None  # (lo, hi, shift or None)
+        if not len(numbers):
+            return
+        kept = numbers >= 0
+        breaks = np.flatnonzero((kept[1:] != kept[:-1])
+                                | (kept[1:] & (np.diff(numbers) != 1))) + 1
+        if len(breaks) >= STEPS:
+            return
+        starts = np.concatenate(([0], breaks)).tolist()
+        self.runs = [(lo, hi, None if numbers[lo] < 0 else int(numbers[lo]) - lo)
+                     for lo, hi in zip(starts, starts[1:] + [len(numbers)])]
+
+    def __call__(self, old: np.ndarray) -> tuple[np.ndarray, np.ndarray | None]:
+        if not len(old) or not len(self.numbers):
+            return np.zeros(len(old), np.int32), None
+        if self.runs is None:
+            new = self.numbers[old]
+            alive = new >= 0
+            return new, (None if alive.all() else alive)
+        new = np.asarray(old, np.int32) + np.int32(0)  # a copy
+        alive = None
+        shift = 0
+        for lo, hi, moved in self.runs:
+            if moved is None:  # a run of removed sentences
+                gone = (old >= lo) & (old < hi)
+                alive = ~gone if alive is None else alive & ~gone
+                continue
+            step = moved - shift
+            if step and lo == 0:  # every sentence moves (an article added first)
+                new += np.int32(step)
+            elif step:
+                np.add(new, np.int32(step), out=new, where=old >= lo)
+            shift += step
+        return new, alive
+
+
+def _places(old_ptr: np.ndarray, old_sent: np.ndarray, term_map: np.ndarray,
+            sentence_map: np.ndarray, new_term: np.ndarray, new_sent: np.ndarray
             ) -> np.ndarray:
-    """Where each new posting goes among the kept ones (sorted by term, then sentence; `ptr`
-    bounds each term's): a binary search in its term's postings (an update adds a few
-    hundred, among millions)."""
-    return np.array([lo + np.searchsorted(sent[lo:hi], s) for lo, hi, s in zip(
-        ptr[new_term].tolist(), ptr[new_term + 1].tolist(), new_sent.tolist())], np.int64)
+    """Where each new posting goes among the old ones (sorted by term, then sentence), as
+    the number of old postings before it: in its term's postings (by binary search, an
+    update adds a few hundred among millions), before the first of a kept sentence that
+    comes after its own; a new term's, before the next old term's."""
+    if not len(new_term):
+        return np.zeros(0, np.int64)
+    kept_old = np.flatnonzero(sentence_map >= 0)
+    kept_new = sentence_map[kept_old]  # ascending: kept sentences keep their order
+    term = np.searchsorted(term_map, new_term)  # old terms before it
+    known = (term < len(term_map)) & (term_map[np.minimum(term, len(term_map) - 1)] == new_term)
+    after = np.searchsorted(kept_new, new_sent)  # the kept sentence after it, if any
+    places = []
+    for t, is_old, k in zip(term.tolist(), known.tolist(), after.tolist()):
+        lo, hi = int(old_ptr[t]), int(old_ptr[t + 1]) if is_old else int(old_ptr[t])
+        if is_old and k < len(kept_old):
+            hi = lo + int(np.searchsorted(old_sent[lo:hi], kept_old[k]))
+        places.append(hi)
+    return np.array(places, np.int64)
 
 
 INSERT_LOOP = 10_000  # new postings up to which `_insert` copies the runs between them
