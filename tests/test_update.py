@@ -136,14 +136,18 @@ def test_an_article_added_alone_gives_a_fresh_builds_files(workdir, qa):
     assert_as_fresh_build(qa, workdir, corpus, files=True)
 
 
-def test_postings_merged_a_few_at_a_time_give_a_fresh_builds_files(workdir, qa, monkeypatch):
-    """An update merges the old postings a chunk at a time (2^18 of 10^7): in chunks of 3,
-    new and removed postings fall on every side of the chunks' bounds."""
-    from qa.index import postings
+def test_an_update_done_a_few_items_at_a_time_gives_a_fresh_builds_files(workdir, qa,
+                                                                         monkeypatch):
+    """An update merges the old postings, renumbers terms and article records a chunk at a
+    time (2^18 of 10^7 postings): in chunks of 2 or 3, new and removed items fall on every
+    side of the chunks' bounds."""
+    from qa.index import gather, postings
 
     merged = []
     merge = postings.merge_postings
     monkeypatch.setattr(postings, "MERGE_CHUNK", 3)
+    monkeypatch.setattr(gather, "MERGE_CHUNK", 3)
+    monkeypatch.setattr(gather, "DOC_LINES", 2)
     monkeypatch.setattr(postings, "merge_postings", lambda *a: merged.append(1) or merge(*a))
     corpus = workdir / "wire"
     write(corpus, ARTICLES, WIRE)

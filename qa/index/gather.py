@@ -20,9 +20,10 @@ from pathlib import Path
 
 import numpy as np
 
+from .doc_lines import moved_lines
 from .format import DocRecord
 from .names import NameCounts, read_counts
-from .postings import renumber
+from .postings import MERGE_CHUNK, Renumbering
 from .records import Records, RecordWriter
 from .segments import link_or_copy, write_counts, write_vocabulary
 
@@ -175,8 +176,8 @@ def gather(out: Path, runs: list[tuple[Segment, int, int]]) -> Gathered:
            for seg, s0, s1 in spans]
     for name in ("forward.start", "forward.end"):
         _write_parts(out / f"{name}.npy", [seg.slice(name, t0, t1) for seg, t0, t1 in tok])
-    _write_parts(out / "forward.term.npy", [renumber(seg.arrays["forward.term"][t0:t1],
-                                                      remap[id(seg)])[0]
+    _write_parts(out / "forward.term.npy", [_Renumbered.part(seg, "forward.term", t0, t1,
+                                                             remap[id(seg)])
                                             for seg, t0, t1 in tok])
     write_vocabulary(out, union)
     _gather_rows(out, spans)
@@ -232,94 +233,31 @@ def _insert(terms: list[str], extra: list[str]) -> list[str]:
 
 def _gather_docs(out: Path, runs: list[tuple[Segment, int, int]]) -> np.ndarray:
     """The article records of `runs`, copied as bytes with their new `first` number
-    (`_moved_lines`); returns each one's sentence count."""
+    (`doc_lines.moved_lines`, `DOC_LINES` at a time); returns each one's sentence count."""
     docs_out = RecordWriter(out, "docs")
     counts = np.concatenate([np.diff(seg.first[lo:hi + 1]) for seg, lo, hi in runs]
                             ) if runs else np.zeros(0, np.int64)
     first = 0
-    for seg, lo, hi in runs:
-        offsets = np.frombuffer(seg.doc_records.offsets, np.int64)[lo:hi + 1]
-        chunk = memoryview(seg.doc_records._data)[offsets[0]:offsets[-1]]
-        moved = first - int(seg.first[lo])
-        lines = (chunk, np.diff(offsets)) if moved == 0 else _moved_lines(
-            chunk, offsets[1:] - offsets[0], seg.first[lo:hi], np.diff(seg.first[lo:hi + 1]),
-            moved)
-        if lines is not None:
-            docs_out.add_encoded(*lines)
-        else:  # not as a build writes them: encoded again
-            docs_out.extend({**seg.doc_records[d], "first": int(seg.first[d]) + moved}
-                            for d in range(lo, hi))
-        first += int(seg.first[hi] - seg.first[lo])
+    for seg, run_lo, run_hi in runs:
+        moved = first - int(seg.first[run_lo])
+        for lo in range(run_lo, run_hi, DOC_LINES):
+            hi = min(lo + DOC_LINES, run_hi)
+            offsets = np.frombuffer(seg.doc_records.offsets, np.int64)[lo:hi + 1]
+            chunk = memoryview(seg.doc_records._data)[offsets[0]:offsets[-1]]
+            lines = (chunk, np.diff(offsets)) if moved == 0 else moved_lines(
+                chunk, offsets[1:] - offsets[0], seg.first[lo:hi],
+                np.diff(seg.first[lo:hi + 1]), moved)
+            if lines is not None:
+                docs_out.add_encoded(*lines)
+            else:  # not as a build writes them: encoded again
+                docs_out.extend({**seg.doc_records[d], "first": int(seg.first[d]) + moved}
+                                for d in range(lo, hi))
+        first += int(seg.first[run_hi] - seg.first[run_lo])
     docs_out.close()
     return counts
 
 
-_POWERS = 10 ** np.arange(1, 19, dtype=np.int64)
-
-
-def _digits(numbers: np.ndarray) -> np.ndarray:
-    """How many decimal digits each (non-negative) number is written with."""
-    return np.searchsorted(_POWERS, numbers, side="right") + 1
-
-
-def _moved_lines(chunk: memoryview, ends: np.ndarray, first: np.ndarray, count: np.ndarray,
-                 moved: int) -> tuple[np.ndarray, np.ndarray] | None:
-    """Article record lines (`chunk`, each ending at `ends`) with `moved` added to their
-    `first` numbers, and the new lines' sizes; None unless every line ends as a build writes
-    it, `,"first":F,"count":C}` and a newline, with the F and C given (checked byte by
-    byte). The lines are copied as a whole and only the digits of F written, with arrays:
-    one Python step per line cost 0.5 s for 10^5 articles, an addition renumbering all."""
-    src = np.frombuffer(chunk, np.uint8)
-    old_digits, count_digits = _digits(first), _digits(count)
-    at = ends - (20 + old_digits + count_digits)  # where ,"first": starts
-    if len(at) and (at.min() < 0 or np.any(at[1:] < ends[:-1])):
-        return None
-    for where, literal in ((at, b',"first":'), (at + 9 + old_digits, b',"count":'),
-                           (ends - 2, b"}\n")):
-        if np.any(src[where[:, None] + np.arange(len(literal))] != np.frombuffer(literal,
-                                                                               np.uint8)):
-            return None
-    for where, numbers, digits in ((at + 9, first, old_digits),
-                                   (at + 18 + old_digits, count, count_digits)):
-        if not np.array_equal(_read_digits(src, where, digits), numbers):
-            return None
-    new = first + moved
-    new_digits = _digits(new)
-    grown = new_digits - old_digits
-    out = np.empty(len(src) + int(grown.sum()), np.uint8)
-    shift = np.zeros(len(at) + 1, np.int64)
-    np.cumsum(grown, out=shift[1:])
-    src_at = out_at = 0
-    for line in np.flatnonzero(grown).tolist():  # lines that grew or shrank: few
-        stop = int(at[line]) + 9
-        out[out_at:out_at + stop - src_at] = src[src_at:stop]
-        out_at += stop - src_at + int(new_digits[line])
-        src_at = stop + int(old_digits[line])
-    out[out_at:] = src[src_at:]
-    where = at + 9 + shift[:-1]
-    width = int(new_digits.max()) if len(new) else 0
-    inside = np.arange(width) < new_digits[:, None]
-    place = new_digits[:, None] - 1 - np.arange(width)  # a digit's power of ten
-    out[(where[:, None] + np.arange(width))[inside]] = (
-        new[:, None] // 10 ** np.maximum(place, 0) % 10 + 48)[inside]
-    sizes = np.diff(np.concatenate(([0], ends))) + grown
-    return out, sizes
-
-
-def _read_digits(src: np.ndarray, where: np.ndarray, digits: np.ndarray) -> np.ndarray:
-    """The numbers written at `where` with `digits` digits each (-1 where a byte is no
-    digit)."""
-    width = int(digits.max()) if len(where) else 0
-    inside = np.arange(width) < digits[:, None]  # (number, digit): a digit of the number
-    byte = src[np.minimum(where[:, None] + np.arange(width), len(src) - 1)].astype(np.int64)
-    byte -= 48
-    bad = ((byte < 0) | (byte > 9)) & inside
-    byte[~inside] = 0
-    shift = 10 ** np.maximum(digits[:, None] - 1 - np.arange(width), 0)
-    value = (byte * shift).sum(axis=1)
-    value[bad.any(axis=1)] = -1
-    return value
-
+DOC_LINES = 1 << 14  # article records renumbered at once (a few MB)
 
 
 def _sentence_maps(segments: list[Segment], spans: list[tuple[Segment, int, int]]
@@ -395,15 +333,40 @@ class _Bytes:
                     left -= len(block)
 
 
+@dataclass
+class _Renumbered:
+    """Items of an int32 array with new numbers (`Renumbering`), written a chunk at a time:
+    the forward index's 10^7 term numbers are never copied whole."""
+
+    values: np.ndarray
+    numbers: Renumbering
+
+    @staticmethod
+    def part(seg: Segment, name: str, lo: int, hi: int, numbers: np.ndarray):
+        """Items lo..hi-1 of `name` renumbered by `numbers`: copied as bytes (`_Bytes`) when
+        no number changes."""
+        renumbering = Renumbering(numbers)
+        if renumbering.runs == [(0, len(numbers), 0)]:
+            return seg.slice(name, lo, hi)
+        return _Renumbered(seg.arrays[name][lo:hi], renumbering)
+
+    def __len__(self) -> int:
+        return len(self.values)
+
+    def copy_to(self, out) -> None:
+        for lo in range(0, len(self.values), MERGE_CHUNK):
+            out.write(memoryview(self.numbers(self.values[lo:lo + MERGE_CHUNK])[0]))
+
+
 def _write_parts(path: Path, parts: list, dtype: str = "<i4") -> None:
-    """An .npy file holding `parts` (arrays, or `_Bytes` of int32 arrays) one after the other,
-    as np.save writes their concatenation, without making it."""
+    """An .npy file holding `parts` (arrays, or `_Bytes` or `_Renumbered` of int32 arrays)
+    one after the other, as np.save writes their concatenation, without making it."""
     header = np.lib.format.header_data_from_array_1_0(np.zeros(0, dtype))
     header["shape"] = (sum(len(p) for p in parts),)
     with open(path, "wb", buffering=0) as f:
         np.lib.format.write_array_header_1_0(f, header)
         for part in parts:
-            if isinstance(part, _Bytes):
+            if isinstance(part, (_Bytes, _Renumbered)):
                 part.copy_to(f)
             else:
                 f.write(memoryview(np.ascontiguousarray(part, dtype)))
