@@ -30,7 +30,7 @@ from ..model import Attribution, Sentence, Span
 from .tokens import (
     char_span, DETERMINERS, Found, is_quote, ORG_WORDS, PERSON_WORDS, PRONOUNS, PUNCT_STOP,
     REPORTING, Token, tokenize)
-from .content import after_span, bound_contents
+from .content import after_span, bound_contents, SEEM
 from .quotations import carry_quotes
 from .cues import cue_spans, has_candidate
 from .model import CueModel, packaged_model
@@ -113,7 +113,7 @@ def _needs_a_person(text: str, word: str, item: Found, score: float, model: CueM
     `model.threshold_other` counts only when its source is a person ("the senator", "he"):
     on PolNeAR's training articles such words were right 0.81 of the time with a person
     source, 0.55 with a name and 0.36 with an institution."""
-    if word in REPORTING or score >= model.threshold_other:
+    if word in REPORTING or word in SEEM or score >= model.threshold_other:
         return False
     if item.source is None:
         return True

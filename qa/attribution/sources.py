@@ -11,10 +11,11 @@ from .tokens import (
     FUNCTION, is_quote, NEG, PARTICIPLE_ENDINGS, PREPOSITIONS, PRONOUNS, PUNCT_STOP, QUOTES,
     RECIPIENT_NAME, RECIPIENTS, RELATIVE, REPORTING, STATEMENT, NAME_LINKS, SUBJECT_PRONOUNS,
     TIME_WORDS, Span, Token)
-from .subjects import (after_what, coordinated, IRREGULAR_PAST, is_subject, np_left,
+from .subjects import (after_verb, after_what, coordinated, IRREGULAR_PAST, is_subject, np_left,
                        segment_left)
 from .inverted import np_right, with_appositive
-from .content import according_content, after_span, before_span, cue_content
+from .content import (according_content, after_span, before_span, cue_content, SEEM,
+                      seem_content)
 from .cues import alone, credit_line, speaker_label
 from .model import CueModel
 from .not_reports import appointment, figure_estimate, securities_issue
@@ -64,6 +65,9 @@ def attach(text: str, toks: list[Token], a: int, b: int, head: int,
         # "Rubio is seen as ...", "the plan was approved": no agent, and the subject is what
         # the cue is about, not its source (PolNeAR leaves such sources empty)
         return Found(None, (toks[a].start, cue_end), after_span(text, cue_end))
+    seemed = seem_content(text, toks, np_left(toks, a)) if word in SEEM else None
+    if seemed is not None:  # "Carson seems to recognize ...": the writer's impression
+        return Found(None, (toks[a].start, cue_end), seemed)
     if word.endswith("s") and a == head and a > 0 and (
             toks[a - 1].text == ")" or toks[a - 1].text[:1].isdigit()):
         return None  # "(MOC) orders", "911 calls": a noun after a bracket or a number
@@ -107,8 +111,8 @@ def attach(text: str, toks: list[Token], a: int, b: int, head: int,
             return None  # "Calls for a rescheduling ... have come": a noun, no one's statement
         return alone(text, toks, a, cue_end, score, model)
     if not inverted and not antecedent:
-        src = _trim_source(toks, src)
-    if not _can_speak(toks, src) and not (src == (a - 1, a) and toks[src[0]].lower in _QUANTIFIERS):
+        src = after_verb(toks, _trim_source(toks, src))
+    if src is None or not _can_speak(toks, src) and not (src == (a - 1, a) and toks[src[0]].lower in _QUANTIFIERS):
         return alone(text, toks, a, cue_end, score, model)
     source = _source_span(text, toks, src)
     content = cue_content(text, toks, a, b, cue_end, src, inverted)

@@ -318,6 +318,24 @@ def after_what(toks: list[Token], a: int) -> tuple[int, int] | None:
     return None
 
 
+def after_verb(toks: list[Token], src: tuple[int, int]) -> tuple[int, int] | None:
+    """A "subject" opened by a verb after its auxiliary ("He has fielded sharp criticism",
+    "have renewed Republican calls"): the left scan ran past the verb, and what it found are
+    the modifiers of a noun cue, not its source. A name there is the noun's own ("Republican
+    calls": "Republican"); otherwise there is no source (PolNeAR's training articles: wrong
+    every time)."""
+    s, e = src
+    t = toks[s]
+    if s == 0 or not t.text[:1].islower() or t.lower in _NAME_ADJECTIVES \
+            or not (t.lower.endswith("ed") or t.lower in IRREGULAR_PAST) \
+            or not (toks[s - 1].lower in AUX or toks[s - 1].lower in NEG
+                    or toks[s - 1].lower in RELATIVE):
+        return src
+    if e - s > 1 and toks[s + 1].text[:1].isupper():
+        return (s + 1, e)
+    return None
+
+
 _COORDINATORS = frozenset(("and", "or", "nor"))
 # Common irregular past tenses, which end a subject as "-ed" does ("The mayor met ...").
 IRREGULAR_PAST = frozenset("""
