@@ -6,6 +6,8 @@ import signal
 import sys
 from pathlib import Path
 
+import pytest
+
 from test_reliability import _build_killed_before_step, _kill_points, answers
 
 from qa.index.format import MANIFEST
@@ -262,6 +264,26 @@ def test_ids_that_collide_mean_a_fresh_build_with_the_same_answers(workdir, qa):
     (corpus / "wire.jsonl").write_text(json.dumps(WIRE[1]) + "\n")  # w1 now free for more.jsonl
     r = qa("index", str(corpus), "--index", "idx")
     assert r.code == 0 and "updated" not in r.out  # built afresh: the ids moved
+    assert_as_fresh_build(qa, workdir, corpus)
+
+
+@pytest.mark.parametrize("lookups", [16, 0])
+def test_a_new_article_taking_a_kept_articles_id_means_a_fresh_build(workdir, qa, monkeypatch,
+                                                                   lookups):
+    """An update looks the new articles' ids up among the kept ones (one by one, or all at
+    once past `lookups`): an id already used means a fresh build, with the same answers."""
+    from qa.index import update
+
+    monkeypatch.setattr(update.KeptIds, "LOOKUPS", lookups)
+    corpus = workdir / "wire"
+    write(corpus, ARTICLES, WIRE)
+    assert qa("index", str(corpus), "--index", "idx").code == 0
+    (corpus / "more.jsonl").write_text(json.dumps({"id": "w9", "text": "Zinc fell."}) + "\n")
+    r = qa("index", str(corpus), "--index", "idx")
+    assert r.code == 0 and "(updated: 1 article analysed, 0 removed, 8 kept)" in r.out, r.out
+    (corpus / "late.jsonl").write_text(json.dumps({"id": "w1", "text": "Tin rose."}) + "\n")
+    r = qa("index", str(corpus), "--index", "idx")
+    assert r.code == 0 and "updated" not in r.out, r.out  # w1 is wire.jsonl's
     assert_as_fresh_build(qa, workdir, corpus)
 
 

@@ -24,7 +24,7 @@ from .doc_lines import moved_lines
 from .format import DocRecord
 from .names import NameCounts, read_counts
 from .postings import MERGE_CHUNK, Renumbering
-from .records import Records, RecordWriter
+from .records import Records, RecordWriter, encode_line
 from .segments import link_or_copy, write_counts, write_vocabulary
 
 
@@ -79,6 +79,37 @@ class Segment:
         if ranges is None:  # not as a build writes a generation
             raise ValueError(f"segment {self.folder.name}: a file's articles are not together")
         return [d["id"] for d in self.docs], ranges
+
+    def source_ranges(self, order: list[str]) -> dict[str, range] | None:
+        """The articles of each source file of `order` (the files in the order a build read
+        them, as the manifest lists them), found by binary search over the records: a
+        generation holds a file's articles together, in that order. None when a record looked
+        at does not say so (its source escaped, or not in `order`): `ids_and_sources` then."""
+        rank = {path: n for n, path in enumerate(order)}
+        data, offsets, size = self.doc_records._data, self.doc_records.offsets, len(self.first) - 1
+
+        def file_of(d: int) -> int:
+            found = _HEAD.match(data, int(offsets[d]), int(offsets[d + 1]))
+            return rank[found[2].decode()] if found else rank[None]  # KeyError: not known
+
+        try:
+            starts = [bisect_left(range(size), n, key=file_of) for n in range(len(order))]
+            for n, (lo, hi) in enumerate(zip(starts, starts[1:] + [size])):
+                if lo < hi and not file_of(lo) == file_of(hi - 1) == n:
+                    return None
+        except KeyError:
+            return None
+        return {path: range(lo, hi) for path, lo, hi in zip(order, starts, starts[1:] + [size])}
+
+    def find_id(self, doc_id: str) -> int | None:
+        """The article with this id (ids are unique in a generation), by a search of the
+        record lines for the start a build writes; -1 when that cannot tell."""
+        key = b'{"id":' + encode_line(doc_id)[:-1] + b',"source":"'
+        at = self.doc_records._data.find(key)
+        if at < 0:
+            return None
+        d = int(np.searchsorted(self.doc_records.offsets, at, side="right")) - 1
+        return d if self.doc_records.offsets[d] == at else -1
 
     def slice(self, name: str, lo: int, hi: int) -> _Bytes:
         """Items lo..hi-1 of the int32 array `name` as a byte range of its file (an .npy
