@@ -44,14 +44,15 @@ def ask(question: str, *, k: int = 3, doc: str | None = None, source: str | None
     # reads what share of the question the sentence holds, its own or by reference); they are
     # dropped after unless asked for.
     analysed = q.analyze(question, index.analyzer)
+    asked: list = []  # each hit's words holding a question term (for the answer model)
     result = ranking.top_hits(index, question, k=k + 1, doc=doc, source=source, explain=True,
-                              question=analysed)
+                              question=analysed, asked=asked)
     extra = result.hits[k] if len(result.hits) > k else None
     result.hits = result.hits[:k]
     if result.hits:
         model = model or shipped_model()
         marking.mark(result, analysed, index.analyzer, model,
-                     extra.score if extra else None, extra.text if extra else None)
+                     extra.score if extra else None, extra.text if extra else None, asked)
     if not explain:
         for hit in result.hits:
             hit.features = {}

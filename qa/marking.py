@@ -30,9 +30,9 @@ def encode_sentence(text: str, question: q.Question, analyzer,
                     classes=None) -> sf.Encoded:
     """The sentence's features for this question (the training script calls this too);
     `cue`: `question_cue(question, analyzer)`, and `asked`: the question's terms where the
-    sentence holds them (a hit's `asked`), when the caller has them already (the encoding
-    reads the sentence's terms only for those of the question); `classes`: the model's word
-    classes, when it reads them."""
+    sentence holds them (`ranking.top_hits` gives them), when the caller has them already
+    (the encoding reads the sentence's terms only for those of the question); `classes`: the
+    model's word classes, when it reads them."""
     cue = cue or question_cue(question, analyzer)
     term_spans = asked if asked is not None else \
         [(t.term, t.start, t.end) for t in analyzer.tokens(text)]
@@ -116,10 +116,12 @@ def _ranking_coverage(features: dict[str, float]) -> float:
 
 
 def mark(result: Answer, question: q.Question, analyzer, model: sm.SpanModel,
-         extra_score: float | None = None, extra_text: str | None = None) -> Answer:
+         extra_score: float | None = None, extra_text: str | None = None,
+         asked: list | None = None) -> Answer:
     """Set each hit's answer (or None) and candidate. `extra_score` and `extra_text` are the
     ranking score and sentence of the hit after the last one shown (the calibrator reads each
-    hit's lead over the next, and whether the next one holds the same answer)."""
+    hit's lead over the next, and whether the next one holds the same answer). `asked`: each
+    hit's words that hold a question term, as `ranking.top_hits` gives them, if known."""
     hits = result.hits
     if not hits:
         return result
@@ -127,7 +129,7 @@ def mark(result: Answer, question: q.Question, analyzer, model: sm.SpanModel,
     cue = question_cue(question, analyzer)  # once for all hits
     for n, hit in enumerate(hits):
         pred = predict(hit.text, question, analyzer, model, attributions=hit.attributions,
-                       cue=cue, asked=hit.asked)
+                       cue=cue, asked=asked[n] if asked else None)
         if pred is None:
             hit.answer, hit.candidate = None, None
             continue

@@ -173,9 +173,6 @@ class Hit:
     matched: list[Span] = field(default_factory=list)
     features: dict[str, float] = field(default_factory=dict)
     candidate: AnswerCandidate | None = None
-    # The question's terms where the sentence holds them, (term, start, end) as the analyzer
-    # gives them, read from the index's forward data: the answer model needs no re-analysis.
-    asked: list[tuple[str, int, int]] | None = field(default=None, repr=False, compare=False)
 
     def to_json(self) -> dict:
         data = sentence_json(self.doc, self.sentence, self.text, self.start, self.end,

@@ -100,10 +100,13 @@ def rank(found: list[Candidate], weights: Weights) -> list[Candidate]:
 
 def top_hits(index: Index, text: str, *, k: int = 3, doc: str | None = None,
              source: str | None = None, explain: bool = False,
-             weights: Weights | None = None, question: q.Question | None = None) -> Answer:
+             weights: Weights | None = None, question: q.Question | None = None,
+             asked: list | None = None) -> Answer:
     """The `k` best hits for question `text` in `index` (`weights`: the shipped ones), as the
     Answer that `qa.api.ask` returns; their answers are left for `marking.mark` to set.
-    `question`: `text` analysed already (`ask` analyses it once for both)."""
+    `question`: `text` analysed already (`ask` analyses it once for both). `asked`, a list
+    given: each hit's words that hold a question term, (term, start, end) from the forward
+    data, are appended to it (the answer model reads them instead of analysing the text)."""
     weights = weights or shipped_weights()
     question = question or q.analyze(text, index.analyzer)
     ranked = rank(candidates(index, question, doc=doc, source=source, best_of=(k, weights)),
@@ -113,14 +116,15 @@ def top_hits(index: Index, text: str, *, k: int = 3, doc: str | None = None,
     hits = []
     for number, cand in enumerate(ranked[:k], start=1):
         sent = cand.sentence
-        asked = _asked_words(index, named, sent.id)
+        words = _asked_words(index, named, sent.id)
+        if asked is not None:
+            asked.append(words)
         hits.append(Hit(
             rank=number, score=cand.score(weights), doc=sent.doc, sentence=sent.index, text=sent.text,
             start=sent.start, end=sent.end, attributions=sent.attributions,
             date=index.doc_of(sent.id).get("date", ""), dateline=index.dateline(sent.id),
-            matched=sorted({(a, b) for _, a, b in asked}),
+            matched=sorted({(a, b) for _, a, b in words}),
             features={n: weights[n] * cand.features[n] for n in FEATURES} if explain else {},
-            asked=asked,
         ))
     return Answer(text, hits)
 
