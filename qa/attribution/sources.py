@@ -14,11 +14,11 @@ from .tokens import (
 from .subjects import (after_verb, after_what, coordinated, IRREGULAR_PAST, is_subject, np_left,
                        segment_left)
 from .inverted import np_right, with_appositive
-from .content import (according_content, after_span, before_span, cue_content, SEEM,
-                      seem_content)
+from .content import according_content, after_span, before_span, cue_content
 from .cues import alone, credit_line, speaker_label
 from .model import CueModel
-from .not_reports import appointment, figure_estimate, securities_issue
+from .not_reports import appointment, securities_issue
+from .passives import NOT_MINE, PARTICIPLES, sourceless
 from .statements import issued_statement
 
 
@@ -52,22 +52,9 @@ def attach(text: str, toks: list[Token], a: int, b: int, head: int,
             return alone(text, toks, a, cue_end, score, model)
         return Found(char_span(toks, *src), (toks[a].start, toks[b - 1].end),
                       according_content(text, toks, a, src))
-    if b < len(toks) and toks[b].lower == "by" and toks[head].lower.endswith(("ed", "en")) \
-            and any(t.lower in BE for t in toks[a:head]):
-        agent = np_right(toks, b + 1, model)  # "Clinton was endorsed by dozens of papers"
-        if agent is not None:
-            subject = np_left(toks, a)
-            content = char_span(toks, *subject) if subject is not None else None
-            return Found(char_span(toks, *agent), (toks[a].start, toks[b].end), content)
-    if _passive(toks, a, head):
-        if figure_estimate(toks, head, b):
-            return None  # "inflation is forecast at seven pct": a figure, not a stance
-        # "Rubio is seen as ...", "the plan was approved": no agent, and the subject is what
-        # the cue is about, not its source (PolNeAR leaves such sources empty)
-        return Found(None, (toks[a].start, cue_end), after_span(text, cue_end))
-    seemed = seem_content(text, toks, np_left(toks, a)) if word in SEEM else None
-    if seemed is not None:  # "Carson seems to recognize ...": the writer's impression
-        return Found(None, (toks[a].start, cue_end), seemed)
+    found = sourceless(text, toks, a, b, head, cue_end, model)
+    if found is not NOT_MINE:
+        return found  # a passive, "seems", "Asked ...": the subject is not the source
     if word.endswith("s") and a == head and a > 0 and (
             toks[a - 1].text == ")" or toks[a - 1].text[:1].isdigit()):
         return None  # "(MOC) orders", "911 calls": a noun after a bracket or a number
@@ -119,8 +106,6 @@ def attach(text: str, toks: list[Token], a: int, b: int, head: int,
     return Found(source, (toks[a].start, cue_end), content, antecedent)
 
 
-_PARTICIPLES = frozenset("seen known shown told held thought given written heard forecast put"
-                         .split())
 # Nouns of polls, studies and documents, which speak with their date ("a poll last week").
 _DOCUMENTS = frozenset("""
 poll polls survey surveys report reports study studies analysis data figures estimate estimates
@@ -145,6 +130,8 @@ def _dated(toks: list[Token], src: tuple[int, int] | None, a: int) -> tuple[int,
            for t in toks[s + 1:e]):
         return (s, k)
     return src
+
+
 def _after_opening_clause(toks: list[Token], b: int, model: CueModel) -> tuple[int, int] | None:
     """The subject of the main clause after a sentence-opening participle clause."""
     for k in range(b, min(len(toks), b + 30)):
@@ -154,14 +141,6 @@ def _after_opening_clause(toks: list[Token], b: int, model: CueModel) -> tuple[i
         if toks[k].text in ".;:" or is_quote(toks[k].text):
             return None
     return None
-
-
-def _passive(toks: list[Token], a: int, head: int) -> bool:
-    """A passive cue ("was asked", "is widely seen"): a form of "be" in its verb group and a
-    past participle as its head."""
-    w = toks[head].lower
-    return (w.endswith(("ed", "en")) or w in _PARTICIPLES) and w != "quoted" \
-        and any(t.lower in BE for t in toks[a:head])
 
 
 _OBJECTS = frozenset("him her them us me".split())
@@ -366,7 +345,7 @@ def _can_speak(toks: list[Token], src: tuple[int, int]) -> bool:
     if src[0] < src[1] and toks[src[0]].text == "(" and toks[src[1] - 1].text == ")":
         return False  # "(MOC) orders": a bracketed abbreviation, not a speaker
     first = toks[src[0]].lower
-    if toks[src[0]].text[:1].islower() and (first in IRREGULAR_PAST or first in _PARTICIPLES
+    if toks[src[0]].text[:1].islower() and (first in IRREGULAR_PAST or first in PARTICIPLES
                                             or first.endswith("en") and len(first) > 4
                                             and first not in ("women", "citizen", "citizens")):
         return False  # "have taken positions parallel with": a verb phrase, not a subject

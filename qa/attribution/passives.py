@@ -1,0 +1,56 @@
+"""Cues whose grammatical subject is not their source: passives ("Clinton was endorsed by
+dozens of papers": the agent; "Rubio is widely seen as": none), impressions ("Carson seems
+to recognize": the writer's) and a sentence-opening "Asked" (the interviewer, rarely named).
+"""
+from __future__ import annotations
+
+from .content import after_span, seem_content, SEEM
+from .inverted import np_right
+from .model import CueModel
+from .not_reports import figure_estimate
+from .subjects import np_left
+from .tokens import BE, char_span, Found, is_quote, Token
+
+PARTICIPLES = frozenset("seen known shown told held thought given written heard forecast put"
+                        .split())
+NOT_MINE = object()  # the cue is an ordinary one: its subject may be its source
+
+
+def sourceless(text: str, toks: list[Token], a: int, b: int, head: int, cue_end: int,
+               model: CueModel) -> "Found | None | object":
+    """The attribution of cue [a, b) when its subject is not its source; None when it is no
+    attribution at all ("inflation is forecast at seven pct"); `NOT_MINE` otherwise."""
+    word = toks[head].lower
+    if b < len(toks) and toks[b].lower == "by" and word.endswith(("ed", "en")) \
+            and any(t.lower in BE for t in toks[a:head]):
+        agent = np_right(toks, b + 1, model)  # "Clinton was endorsed by dozens of papers"
+        if agent is not None:
+            subject = np_left(toks, a)
+            content = char_span(toks, *subject) if subject is not None else None
+            return Found(char_span(toks, *agent), (toks[a].start, toks[b].end), content)
+    if passive(toks, a, head):
+        if figure_estimate(toks, head, b):
+            return None  # "inflation is forecast at seven pct": a figure, not a stance
+        # "Rubio is seen as ...", "the plan was approved": no agent, and the subject is what
+        # the cue is about, not its source (PolNeAR leaves such sources empty)
+        return Found(None, (toks[a].start, cue_end), after_span(text, cue_end))
+    if toks[head].text == "Asked" and all(is_quote(t.text) for t in toks[:a]):
+        # "Asked whether he would ..., Reid said": the interviewer, named only after "by"
+        # (PolNeAR's training articles: no source 34 times in 40)
+        agent = np_right(toks, b + 1, model) if b < len(toks) and toks[b].lower == "by" else None
+        if agent is None:
+            return Found(None, (toks[a].start, cue_end), after_span(text, cue_end))
+        return Found(char_span(toks, *agent), (toks[a].start, toks[b].end),
+                     after_span(text, toks[agent[1] - 1].end))
+    seemed = seem_content(text, toks, np_left(toks, a)) if word in SEEM else None
+    if seemed is not None:  # "Carson seems to recognize ...": the writer's impression
+        return Found(None, (toks[a].start, cue_end), seemed)
+    return NOT_MINE
+
+
+def passive(toks: list[Token], a: int, head: int) -> bool:
+    """A passive cue ("was asked", "is widely seen"): a form of "be" in its verb group and a
+    past participle as its head."""
+    w = toks[head].lower
+    return (w.endswith(("ed", "en")) or w in PARTICIPLES) and w != "quoted" \
+        and any(t.lower in BE for t in toks[a:head])
