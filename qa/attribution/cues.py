@@ -209,6 +209,7 @@ def _subject_bound(w: str, model: CueModel) -> float:
     return b
 
 
+@lru_cache(maxsize=64)
 def _logit(p: float) -> float:
     p = min(max(p, 1e-9), 1 - 1e-9)
     return math.log(p / (1 - p))
@@ -298,6 +299,8 @@ def cue_spans(text: str, toks: list[Token], model: CueModel
     spans: list[tuple[int, int, int, float]] = []
     title = None
     quoted = None
+    quotes: frozenset[int] = frozenset()
+    tpl: scoring.Templates | None = None
     reporting: list[int] = []  # reporting verbs seen so far, for cue_features
     candidates = model.candidates
     cut_reporting, cut_other = _logit(model.threshold), _logit(model.lowest_other)
@@ -314,19 +317,24 @@ def cue_spans(text: str, toks: list[Token], model: CueModel
             continue
         if quoted is None:
             quoted = quote_depths(toks) if _QUOTE_MARKS.search(text) else [False] * len(toks)
+            quotes = scoring.quote_positions(text, toks)
+            tpl = None if "|" in text else scoring.templates(model)
         w = toks[i].lower
         if w in REPORTING and t.text[0].islower():
             reporting.append(i)  # cue_features looks only at those before the candidate
         threshold, cut = (model.threshold, cut_reporting) if w in REPORTING \
             else (model.lowest_other, cut_other)
-        # the weights of cue_features' features, in its order (scoring.py: the same floats)
-        weights = scoring.weights(toks, i, model, quoted, reporting, _word_class)
-        if weights is None:
+        if tpl is None:  # the weights of cue_features' features, in its order (scoring.py)
             feats = cue_features(toks, i, model, quoted, subject=False, reporting=reporting)
             weights = list(map(model.weights.get, feats, _ZEROS[:len(feats)]))
+        else:
+            weights = scoring.weights(toks, i, tpl, quoted, quotes, reporting, model,
+                                      _word_class)
         if model.bias + sum(weights) + _subject_bound(w, model) < cut:
             continue  # cannot reach the threshold whatever the subject: skip the costly part
-        weights += scoring.subject_weights(subject_kind(toks, i), w, model)
+        kind = subject_kind(toks, i)
+        weights += (scoring.subject_weights(kind, w, tpl, model) if tpl is not None else
+                    map(model.weights.get, (f"subj={kind}", f"w|subj={w}|{kind}"), _ZEROS[:2]))
         score = _probability(model.bias + sum(weights))
         if score < threshold:
             continue

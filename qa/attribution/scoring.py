@@ -11,6 +11,7 @@ texts). A change to `cue_features` must be made here too; that test fails until 
 """
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -46,8 +47,8 @@ class _Word:
 class Templates:
     """A model's weights by template: one dict per single-value template (value -> weight),
     one per pair template (first value -> second value -> weight), and the flags' weights.
-    A pair whose values hold "|" cannot be filed unambiguously: `weights` asks the model's
-    own dictionary for those (as it does for any word holding "|")."""
+    A pair whose values hold "|" cannot be filed unambiguously: a sentence holding "|" is
+    scored by naming its features (`cues.cue_spans`)."""
 
     single: dict[str, dict[str, float]]
     pairs: dict[str, dict[str, dict[str, float]]]
@@ -94,21 +95,25 @@ def templates(model: CueModel) -> Templates:
 
 
 _EMPTY: dict[str, float] = {}
-_PAIR_FREE = "|"  # a value holding it is not filed by template (see Templates)
+def quote_positions(text: str, toks: list[Token]) -> frozenset[int]:
+    """Where the sentence's quotation marks are (none without a quotation mark in the text)."""
+    if _QUOTE_CHARS.search(text) is None:
+        return frozenset()
+    return frozenset(k for k, t in enumerate(toks) if t.text in ALL_QUOTES)
 
 
-def weights(toks: list[Token], i: int, model: CueModel, quoted: list[bool],
-            reporting: list[int], word_class: Callable[[Token, CueModel], str]
-            ) -> list[float] | None:
+_QUOTE_CHARS = re.compile("[“”\"‘’]|''|``")  # every mark of ALL_QUOTES
+
+
+def weights(toks: list[Token], i: int, tpl: Templates, quoted: list[bool],
+            quotes: frozenset[int], reporting: list[int], model: CueModel,
+            word_class: Callable[[Token, CueModel], str]) -> list[float]:
     """The weights of `cue_features(toks, i, model, quoted, subject=False, reporting=...)`,
-    in its order (missing features weigh 0.0); None when a word near the candidate holds "|"
-    (the caller then names the features)."""
+    in its order (missing features weigh 0.0), for a sentence without "|" (see Templates).
+
+    `tpl` is `templates(model)` and `quotes` the positions of the sentence's quotation marks
+    (`ALL_QUOTES`), both found once per sentence."""
     n = len(toks)
-    lo = i - 2 if i > 1 else 0
-    for t in toks[lo:i + 3]:
-        if _PAIR_FREE in t.text:
-            return None
-    tpl = templates(model)
     single, pairs = tpl.single, tpl.pairs
     tok = toks[i]
     w = tok.lower
@@ -140,10 +145,11 @@ def weights(toks: list[Token], i: int, model: CueModel, quoted: list[bool],
     ahead = [t.lower for t in toks[i + 1:i + 4]]
     if "that" in ahead:
         out.append(flags["that_after"])
-    if any(t.text in ALL_QUOTES for t in toks[i + 1:i + 3]):
-        out.append(flags["quote_after"])
-    if any(t.text in ALL_QUOTES for t in toks[max(0, i - 3):i]):
-        out.append(flags["quote_before"])
+    if quotes:  # (positions outside the sentence are never in it)
+        if i + 1 in quotes or i + 2 in quotes:
+            out.append(flags["quote_after"])
+        if i - 1 in quotes or i - 2 in quotes or i - 3 in quotes:
+            out.append(flags["quote_before"])
     if ":" in ahead:
         out.append(flags["colon_after"])
     if p1 in DETERMINERS:
@@ -161,7 +167,7 @@ def weights(toks: list[Token], i: int, model: CueModel, quoted: list[bool],
     classes = model.classes
     c1 = (classes.get(prev.text) or word_class(prev, model)) if prev is not None else "<s>"
     d1 = (classes.get(nxt.text) or word_class(nxt, model)) if nxt is not None else "</s>"
-    c2 = word_class(toks[i - 2], model) if i > 1 else "<s>"
+    c2 = (classes.get(toks[i - 2].text) or word_class(toks[i - 2], model)) if i > 1 else "<s>"
     out += (single["c1"].get(c1, 0.0), single["d1"].get(d1, 0.0),
             pairs["c2|c1"].get(c2, _EMPTY).get(c1, 0.0),
             pairs["c1|d1"].get(c1, _EMPTY).get(d1, 0.0), own.c1.get(c1, 0.0),
@@ -175,14 +181,16 @@ def weights(toks: list[Token], i: int, model: CueModel, quoted: list[bool],
         out += (flags["rep_before"], own.rep_before)
         if i - last <= 3:
             out.append(flags["rep_before_near"])
-        if any(toks[k].lower in ("that", "whether") for k in range(last + 1, i)):
-            out.append(flags["rep_that_before"])
+        for k in range(last + 1, i):
+            if toks[k].lower in ("that", "whether"):
+                out.append(flags["rep_that_before"])
+                break
     return out
 
 
-def subject_weights(kind: str, w: str, model: CueModel) -> tuple[float, float]:
+def subject_weights(kind: str, w: str, tpl: Templates, model: CueModel
+                    ) -> tuple[float, float]:
     """The weights of `cues.subject_features` for a subject of `kind` ("none" when none)."""
-    tpl = templates(model)
     own = tpl.words.get(w) or tpl.word(w, model)
     return tpl.single["subj"].get(kind, 0.0), own.subj.get(kind, 0.0)
 
