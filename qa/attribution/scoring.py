@@ -54,6 +54,16 @@ class Templates:
     pairs: dict[str, dict[str, dict[str, float]]]
     flags: dict[str, float]
     words: dict[str, _Word] = field(default_factory=dict)  # filled as candidates are met
+    shapes: dict[str, str] = field(default_factory=dict)  # a word's shape, as words are met
+    tables: tuple = ()  # what `weights` reads, in its order (set by __post_init__)
+    flag_weights: tuple[float, ...] = ()
+
+    def __post_init__(self) -> None:
+        single, pairs = self.single, self.pairs
+        object.__setattr__(self, "tables", (
+            *(single[t] for t in ("p1", "n1", "p2", "n2", "sh", "p1sh", "n1sh", "c1", "d1")),
+            *(pairs[t] for t in ("p1|w", "p1|n1", "c2|c1", "c1|d1"))))
+        object.__setattr__(self, "flag_weights", tuple(self.flags[f] for f in _FLAGS[1:]))
 
     @classmethod
     def of(cls, weights: dict[str, float]) -> "Templates":
@@ -85,6 +95,13 @@ class Templates:
             self.words[w] = found
         return found
 
+    def shape(self, word: str) -> str:
+        """`shape(word)`, kept for the next time."""
+        found = shape(word)
+        if len(self.shapes) < 200_000:
+            self.shapes[word] = found
+        return found
+
 
 def templates(model: CueModel) -> Templates:
     """The model's weights by template, filed on first use and kept with the model."""
@@ -112,78 +129,89 @@ def weights(toks: list[Token], i: int, tpl: Templates, quoted: list[bool],
     in its order (missing features weigh 0.0), for a sentence without "|" (see Templates).
 
     `tpl` is `templates(model)` and `quotes` the positions of the sentence's quotation marks
-    (`ALL_QUOTES`), both found once per sentence."""
+    (`ALL_QUOTES`), both found once per sentence. (Written for speed, as cue_features.)"""
+    (p1_of, n1_of, p2_of, n2_of, sh_of, p1sh_of, n1sh_of, c1_of, d1_of, p1w_of, p1n1_of,
+     c2c1_of, c1d1_of) = tpl.tables
+    (pron_before, cap_before, that_after, quote_after, quote_before, colon_after, det_before,
+     aux_before, to_before, in_quote, first, early, rep_before, rep_near,
+     rep_that) = tpl.flag_weights
+    shapes, classes = tpl.shapes, model.classes
     n = len(toks)
-    single, pairs = tpl.single, tpl.pairs
     tok = toks[i]
     w = tok.lower
-    prev = toks[i - 1] if i > 0 else None
-    nxt = toks[i + 1] if i + 1 < n else None
-    p1 = prev.lower if prev is not None else "<s>"
-    p2 = toks[i - 2].lower if i > 1 else "<s>"
-    n1 = nxt.lower if nxt is not None else "</s>"
-    n2 = toks[i + 2].lower if i + 2 < n else "</s>"
     own = tpl.words.get(w) or tpl.word(w, model)
-    out = [own.w, single["p1"].get(p1, 0.0), single["n1"].get(n1, 0.0),
-           single["p2"].get(p2, 0.0), single["n2"].get(n2, 0.0), own.n1.get(n1, 0.0),
-           pairs["p1|w"].get(p1, _EMPTY).get(w, 0.0), own.suf,
-           single["sh"].get(shape(tok.text), 0.0),
-           single["p1sh"].get(shape(p1 if prev is None else prev.text), 0.0),
-           single["n1sh"].get(shape(n1 if nxt is None else nxt.text), 0.0), *own.rest,
-           pairs["p1|n1"].get(p1, _EMPTY).get(n1, 0.0)]
-    flags = tpl.flags
+    if i:
+        prev = toks[i - 1]
+        p1 = prev.lower
+        p1sh = shapes.get(prev.text) or tpl.shape(prev.text)
+        c1 = classes.get(prev.text) or word_class(prev, model)
+    else:
+        p1 = p1sh = c1 = "<s>"
+    if i + 1 < n:
+        nxt = toks[i + 1]
+        n1 = nxt.lower
+        n1sh = shapes.get(nxt.text) or tpl.shape(nxt.text)
+        d1 = classes.get(nxt.text) or word_class(nxt, model)
+    else:
+        n1 = n1sh = d1 = "</s>"
+    if i > 1:
+        before = toks[i - 2]
+        p2 = before.lower
+        c2 = classes.get(before.text) or word_class(before, model)
+    else:
+        p2 = c2 = "<s>"
+    n2 = toks[i + 2].lower if i + 2 < n else "</s>"
+    n3 = toks[i + 3].lower if i + 3 < n else ""
+    out = [own.w, p1_of.get(p1, 0.0), n1_of.get(n1, 0.0), p2_of.get(p2, 0.0),
+           n2_of.get(n2, 0.0), own.n1.get(n1, 0.0), p1w_of.get(p1, _EMPTY).get(w, 0.0),
+           own.suf, sh_of.get(shapes.get(tok.text) or tpl.shape(tok.text), 0.0),
+           p1sh_of.get(p1sh, 0.0), n1sh_of.get(n1sh, 0.0), *own.rest,
+           p1n1_of.get(p1, _EMPTY).get(n1, 0.0)]
     pron = cap = False
-    for t in toks[max(0, i - 4):i]:
+    for t in toks[i - 4 if i > 4 else 0:i]:
         if t.lower in PRONOUNS:
             pron = True
         elif t.text[:1].isupper():
             cap = True
     if pron:
-        out.append(flags["pron_before"])
+        out.append(pron_before)
     if cap:
-        out.append(flags["cap_before"])
-    ahead = [t.lower for t in toks[i + 1:i + 4]]
-    if "that" in ahead:
-        out.append(flags["that_after"])
+        out.append(cap_before)
+    if n1 == "that" or n2 == "that" or n3 == "that":
+        out.append(that_after)
     if quotes:  # (positions outside the sentence are never in it)
         if i + 1 in quotes or i + 2 in quotes:
-            out.append(flags["quote_after"])
+            out.append(quote_after)
         if i - 1 in quotes or i - 2 in quotes or i - 3 in quotes:
-            out.append(flags["quote_before"])
-    if ":" in ahead:
-        out.append(flags["colon_after"])
+            out.append(quote_before)
+    if n1 == ":" or n2 == ":" or n3 == ":":
+        out.append(colon_after)
     if p1 in DETERMINERS:
-        out.append(flags["det_before"])
+        out.append(det_before)
     if p1 in VERB_GROUP:
-        out.append(flags["aux_before"])
+        out.append(aux_before)
     if p1 == "to":
-        out.append(flags["to_before"])
+        out.append(to_before)
     if quoted[i]:
-        out.append(flags["in_quote"])
+        out.append(in_quote)
     if i == 0:
-        out.append(flags["first"])
+        out.append(first)
     elif i < 4:
-        out.append(flags["early"])
-    classes = model.classes
-    c1 = (classes.get(prev.text) or word_class(prev, model)) if prev is not None else "<s>"
-    d1 = (classes.get(nxt.text) or word_class(nxt, model)) if nxt is not None else "</s>"
-    c2 = (classes.get(toks[i - 2].text) or word_class(toks[i - 2], model)) if i > 1 else "<s>"
-    out += (single["c1"].get(c1, 0.0), single["d1"].get(d1, 0.0),
-            pairs["c2|c1"].get(c2, _EMPTY).get(c1, 0.0),
-            pairs["c1|d1"].get(c1, _EMPTY).get(d1, 0.0), own.c1.get(c1, 0.0),
-            own.d1.get(d1, 0.0))
+        out.append(early)
+    out += (c1_of.get(c1, 0.0), d1_of.get(d1, 0.0), c2c1_of.get(c2, _EMPTY).get(c1, 0.0),
+            c1d1_of.get(c1, _EMPTY).get(d1, 0.0), own.c1.get(c1, 0.0), own.d1.get(d1, 0.0))
     if reporting and reporting[0] < i:
         last = -1
         for k in reversed(reporting):
             if k < i:
                 last = k
                 break
-        out += (flags["rep_before"], own.rep_before)
+        out += (rep_before, own.rep_before)
         if i - last <= 3:
-            out.append(flags["rep_before_near"])
+            out.append(rep_near)
         for k in range(last + 1, i):
             if toks[k].lower in ("that", "whether"):
-                out.append(flags["rep_that_before"])
+                out.append(rep_that)
                 break
     return out
 
