@@ -159,11 +159,13 @@ class Bounds:
         `exact` its "exact" feature."""
         features, own, inherited, _, _ = self._part(i)
         features = dict(features, exact=exact, lead=1.0 / (1 + position))
-        prefixes = {x[:5] for x in words if len(x) >= 5}
         gained = 0
-        for w, m in self.word_masks:
-            if not m & own and w[:5] in prefixes:
-                gained |= m
+        missing = [(w, m) for w, m in self.word_masks if not m & own]
+        if missing:  # (the sentence's prefixes only when a question word lacks its terms)
+            prefixes = {x[:5] for x in words if len(x) >= 5}
+            for w, m in missing:
+                if w[:5] in prefixes:
+                    gained |= m
         features["prefix"] = self.masks.weight(gained & ~own) / self.total
         if not (position > 0 and refers_back):
             inherited = 0
@@ -190,8 +192,8 @@ class Bounds:
         if i not in self._parts:
             row = self._rows[i]
             features, *masks = self._arrays
-            self._parts[i] = ({name: float(v[row]) for name, v in features.items()},
-                              *(int(m[row]) for m in masks))
+            self._parts[i] = ({name: v[row] for name, v in features.items()},
+                              *(m[row] for m in masks))
         return self._parts[i]
 
     def loose_many(self, pool: list[int]) -> list[float]:
@@ -259,7 +261,10 @@ class Bounds:
                 neighbours2=W(np, far_gained & ~borrowed) / total), self.weights)
             bound = np.where(inherited != 0, np.maximum(bound, other), bound)
         self._rows = {i: row for row, i in enumerate(pool)}
-        self._arrays = (features, own, inherited, gained, far_gained)
+        # as lists of Python floats and ints (what float() and int() of each entry give):
+        # `_part` reads a few dozen sentences' entries, and a list is indexed far faster
+        self._arrays = ({name: v.tolist() for name, v in features.items()},
+                        *(m.tolist() for m in (own, inherited, gained, far_gained)))
         return bound.tolist()
 
     def _score_array(self, np, sentences):
