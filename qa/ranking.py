@@ -191,14 +191,18 @@ def _best_candidates(index: Index, question: q.Question, pool: list[int], matche
     terms_of = rf.TermCache(index)
     found: list[Candidate] = []
     scores: list[float] = []  # of those found, best first
-    read: dict[int, tuple[set[str], bool]] = {}  # words and refers-back of the text read
+    read: dict[int, tuple[set[str], bool | None]] = {}  # words and refers-back of the text read
     while heap and not (len(scores) >= k and -heap[0][0] + 1e-9 < scores[k - 1]):
         _, i, tight = heapq.heappop(heap)
         if not tight:  # the text alone: most candidates are never computed in full
             text = index.text(i)
-            words, refers = read[i] = rf.written_words(text), rf.refers_back(text)
             first = bisect_left(index.sent_doc, index.sent_doc[i], 0, i)  # of its article
-            bound = bounds.tight(i, i - first, words, refers,
+            words = rf.written_words(text)
+            # whether it refers back matters only after the article's first sentence (None:
+            # not looked at; features_of looks if it needs to)
+            refers = rf.refers_back(text) if i > first else None
+            read[i] = words, refers
+            bound = bounds.tight(i, i - first, words, bool(refers),
                                  rf.exact_words(question, words))
             heapq.heappush(heap, (-bound, i, True))
             continue

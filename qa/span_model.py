@@ -230,7 +230,7 @@ def predict(model: SpanModel, enc: sf.Encoded, allowed=None,
     # best span outside it.
     basis = chosen if inside else best
     bi, bj, _ = enc.spans[basis]
-    mass = sum(exp[n] for n, (a, b, _) in enumerate(enc.spans) if a <= bj and b >= bi) / total
+    mass = sum([x for x, (a, b, _) in zip(exp, enc.spans) if a <= bj and b >= bi]) / total
     probability = exp[basis] / total
     if not inside:
         probability = mass
