@@ -76,14 +76,16 @@ def test_index_scores_equal_rank_bm25_on_the_seed(workdir):
     assert set(found.ids) == {i for i, c in enumerate(corpus) if set(c) & set(query)}
 
 
-@pytest.mark.parametrize("summed_by", ["python", "numpy"])
+@pytest.mark.parametrize("summed_by", ["python", "numpy", "merged"])
 def test_queries_after_queries_stay_exact(tmp_path, monkeypatch, summed_by):
-    """Small queries are summed in Python, large ones with numpy's accumulator, which is kept
-    between queries and must be cleared: either way, many queries, repeated and unknown terms,
-    one-term queries, each equal to rank-bm25; `top` gives the best of them in order."""
+    """Small queries are summed in Python, larger ones with numpy: merging the terms' sorted
+    sentences, or, the largest, in an accumulator kept between queries that must be cleared:
+    each way, many queries, repeated and unknown terms, one-term queries, each equal to
+    rank-bm25; `top` gives the best of them in order."""
     limit = 10**9 if summed_by == "python" else 0
     monkeypatch.setattr(index_mod, "PYTHON_POSTINGS", limit)
     monkeypatch.setattr(index_mod, "NUMPY_POSTINGS", limit)
+    monkeypatch.setattr(index_mod, "MERGED_POSTINGS", 10**9 if summed_by == "merged" else 0)
     rng = random.Random(7)
     words = made_up_words(60)
     index = build_random_corpus(tmp_path, rng, words)
@@ -110,10 +112,12 @@ def test_python_and_numpy_sums_give_the_same_floats(workdir, monkeypatch):
 
     index = open_index()
     results = {}
-    for limit in (10**9, 0):
+    for limit, merged in ((10**9, 0), (0, 0), (0, 10**9)):  # Python, numpy, numpy merged
         monkeypatch.setattr(index_mod, "PYTHON_POSTINGS", limit)
         monkeypatch.setattr(index_mod, "NUMPY_POSTINGS", limit)
+        monkeypatch.setattr(index_mod, "MERGED_POSTINGS", merged)
         found = index.bm25_scores(index.analyzer.terms("the army said al-Mayadin was 10 km"))
         top = index.top(index.analyzer.terms("Syrian army Islamic State"), 4)
-        results[limit] = (found.id_list(), list(map(float, found.scores)), top.ids, top.scores)
-    assert results[0] == results[10**9] and results[0][0]
+        results[limit, merged] = (found.id_list(), list(map(float, found.scores)), top.ids,
+                                  list(map(float, top.scores)))
+    assert results[0, 0] == results[10**9, 0] == results[0, 10**9] and results[0, 0][0]
