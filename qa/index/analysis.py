@@ -11,8 +11,10 @@ from __future__ import annotations
 import contextlib
 import functools
 import gc
+import itertools
 import os
 from array import array
+from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
@@ -82,7 +84,8 @@ def _analyse_chunk(first: int, documents: list[Document], with_names: bool = Tru
     counts, line_sizes, lengths, tokens = array("i"), array("q"), array("i"), array("i")
     starts, ends, paragraphs = array("i"), array("i"), array("i")
     lines: list[bytes] = []
-    local: dict[str, int] = {}
+    # a term's number is its order of first use: the next count when it is first looked up
+    local: defaultdict[str, int] = defaultdict(itertools.count().__next__)
     notes: list[str] = []
     statements = []
     names = NameCounts() if with_names else None
@@ -104,7 +107,7 @@ def _analyse_chunk(first: int, documents: list[Document], with_names: bool = Tru
             lines.append(line)
             line_sizes.append(len(line))
             terms, term_starts, term_ends = analyzer.spans(sent.text)
-            tokens.extend([local.setdefault(t, len(local)) for t in terms])
+            tokens.extend(map(local.__getitem__, terms))
             lengths.append(len(terms))
             starts.extend(term_starts)
             ends.extend(term_ends)
