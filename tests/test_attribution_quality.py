@@ -156,3 +156,11 @@ def test_asked_opening_a_sentence_has_the_interviewer_as_source(qa, workdir):
         (2, "a reporter", "Asked by", "a reporter"),
         (2, "Ms. Lane", "said", "Ms. Lane"),
     ]
+
+
+def test_a_participle_after_the_subject_belongs_to_it(qa, workdir):
+    # "People briefed on the talks say": the source is the whole phrase and "briefed" is not
+    # a cue of its own (it was, and the source of "say" was "on the talks").
+    assert _attributions(qa, workdir, "briefed.txt") == [
+        (1, "People briefed on the talks", "say", "People briefed on the talks"),
+    ]

@@ -95,11 +95,22 @@ def find_in_sentence(text: str, model: CueModel) -> list[Found]:
         item = attach(text, toks, a, b, head, found, score, model)
         if item is not None and not _institution_action(text, toks[head].lower, item, score) \
                 and not _needs_a_person(text, toks[head].lower, item, score, model):
-            if found and item.cue[0] <= found[-1].cue[0] < item.cue[1]:
+            if found and (item.cue[0] <= found[-1].cue[0] < item.cue[1]
+                          or _modifier(text, found[-1], item)):
                 found.pop()  # "released" inside "released a statement saying": one cue
             found.append(item)
     bound_contents(text, toks, found)
     return found
+
+
+def _modifier(text: str, earlier: Found, item: Found) -> bool:
+    """"People briefed on the move said": the participle "briefed" is part of the source."""
+    if item.source is None or not item.source[0] < earlier.cue[0] < item.source[1]:
+        return False
+    word = text[earlier.cue[0]:earlier.cue[1]]
+    after = text[earlier.cue[1]:item.source[1]].split()
+    return word.isalpha() and word.islower() and word.endswith("ed") and bool(after) \
+        and after[0] in ("on", "about", "with", "by")
 
 
 # A word only the training data suggests ("pushed", "moved") needs this much when an

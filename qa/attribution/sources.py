@@ -98,8 +98,9 @@ def attach(text: str, toks: list[Token], a: int, b: int, head: int,
             return None  # "Calls for a rescheduling ... have come": a noun, no one's statement
         return alone(text, toks, a, cue_end, score, model)
     if not inverted and not antecedent:
-        src = after_verb(toks, _trim_source(toks, src))
-    if src is None or not _can_speak(toks, src) and not (src == (a - 1, a) and toks[src[0]].lower in _QUANTIFIERS):
+        src = _postmodified(toks, after_verb(toks, _trim_source(toks, src)))
+    if src is None or not _can_speak(toks, src) \
+            and not (src == (a - 1, a) and toks[src[0]].lower in _QUANTIFIERS):
         return alone(text, toks, a, cue_end, score, model)
     source = _source_span(text, toks, src)
     content = cue_content(text, toks, a, b, cue_end, src, inverted)
@@ -130,6 +131,20 @@ def _dated(toks: list[Token], src: tuple[int, int] | None, a: int) -> tuple[int,
            for t in toks[s + 1:e]):
         return (s, k)
     return src
+
+
+def _postmodified(toks: list[Token], src: tuple[int, int] | None) -> tuple[int, int] | None:
+    """"People briefed on the situation say": the scan stopped at the participle, leaving
+    "on the situation"; the source is the noun phrase the participle modifies, with it."""
+    if src is None or src[0] < 2 or toks[src[0]].lower not in PREPOSITIONS:
+        return src
+    verb = toks[src[0] - 1]
+    if not verb.text[:1].islower() or not verb.lower.endswith("ed"):
+        return src
+    head = segment_left(toks, src[0] - 1)
+    ok = head is not None and is_subject(toks, head, src[0] - 1) \
+        and toks[head].lower not in RELATIVE
+    return (head, src[1]) if ok else src
 
 
 def _after_opening_clause(toks: list[Token], b: int, model: CueModel) -> tuple[int, int] | None:
