@@ -126,7 +126,8 @@ def build_examples(path: Path, analyzer: Analyzer, drop: frozenset, limit: int |
 
 
 def train(examples: list[tuple], min_count: int, epochs: int, lr: float,
-          rng: np.random.Generator, after_epoch=None, max_features: int = 0) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+          rng: np.random.Generator, after_epoch=None,
+          max_features: int = 0) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     counts = np.zeros(SIZE, np.int64)
     for start in range(0, len(examples), 5000):
         chunk = np.concatenate([ex[0] for ex in examples[start:start + 5000]])
