@@ -20,7 +20,7 @@ from .records import RecordWriter, Records
 
 SCAN_LIMIT = 200_000  # sentences read to find names for completion
 
-_TOKEN = re.compile(r"[\w.’'&-]+")
+_TOKEN_SPLIT = re.compile(r"([\w.’'&-]+)")
 _PARTICLE_NAME = re.compile(r"\A[a-z]{1,3}-[^\W\d_]")  # al-Mayadin, el-Sisi, bin-Salman
 _CONNECTORS = {"of", "for", "de", "del", "della", "da", "di", "du", "van", "von", "der", "den",
                "bin", "ibn", "al", "el", "la", "le"}
@@ -165,12 +165,16 @@ def _runs(text: str, lower: set[str]) -> Iterator[tuple[tuple[str, ...], bool]]:
     run: list[str] = []
     opens_run = False
     pending: list[str] = []  # connectors waiting for a following name word
-    previous_end = None
-    for m in _TOKEN.finditer(text):
-        word, possessive = _clean(m.group())
-        gap = text[previous_end or 0:m.start()].strip()
-        opens = previous_end is None or (gap and gap[-1] in _OPENERS)
-        previous_end = m.end()
+    # split with the token pattern captured: [gap, token, gap, token, ..., gap], so each token
+    # comes with the text before it without asking a match object for its offsets
+    parts = _TOKEN_SPLIT.split(text)
+    for number, (before, token) in enumerate(zip(parts[::2], parts[1::2])):
+        if token[-1] in _TRIMMED_LAST or token[0] in _STRIPPED:
+            word, possessive = _clean(token)
+        else:  # most words: nothing _clean strips
+            word, possessive = token, False
+        gap = before.strip()
+        opens = not number or (gap and gap[-1] in _OPENERS)
         if gap and run:  # punctuation between words ends a run
             yield tuple(run), opens_run
             run, pending = [], []
@@ -196,9 +200,9 @@ def _runs(text: str, lower: set[str]) -> Iterator[tuple[tuple[str, ...], bool]]:
 
 
 def _clean(token: str) -> tuple[str, bool]:
-    """The word without trailing dots or a possessive, and whether a possessive ended it."""
-    if token[-1] not in _TRIMMED_LAST and token[0] not in _STRIPPED:
-        return token, False  # most words: nothing below would change them
+    """The word without trailing dots or a possessive, and whether a possessive ended it.
+    Only for a token that ends in one of _TRIMMED_LAST or starts with one of _STRIPPED: any
+    other comes out as it is (_runs does not call it for those, most words)."""
     ended = False
     for suffix in ("’s", "'s", "’", "'"):
         if token.endswith(suffix) and len(token) > len(suffix) + 1:
@@ -216,7 +220,7 @@ _TRIMMED_LAST = _STRIPPED | frozenset("s.")  # and what ends a possessive or a f
 def _is_name_word(word: str) -> bool:
     first = word[0]
     if "a" <= first <= "z":  # only such a word can be a particle name ("al-Mayadin")
-        return _PARTICLE_NAME.match(word) is not None
+        return "-" in word[1:4] and _PARTICLE_NAME.match(word) is not None
     if not first.isupper():
         return False
     last = word.rsplit("-", 1)[-1]
