@@ -190,8 +190,11 @@ def attribution_lines(attributions: list[Attribution], dateline: str = "") -> li
         return [Text.assemble(("said by: ", STYLES["label"]), (voice, STYLES["meta"]))]
     lines = []
     for a in attributions:
-        if a.source:
-            who = (safe(a.source), STYLES["source"])
+        # a source span keeps an apposition's closing comma ("X, a war monitor, said"); the
+        # line shows the phrase without it, followed by its cue in brackets
+        name = safe(a.source).rstrip(",;: ")
+        if name:
+            who = (name, STYLES["source"])
         else:
             who = ("(unnamed)", STYLES["meta"])  # a cue whose source the text does not name
         line = Text.assemble(("said by: ", STYLES["label"]), who,

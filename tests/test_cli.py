@@ -20,6 +20,16 @@ def test_ask_prints_hits_with_metadata_and_attribution(workdir, qa):
     assert r.out.count("sentence ") == 3
 
 
+def test_said_by_shows_an_appositive_source_without_its_closing_comma(workdir, qa):
+    # the source span keeps the comma that closes "X, a war monitor, said" (the JSON does);
+    # the line a reader sees does not end the phrase on it before "(said)"
+    r = qa("ask", "who said the army reached al-Mayadin?")
+    line = "said by: The Syrian Observatory for Human Rights, a war monitor (said)"
+    assert line in r.out
+    j = json.loads(qa("ask", "--json", "who said the army reached al-Mayadin?").out)
+    assert j["hits"][0]["attributions"][0]["source"].endswith("a war monitor,")
+
+
 def test_k_sets_the_number_of_hits(workdir, qa):
     assert qa("ask", "-k", "5", "al-Mayadin").out.count("sentence ") == 5
     assert qa("ask", "-k", "1", "al-Mayadin").out.count("sentence ") == 1
