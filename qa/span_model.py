@@ -24,6 +24,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import npy
+from . import slot_table
 from . import span_features as sf
 from . import word_classes as wc
 
@@ -71,18 +72,9 @@ class _Packed(dict):
 
 
 def build_table(buckets: Sequence[int], weights: Sequence[tuple[int, int, int]]) -> array:
-    """The hash table `scores` reads: at least 1.5 slots per feature, a power of
-    two, each feature in the first free slot from its bucket on (linear probing)."""
-    slots = 16
-    while 2 * slots < 3 * len(buckets):
-        slots *= 2
-    table = array("i", [-1, 0, 0, 0]) * slots
-    for bucket, w in zip(buckets, weights):
-        slot = bucket & (slots - 1)
-        while table[4 * slot] != -1:
-            slot = (slot + 1) & (slots - 1)
-        table[4 * slot:4 * slot + 4] = array("i", (bucket, *w))
-    return table
+    """The hash table `scores` reads (`slot_table`, slots of four: a feature's bucket and
+    its start, end and inside weights)."""
+    return slot_table.build(buckets, weights, 4)
 
 
 @dataclass(frozen=True)
@@ -109,8 +101,7 @@ def load(path: Path = MODEL_PATH) -> SpanModel:
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
         table = npy.load(path.with_suffix(".npy"))
-        slots = len(table) // 4
-        if table.format != "i" or len(table) % 4 or slots & (slots - 1):
+        if table.format != "i" or not slot_table.is_table(table, 4):
             raise ValueError("the weight table is not int32 slots of four")
         if len(data["span"]) != sf.span_offsets()["size"]:
             raise ValueError("span weights do not match the features")
@@ -189,15 +180,8 @@ def _group_weights(table: Sequence[int], group: tuple[int, ...]) -> tuple[int, i
 
 def _lookup(table: Sequence[int], key: int) -> tuple[int, int, int]:
     """A feature's three weights from the hash table (zeros when it has none)."""
-    mask = len(table) // 4 - 1
-    slot = key & mask
-    while True:
-        found = table[4 * slot]
-        if found == key:
-            return table[4 * slot + 1], table[4 * slot + 2], table[4 * slot + 3]
-        if found == -1:
-            return _ZERO
-        slot = (slot + 1) & mask
+    at = slot_table.find(table, key, 4)
+    return _ZERO if at < 0 else (table[at + 1], table[at + 2], table[at + 3])
 
 
 def predict(model: SpanModel, enc: sf.Encoded, allowed=None,

@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import npy
+from . import npy, slot_table
 from .span_features import MASK
 
 CLASSES_PATH = Path(__file__).with_name("data") / "word_classes.npy"
@@ -28,18 +28,11 @@ class WordClasses:
 
     def of(self, word: str) -> tuple[int, int] | None:
         """(fine, coarse) class of a lowercased word, None when it was too rare to have one."""
-        table = self.table
-        mask = len(table) // 2 - 1
-        key = zlib.crc32(word.encode()) & 0x7FFFFFFF
-        slot = key & mask
-        while True:
-            found = table[2 * slot]
-            if found == key:
-                value = table[2 * slot + 1]
-                return value >> 8, value & 255
-            if found == -1:
-                return None
-            slot = (slot + 1) & mask
+        at = slot_table.find(self.table, zlib.crc32(word.encode()) & 0x7FFFFFFF, 2)
+        if at < 0:
+            return None
+        value = self.table[at + 1]
+        return value >> 8, value & 255
 
     def token_groups(self, lowers: list[str], head: str, conj: tuple[bytes, ...]):
         """The answer model's class features of each token, as three groups of hashed
@@ -76,28 +69,15 @@ def _class_keys(found: tuple[int, int], conj) -> tuple[tuple[int, ...], ...]:
 
 
 def build_table(keys: Sequence[int], values: Sequence[int]) -> array:
-    """At least 1.5 slots per word, a power of two, each word in the first free slot from its
-    key on (linear probing)."""
-    slots = 16
-    while 2 * slots < 3 * len(keys):
-        slots *= 2
-    table = array("i", [-1, 0]) * slots
-    for key, value in zip(keys, values):
-        slot = key & (slots - 1)
-        while table[2 * slot] != -1:
-            if table[2 * slot] == key:
-                break  # two words with one key: the more frequent (first) keeps it
-            slot = (slot + 1) & (slots - 1)
-        else:
-            table[2 * slot:2 * slot + 2] = array("i", (key, value))
-    return table
+    """The table `WordClasses.of` reads (`slot_table`, slots of two: a word's key and its
+    classes); two words with one key: the more frequent (first) keeps it."""
+    return slot_table.build(keys, ((v,) for v in values), 2)
 
 
 def load(path: Path = CLASSES_PATH) -> WordClasses:
     """The classes in `path` (plain int32 data, nothing executed); raises ValueError or
     OSError when the file is not a table of slots of two."""
     table = npy.load(path)
-    slots = len(table) // 2
-    if table.format != "i" or len(table) % 2 or slots & (slots - 1):
+    if table.format != "i" or not slot_table.is_table(table, 2):
         raise ValueError("the word-class table is not int32 slots of two")
     return WordClasses(table)
