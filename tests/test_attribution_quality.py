@@ -164,3 +164,43 @@ def test_a_participle_after_the_subject_belongs_to_it(qa, workdir):
     assert _attributions(qa, workdir, "briefed.txt") == [
         (1, "People briefed on the talks", "say", "People briefed on the talks"),
     ]
+
+
+def test_subjects_the_left_scan_refused(qa, workdir):
+    # Issue 13, fifth round (cues found on PolNeAR train without their source, or with it cut):
+    # a restrictive relative clause ("Fishermen who have worked ...": the scan stopped at
+    # "have"), a pronoun after an opening phrase ("at the meeting this week she said": taken
+    # for an adjunct, no source), a number with a thousands comma ("250 residents"), a
+    # comparative figure ("half of the members"), a state of mind ("are worried": read as a
+    # passive without agent, no source), an inverted source's appositive opened by a
+    # hyphenated title or a possessive name (cut at the comma before).
+    assert _attributions(qa, workdir, "held.txt") == [
+        (1, "Fishermen who have worked the harbour for decades", "say",
+         "Fishermen who have worked the harbour for decades"),
+        (2, "she", "said", "she"),
+        (2, "she", "said", "she"),
+        (3, "1,250 residents", "said", "1,250 residents"),
+        (4, "More than half of the members surveyed", "said",
+         "More than half of the members surveyed"),
+        (5, "Local traders", "are worried", "Local traders"),
+        (6, "Ellen Marsh, co-chair of the Harbour Users Group", "said", "Ellen Marsh"),
+        (7, "Tom Reyes, Ms. Hill's chief of staff", "said", "Tom Reyes"),
+    ]
+
+
+def test_a_participle_takes_the_subject_after_the_opening_phrase(qa, workdir):
+    # A participle shares the main clause's subject, found past what opens the sentence: a
+    # time phrase ("Hours later,"), a discourse word ("Instead,"), a dateline with a comma
+    # ("PORTSMOUTH, May 3 (Harbour News) —"), a place of two words before its agency ("Port
+    # Riverton (HN) –"), a state after a place ("Dover, Del.,"). Each had been taken for the
+    # subject ("Hours", "Instead", "May 3", "Port Riverton", "The day"); a possessive name
+    # keeps its noun ("the ferry company's chief executive", not "the ferry company's"), and
+    # a time phrase after the subject is left out ("The mayor on Monday").
+    assert _attributions(qa, workdir, "openings.txt") == [
+        (1, "the union leader", "telling reporters", "the union leader"),
+        (2, "the harbour master", "hoping", "the harbour master"),
+        (3, "the ferry company's chief executive", "saying",
+         "the ferry company's chief executive"),
+        (4, "The mayor", "urging", "The mayor"),
+        (5, "Ms. Grant", "claiming", "Ms. Grant"),
+    ]

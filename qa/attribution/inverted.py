@@ -65,8 +65,8 @@ def with_appositive(toks: list[Token], src: tuple[int, int]) -> tuple[int, int]:
             e = close + 1
     parts = 0
     while e + 1 < len(toks) and toks[e].text == "," and (
-            _appositive_start(toks[e + 1]) and (parts == 0 or toks[e - 1].text.isdigit()
-                                                or toks[e + 1].lower in RELATIVE)
+            (_appositive_start(toks[e + 1]) or parts == 0 and _role_start(toks, e + 1))
+            and (parts == 0 or toks[e - 1].text.isdigit() or toks[e + 1].lower in RELATIVE)
             or parts > 0 and _further_appositive(toks, e + 1)):
         parts += 1  # appositives, past an age, a place or into a relative clause (PolNeAR's)
         k = e + 1
@@ -77,7 +77,7 @@ def with_appositive(toks: list[Token], src: tuple[int, int]) -> tuple[int, int]:
             break
         end = k
         while end > e + 1 and toks[end - 1].text == "." \
-                and toks[end - 2].text not in _STATES:
+                and toks[end - 2].text not in STATES:
             end -= 1  # the full stop ends the sentence, unless it ends "Fla." too
         e = end
         if end < k:
@@ -115,8 +115,28 @@ def _appositive_start(t: Token) -> bool:
         and not t.lower.endswith(("ing", "ed"))
 
 
+_ROLE_PARTICIPLES = frozenset("managing acting ranking presiding founding leading".split())
+
+
+def _role_start(toks: list[Token], k: int) -> bool:
+    """An appositive opened by a role the first test refuses: a hyphenated title
+    ("co-director of ..."), a title opened by a participle ("managing director"), or a
+    possessive name ("Mrs. Clinton's communications director")."""
+    t = toks[k]
+    if t.text[:1].islower():
+        parts = t.text.split("-")
+        return len(parts) > 1 and all(p.isalpha() for p in parts) or t.lower in _ROLE_PARTICIPLES
+    for j in range(k, min(len(toks) - 1, k + 4)):
+        w = toks[j].text
+        if not w[:1].isupper():
+            return False
+        if w.endswith(("'s", "’s")):
+            return toks[j + 1].text[:1].islower() and toks[j + 1].text.isalpha()
+    return False
+
+
 # Abbreviated US states, whose full stop belongs to the source ("of Jacksonville, Fla.").
-_STATES = frozenset("""
+STATES = frozenset("""
 Ala Ariz Ark Calif Colo Conn Del Fla Ga Ill Ind Kan Ky La Md Mass Mich Minn Miss Mo Mont Neb
 Nev Okla Ore Pa Tenn Tex Va Vt Wash Wis Wyo
 """.split())

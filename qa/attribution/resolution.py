@@ -275,14 +275,15 @@ def _conjuncts(source: str) -> list[str] | None:
 
 
 def _top_level_commas(text: str) -> list[str]:
-    """Split at commas outside brackets."""
+    """Split at commas outside brackets and figures ("1,250 residents" is one part)."""
     parts, depth, start = [], 0, 0
     for k, ch in enumerate(text):
         if ch == "(":
             depth += 1
         elif ch == ")":
             depth = max(0, depth - 1)
-        elif ch == "," and depth == 0:
+        elif ch == "," and depth == 0 and not (0 < k < len(text) - 1 and text[k - 1].isdigit()
+                                               and text[k + 1].isdigit()):
             parts.append(text[start:k])
             start = k + 1
     parts.append(text[start:])

@@ -1,24 +1,25 @@
 """The source of each cue: the subject before it, the inverted subject after it (", said a
 spokesman"), the phrase after "according to", or the subject of the clause for a participle
-(", adding that"); and, with the source found, the cue's content.
+(", adding that", in `clause_subjects`); and, with the source found, the cue's content.
+Subjects the left scan refuses are found again, and their edges repaired, in `subject_repairs`.
 """
 from __future__ import annotations
 
 import re
 
 from .tokens import (
-    ADVERBS, AUX, BE, char_span, CLAUSE, CLOSE_QUOTES, DETERMINERS, extend_left, Found,
-    FUNCTION, is_quote, NEG, PARTICIPLE_ENDINGS, PREPOSITIONS, PRONOUNS, PUNCT_STOP, QUOTES,
-    RECIPIENT_NAME, RECIPIENTS, RELATIVE, REPORTING, STATEMENT, NAME_LINKS, SUBJECT_PRONOUNS,
-    TIME_WORDS, Span, Token)
-from .subjects import (after_verb, after_what, coordinated, IRREGULAR_PAST, is_subject, np_left,
-                       segment_left)
+    ADVERBS, BE, char_span, CLOSE_QUOTES, DETERMINERS, extend_left, Found, FUNCTION, is_quote,
+    PARTICIPLE_ENDINGS, PREPOSITIONS, PRONOUNS, QUOTES, RECIPIENT_NAME, RECIPIENTS, RELATIVE,
+    STATEMENT, SUBJECT_PRONOUNS, TIME_WORDS, Span, Token)
+from .subjects import after_verb, after_what, IRREGULAR_PAST, is_subject, np_left, segment_left
 from .inverted import np_right, with_appositive
 from .content import according_content, after_span, before_span, cue_content
 from .cues import alone, credit_line, speaker_label
 from .model import CueModel
 from .not_reports import appointment, securities_issue
 from .passives import NOT_MINE, PARTICIPLES, sourceless
+from .subject_repairs import refused_subject, whole_figure, without_adjunct
+from .clause_subjects import after_opening_clause, clause_subject
 from .statements import issued_statement
 
 
@@ -63,11 +64,11 @@ def attach(text: str, toks: list[Token], a: int, b: int, head: int,
         # dlr eurobond": acts, not statements
     if word.endswith(PARTICIPLE_ENDINGS) and (a == 0 or a == 1 and toks[0].lower in _OPENERS):
         # "Citing the SEC's concern, Ketchum asked", "While saying that ..., he continued"
-        src = _after_opening_clause(toks, b, model)
+        src = after_opening_clause(toks, b, model)
         if src is not None:
             return Found(char_span(toks, *src), (toks[a].start, cue_end),
                          after_span(text, cue_end))
-    src = after_what(toks, a) or _dated(toks, np_left(toks, a), a)
+    src = after_what(toks, a) or refused_subject(toks, a, _dated(toks, np_left(toks, a), a))
     antecedent = ""
     if src is not None and src[1] - src[0] == 1 and toks[src[0]].lower in RELATIVE:
         antecedent = _antecedent(text, toks, src[0])
@@ -84,7 +85,7 @@ def attach(text: str, toks: list[Token], a: int, b: int, head: int,
             prev = earlier[-1]
             return Found(prev.source, (toks[a].start, cue_end), after_span(text, cue_end),
                           prev.antecedent)
-        src = _clause_subject(toks, a, model)
+        src = clause_subject(toks, a, model)
     if src is None and a > 1 and toks[a - 1].lower == "to":
         src = _chain_subject(toks, a - 1)
     inverted = False
@@ -99,6 +100,7 @@ def attach(text: str, toks: list[Token], a: int, b: int, head: int,
         return alone(text, toks, a, cue_end, score, model)
     if not inverted and not antecedent:
         src = _postmodified(toks, after_verb(toks, _trim_source(toks, src)))
+        src = without_adjunct(toks, whole_figure(toks, src)) if src is not None else None
     if src is None or not _can_speak(toks, src) \
             and not (src == (a - 1, a) and toks[src[0]].lower in _QUANTIFIERS):
         return alone(text, toks, a, cue_end, score, model)
@@ -145,17 +147,6 @@ def _postmodified(toks: list[Token], src: tuple[int, int] | None) -> tuple[int, 
     ok = head is not None and is_subject(toks, head, src[0] - 1) \
         and toks[head].lower not in RELATIVE
     return (head, src[1]) if ok else src
-
-
-def _after_opening_clause(toks: list[Token], b: int, model: CueModel) -> tuple[int, int] | None:
-    """The subject of the main clause after a sentence-opening participle clause."""
-    for k in range(b, min(len(toks), b + 30)):
-        if toks[k].text == ",":
-            span = _np_from(toks, k + 1, len(toks), model)
-            return span if span is not None and is_subject(toks, *span) else None
-        if toks[k].text in ".;:" or is_quote(toks[k].text):
-            return None
-    return None
 
 
 _OBJECTS = frozenset("him her them us me".split())
@@ -228,92 +219,6 @@ def _series(toks: list[Token], a: int, b: int, word: str, earlier: list[Found]) 
 
 
 _GERUND_OPENERS = frozenset("by before after while without when since in".split())
-_CONJUNCTIONS = frozenset("but and so yet still now then".split())
-
-
-def _clause_subject(toks: list[Token], a: int, model: CueModel) -> tuple[int, int] | None:
-    """The subject of the main clause before token `a`, for a participle that shares it
-    ("Trump took a hard line, saying ...", "he showed his skill by joking that ...").
-
-    Opening phrases that cannot be a subject ("In West Miami,", "Shortly after the vote,",
-    "When asked,", a dateline) are skipped up to their comma."""
-    s = 0
-    while s < a:
-        t = toks[s]
-        if t.lower in _CONJUNCTIONS or is_quote(t.text):
-            s += 1
-            continue
-        if not (t.lower in PREPOSITIONS or t.lower in CLAUSE or t.lower in RELATIVE
-                or t.lower in TIME_WORDS or t.lower.endswith(("ly", "ing", "ed"))
-                and not _name_like(toks, s, a) or _dateline(toks, s)):
-            break
-        k = s + 1
-        while k < a and toks[k].text not in (",", "-", "—", "–"):
-            k += 1
-        if k >= a:
-            return None
-        s = k + 1
-    span = _np_from(toks, s, a, model)
-    return span if span is not None and is_subject(toks, *span) else None
-
-
-def _name_like(toks: list[Token], s: int, a: int) -> bool:
-    """A capitalised word ending like a participle or adverb that is a name ("Schilling
-    appeared", "Ted Cruz", "Kelly said"), not an opening phrase ("Speaking to reporters,",
-    "Asked Monday,"): the next word is a name or a verb."""
-    if not toks[s].text[:1].isupper() or s + 1 >= a:
-        return False
-    n = toks[s + 1]
-    if n.text[:1].isupper():
-        return n.lower not in TIME_WORDS
-    if n.lower in PREPOSITIONS:
-        return False  # "Arriving upon the scene,"
-    return n.lower in AUX or n.lower in NEG or n.lower in IRREGULAR_PAST \
-        or n.lower.endswith("ed") or n.lower in REPORTING
-
-
-def _dateline(toks: list[Token], s: int) -> bool:
-    """"DES MOINES - ...", "(Reuters) - ...", "WASHINGTON, Dec. 8 (UPI) — ...": a place or
-    agency up to a dash near the start."""
-    k = s
-    while k < len(toks) and k - s < 9 and (toks[k].text.isupper() or toks[k].text in "(),."
-                                           or toks[k].text[:1].isdigit()
-                                           or toks[k].text[:1].isupper()
-                                           and (k > s or s + 1 < len(toks)
-                                                and toks[s + 1].text == "(")):
-        k += 1  # "Washington (AFP) –" too: a capitalised place before the agency
-    return k > s and k < len(toks) and toks[k].text in ("-", "—", "–", "―")
-
-
-def _np_from(toks: list[Token], s: int, a: int, model: CueModel) -> tuple[int, int] | None:
-    """The noun phrase opening at token `s`: a lone pronoun, or words up to the verb (an
-    auxiliary, an -ed or -ly word, a lexicon word, or a lower-case word after a name)."""
-    if s >= a:
-        return None
-    first = toks[s]
-    if first.lower in PRONOUNS and not coordinated(toks, s + 1, a, model):
-        return (s, s + 1) if first.lower not in ("him", "her", "them") else None
-    name = first.text[:1].isupper() and first.lower not in DETERMINERS
-    k = s + 1
-    while k < a and k - s < 14:
-        t = toks[k]
-        if coordinated(toks, k, a, model):
-            k += 1  # "Bernie Sanders and Hillary Clinton", "She and her aides"
-            name = toks[k].text[:1].isupper()
-            continue
-        if t.text in PUNCT_STOP or t.text in ".!?" or is_quote(t.text) or t.lower in AUX \
-                or t.lower in NEG or t.lower in CLAUSE or t.lower in RELATIVE \
-                or t.lower in ADVERBS:
-            break
-        if t.text[:1].islower() and (t.lower.endswith(("ed", "ly")) or t.lower in model.candidates
-                                     or t.lower in IRREGULAR_PAST
-                                     or (name and t.lower not in NAME_LINKS)):
-            break
-        k += 1
-    return (s, k)
-
-
-
 
 
 def _antecedent(text: str, toks: list[Token], rel: int) -> str:
