@@ -214,6 +214,41 @@ def test_postings_inverted_a_range_of_terms_at_a_time_are_the_same(tmp_path, mon
     assert top == index_mod.Index.open(tmp_path / "whole").top(["port", "reopen"], 3) and top
 
 
+def test_source_table_derived_in_a_process_of_its_own_is_the_same(tmp_path, monkeypatch):
+    """A large build writes its source table in a second process while it computes the
+    postings: the index files are byte for byte those of one process, for a build and for
+    an update of it."""
+    write_mixed_corpus(tmp_path / "c")
+    build_mod.build([tmp_path / "c"], tmp_path / "one", workers=1)
+    monkeypatch.setattr(segments_mod, "ASIDE_SENTENCES", 0)
+    build_mod.build([tmp_path / "c"], tmp_path / "two", workers=2)
+    one, two = _generation_files(tmp_path / "one"), _generation_files(tmp_path / "two")
+    assert len(one) > 20 and "sources.jsonl" in one and one == two
+    (tmp_path / "c" / "late.txt").write_text("The minister said the port would reopen.")
+    build_mod.build([tmp_path / "c"], tmp_path / "two", workers=2)  # an update, aside
+    monkeypatch.setattr(segments_mod, "ASIDE_SENTENCES", 10**9)
+    build_mod.build([tmp_path / "c"], tmp_path / "one", workers=2)  # the same, in one process
+    one, two = _generation_files(tmp_path / "one"), _generation_files(tmp_path / "two")
+    assert b"port would reopen" in one["sentences.jsonl"] and one == two
+
+
+def test_a_failed_source_table_in_its_own_process_fails_the_build(tmp_path, monkeypatch):
+    write_mixed_corpus(tmp_path / "c")
+    build_mod.build([tmp_path / "c"], tmp_path / "idx", workers=1)
+    before = _generation_files(tmp_path / "idx")
+    (tmp_path / "c" / "late.txt").write_text("The minister said the port would reopen.")
+
+    def broken(*args, **kwargs):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(segments_mod, "ASIDE_SENTENCES", 0)
+    monkeypatch.setattr(segments_mod, "write_source_table", broken)  # seen by a forked process
+    with pytest.raises(build_mod.IndexWriteError, match="No space left"):
+        build_mod.build([tmp_path / "c"], tmp_path / "idx", workers=2, fresh=True)
+    assert _generation_files(tmp_path / "idx") == before
+    assert not list((tmp_path / "idx").glob(".build-*"))
+
+
 def test_build_reports_progress_in_bytes(tmp_path):
     write_mixed_corpus(tmp_path / "c")
     seen = []

@@ -131,6 +131,17 @@ class Records:
             return []
         return _DECODE("[" + self._data[:self.offsets[-1] - 1].decode().replace("\n", ",") + "]")
 
+    def all_repeated(self) -> list[Any]:
+        """`all`, for a file whose lines repeat (the statement rows of an archive): each
+        distinct line decoded once, its value shared by every line that repeats it."""
+        if len(self) == 0:
+            return []
+        lines = self._data[:self.offsets[-1] - 1].split(b"\n")
+        values: dict[bytes, Any] = dict.fromkeys(lines)
+        for line in values:
+            values[line] = _DECODE(line.decode())
+        return list(map(values.__getitem__, lines))
+
     def __iter__(self) -> Iterator[Any]:
         for i in range(len(self)):
             yield self[i]

@@ -168,32 +168,80 @@ def link_or_copy(source: Path, target: Path) -> None:
         shutil.copyfile(source, target, follow_symlinks=False)
 
 
+# A generation of at least this many sentences derives its source table and names in a
+# process of its own while this one computes the postings (`derive`, given `aside`): two
+# serial steps of a few seconds each at 10^6 sentences, run side by side on two cores.
+ASIDE_SENTENCES = 50_000
+
+
 def derive(out: Path, params: bm25.BM25Params, names: NameCounts | None = None,
            late: bool = False, counts: np.ndarray | None = None,
-           carried: Carried | None = None) -> tuple[int, int, int]:
+           carried: Carried | None = None, aside: bool = False) -> tuple[int, int, int]:
     """Turn the segment in `out` into a generation: terms sorted (only those used), postings
     with their BM25 contributions, the article of each sentence, and unless `late` the source
     table and names (`derive_late`; from `names`, else the segment's counts). Returns
     (documents, sentences, terms). `counts` are the articles' sentence counts, when known;
     `carried`, how an update gathered the segment (`qa.index.gather`: its postings are then
-    merged, not inverted again)."""
+    merged, not inverted again). With `aside` (a build that may use two cores) and at least
+    ASIDE_SENTENCES sentences, `derive_late` runs in another process meanwhile: the two
+    write different files from inputs neither changes, so the files are the same."""
     dates = None
     if counts is None:
         counts, dates = _counts_and_dates(out)
     lengths = np.load(out / "sentences.len.npy").astype(np.int64)
-    vocabulary = Records(out, "terms").all()
-    if carried is not None and carried.usable():
-        n_terms = _carry_postings(out, params, carried, lengths, vocabulary)
-    else:
-        n_terms = _invert_postings(out, params, lengths, vocabulary)
-    ptr = np.zeros(len(lengths) + 1, np.int64)
-    np.cumsum(lengths, out=ptr[1:])
-    np.save(out / "forward.ptr.npy", ptr)
     sentence_doc = np.repeat(np.arange(len(counts), dtype=np.int32), counts)
-    np.save(out / "sentences.doc.npy", sentence_doc)
-    if not late:
-        derive_late(out, names, dates, sentence_doc, lengths)
+    with _Aside(aside and not late and len(lengths) >= ASIDE_SENTENCES) as side:
+        if side.pool is not None:  # the source table there, the names here after the postings
+            side.start(_write_source_table, out, dates, sentence_doc, lengths)
+        vocabulary = Records(out, "terms").all()
+        if carried is not None and carried.usable():
+            n_terms = _carry_postings(out, params, carried, lengths, vocabulary)
+        else:
+            n_terms = _invert_postings(out, params, lengths, vocabulary)
+        ptr = np.zeros(len(lengths) + 1, np.int64)
+        np.cumsum(lengths, out=ptr[1:])
+        np.save(out / "forward.ptr.npy", ptr)
+        np.save(out / "sentences.doc.npy", sentence_doc)
+        if side.pool is not None:
+            write_names(out, names if names is not None else read_counts(out))
+            side.wait()
+        elif not late:
+            derive_late(out, names, dates, sentence_doc, lengths)
     return len(counts), len(lengths), n_terms
+
+
+class _Aside:
+    """One step run in a worker process of its own (`qa.index.analysis`'s pool: it ignores
+    Ctrl-C and ends with the build), or nothing when not `wanted`. An error in the step is
+    raised by `wait`; leaving the block ends the process."""
+
+    def __init__(self, wanted: bool) -> None:
+        self.wanted, self.pool, self.job = wanted, None, None
+
+    def __enter__(self) -> _Aside:
+        if self.wanted:
+            import multiprocessing
+            import os
+            import threading
+
+            from .analysis import _start_pool
+
+            # fork is quick; with other threads running a fresh interpreter is safer
+            method = "fork" if threading.active_count() == 1 and os.name == "posix" \
+                else "spawn"
+            self.pool = _start_pool(multiprocessing.get_context(method), 1)
+        return self
+
+    def start(self, step: Callable, *args) -> None:
+        self.job = self.pool.apply_async(step, args)
+
+    def wait(self) -> None:
+        self.job.get()
+
+    def __exit__(self, *exc) -> None:
+        if self.pool is not None:
+            self.pool.terminate()
+            self.pool.join()
 
 
 def _invert_postings(out: Path, params: bm25.BM25Params, lengths: np.ndarray,
@@ -255,14 +303,19 @@ def derive_late(out: Path, names: NameCounts | None = None, dates: list[int] | N
     """The files only `qa said`, `--source` and completion read: the source table and the
     names. They cost most of an update (a global grouping of every statement), so the update a
     question triggers leaves them to the first run that needs them (`writer.finish`)."""
-    if dates is None:
-        _, dates = _counts_and_dates(out)
     if sentence_doc is None:
         sentence_doc = np.load(out / "sentences.doc.npy")
     if lengths is None:
         lengths = np.load(out / "sentences.len.npy").astype(np.int64)
-    write_source_table(out, _statement_rows(out), sentence_doc, dates, lengths)
+    _write_source_table(out, dates, sentence_doc, lengths)
     write_names(out, names if names is not None else read_counts(out))
+
+
+def _write_source_table(out: Path, dates: list[int] | None, sentence_doc: np.ndarray,
+                        lengths: np.ndarray) -> None:
+    if dates is None:
+        _, dates = _counts_and_dates(out)
+    write_source_table(out, _statement_rows(out), sentence_doc, dates, lengths)
 
 
 def _counts_and_dates(out: Path) -> tuple[np.ndarray, list[int]]:
@@ -277,11 +330,9 @@ def _statement_rows(out: Path) -> list[StatementRow]:
     archive repeats its sources hundreds of thousands of times)."""
     rows_at = np.load(out / "statements.rows.sentence.npy").tolist()
     rows_attr = np.load(out / "statements.rows.attribution.npy").tolist()
-    strings: dict[str, str] = {}
-    return [StatementRow(s, a, strings.setdefault(name, name),
-                         strings.setdefault(written, written))
-            for s, a, (name, written) in zip(rows_at, rows_attr,
-                                             Records(out, "statements.rows").all())]
+    rows = Records(out, "statements.rows").all_repeated()  # repeated rows share their strings
+    return [StatementRow(s, a, name, written)
+            for s, a, (name, written) in zip(rows_at, rows_attr, rows)]
 
 
 def write_postings(out: Path, n_terms: int, tok: np.ndarray, lengths: np.ndarray,

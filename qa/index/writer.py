@@ -331,9 +331,9 @@ def _write_all(staging: Path, files: list[Path], paths: list[Path], params: bm25
     source files' records and whether ids collided (an update then starts afresh)."""
     taken = update.TakenIds()
     documents = stream_corpus(files, corpus, paths, taken=taken)
-    written = segments.write_part(staging, documents, Analyzer(), progress,
-                                  analysis.worker_count(files, workers))
-    counts = segments.derive(staging, params)
+    workers = analysis.worker_count(files, workers)
+    written = segments.write_part(staging, documents, Analyzer(), progress, workers)
+    counts = segments.derive(staging, params, aside=workers > 1)
     return (BuildReport(*counts, problems=written.problems),
             [s.__dict__ for s in corpus.sources], taken.collided)
 
@@ -361,7 +361,7 @@ def _write_update(folder: Path, staging: Path, plan: update.Plan, params: bm25.B
         early.start(gathered.final)
         carried = gather.Carried(plan.old, new, gathered.terms, gathered.sentences)
         counts = segments.derive(staging, params, gathered.names, late, gathered.counts,
-                                 carried)
+                                 carried, aside=(workers or os.cpu_count() or 1) > 1)
     finally:
         owned.remove_made(part)
     added = len(plan.new_docs)
