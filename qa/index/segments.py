@@ -40,13 +40,13 @@ if TYPE_CHECKING:
 Progress = Callable[[int, int], None]
 
 # What `derive_late` writes: the source table and the completion names.
-LATE_FILES = ("statements.sentence.npy", "statements.attribution.npy", "statements.source.npy",
-              "statements.date.npy", "sources.", "names.jsonl", "names.offsets.npy",
-              "names.sources.")
+SOURCE_TABLE_FILES = ("statements.sentence.npy", "statements.attribution.npy",
+                      "statements.source.npy", "statements.date.npy", "sources.")
+LATE_FILES = SOURCE_TABLE_FILES + ("names.jsonl", "names.offsets.npy", "names.sources.")
 
 
-def is_late(name: str) -> bool:
-    return any(name == f or (f.endswith(".") and name.startswith(f)) for f in LATE_FILES)
+def is_late(name: str, files: tuple[str, ...] = LATE_FILES) -> bool:
+    return any(name == f or (f.endswith(".") and name.startswith(f)) for f in files)
 
 
 @dataclass
@@ -176,15 +176,18 @@ ASIDE_SENTENCES = 50_000
 
 def derive(out: Path, params: bm25.BM25Params, names: NameCounts | None = None,
            late: bool = False, counts: np.ndarray | None = None,
-           carried: Carried | None = None, aside: bool = False) -> tuple[int, int, int]:
+           carried: Carried | None = None, aside: bool = False,
+           settled: Callable[[list[str]], None] | None = None) -> tuple[int, int, int]:
     """Turn the segment in `out` into a generation: terms sorted (only those used), postings
     with their BM25 contributions, the article of each sentence, and unless `late` the source
     table and names (`derive_late`; from `names`, else the segment's counts). Returns
     (documents, sentences, terms). `counts` are the articles' sentence counts, when known;
     `carried`, how an update gathered the segment (`qa.index.gather`: its postings are then
     merged, not inverted again). With `aside` (a build that may use two cores) and at least
-    ASIDE_SENTENCES sentences, `derive_late` runs in another process meanwhile: the two
-    write different files from inputs neither changes, so the files are the same."""
+    ASIDE_SENTENCES sentences, the source table is written by another process meanwhile
+    (the two write different files from inputs neither changes, so the files are the same),
+    and `settled` is given the files that are final while that process still runs (to be
+    synced and hashed meanwhile)."""
     dates = None
     if counts is None:
         counts, dates = _counts_and_dates(out)
@@ -204,6 +207,9 @@ def derive(out: Path, params: bm25.BM25Params, names: NameCounts | None = None,
         np.save(out / "sentences.doc.npy", sentence_doc)
         if side.pool is not None:
             write_names(out, names if names is not None else read_counts(out))
+            if settled is not None:
+                settled(sorted(p.name for p in out.iterdir()
+                               if not is_late(p.name, SOURCE_TABLE_FILES)))
             side.wait()
         elif not late:
             derive_late(out, names, dates, sentence_doc, lengths)

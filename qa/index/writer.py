@@ -132,7 +132,7 @@ def _write_generation(folder: Path, files: list[Path], paths: list[Path],
         owned.mark_made(staging)
         if found is None:
             report, sources, collided = _write_all(staging, files, paths, params, progress,
-                                                   workers, corpus)
+                                                   workers, corpus, early)
         else:
             report = _write_update(folder, staging, found, params, progress, workers, late,
                                    early)
@@ -250,7 +250,8 @@ class _Early:
 
         self.pool = self.pool or ThreadPoolExecutor(1)
         for name in names:
-            self.jobs[name] = self.pool.submit(_synced_record, self.staging / name)
+            if name not in self.jobs and name != owned.MADE_MARK:
+                self.jobs[name] = self.pool.submit(_synced_record, self.staging / name)
 
     def finish(self) -> dict:
         """`_synced_and_described` of the staging folder, the files started early taken as
@@ -325,15 +326,17 @@ def _token() -> str:
 
 
 def _write_all(staging: Path, files: list[Path], paths: list[Path], params: bm25.BM25Params,
-               progress: Progress | None, workers: int | None, corpus: Corpus
-               ) -> tuple[BuildReport, list[dict], bool]:
-    """Every article analysed into one segment, made a generation. Returns the report, the
-    source files' records and whether ids collided (an update then starts afresh)."""
+               progress: Progress | None, workers: int | None, corpus: Corpus,
+               early: _Early) -> tuple[BuildReport, list[dict], bool]:
+    """Every article analysed into one segment, made a generation (the files that are final
+    while the source table is still written synced and hashed by `early`). Returns the
+    report, the source files' records and whether ids collided (an update then starts
+    afresh)."""
     taken = update.TakenIds()
     documents = stream_corpus(files, corpus, paths, taken=taken)
     workers = analysis.worker_count(files, workers)
     written = segments.write_part(staging, documents, Analyzer(), progress, workers)
-    counts = segments.derive(staging, params, aside=workers > 1)
+    counts = segments.derive(staging, params, aside=workers > 1, settled=early.start)
     return (BuildReport(*counts, problems=written.problems),
             [s.__dict__ for s in corpus.sources], taken.collided)
 
@@ -361,7 +364,8 @@ def _write_update(folder: Path, staging: Path, plan: update.Plan, params: bm25.B
         early.start(gathered.final)
         carried = gather.Carried(plan.old, new, gathered.terms, gathered.sentences)
         counts = segments.derive(staging, params, gathered.names, late, gathered.counts,
-                                 carried, aside=(workers or os.cpu_count() or 1) > 1)
+                                 carried, aside=(workers or os.cpu_count() or 1) > 1,
+                                 settled=early.start)
     finally:
         owned.remove_made(part)
     added = len(plan.new_docs)
