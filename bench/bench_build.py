@@ -14,7 +14,9 @@ With `--profile` the build runs once more, in-process, with each phase timed: re
 analysing (the workers) with the merge of their results, postings, forward data, the source
 table, names, fsync and the checksums of the written files (`qa.index.segments`). Per phase: wall, CPU of the build
 process, and its peak RSS within the phase (the kernel's high-water mark, reset between phases
-through /proc/self/clear_refs); the workers' CPU and largest RSS are given apart. `--check
+through /proc/self/clear_refs); the workers' CPU and largest RSS are given apart. A large
+build writes its source table in a process of its own while it computes the postings: that
+process counts among the workers, and the build process's wait for it is a phase. `--check
 DIR` compares the data files of the new index with those of an index in DIR (by the SHA-256
 the manifest records), so a change that must not change the index can be shown not to.
 Results go between the `build:` markers of docs/BENCHMARKS.md.
@@ -117,6 +119,7 @@ def _child_profile(corpus: str, folder: str) -> dict:
          before="derive: terms sorted, forward data renumbered")
     wrap(segments, "write_source_table", "source table", before="statement rows read")
     wrap(segments, "write_names", "names")
+    wrap(segments._Aside, "wait", "waiting for the source table (written by its own process)")
     wrap(durable, "fsync_tree", "fsync")
     wrap(checksums, "describe", "checksums of the written files")
     _reset_peak()
