@@ -9,7 +9,8 @@ from .inverted import np_right
 from .model import CueModel
 from .not_reports import figure_estimate
 from .subjects import np_left
-from .tokens import BE, char_span, Found, is_quote, Token
+from .tokens import (
+    AUX, BE, char_span, CLAUSE, Found, is_quote, PREPOSITIONS, SUBJECT_PRONOUNS, Token)
 
 PARTICIPLES = frozenset("seen known shown told held thought given written heard forecast put"
                         .split())
@@ -17,17 +18,23 @@ NOT_MINE = object()  # the cue is an ordinary one: its subject may be its source
 
 
 def sourceless(text: str, toks: list[Token], a: int, b: int, head: int, cue_end: int,
-               model: CueModel) -> "Found | None | object":
+               model: CueModel, score: float) -> "Found | None | object":
     """The attribution of cue [a, b) when its subject is not its source; None when it is no
     attribution at all ("inflation is forecast at seven pct"); `NOT_MINE` otherwise."""
     word = toks[head].lower
-    if b < len(toks) and toks[b].lower == "by" and word.endswith(("ed", "en")) \
-            and any(t.lower in BE for t in toks[a:head]):
-        agent = np_right(toks, b + 1, model)  # "Clinton was endorsed by dozens of papers"
-        if agent is not None:
-            subject = np_left(toks, a)
-            content = char_span(toks, *subject) if subject is not None else None
-            return Found(char_span(toks, *agent), (toks[a].start, toks[b].end), content)
+    if word in _FIRST and b + 2 < len(toks) and toks[b].lower.endswith("ed") \
+            and toks[b + 1].lower == "by" and any(t.lower in BE for t in toks[a:head]):
+        head, b = b, b + 1  # "was first reported by MSNBC": the cue ended at "first"
+        word = toks[head].lower
+    if b + 1 < len(toks) and toks[b].lower == "by" and word.endswith(("ed", "en")):
+        reduced = not any(t.lower in BE for t in toks[a:head])
+        if not reduced or _reduced(toks, a, head, b) and (
+                score >= model.alone or word not in _MATERIAL):
+            agent = np_right(toks, b + 1, model)  # "Clinton was endorsed by dozens of papers"
+            if agent is not None:
+                subject = _modified(toks, a) if reduced else np_left(toks, a)
+                content = char_span(toks, *subject) if subject is not None else None
+                return Found(char_span(toks, *agent), (toks[a].start, toks[b].end), content)
     if passive(toks, a, head):
         if figure_estimate(toks, head, b):
             return None  # "inflation is forecast at seven pct": a figure, not a stance
@@ -46,6 +53,37 @@ def sourceless(text: str, toks: list[Token], a: int, b: int, head: int, cue_end:
     if seemed is not None:  # "Carson seems to recognize ...": the writer's impression
         return Found(None, (toks[a].start, cue_end), seemed)
     return NOT_MINE
+
+
+def _reduced(toks: list[Token], a: int, head: int, b: int) -> bool:
+    """A participle modifying the noun before it, its agent after "by" ("a practice criticized
+    by Miller", "changes proposed by the government", "Assad, aided by the Russians and
+    opposed by the U.S."): PolNeAR's training articles give the agent as source 52 times, the
+    phrase before 13 (most of them "responded by saying", which is no passive)."""
+    nxt = toks[b + 1]
+    return toks[head].text[:1].islower() and a > 0 and toks[a - 1].lower not in SUBJECT_PRONOUNS \
+        and not (nxt.text[:1].islower() and nxt.lower.endswith(("ing", "ly"))) \
+        and nxt.lower not in ("first", "far", "now", "then")
+
+
+def _modified(toks: list[Token], a: int) -> tuple[int, int] | None:
+    """The noun phrase a reduced passive modifies, back to a preposition, verb or punctuation
+    ("changes" in "against legislative changes proposed by")."""
+    end = a - 1 if a > 0 and toks[a - 1].text == "," else a
+    k = end
+    while k > 0 and end - k < 8:
+        t = toks[k - 1]
+        if not t.text[:1].isalnum() or t.lower in PREPOSITIONS or t.lower in CLAUSE \
+                or t.lower in AUX or t.text[:1].islower() and t.lower.endswith("ed"):
+            break
+        k -= 1
+    return (k, end) if k < end else None
+
+
+# Verbs of material as well as political support: reduced, they stay a stance only when the
+# model is confident ("the Syrian government, backed by Russian air power" is no attribution).
+_MATERIAL = frozenset("backed supported aided funded armed financed".split())
+_FIRST = frozenset("first initially originally".split())
 
 
 def passive(toks: list[Token], a: int, head: int) -> bool:

@@ -234,13 +234,21 @@ def name_of(source: str) -> str:
     """The name a source phrase gives: the part in apposition that is a personal name ("Canada's
     Minister of State for Finance, Tom Hockin" -> "Tom Hockin"), else the first part, without a
     title before the name ("Spokesman Teresa Tomaszewska" -> "Teresa Tomaszewska")."""
-    text = " ".join(source.split()).rstrip(",")
+    text = _DASH_PAIR.sub(", ", " ".join(source.split())).rstrip(", —–-")
     parts = [p.strip() for p in _top_level_commas(text)]
     if len(parts) > 1 and not _personal_name(_without_title(parts[0])):
         for part in parts[1:]:
+            if part.lower().startswith(_EXAMPLES):
+                break  # "members, including the treasurer, Ann Cole,": the members
             if _personal_name(part):
                 return part
     return _without_title(parts[0]) if parts and parts[0] else text
+
+
+# A parenthetical in dashes is an apposition too ("Trump's running mate — Indiana Gov. Mike
+# Pence —" -> "Mike Pence"); a list of examples is not the speaker's name.
+_DASH_PAIR = re.compile(r"\s+(?:—|–|--|-)\s+")
+_EXAMPLES = ("including ", "such as ", "like ", "among them ")
 
 
 # Words before a conjunct's name that belong to that conjunct alone ("Prime Minister").

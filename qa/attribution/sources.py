@@ -18,7 +18,7 @@ from .cues import alone, credit_line, speaker_label
 from .model import CueModel
 from .not_reports import appointment, securities_issue
 from .passives import NOT_MINE, PARTICIPLES, sourceless
-from .subject_repairs import refused_subject, whole_figure, without_adjunct
+from .subject_repairs import possessor, refused_subject, whole_figure, without_adjunct
 from .clause_subjects import after_opening_clause, clause_subject
 from .statements import issued_statement
 
@@ -53,7 +53,7 @@ def attach(text: str, toks: list[Token], a: int, b: int, head: int,
             return alone(text, toks, a, cue_end, score, model)
         return Found(char_span(toks, *src), (toks[a].start, toks[b - 1].end),
                       according_content(text, toks, a, src))
-    found = sourceless(text, toks, a, b, head, cue_end, model)
+    found = sourceless(text, toks, a, b, head, cue_end, model, score)
     if found is not NOT_MINE:
         return found  # a passive, "seems", "Asked ...": the subject is not the source
     if word.endswith("s") and a == head and a > 0 and (
@@ -94,6 +94,8 @@ def attach(text: str, toks: list[Token], a: int, b: int, head: int,
         inverted = src is not None
         if inverted:
             src = with_appositive(toks, src)
+    if src is None and score >= model.alone:
+        src = possessor(toks, a, head)  # a cue kept without a source anyway: its possessor
     if src is None:
         if a == head == 0 and word.endswith("s") and toks[1].lower in PREPOSITIONS:
             return None  # "Calls for a rescheduling ... have come": a noun, no one's statement

@@ -6,7 +6,9 @@ found on PolNeAR's training articles and kept if it helped on their held-out fif
 from __future__ import annotations
 
 from .subjects import is_subject, segment_left
-from .tokens import AUX, is_quote, NEG, PUNCT_STOP, SUBJECT_PRONOUNS, TIME_WORDS, Token
+from .tokens import (
+    AUX, DETERMINERS, is_quote, NEG, PUNCT_STOP,
+    SUBJECT_PRONOUNS, TIME_WORDS, Token)
 
 _COMPARATIVES = frozenset("more fewer less".split())
 
@@ -25,7 +27,44 @@ def refused_subject(toks: list[Token], a: int, src: tuple[int, int] | None
             return whole
     if src is None and a > 0 and toks[a - 1].lower in SUBJECT_PRONOUNS:
         return (a - 1, a)
+    if src is None and a > 1 and toks[a - 1].text in _DASHES:
+        return _before_dashes(toks, a - 1)
     return src
+
+
+_DASHES = frozenset(("—", "–", "-", "--"))
+_POSSESSIVES = frozenset("his her their its".split())
+
+
+def possessor(toks: list[Token], a: int, head: int) -> tuple[int, int] | None:
+    """"his criticism", "their promise": a noun cue's possessive determiner is its source
+    (PolNeAR's training articles: 134 times in 149; the clause's subject 2). Taken only for
+    a cue confident enough to stand without a source: for the others a source would keep
+    a cue the model doubts, which cost Cue precision on held-out training articles."""
+    if a == head and a > 0 and toks[a - 1].lower in _POSSESSIVES \
+            and not toks[head].lower.endswith(("ed", "ing")):
+        return (a - 1, a)
+    return None
+
+
+def _before_dashes(toks: list[Token], close: int) -> tuple[int, int] | None:
+    """"Many speakers at the service — including Muslims, Christians — said": the subject
+    before a parenthetical set off by dashes, with it (PolNeAR's spans end with the dash)."""
+    dash = toks[close].text
+    for k in range(close - 1, max(0, close - 40), -1):
+        t = toks[k].text
+        if is_quote(t) or t in ";:":
+            return None
+        if t == dash:
+            head = segment_left(toks, k)
+            if head is None or k - head > 10 or not is_subject(toks, head, k):
+                return None
+            first = toks[head]
+            if not (first.text[:1].isupper() or first.text[:1].isdigit()
+                    or first.lower in DETERMINERS):
+                return None
+            return (head, close + 1)
+    return None
 
 
 def _restrictive(toks: list[Token], a: int) -> tuple[int, int] | None:
