@@ -208,8 +208,12 @@ def test_postings_inverted_a_range_of_terms_at_a_time_are_the_same(tmp_path, mon
     build_mod.build([tmp_path / "c"], tmp_path / "whole")
     monkeypatch.setattr("qa.index.postings.RANGE_TOKENS", 7)  # a range per term or two
     build_mod.build([tmp_path / "c"], tmp_path / "ranged")
+    monkeypatch.setattr("qa.index.postings.RANGE_TOKENS", 10**9)
+    monkeypatch.setattr("qa.index.postings.RANGE_TERMS", 2)  # ranges bounded by their terms
+    build_mod.build([tmp_path / "c"], tmp_path / "few")
     whole = _generation_files(tmp_path / "whole")
     assert len(whole) > 20 and whole == _generation_files(tmp_path / "ranged")
+    assert whole == _generation_files(tmp_path / "few")
     top = index_mod.Index.open(tmp_path / "ranged").top(["port", "reopen"], 3)
     assert top == index_mod.Index.open(tmp_path / "whole").top(["port", "reopen"], 3) and top
 

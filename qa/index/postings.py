@@ -31,6 +31,7 @@ import numpy as np
 from .. import bm25
 
 RANGE_TOKENS = 2_000_000  # tokens inverted at once: ~100 MB of temporaries
+RANGE_TERMS = 1 << 16  # terms inverted at once, at most: numbered in 16 bits (`_invert`)
 
 
 def write_postings(out: Path, tok: np.ndarray, doc_len: np.ndarray, terms: int,
@@ -40,22 +41,18 @@ def write_postings(out: Path, tok: np.ndarray, doc_len: np.ndarray, terms: int,
     `range_tokens` (default RANGE_TOKENS) tokens at a time."""
     range_tokens = range_tokens or RANGE_TOKENS
     n = len(doc_len)
-    width = max(n, 1)
     sentence = np.repeat(np.arange(n, dtype=np.int32), doc_len)
     kept: list[tuple[int, np.ndarray, np.ndarray, np.ndarray]] = []
     doc_freq = np.zeros(terms, np.int64)
     for lo, hi in _ranges(tok, terms, range_tokens):
-        at = np.flatnonzero((tok >= lo) & (tok < hi)) if (lo, hi) != (0, terms) else None
-        keys = (tok if at is None else tok[at]).astype(np.int64) * width
-        keys += sentence if at is None else sentence[at]
-        del at
-        pairs, tf = np.unique(keys, return_counts=True)
-        del keys
-        post_term = pairs // width
-        df = np.bincount(post_term - lo, minlength=hi - lo)
+        if (lo, hi) != (0, terms):
+            at = np.flatnonzero((tok >= lo) & (tok < hi))
+            post_sent, tf, df = _invert(tok[at] - lo, sentence[at], hi - lo)
+            del at
+        else:
+            post_sent, tf, df = _invert(tok - lo, sentence, hi - lo)
         doc_freq[lo:hi] = df
-        kept.append((lo, (pairs % width).astype(np.int32), tf, df))
-        del pairs, post_term
+        kept.append((lo, post_sent, tf, df))
     del sentence
     term_idf, ptr, avgdl = _write_terms(out, params, doc_len, doc_freq)
     total = int(ptr[-1])
@@ -70,6 +67,29 @@ def write_postings(out: Path, tok: np.ndarray, doc_len: np.ndarray, terms: int,
             sentences.write(post_sent)
             tfs.write(tf)
             scores.write(score.astype(np.float64))
+
+
+def _invert(term: np.ndarray, sentence: np.ndarray, terms: int
+            ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The postings of tokens given in sentence order (`term` numbered from 0 within a range
+    of `terms` terms, `sentence` beside it): each (term, sentence) pair's sentence and tf, in
+    term then sentence order, and each term's document frequency. A stable sort by term keeps
+    each term's sentences in order, so the pairs are runs of equal neighbours; with at most
+    2^16 terms (as `_ranges` makes them) the sort is numpy's radix sort of 16-bit keys, a few
+    passes where sorting (term, sentence) keys took a comparison sort: the same arrays."""
+    key = term.astype(np.uint16) if terms <= 1 << 16 else term  # (always, from `_ranges`)
+    order = np.argsort(key, kind="stable")
+    del key
+    term, sentence = term[order], sentence[order]
+    del order
+    first = np.empty(len(term), bool)
+    if len(term):
+        first[0] = True
+        np.not_equal(term[1:], term[:-1], out=first[1:])
+        first[1:] |= sentence[1:] != sentence[:-1]
+    starts = np.flatnonzero(first)
+    tf = np.diff(starts, append=len(term))
+    return sentence[starts], tf, np.bincount(term[starts], minlength=terms)
 
 
 def _write_terms(out: Path, params: bm25.BM25Params, doc_len: np.ndarray,
@@ -287,8 +307,9 @@ def _insert(values: np.ndarray, at: np.ndarray, new: np.ndarray) -> np.ndarray:
 
 def _ranges(tok: np.ndarray, terms: int, range_tokens: int) -> list[tuple[int, int]]:
     """Consecutive term ranges [lo, hi) covering all terms, each of about `range_tokens`
-    tokens (a term is never split: one very common term may make a range larger)."""
-    if len(tok) <= range_tokens or terms == 0:
+    tokens (a term is never split: one very common term may make a range larger) and of at
+    most RANGE_TERMS terms (`_invert`'s radix sort)."""
+    if (len(tok) <= range_tokens and terms <= RANGE_TERMS) or terms == 0:
         return [(0, terms)]
     per_term = np.bincount(tok, minlength=terms)
     ends = np.cumsum(per_term)
@@ -296,7 +317,7 @@ def _ranges(tok: np.ndarray, terms: int, range_tokens: int) -> list[tuple[int, i
     while bounds[-1] < terms:
         start = int(ends[bounds[-1] - 1]) if bounds[-1] else 0
         hi = int(np.searchsorted(ends, start + range_tokens, side="right"))
-        bounds.append(min(terms, max(hi, bounds[-1] + 1)))
+        bounds.append(min(terms, bounds[-1] + RANGE_TERMS, max(hi, bounds[-1] + 1)))
     return list(zip(bounds, bounds[1:]))
 
 
