@@ -51,11 +51,14 @@ def is_late(name: str, files: tuple[str, ...] = LATE_FILES) -> bool:
 
 @dataclass
 class Written:
-    """What `write_part` wrote: counts, and problems met on the way (by article)."""
+    """What `write_part` wrote: counts, and problems met on the way (by article); each
+    article's sentence count and date number (`derive` then need not read them back)."""
 
     documents: int = 0
     sentences: int = 0
     problems: list[str] = field(default_factory=list)
+    counts: array = field(default_factory=lambda: array("i"))
+    dates: list[int] = field(default_factory=list)
 
 
 def doc_hash(doc: Document) -> str:
@@ -99,6 +102,8 @@ def write_part(out: Path, documents: Iterable[tuple[Document, int, int]], analyz
                     "first": written.sentences, "count": count}
                 docs_out.add(record)
                 written.sentences += count
+                written.counts.append(count)
+                written.dates.append(date_number(doc.date))
             sents_out.add_encoded(lines, line_sizes)
             lengths.extend(chunk_lengths)
             if chunk_tokens:
@@ -176,19 +181,18 @@ ASIDE_SENTENCES = 50_000
 
 def derive(out: Path, params: bm25.BM25Params, names: NameCounts | None = None,
            late: bool = False, counts: np.ndarray | None = None,
-           carried: Carried | None = None, aside: bool = False,
+           carried: Carried | None = None, dates: list[int] | None = None, aside: bool = False,
            settled: Callable[[list[str]], None] | None = None) -> tuple[int, int, int]:
     """Turn the segment in `out` into a generation: terms sorted (only those used), postings
     with their BM25 contributions, the article of each sentence, and unless `late` the source
     table and names (`derive_late`; from `names`, else the segment's counts). Returns
-    (documents, sentences, terms). `counts` are the articles' sentence counts, when known;
-    `carried`, how an update gathered the segment (`qa.index.gather`: its postings are then
-    merged, not inverted again). With `aside` (a build that may use two cores) and at least
+    (documents, sentences, terms). `counts` are the articles' sentence counts and `dates`
+    their date numbers, when known; `carried`, how an update gathered the segment
+    (`qa.index.gather`: its postings are then merged, not inverted again). With `aside` (a build that may use two cores) and at least
     ASIDE_SENTENCES sentences, the source table is written by another process meanwhile
     (the two write different files from inputs neither changes, so the files are the same),
     and `settled` is given the files that are final while that process still runs (to be
     synced and hashed meanwhile)."""
-    dates = None
     if counts is None:
         counts, dates = _counts_and_dates(out)
     lengths = np.load(out / "sentences.len.npy").astype(np.int64)

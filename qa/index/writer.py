@@ -336,7 +336,8 @@ def _write_all(staging: Path, files: list[Path], paths: list[Path], params: bm25
     documents = stream_corpus(files, corpus, paths, taken=taken)
     workers = analysis.worker_count(files, workers)
     written = segments.write_part(staging, documents, Analyzer(), progress, workers)
-    counts = segments.derive(staging, params, aside=workers > 1, settled=early.start)
+    counts = segments.derive(staging, params, counts=written.counts, dates=written.dates,
+                             aside=workers > 1, settled=early.start)
     return (BuildReport(*counts, problems=written.problems),
             [s.__dict__ for s in corpus.sources], taken.collided)
 
