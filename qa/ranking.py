@@ -191,24 +191,24 @@ def _best_candidates(index: Index, question: q.Question, pool: list[int], matche
     terms_of = rf.TermCache(index)
     found: list[Candidate] = []
     scores: list[float] = []  # of those found, best first
-    read: dict[int, tuple[set[str], bool | None]] = {}  # words and refers-back of the text read
+    read: dict[int, bool] = {}  # whether the sentences whose text was read refer back
     while heap and not (len(scores) >= k and -heap[0][0] + 1e-9 < scores[k - 1]):
         _, i, tight = heapq.heappop(heap)
         if not tight:  # the text alone: most candidates are never computed in full
             text = index.text(i)
             first = bisect_left(index.sent_doc, index.sent_doc[i], 0, i)  # of its article
-            words = rf.written_words(text)
-            # whether it refers back matters only after the article's first sentence (None:
-            # not looked at; features_of looks if it needs to)
-            refers = rf.refers_back(text) if i > first else None
-            read[i] = words, refers
-            bound = bounds.tight(i, i - first, words, bool(refers),
-                                 rf.exact_words(question, words))
+            lowered = text.lower()
+            # whether it refers back matters only after the article's first sentence, and
+            # only when the sentence before holds question terms this one lacks (else both
+            # the bound and features_of give "context" 0 and borrow nothing)
+            refers = i > first and bounds.inherits(i) and rf.refers_back(text)
+            read[i] = refers
+            bound = bounds.tight(i, i - first, lowered, refers)
             heapq.heappush(heap, (-bound, i, True))
             continue
         sent = terms_of.sentence(i)
         features, span = rf.features_of(index, question, sent, matches, best, weights,
-                                        terms_of, ids, *read[i])
+                                        terms_of, ids, refers=read[i])
         features["article"] = article[index.sent_doc[i]]
         if _relevant(features):
             found.append(Candidate(sent, features, span))

@@ -152,25 +152,31 @@ class Bounds:
         self._parts[i] = (features, own, inherited, gained, far_gained)
         return self._bound(i, features, inherited)
 
-    def tight(self, i: int, position: int, words: set[str],
-              refers_back: bool, exact: float) -> float:
+    def tight(self, i: int, position: int, lowered: str, refers_back: bool) -> float:
         """The bound once the sentence's text is read: `position` its number in its article,
-        `words` its words as written, `refers_back` whether it leans on the sentence before,
-        `exact` its "exact" feature."""
+        `lowered` its text in lower case, `refers_back` whether it leans on the sentence
+        before. A question word found in the text as a substring may be one of its words
+        ("exact"), and a 5-letter start found so may begin one ("prefix"): counting every
+        such find keeps the bound above the features, without splitting the text into words
+        (only the few candidates computed in full are)."""
         features, own, inherited, _, _ = self._part(i)
+        words = self.question.words
+        exact = (sum(1 for w in words if w in lowered) / len(words)) if words else 0.0
         features = dict(features, exact=exact, lead=1.0 / (1 + position))
         gained = 0
-        missing = [(w, m) for w, m in self.word_masks if not m & own]
-        if missing:  # (the sentence's prefixes only when a question word lacks its terms)
-            prefixes = {x[:5] for x in words if len(x) >= 5}
-            for w, m in missing:
-                if w[:5] in prefixes:
-                    gained |= m
+        for w, m in self.word_masks:
+            if not m & own and w[:5] in lowered:  # (prefixes only when it lacks the terms)
+                gained |= m
         features["prefix"] = self.masks.weight(gained & ~own) / self.total
         if not (position > 0 and refers_back):
             inherited = 0
             features["context"] = 0.0
         return self._bound(i, features, inherited)
+
+    def inherits(self, i: int) -> bool:
+        """Whether the sentence before sentence i holds question terms it lacks (what it
+        would take from there if it referred back)."""
+        return self._part(i)[2] != 0
 
     def _bound(self, i: int, features: dict[str, float], inherited: int) -> float:
         """The larger of the sums with and without the sentence before's terms borrowed as
