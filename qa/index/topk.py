@@ -95,19 +95,22 @@ def top_matches(index, spans: list[tuple[int, int]], const: float, k: int):
         taken += 1
     if len(ids) > budget:
         return None
-    acc = _sums(np, index, spans, ids, own=spans[order[0]] if taken == 1 else None)
-    floor = -np.partition(-acc, k - 1)[k - 1]
     ceilings = [sum(_highest(index, score, spans[c]) for c in order[j:])
                 for j in range(len(spans) + 1)]
+    scored = ids
+    ids, acc = _contenders(np, index, spans, order, ceilings, ids, k, None,
+                           own=spans[order[0]] if taken == 1 else None)
+    floor = -np.partition(-acc, k - 1)[k - 1]
     needed = next(j for j in range(taken, len(spans) + 1) if ceilings[j] < floor - 1e-9)
     if needed > taken:
         more = _union(np, [post[slice(*spans[c])] for c in order[taken:needed]])
-        at = np.minimum(np.searchsorted(ids, more), len(ids) - 1)
-        more = more[ids[at] != more]  # those not scored yet
-        if len(ids) + len(more) > budget:
+        at = np.minimum(np.searchsorted(scored, more), len(scored) - 1)
+        more = more[scored[at] != more]  # those not scored yet
+        if len(scored) + len(more) > budget:
             return None
+        more, more_acc = _contenders(np, index, spans, order, ceilings, more, k, floor)
         ids = np.concatenate((ids, more))
-        acc = np.concatenate((acc, _sums(np, index, spans, more)))
+        acc = np.concatenate((acc, more_acc))
     scores = acc + const
     best = np.lexsort((ids, -scores))[:k]
     if not ceilings[needed] < acc[best[-1]] - 1e-9:  # (cannot happen: the floor was one)
@@ -124,16 +127,35 @@ def _union(np, arrays):
     return merged[np.concatenate(([True], merged[1:] != merged[:-1]))]
 
 
-def _sums(np, index, spans, ids, own=None):
-    """The BM25 sums (without the constant) of sentences `ids` over every term, added in the
-    query's order: the same floats as Index.bm25_scores (a term a sentence lacks adds 0.0,
-    which leaves any float as it is). `own`: the span whose postings `ids` are, if one is:
+def _contenders(np, index, spans, order, ceilings, ids, k, floor, own=None):
+    """Of the sentences `ids`, those that can still be among the k best, with their sums as
+    `Index.bm25_scores` adds them (less the constant), MaxScore's way: the terms are searched rarest first (`order`), and
+    after each a sentence whose sum so far plus the most the terms left could add
+    (`ceilings`, by how many terms of `order` were taken) is under the floor is dropped
+    before the commoner terms' postings are searched for it. The floor is `floor` when it is
+    known, else the k-th best sum so far: sums only grow, so no sentence that can be among
+    the k best of `ids` is dropped. A margin of 1e-9 stands for rounding, and the sums kept
+    are added in the query's order, a term a sentence lacks adding 0.0 (which leaves any
+    float as it is): the same floats. Where the sentences are one term's postings (`own`),
     its contributions are its scores as stored, found without a search."""
+    score = index._numpy("postings.score")
+    parts = {}  # a term's position in the query -> its contribution to each of `ids`
+    partial = np.zeros(len(ids))
+    for j, c in enumerate(order):
+        span = spans[c]
+        parts[c] = score[slice(*span)] if span == own else _term_scores(np, index, span, ids)
+        partial = partial + parts[c]
+        if j + 1 == len(order) or len(ids) == 0 or (floor is None and len(ids) <= k):
+            break
+        bar = floor if floor is not None else -np.partition(-partial, k - 1)[k - 1]
+        keep = partial + ceilings[j + 1] >= bar - 1e-9
+        if not keep.all():
+            ids, partial = ids[keep], partial[keep]
+            parts = {c: v[keep] for c, v in parts.items()}
     acc = np.zeros(len(ids))
-    for span in spans:
-        acc += index._numpy("postings.score")[slice(*span)] if span == own \
-            else _term_scores(np, index, span, ids)
-    return acc
+    for c, span in enumerate(spans):
+        acc += parts[c] if c in parts else _term_scores(np, index, span, ids)
+    return ids, acc
 
 
 def _term_scores(np, index, span: tuple[int, int], ids):
