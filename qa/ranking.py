@@ -39,7 +39,7 @@ from . import rank_features as rf
 from . import score_bounds
 from .index import Index, StoredSentence
 from .index.matches import Matches
-from .model import Answer, Hit, Span
+from .model import Answer, Hit, Span, dateline
 
 # The features in the order a score adds them (so every caller rounds alike).
 FEATURES = ("bm25", "coverage", "type", "name", "context", "lead", "neighbours", "neighbours2",
@@ -119,10 +119,12 @@ def top_hits(index: Index, text: str, *, k: int = 3, doc: str | None = None,
         words = _asked_words(index, named, sent.id)
         if asked is not None:
             asked.append(words)
+        meta = index.doc_of(sent.id)  # (one decode for the date and the dateline)
         hits.append(Hit(
             rank=number, score=cand.score(weights), doc=sent.doc, sentence=sent.index, text=sent.text,
             start=sent.start, end=sent.end, attributions=sent.attributions,
-            date=index.doc_of(sent.id).get("date", ""), dateline=index.dateline(sent.id),
+            date=meta.get("date", ""), dateline=dateline(meta.get("place", ""),
+                                                         meta.get("agency", "")),
             matched=sorted({(a, b) for _, a, b in words}),
             features={n: weights[n] * cand.features[n] for n in FEATURES} if explain else {},
         ))
