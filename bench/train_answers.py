@@ -20,7 +20,9 @@ Everything is seeded and rounded before writing, so the same command rebuilds th
 `--quick` stops after a dev check on the gold sentences (for choosing features);
 `--drop FAMILY` leaves a feature family out (for the ablation); `--word-classes NPY` adds the
 word-class features (bench/word_classes.py builds the table; the model then names it and ships
-beside it); `--max-features N` raises the cut-off until at most N features are kept.
+beside it); `--max-features N` raises the cut-off until at most N features are kept;
+`--mbr K` chooses the answer among the K most probable spans by expected token F1 and gives
+the calibrator the probability of the spans that agree with it (the model's .json says so).
 """
 from __future__ import annotations
 
@@ -189,8 +191,8 @@ def to_model(W: np.ndarray, WS: np.ndarray, keep: np.ndarray, digits: int):
 
 
 def as_model(table, span, calibration=(0.0, 1.0), threshold=0.0,
-             classes=None) -> sm.SpanModel:
-    return sm.SpanModel(table, span, tuple(calibration), threshold, classes)
+             classes=None, mbr: int = 0) -> sm.SpanModel:
+    return sm.SpanModel(table, span, tuple(calibration), threshold, classes, mbr=mbr)
 
 
 def gold_sentence_check(path: Path, analyzer: Analyzer, model: sm.SpanModel,
@@ -317,6 +319,10 @@ def main() -> int:
     ap.add_argument("--word-classes", type=Path, metavar="NPY",
                     help="word classes the features read (bench/word_classes.py builds them; "
                          "shipped beside --out)")
+    ap.add_argument("--mbr", type=int, default=0, metavar="K",
+                    help="choose the answer among the K most probable spans by expected token "
+                         "F1, and give the calibrator the probability of the spans that agree "
+                         "with it (0: the most probable span)")
     ap.add_argument("--calibrate-only", action="store_true",
                     help="keep the span weights in --out, refit only the calibrator")
     args = ap.parse_args()
@@ -340,13 +346,13 @@ def main() -> int:
     def check(W, WS, keep):
         table, span, _ = to_model(W, WS, keep, args.digits)
         print(json.dumps(quick_check(args, analyzer, as_model(
-            table, span, classes=word_classes(args)), drop)), flush=True)
+            table, span, classes=word_classes(args), mbr=args.mbr), drop)), flush=True)
     W, WS, keep = train(examples, args.min_count, args.epochs, args.lr, rng,
                         check if args.quick else None, args.max_features)
     del examples
     table, span, used = to_model(W, WS, keep, args.digits)
     print(f"weights shipped: {used} features in {len(table) // 4} slots", flush=True)
-    model = as_model(table, span, classes=word_classes(args))
+    model = as_model(table, span, classes=word_classes(args), mbr=args.mbr)
     print(json.dumps(quick_check(args, analyzer, model, drop)), flush=True)
     if args.quick or drop or args.heldout:
         return 0
@@ -355,7 +361,7 @@ def main() -> int:
 
 def finish(args, table, span, used: int) -> int:
     """Calibrate on dev-public, print the dev figures, write the model."""
-    model = as_model(table, span, classes=word_classes(args))
+    model = as_model(table, span, classes=word_classes(args), mbr=args.mbr)
     recs, article = dev_records(args.dev, args.dev_index, model)
     w, t, cal = calibrate(recs, article, args.precision, args.calibrator_inputs)
     for width in args.compare_inputs:
@@ -369,7 +375,9 @@ def finish(args, table, span, used: int) -> int:
             "calibration": [round(float(x), 6) for x in w], "span": span}
     if args.word_classes:
         data["word_classes"] = args.word_classes.name
-    final = as_model(table, span, data["calibration"], t, word_classes(args))
+    if args.mbr:
+        data["settings"]["mbr"] = data["mbr"] = args.mbr
+    final = as_model(table, span, data["calibration"], t, word_classes(args), args.mbr)
     for r in recs:  # what `ask()` marks with the final calibrator (`qa eval` shows the same)
         r.marked = r.best if r.inputs and sm.confidence(final, list(r.inputs)) >= t else None
     figures = summary(recs)

@@ -8,6 +8,8 @@ either way, for `--explain` and `qa eval`.
 """
 from __future__ import annotations
 
+import string
+
 from . import answer_spans as patterns
 from . import question as q
 from . import span_features as sf
@@ -15,6 +17,8 @@ from . import span_model as sm
 from .model import Answer, AnswerCandidate, AnswerSpan
 
 _WHO = frozenset({"who", "whom"})
+_NOT_WORDS = frozenset({"", "a", "an", "the"})
+_PUNCT = str.maketrans("", "", string.punctuation)
 
 
 def question_cue(question: q.Question, analyzer) -> sf.QuestionCue:
@@ -86,7 +90,13 @@ def predict(text: str, question: q.Question, analyzer, model: sm.SpanModel,
             i, j, _ = enc.spans[n]
             start, end = toks[i][0], toks[j][1]
             return named(n) or (prefer(start, end) and not sf.is_pronoun(text[start:end]))
-    return sm.predict(model, enc, allowed, prefer)
+    return sm.predict(model, enc, allowed, prefer, words(text, enc.tokens))
+
+
+def words(text: str, tokens: list[tuple[int, int]]) -> list[int]:
+    """Per token, 1 when it is a word as SQuAD's scoring counts them (not punctuation alone,
+    not a/an/the), else 0: what token F1 between two spans counts."""
+    return [int(text[s:e].lower().translate(_PUNCT) not in _NOT_WORDS) for s, e in tokens]
 
 
 def preferred(text: str, question: q.Question, analyzer, attributions):
@@ -139,7 +149,7 @@ def mark(result: Answer, question: q.Question, analyzer, model: sm.SpanModel,
         inputs = sm.calibration_inputs(pred, hit.score, top, following, cue.wh,
                                        _ranking_coverage(hit.features),
                                        bool(after) and said in after.casefold(),
-                                       cue.head != "-")
+                                       cue.head != "-", model.mbr > 0)
         sure = sm.confidence(model, inputs)
         best = AnswerSpan(hit.text[pred.span[0]:pred.span[1]], pred.span, sure)
         runner = (AnswerSpan(hit.text[pred.runner_up[0]:pred.runner_up[1]], pred.runner_up,

@@ -16,6 +16,7 @@ weights, its probability a softmax over the sentence's spans.
 """
 from __future__ import annotations
 
+import heapq
 import json
 import math
 from array import array
@@ -39,6 +40,9 @@ class SpanModel:
     calibration: tuple[float, ...]
     threshold: float
     classes: wc.WordClasses | None = field(default=None, compare=False, repr=False)
+    # > 0: choose among this many most probable spans by expected token F1 (`predict`), and
+    # give the calibrator the probability of the spans that agree with the choice
+    mbr: int = 0
     # Summed weights already looked up, by feature group (a session and `qa eval` meet the
     # same ones again), packed in one int each (`_Packed`).
     seen: dict = field(default_factory=dict, compare=False, repr=False)
@@ -90,6 +94,7 @@ class Prediction:
     typed: bool = False  # the span is exactly a typed pattern's ("45 mln stg")
     preferred: bool = False
     candidates: int = 1  # spans the sentence offered
+    agree: float = 0.0  # probability of the spans whose token F1 with the best one is >= 0.5
 
 
 class ModelError(Exception):
@@ -105,13 +110,18 @@ def load(path: Path = MODEL_PATH) -> SpanModel:
             raise ValueError("the weight table is not int32 slots of four")
         if len(data["span"]) != sf.span_offsets()["size"]:
             raise ValueError("span weights do not match the features")
+        mbr = data.get("mbr", 0)
+        if not isinstance(mbr, int) or mbr < 0:
+            raise ValueError("mbr is not a count")
+        if len(data["calibration"]) != _INPUTS + 1 + (mbr > 0):
+            raise ValueError("the calibrator does not match its inputs")
         name = data.get("word_classes")
         if name is not None and (not isinstance(name, str) or Path(name).name != name):
             raise ValueError("word_classes is not a file name")
         classes = wc.load(path.with_name(name)) if name else None
         return SpanModel(table, [float(x) for x in data["span"]],
                          tuple(float(x) for x in data["calibration"]), float(data["threshold"]),
-                         classes)
+                         classes, mbr=mbr)
     except (OSError, ValueError, KeyError, TypeError, npy.NpyError) as exc:
         raise ModelError(f"{path.name}: cannot read the answer model ({exc})") from None
 
@@ -184,12 +194,26 @@ def _lookup(table: Sequence[int], key: int) -> tuple[int, int, int]:
     return _ZERO if at < 0 else (table[at + 1], table[at + 2], table[at + 3])
 
 
+# Spans under MBR_EPS of the total probability are left out of the expected F1 (they change
+# it by less than that, and are most of the spans).
+MBR_EPS = 1e-3
+
+
 def predict(model: SpanModel, enc: sf.Encoded, allowed=None,
-            prefer=None) -> Prediction | None:
-    """The most probable span (softmax over all candidate spans) and the runner-up; `allowed`
-    (index of a span -> bool) removes spans the sanity rules forbid before choosing;
-    `prefer(start, end) -> bool` picks, among the spans it accepts, the most probable one
-    instead (a typed answer's whole phrase), when there is one."""
+            prefer=None, words: Sequence[int] | None = None) -> Prediction | None:
+    """The most probable span (softmax over all candidate spans), or with `model.mbr` the span
+    with the highest expected token F1 among the `model.mbr` most probable ones, and the
+    runner-up; `allowed` (index of a span -> bool) removes spans the sanity rules forbid
+    before choosing; `prefer(start, end) -> bool` picks, among the spans it accepts, the most
+    probable one instead (a typed answer's whole phrase), when there is one. `words`: per token, 1 when it counts as a word for token F1 (0 for
+    punctuation and "the"; all count when not given).
+
+    Why expected F1: an answer is right when its token F1 with the reader's answer is at least
+    0.5, so spans that overlap ("10 km", "10 km (7 miles)") vote for each other; the most
+    probable span alone ignores that, and its probability understates how sure the model is
+    of an answer around it. The probability of the spans that agree with the chosen one
+    (F1 >= 0.5) goes to the calibrator (`Prediction.agree`). Measured in docs/EVAL.md: off in
+    the shipped model."""
     if not enc.spans:
         return None
     values = scores(model, enc)
@@ -202,6 +226,12 @@ def predict(model: SpanModel, enc: sf.Encoded, allowed=None,
     best = max(ranked, key=values.__getitem__, default=None)  # the first of equals
     if best is None:
         return None
+    agreement = None
+    if model.mbr:  # the sanity rules' forbidden spans do not vote
+        agreement = _Agreement(enc.spans, exp, total, words, ranked)
+        if len(ranked) > 1:
+            best = agreement.mbr(heapq.nlargest(model.mbr, ranked, key=values.__getitem__),
+                                 values)
     chosen = best
     if prefer is not None:
         best = max((n for n in ranked if prefer(*_chars(enc, n))), key=values.__getitem__,
@@ -223,7 +253,54 @@ def predict(model: SpanModel, enc: sf.Encoded, allowed=None,
     return Prediction(_chars(enc, best), probability,
                       _chars(enc, second) if second is not None else None,
                       exp[second] / total if second is not None else 0.0,
-                      mass, bj - bi + 1, enc.typed[basis], not inside, len(values))
+                      mass, bj - bi + 1, enc.typed[basis], not inside, len(values),
+                      agreement.agree(basis) if agreement else 0.0)
+
+
+class _Agreement:
+    """Token F1 between a sentence's spans, weighted by the model's probabilities, over the
+    allowed spans that hold at least MBR_EPS of the probability (a few dozen of a few
+    hundred)."""
+
+    def __init__(self, spans, exp: list[float], total: float,
+                 words: Sequence[int] | None, allowed) -> None:
+        self.spans = spans
+        cut = MBR_EPS * total
+        self.support = [(spans[n][0], spans[n][1], exp[n] / total) for n in allowed
+                        if exp[n] >= cut]
+        counted = [0]
+        for w in words if words is not None else [1] * (max(j for _, j, _ in spans) + 1):
+            counted.append(counted[-1] + w)
+        self.counted = counted
+
+    def _sums(self, n: int) -> tuple[float, float]:
+        """Expected token F1 of span `n`, and the probability of the spans with F1 >= 0.5."""
+        a, b, _ = self.spans[n]
+        c = self.counted
+        size = c[b + 1] - c[a]
+        expected = agree = 0.0
+        for i, j, p in self.support:
+            lo, hi = max(a, i), min(b, j)
+            if lo > hi:
+                continue
+            common = c[hi + 1] - c[lo]
+            if common:
+                f = 2 * common / (size + c[j + 1] - c[i])
+                expected += p * f
+                if f >= 0.5:
+                    agree += p
+        return expected, agree
+
+    def mbr(self, candidates: list[int], values: list[float]) -> int:
+        """The candidate with the highest expected F1 (the more probable of equals), leaving
+        out spans of punctuation and "the" alone when others are there."""
+        c = self.counted
+        worded = [n for n in candidates
+                  if c[self.spans[n][1] + 1] - c[self.spans[n][0]] > 0] or candidates
+        return max(worded, key=lambda n: (self._sums(n)[0], values[n]))
+
+    def agree(self, n: int) -> float:
+        return self._sums(n)[1]
 
 
 def _chars(enc: sf.Encoded, n: int) -> tuple[int, int]:
@@ -234,7 +311,7 @@ def _chars(enc: sf.Encoded, n: int) -> tuple[int, int]:
 def calibration_inputs(pred: Prediction, score: float, top_score: float,
                        next_score: float | None, wh: str,
                        ranking_coverage: float = 0.0, repeated: bool = False,
-                       head: bool = False) -> list[float]:
+                       head: bool = False, agree: bool = False) -> list[float]:
     """What the calibrator reads: the span's log-odds and its log margin over the runner-up,
     the log-odds of the spans around it, its length, whether a typed pattern or a preferred
     phrase gave it, the hit's gap to the best hit's ranking score and its lead over the next
@@ -251,11 +328,18 @@ def calibration_inputs(pred: Prediction, score: float, top_score: float,
     q = max(pred.runner_up_probability, 1e-6)
     m = min(max(pred.mass, 1e-6), 1 - 1e-6)
     lead = score - next_score if next_score is not None else 1.0
-    return [math.log(p / (1 - p)), math.log(p / q), math.log(m / (1 - m)),
+    inputs = [math.log(p / (1 - p)), math.log(p / q), math.log(m / (1 - m)),
             min(pred.tokens, 8) / 8, float(pred.typed), float(pred.preferred),
             score - top_score, min(lead, 1.0), ranking_coverage,
             *(float(wh == w) for w in sf.WH), float(head),
             math.log(p), math.log(m), math.log(pred.candidates) / 5, float(repeated)]
+    if agree:
+        a = min(max(pred.agree, 1e-6), 1 - 1e-6)
+        inputs.append(math.log(a / (1 - a)))
+    return inputs
+
+
+_INPUTS = len(calibration_inputs(Prediction((0, 0), 0.5, None, 0.0), 0.0, 0.0, None, ""))
 
 
 def confidence(model: SpanModel, inputs: list[float]) -> float:
