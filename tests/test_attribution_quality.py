@@ -220,3 +220,40 @@ def test_agents_of_passives_and_subjects_before_dashes(qa, workdir):
         (4, "Several board members — including the treasurer, Ann Cole, and her deputy —",
          "said", "Several board members"),
     ]
+
+
+def test_an_inverted_source_keeps_its_restrictive_clause_and_role(qa, workdir):
+    # PolNeAR's inverted sources take a restrictive relative clause with them ("said a
+    # harbour official who was not authorized to speak publicly", "according to board members
+    # who spoke with reporters afterward"; they stopped at "who") and an appositive opened by
+    # a possessive name before a role ("Ms. Hill's 2019 campaign manager"; cut at the comma).
+    assert _attributions(qa, workdir, "inverted.txt") == [
+        (1, "a harbour official who was not authorized to speak publicly", "said",
+         "a harbour official who was not authorized to speak publicly"),
+        (2, "board members who spoke with reporters afterward", "according to",
+         "board members who spoke with reporters afterward"),
+        (3, "Rita Lowe, Ms. Hill's 2019 campaign manager", "said", "Rita Lowe"),
+    ]
+
+
+def test_an_impersonal_it_and_a_naming_participle_have_no_source(qa, workdir):
+    # PolNeAR leaves these sources empty (train: "it seems/appeared" 33 times, "It's worth /
+    # hard to" 15, "known/regarded as" 25; "it" never): they had "it", "It" and "the
+    # highest on the coast, were cut" as sources. "made it clear" keeps its subject.
+    assert _attributions(qa, workdir, "impersonal.txt") == [
+        (1, "", "seems", ""),
+        (2, "", "pointing out", ""),
+        (3, "", "regarded as", ""),
+        (4, "He", "made", "He"),
+        (4, "He", "clear", "He"),
+    ]
+
+
+def test_a_noun_cue_after_a_predicate_has_the_clause_subject(qa, workdir):
+    # The left scan ran past the auxiliary into the predicate: "has repeatedly made public
+    # promises" gave "repeatedly made public", "has been particularly persistent in her
+    # criticism" gave "particularly persistent"; the source is the subject before "has".
+    assert _attributions(qa, workdir, "predicates.txt") == [
+        (1, "the harbour master", "promises", "the harbour master"),
+        (2, "Ms. Lane", "criticism", "Ms. Lane"),
+    ]

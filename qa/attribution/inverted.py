@@ -85,6 +85,24 @@ def with_appositive(toks: list[Token], src: tuple[int, int]) -> tuple[int, int]:
     return (s, e)
 
 
+def with_restrictive(toks: list[Token], src: tuple[int, int]) -> tuple[int, int]:
+    """An inverted source with the restrictive relative clause right after it, no comma
+    between ("said a senior official who spoke on the condition of anonymity", "according
+    to members who spoke with reporters"), up to the next comma or the sentence's end."""
+    s, e = src
+    if e + 1 >= len(toks) or toks[e].lower != "who" or toks[e - 1].text == ",":
+        return src
+    k = e + 1
+    while k < len(toks) and toks[k].text not in (",", ";", ":", "!", "?", "(", "—", "–") \
+            and not is_quote(toks[k].text) and k - e < 30:
+        k += 1
+    if k - e >= 30:
+        return src
+    while k > e + 1 and toks[k - 1].text == ".":
+        k -= 1
+    return (s, k)
+
+
 def _further_appositive(toks: list[Token], k: int) -> bool:
     """After a first appositive, another one that PolNeAR's inverted sources run on into: a
     description ("..., a policy and advocacy group"), a place ("..., Fla.", "of Jacksonville")
@@ -121,7 +139,8 @@ _ROLE_PARTICIPLES = frozenset("managing acting ranking presiding founding leadin
 def _role_start(toks: list[Token], k: int) -> bool:
     """An appositive opened by a role the first test refuses: a hyphenated title
     ("co-director of ..."), a title opened by a participle ("managing director"), or a
-    possessive name ("Mrs. Clinton's communications director")."""
+    possessive name before a role ("Mrs. Clinton's communications director", "Obama's 2008
+    campaign manager")."""
     t = toks[k]
     if t.text[:1].islower():
         parts = t.text.split("-")
@@ -130,9 +149,20 @@ def _role_start(toks: list[Token], k: int) -> bool:
         w = toks[j].text
         if not w[:1].isupper():
             return False
-        if w.endswith(("'s", "’s")):
-            return toks[j + 1].text[:1].islower() and toks[j + 1].text.isalpha()
+        if w.endswith(("'s", "’s")):  # "Clinton's Colorado state director"
+            return _role_noun_ahead(toks, j + 1)
     return False
+
+
+def _role_noun_ahead(toks: list[Token], k: int) -> bool:
+    """A lower-case noun ends the phrase from token `k` to the next comma or the end."""
+    last = None
+    while k < len(toks) and toks[k].text not in (",", ";", ":", ".", "!", "?") \
+            and not is_quote(toks[k].text):
+        last = toks[k]
+        k += 1
+    return last is not None and last.text[:1].islower() and last.text.isalpha() \
+        and not last.lower.endswith(("ed", "ing", "ly")) and last.lower not in PREPOSITIONS
 
 
 # Abbreviated US states, whose full stop belongs to the source ("of Jacksonville, Fla.").

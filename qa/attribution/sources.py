@@ -12,13 +12,14 @@ from .tokens import (
     PARTICIPLE_ENDINGS, PREPOSITIONS, PRONOUNS, QUOTES, RECIPIENT_NAME, RECIPIENTS, RELATIVE,
     STATEMENT, SUBJECT_PRONOUNS, TIME_WORDS, Span, Token)
 from .subjects import after_verb, after_what, IRREGULAR_PAST, is_subject, np_left, segment_left
-from .inverted import np_right, with_appositive
+from .inverted import np_right, with_appositive, with_restrictive
 from .content import according_content, after_span, before_span, cue_content
 from .cues import alone, credit_line, speaker_label
 from .model import CueModel
 from .not_reports import appointment, securities_issue
 from .passives import NOT_MINE, PARTICIPLES, sourceless
-from .subject_repairs import possessor, refused_subject, whole_figure, without_adjunct
+from .subject_repairs import (
+    past_auxiliary, possessor, refused_subject, whole_figure, without_adjunct)
 from .clause_subjects import after_opening_clause, clause_subject
 from .statements import issued_statement
 
@@ -51,6 +52,7 @@ def attach(text: str, toks: list[Token], a: int, b: int, head: int,
         src = np_right(toks, b, model)
         if src is None:
             return alone(text, toks, a, cue_end, score, model)
+        src = with_restrictive(toks, src)  # "according to members who spoke with reporters"
         return Found(char_span(toks, *src), (toks[a].start, toks[b - 1].end),
                       according_content(text, toks, a, src))
     found = sourceless(text, toks, a, b, head, cue_end, model, score)
@@ -93,7 +95,7 @@ def attach(text: str, toks: list[Token], a: int, b: int, head: int,
         src = np_right(toks, b, model)  # ", said he was" is the content's subject, not an inversion
         inverted = src is not None
         if inverted:
-            src = with_appositive(toks, src)
+            src = with_restrictive(toks, with_appositive(toks, src))
     if src is None and score >= model.alone:
         src = possessor(toks, a, head)  # a cue kept without a source anyway: its possessor
     if src is None:
@@ -102,7 +104,10 @@ def attach(text: str, toks: list[Token], a: int, b: int, head: int,
         return alone(text, toks, a, cue_end, score, model)
     if not inverted and not antecedent:
         src = _postmodified(toks, after_verb(toks, _trim_source(toks, src)))
-        src = without_adjunct(toks, whole_figure(toks, src)) if src is not None else None
+        subject = past_auxiliary(toks, src)
+        if subject is None and src is not None:  # a predicate, and no subject before it: the
+            return Found(None, (toks[a].start, cue_end), after_span(text, cue_end))  # cue alone
+        src = without_adjunct(toks, whole_figure(toks, subject)) if subject is not None else None
     if src is None or not _can_speak(toks, src) \
             and not (src == (a - 1, a) and toks[src[0]].lower in _QUANTIFIERS):
         return alone(text, toks, a, cue_end, score, model)

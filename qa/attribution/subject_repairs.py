@@ -5,9 +5,9 @@ found on PolNeAR's training articles and kept if it helped on their held-out fif
 """
 from __future__ import annotations
 
-from .subjects import is_subject, segment_left
+from .subjects import is_subject, np_left, segment_left
 from .tokens import (
-    AUX, DETERMINERS, is_quote, NEG, PUNCT_STOP,
+    AUX, DETERMINERS, extend_left, is_quote, NEG, PUNCT_STOP,
     SUBJECT_PRONOUNS, TIME_WORDS, Token)
 
 _COMPARATIVES = frozenset("more fewer less".split())
@@ -86,6 +86,22 @@ def _restrictive(toks: list[Token], a: int) -> tuple[int, int] | None:
                 return None
             return (head, a)
     return None
+
+
+def past_auxiliary(toks: list[Token], src: tuple[int, int] | None) -> tuple[int, int] | None:
+    """A "subject" that starts right after an auxiliary is the predicate of a noun cue ("has
+    been particularly persistent in her criticism", "Trump has repeatedly made other public
+    promises", "have become increasingly vocal about"): the source is the clause's subject
+    before the auxiliary, or none."""
+    if src is None or src[0] == 0:
+        return src
+    first = toks[src[0]]
+    if not (toks[src[0] - 1].lower in AUX or toks[src[0] - 1].lower in NEG) \
+            or not first.text[:1].islower() or first.lower in DETERMINERS \
+            or first.lower in SUBJECT_PRONOUNS or first.lower in ("who", "which", "that"):
+        return src
+    verb = extend_left(toks, src[0])
+    return np_left(toks, verb) if verb > 0 else None
 
 
 def whole_figure(toks: list[Token], src: tuple[int, int]) -> tuple[int, int]:
