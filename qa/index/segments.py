@@ -31,7 +31,7 @@ from . import postings
 from .format import DocRecord, StatementRow
 from .forward import ForwardWriter
 from .names import NameCounts, read_counts, write_names
-from .records import Records, RecordWriter
+from .records import Records, RecordWriter, encode_line
 from .source_build import date_number, write_source_table
 
 if TYPE_CHECKING:
@@ -106,9 +106,11 @@ def write_part(out: Path, documents: Iterable[tuple[Document, int, int]], analyz
                 written.dates.append(date_number(doc.date))
             sents_out.add_encoded(lines, line_sizes)
             lengths.extend(chunk_lengths)
-            if chunk_tokens:
-                mapping = np.fromiter((vocabulary.setdefault(t, len(vocabulary)) for t in local),
-                                      np.int32, len(local))
+            if chunk_tokens:  # the chunk's new terms numbered in their order of first use
+                unseen = [t for t in local if t not in vocabulary]
+                vocabulary.update(zip(unseen, range(len(vocabulary),
+                                                    len(vocabulary) + len(unseen))))
+                mapping = np.fromiter(map(vocabulary.__getitem__, local), np.int32, len(local))
                 tokens.frombytes(mapping[np.frombuffer(chunk_tokens, np.int32)].tobytes())
             written.documents = first + len(docs)
             if progress:
@@ -135,12 +137,21 @@ class _RowWriter:
         self.out = out
         self.records = RecordWriter(out, "statements.rows")
         self.sentence, self.attribution = array("i"), array("i")
+        self.encoded: dict[tuple[str, str], bytes] = {}  # an archive repeats its sources
 
     def add(self, rows: list[StatementRow], first: int) -> None:
+        if len(self.encoded) > 100_000:  # bounded: a new name per row would fill it
+            self.encoded.clear()
+        lines = []
         for row in rows:
             self.sentence.append(first + row.sentence)
             self.attribution.append(row.attribution)
-            self.records.add([row.name, row.written])
+            key = row[2:]  # (name, written)
+            line = self.encoded.get(key)
+            if line is None:
+                line = self.encoded[key] = encode_line(list(key))
+            lines.append(line)
+        self.records.add_encoded(b"".join(lines), array("q", map(len, lines)))
 
     def close(self) -> None:
         self.records.close()
