@@ -256,4 +256,13 @@ def test_a_noun_cue_after_a_predicate_has_the_clause_subject(qa, workdir):
     assert _attributions(qa, workdir, "predicates.txt") == [
         (1, "the harbour master", "promises", "the harbour master"),
         (2, "Ms. Lane", "criticism", "Ms. Lane"),
+        # "..., last week said": the scan kept "last" of the time phrase as the source
+        (3, "Mr. Reyes, who ran the port for a decade,", "said", "Mr. Reyes"),
     ]
+
+
+def test_a_list_number_is_not_part_of_the_source(qa, workdir):
+    # A numbered list's entry ("2" on its own line, then a headline) had its number in the
+    # source ("2\nSalma Hayek"; PolNeAR's sources leave it out).
+    assert _attributions(qa, workdir, "listicle.txt")[1] == (
+        2, "Salma Hayek", "Described", "Salma Hayek")

@@ -235,6 +235,9 @@ def name_of(source: str) -> str:
     Minister of State for Finance, Tom Hockin" -> "Tom Hockin"), else the first part, without a
     title before the name ("Spokesman Teresa Tomaszewska" -> "Teresa Tomaszewska")."""
     text = _DASH_PAIR.sub(", ", " ".join(source.split())).rstrip(", —–-")
+    m = _RELATIVE.search(text)
+    if m and not (m.start() == 0 and _common_plural(m.group(0).split()[0].rstrip(","))):
+        text = text[:m.start(1)]  # "Bouey who was replaced by ...": "Bouey"
     parts = [p.strip() for p in _top_level_commas(text)]
     if len(parts) > 1 and not _personal_name(_without_title(parts[0])):
         for part in parts[1:]:
@@ -249,6 +252,15 @@ def name_of(source: str) -> str:
 # Pence —" -> "Mike Pence"); a list of examples is not the speaker's name.
 _DASH_PAIR = re.compile(r"\s+(?:—|–|--|-)\s+")
 _EXAMPLES = ("including ", "such as ", "like ", "among them ")
+# A relative clause after a name, comma or not (wire copy drops it): not part of the name;
+# after a common noun it may define who is meant ("one analyst who asked not to be named").
+def _common_plural(word: str) -> bool:
+    """A sentence-opening plural noun, not a name ("Fishermen who ...", "Democrats who ...")."""
+    w = word.lower()
+    return w.endswith(("s", "men")) or w in PERSON_WORDS
+
+
+_RELATIVE = re.compile(r"\b[A-Z][\w.’'-]*(,?\s+(?:who|whose|whom|which)\s)")
 
 
 # Words before a conjunct's name that belong to that conjunct alone ("Prime Minister").

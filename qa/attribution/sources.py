@@ -337,6 +337,9 @@ def _source_span(text: str, toks: list[Token], src: tuple[int, int]) -> Span:
     if m:
         return (start, start + len(m.group(1)))
     first = toks[src[0]]
+    if first.text.isdigit() and src[1] - src[0] > 1 \
+            and "\n" in text[first.end:toks[src[0] + 1].start]:
+        start = toks[src[0] + 1].start  # "2\nSalma Hayek Described ...": a list's number
     m = _TIMESTAMP.match(first.text)
     if m:  # "9:35PMChris Christie", "9:09PM Ted Cruz": a live blog's time stamp, not the name
         rest = first.text[m.end():]
