@@ -9,6 +9,7 @@ passed through `render.safe`, never as markup.
 from __future__ import annotations
 
 import difflib
+import threading
 
 from rich.console import Console
 from rich.text import Text
@@ -83,6 +84,7 @@ class Session:
             self._error(f"internal error: {type(exc).__name__}: {exc}")
 
     def question(self, text: str) -> None:
+        self.names.asking.set()
         answer = ask(text, k=self.k, doc=self.doc, source=self.source, explain=self.explain,
                      index=self.index)
         if self.json:
@@ -317,15 +319,14 @@ class Names:
     def __init__(self, index: Index) -> None:
         self.index = index
         self._sources: list[str] | None = None
+        self.asking = threading.Event()  # set once a question is being answered
 
     def start(self) -> None:
         """Ready the first question while the user types it: the names were found when the
         index was built, so what is left is what a first question would otherwise pay for
         (numpy for a large index's common terms, the answer patterns compiled on first use),
         done in a thread so the prompt does not wait for it."""
-        import threading
-
-        threading.Thread(target=warm_up, args=(self.index,), daemon=True,
+        threading.Thread(target=warm_up, args=(self.index, self.asking), daemon=True,
                          name="qa-warm-up").start()
 
     @property
@@ -345,9 +346,12 @@ class Names:
         return self.index.names.starting(prefix)
 
 
-def warm_up(index: Index) -> None:
-    """Load what a first question would: numpy for a large index's common terms, the answer
-    patterns (compiled on first use), the ranking weights and the answer model."""
+def warm_up(index: Index, asking: threading.Event | None = None) -> None:
+    """Load what a first question would: numpy for a large index's common terms, the ranking
+    weights, the answer model and the answer patterns (compiled on first use). Once a
+    question is being answered (`asking` set) the patterns are left to it: it compiles the
+    one kind it asks for, and compiling the other eight here would only take the interpreter
+    from it (the first answer after the prompt waits for what is already under way, numpy)."""
     from . import answer_spans, ranking
     from .api import shipped_model
     from .index import reader as index_module
@@ -356,9 +360,11 @@ def warm_up(index: Index) -> None:
     try:
         if index.postings_count_total() > index_module.PYTHON_POSTINGS:
             numpy_module()  # (with room for it checked, as the question path does)
-        for lazy in answer_spans._PATTERNS.values():
-            lazy.get()
         ranking.shipped_weights()
         shipped_model()
+        for lazy in answer_spans._PATTERNS.values():
+            if asking is not None and asking.is_set():
+                return
+            lazy.get()
     except Exception:  # the question itself will meet it and say what is wrong
         return
