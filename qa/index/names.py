@@ -13,7 +13,7 @@ import json
 import re
 from bisect import bisect_left
 from collections import Counter
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 
 from .records import RecordWriter, Records
@@ -96,15 +96,6 @@ class NameCounts:
         names = sorted((name.casefold(), name, count) for name, count in counts.items()
                        if len(name) >= 3)
         return names, [name for name, _ in self.sources.most_common()]
-
-
-def find_names(records: Iterable[tuple[str, list[dict]]]
-               ) -> tuple[list[tuple[str, str, int]], list[str]]:
-    """NameCounts.names of (text, attributions) pairs."""
-    counts = NameCounts()
-    for text, attributions in records:
-        counts.add(text, attributions)
-    return counts.names()
 
 
 def write_names(out: Path, counts: NameCounts) -> None:

@@ -214,11 +214,6 @@ def _idf_each(term_idf: np.ndarray, ptr: np.ndarray, lo: int, hi: int) -> np.nda
 STEPS = 16  # runs of sentences from which renumbering looks each sentence up
 
 
-def renumber(old: np.ndarray, numbers: np.ndarray) -> tuple[np.ndarray, np.ndarray | None]:
-    """`numbers[old]` (int32) and where it is not -1 (None: everywhere)."""
-    return Renumbering(numbers)(old)
-
-
 class Renumbering:
     """`numbers[old]` for arrays `old`, and where it is not -1. An update keeps the sentences
     in a few runs, each shifted by a constant, and adds few terms to the sorted vocabulary:
