@@ -205,7 +205,8 @@ def predict(model: SpanModel, enc: sf.Encoded, allowed=None,
     with the highest expected token F1 among the `model.mbr` most probable ones, and the
     runner-up; `allowed` (index of a span -> bool) removes spans the sanity rules forbid
     before choosing; `prefer(start, end) -> bool` picks, among the spans it accepts, the most
-    probable one instead (a typed answer's whole phrase), when there is one. `words`: per token, 1 when it counts as a word for token F1 (0 for
+    probable one instead (a typed answer's whole phrase), when there is one. `words`: per
+    token, 1 when it counts as a word for token F1 (0 for
     punctuation and "the"; all count when not given).
 
     Why expected F1: an answer is right when its token F1 with the reader's answer is at least

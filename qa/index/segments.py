@@ -199,7 +199,8 @@ def derive(out: Path, params: bm25.BM25Params, names: NameCounts | None = None,
     table and names (`derive_late`; from `names`, else the segment's counts). Returns
     (documents, sentences, terms). `counts` are the articles' sentence counts and `dates`
     their date numbers, when known; `carried`, how an update gathered the segment
-    (`qa.index.gather`: its postings are then merged, not inverted again). With `aside` (a build that may use two cores) and at least
+    (`qa.index.gather`: its postings are then merged, not inverted again). With `aside` (a
+    build that may use two cores) and at least
     ASIDE_SENTENCES sentences, the source table is written by another process meanwhile
     (the two write different files from inputs neither changes, so the files are the same),
     and `settled` is given the files that are final while that process still runs (to be

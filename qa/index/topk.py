@@ -129,7 +129,8 @@ def _union(np, arrays):
 
 def _contenders(np, index, spans, order, ceilings, ids, k, floor, own=None):
     """Of the sentences `ids`, those that can still be among the k best, with their sums as
-    `Index.bm25_scores` adds them (less the constant), MaxScore's way: the terms are searched rarest first (`order`), and
+    `Index.bm25_scores` adds them (less the constant), MaxScore's way: the terms are searched
+    rarest first (`order`), and
     after each a sentence whose sum so far plus the most the terms left could add
     (`ceilings`, by how many terms of `order` were taken) is under the floor is dropped
     before the commoner terms' postings are searched for it. The floor is `floor` when it is
