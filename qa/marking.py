@@ -90,7 +90,8 @@ def predict(text: str, question: q.Question, analyzer, model: sm.SpanModel,
             i, j, _ = enc.spans[n]
             start, end = toks[i][0], toks[j][1]
             return named(n) or (prefer(start, end) and not sf.is_pronoun(text[start:end]))
-    return sm.predict(model, enc, allowed, prefer, words(text, enc.tokens))
+    return sm.predict(model, enc, allowed, prefer,
+                      words(text, enc.tokens) if model.mbr else None)
 
 
 def words(text: str, tokens: list[tuple[int, int]]) -> list[int]:
