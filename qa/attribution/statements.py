@@ -6,7 +6,7 @@ not "a statement" (which the participle after it would otherwise take for its su
 """
 from __future__ import annotations
 
-from .tokens import REPORTING, TIME_WORDS, Token, extend_left
+from .tokens import MONTHS, REPORTING, TIME_WORDS, Token, extend_left
 
 _NOUNS = frozenset("statement statements letter message memo case".split())
 _VERBS = frozenset("""
@@ -16,10 +16,6 @@ publishes published publishing
 """.split())
 _DETERMINERS = frozenset("a an the his her its their this".split())
 _PARTICLES = frozenset(("out",))
-_MONTHS = frozenset("""
-january february march april may june july august september october november december jan feb
-mar apr jun jul aug sep sept oct nov dec
-""".split())
 
 
 def issued_statement(toks: list[Token], head: int) -> tuple[int, int] | None:
@@ -41,7 +37,7 @@ def issued_statement(toks: list[Token], head: int) -> tuple[int, int] | None:
         return None
     end = head + 1
     j = end
-    while j < len(toks) and (toks[j].lower in TIME_WORDS or toks[j].lower in _MONTHS
+    while j < len(toks) and (toks[j].lower in TIME_WORDS or toks[j].lower in MONTHS
                              or toks[j].text.isdigit() or toks[j].text == ",") and j - end < 4:
         j += 1  # "a statement on March 3 saying"
     if j < len(toks) and toks[j].lower.endswith("ing") and toks[j].lower in REPORTING:

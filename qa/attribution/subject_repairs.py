@@ -8,7 +8,7 @@ from __future__ import annotations
 from .subjects import is_subject, np_left, segment_left
 from .tokens import (
     AUX, DETERMINERS, extend_left, is_quote, NEG, PUNCT_STOP,
-    SUBJECT_PRONOUNS, TIME_WORDS, Token)
+    MONTHS, SUBJECT_PRONOUNS, TIME_WORDS, Token)
 
 _COMPARATIVES = frozenset("more fewer less".split())
 
@@ -132,11 +132,6 @@ _AMOUNTS = frozenset("""
 half a one two three four five six seven eight nine ten dozen dozens hundreds thousands
 """.split())
 
-
-
-_MONTHS = frozenset("""
-january february march april may june july august september october november december
-""".split())
 # Phrases after a subject that say when or how, not who ("Trump at the time said", "Sanders
 # late Monday acquiesced", "Lobbyists in general prefer", "Jeb Bush in a Medium post said").
 _MANNER = frozenset("particular general public private part turn".split())
@@ -174,12 +169,12 @@ def _timely(w: str, rest: list[str]) -> bool:
     if w == "long":
         return rest == ["ago"]
     if w in ("earlier", "later", "late"):
-        return all(r in TIME_WORDS or r in _MONTHS or r in ("the", "day") for r in rest)
+        return all(r in TIME_WORDS or r in MONTHS or r in ("the", "day") for r in rest)
     if not rest:
         return False
     if rest == ["the", "time"] or len(rest) == 1 and rest[0] in _MANNER:
         return True
     if rest[0] in ("a", "an", "his", "her", "their", "its") and rest[-1] in _SPOKEN_IN:
         return len(rest) <= 4
-    return all(r in TIME_WORDS or r in _MONTHS or r in ("the", "early", "late")
+    return all(r in TIME_WORDS or r in MONTHS or r in ("the", "early", "late")
                or r.isdigit() and len(r) == 4 for r in rest)  # "in 2009", not "4 in 10"

@@ -65,6 +65,10 @@ TIME_WORDS = frozenset("""
 on in at during after before last this next earlier later monday tuesday wednesday thursday friday
 saturday sunday today yesterday tonight overnight week month year morning afternoon evening night
 """.split())
+MONTHS = frozenset("""
+january february march april may june july august september october november december jan feb
+mar apr jun jul aug sep sept oct nov dec
+""".split())
 PARTICIPLE_ENDINGS = ("ing",)
 PRONOUNS = {"he": "person", "she": "person", "him": "person", "her": "person",
              "it": "thing", "they": "group", "them": "group", "we": "self", "i": "self",
