@@ -93,7 +93,7 @@ _FIRST = frozenset("first initially originally".split())
 
 
 _NAMING = frozenset("known regarded dubbed billed nicknamed".split())
-_IMPERSONAL = frozenset("seem seems seemed appear appears appeared clear unclear said".split())
+_IMPERSONAL = SEEM | frozenset("clear unclear said".split())
 _EASY = frozenset("""
 easy hard difficult impossible important worth fair safe reasonable tempting tough possible
 """.split())
@@ -114,8 +114,7 @@ def _expletive(toks: list[Token], a: int, head: int) -> bool:
     if k < 0 or toks[k].lower not in ("it", "it's", "it’s") or k > 0 and toks[k - 1].lower in (
             "made", "make", "makes", "making", "find", "found", "finds"):
         return False
-    return easy or toks[head].lower in _IMPERSONAL and k < a - 1 or toks[head].lower in (
-        "seem", "seems", "seemed", "appear", "appears", "appeared")
+    return easy or toks[head].lower in _IMPERSONAL and k < a - 1 or toks[head].lower in SEEM
 
 
 def passive(toks: list[Token], a: int, head: int) -> bool:
