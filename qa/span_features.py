@@ -140,11 +140,6 @@ def _bucket(d: int | None) -> str:
     return str(d) if d <= 3 else "4" if d <= 5 else "6" if d <= 9 else "10"
 
 
-def feature_hash(key: str) -> int:
-    """The bucket of a feature string ("w=dollar|how_much"), as `encode` computes it."""
-    return zlib.crc32(key.encode()) & MASK
-
-
 def span_offsets() -> dict[str, int]:
     """Where each span-feature family starts in the flat span weight list."""
     out, pos = {}, 0
