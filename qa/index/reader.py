@@ -306,10 +306,11 @@ class Index:
         np = _numpy()
         post, score = self._numpy("postings.sentence"), self._numpy("postings.score")
         ids = np.sort(np.fromiter(sentences, np.int64, len(sentences)))
+        keys = ids.astype(post.dtype)  # searched as the postings' type: no copy of them
         acc, found = np.zeros(len(ids)), np.zeros(len(ids), bool)
         for lo, hi in spans:
-            at = np.minimum(np.searchsorted(post[lo:hi], ids), hi - lo - 1)
-            hit = post[lo + at] == ids
+            at = np.minimum(np.searchsorted(post[lo:hi], keys), hi - lo - 1)
+            hit = post[lo + at] == keys
             acc[hit] += score[lo + at[hit]]
             found |= hit
         return Matches(ids[found], acc[found] + const)
