@@ -60,18 +60,36 @@ _LOW = (1 << _FIELD) - 1
 _MAX_GROUPS = 1 << (_FIELD - 45)  # groups a token's sum holds without a field overflowing
 
 
+_BIASES = _BIAS | _BIAS << _FIELD | _BIAS << 2 * _FIELD  # one bias in each field
+
+
 class _Packed(dict):
-    """Group (tuple of feature buckets) -> its packed summed weights, looked up on a miss."""
+    """Group (tuple of feature buckets) -> its packed summed weights, added up on a miss from
+    each bucket's packed weights, each bucket looked up in the table once (`one`): a new group
+    (a word under a question's new head noun) mostly holds buckets met before."""
 
     def __init__(self, table: Sequence[int]) -> None:
         super().__init__()
         self.table = table
+        self.one: dict[int, int] = {}
 
     def __missing__(self, group: tuple[int, ...]) -> int:
         if len(self) > 200_000:
             self.clear()
-        s, e, i = _group_weights(self.table, group)  # |each| < 2^44: 2^13 int32 weights
-        packed = self[group] = (s + _BIAS) | (e + _BIAS) << _FIELD | (i + _BIAS) << 2 * _FIELD
+        one = self.one
+        if len(one) > 400_000:
+            one.clear()
+        total = 0
+        for key in group:
+            found = one.get(key)
+            if found is None:
+                s, e, i = _lookup(self.table, key)
+                found = one[key] = (s + _BIAS) | (e + _BIAS) << _FIELD | (i + _BIAS) << 2 * _FIELD
+            total += found
+        # each field of `total` holds len(group) biases and the summed weights (|each| < 2^31,
+        # so no field carries into the next): taking all biases but one away leaves exactly
+        # the packed int of the summed weights
+        packed = self[group] = total - (len(group) - 1) * _BIASES
         return packed
 
 
@@ -175,17 +193,6 @@ class _SpanSums(dict):
 
 
 _ZERO = (0, 0, 0)
-
-
-def _group_weights(table: Sequence[int], group: tuple[int, ...]) -> tuple[int, int, int]:
-    """The summed start, end and inside weights of a group of features."""
-    s = e = i = 0
-    for key in group:
-        w = _lookup(table, key)
-        s += w[0]
-        e += w[1]
-        i += w[2]
-    return s, e, i
 
 
 def _lookup(table: Sequence[int], key: int) -> tuple[int, int, int]:
