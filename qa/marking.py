@@ -126,6 +126,9 @@ def _ranking_coverage(features: dict[str, float]) -> float:
                if weights.get(n))
 
 
+_UNSEEN = object()
+
+
 def mark(result: Answer, question: q.Question, analyzer, model: sm.SpanModel,
          extra_score: float | None = None, extra_text: str | None = None,
          asked: list | None = None) -> Answer:
@@ -138,9 +141,18 @@ def mark(result: Answer, question: q.Question, analyzer, model: sm.SpanModel,
         return result
     top = hits[0].score
     cue = question_cue(question, analyzer)  # once for all hits
+    # The same sentence in several hits (a story sent again, copies in an archive) is
+    # predicted once: the prediction reads only the text, its question words and its
+    # attributions, besides what is the same for every hit.
+    predicted: dict = {}
     for n, hit in enumerate(hits):
-        pred = predict(hit.text, question, analyzer, model, attributions=hit.attributions,
-                       cue=cue, asked=asked[n] if asked else None)
+        words = asked[n] if asked else None
+        key = (hit.text, None if words is None else tuple(words), tuple(hit.attributions))
+        pred = predicted.get(key, _UNSEEN)
+        if pred is _UNSEEN:
+            pred = predicted[key] = predict(hit.text, question, analyzer, model,
+                                            attributions=hit.attributions, cue=cue,
+                                            asked=words)
         if pred is None:
             hit.answer, hit.candidate = None, None
             continue
