@@ -68,6 +68,10 @@ def read_manifest(folder: Path) -> dict:
             isinstance(k, str) and "/" not in k and k not in ("", ".", "..")
             and isinstance(v, int) for k, v in files.items()):
         raise IndexUnusable(f"{path} lists files outside the index")
+    sources = manifest.get("sources", [])
+    if not isinstance(sources, list) or not all(
+            isinstance(s, dict) and isinstance(s.get("path"), str) for s in sources):
+        raise IndexUnusable(f"{path} is corrupt (its list of sources)")
     return manifest
 
 
