@@ -37,8 +37,9 @@ def _completer(session: Session):
                     document.text_before_cursor, complete_event.completion_requested), 50))
             except Exception:  # a completion bug must not disturb the prompt
                 return
-            for value, start, meta in found:
-                yield Completion(value, start_position=start, display_meta=meta)
+            for value, start, meta in found:  # ids and names come from the articles
+                yield Completion(value, start_position=start, display=safe(value),
+                                 display_meta=safe(meta))
 
         def _found(self, text, asked):
             if text.lstrip().startswith("/"):
@@ -192,4 +193,18 @@ def make_prompt(session: Session, history, input=None, output=None):
         PROMPT, input=input, output=output, history=history,
         auto_suggest=AutoSuggestFromHistory(), completer=_completer(session),
         complete_while_typing=Condition(lambda: True), bottom_toolbar=session.toolbar,
-        enable_history_search=False, mouse_support=False)
+        enable_history_search=False, mouse_support=False, input_processors=[_visible_line()])
+
+
+def _visible_line():
+    """The line being edited drawn by the untrusted rule: an id with U+202E completed from
+    the articles, or pasted, must not reorder the line, nor a zero-width space hide in it.
+    The stand-ins are one character each, so the cursor stays where the text is."""
+    from prompt_toolkit.layout.processors import Processor, Transformation
+
+    class VisibleLine(Processor):
+        def apply_transformation(self, ti):
+            return Transformation([(style, safe(text), *rest)
+                                   for style, text, *rest in ti.fragments])
+
+    return VisibleLine()

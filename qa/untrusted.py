@@ -4,11 +4,15 @@ Article text, metadata (title, date, dateline, id), file names and questions all
 outside. Any of them may hold characters that steer a terminal (ESC starting an escape or OSC
 sequence that clears the screen or writes the clipboard, C1 controls such as U+009B, which some
 terminals take for ESC [), reorder what is shown (bidirectional controls such as U+202E), or
-start a new line that forges a message (newline, U+2028).
+start a new line that forges a message (newline, U+2028), or hide (invisible characters: a
+zero-width space makes two names that look alike differ, and an id shown cannot be typed back;
+Unicode "tag" characters carry whole hidden sentences).
 
 - For the terminal and stderr, `visible` swaps each such character for a visible stand-in,
   one character for one, so offsets of highlights stay valid: control pictures for C0
-  controls (`␛` for ESC), `␡` for DEL, U+FFFD for C1 and bidirectional controls, and a space
+  controls (`␛` for ESC), `␡` for DEL, U+FFFD for C1, bidirectional and invisible format
+  characters (zero-width space, word joiner, U+FEFF, tags; not the zero-width joiner and
+  non-joiner, which Persian, Indic scripts and emoji need to be read right), and a space
   for tab, newline and the line and paragraph separators (a name cannot open a line of its
   own).
 - For JSON, `dumps` keeps the text exactly and writes the same characters as `\\uXXXX`
@@ -20,14 +24,22 @@ import json
 import re
 
 _BIDI = "\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
+# Characters that show nothing and join nothing: zero-width space, Mongolian vowel separator,
+# word joiner and invisible operators, deprecated format controls, byte-order mark, Hangul
+# fillers (blank-looking names), interlinear annotation marks, and the tag block.
+_INVISIBLE = ((0x115f, 0x1160), (0x180e, 0x180e), (0x200b, 0x200b), (0x2060, 0x2064),
+              (0x206a, 0x206f), (0x3164, 0x3164), (0xfeff, 0xfeff), (0xffa0, 0xffa0),
+              (0xfff9, 0xfffb), (0xe0000, 0xe007f))
 _VISIBLE = {c: "\ufffd" for c in range(0x80, 0xa0)}
 _VISIBLE.update({c: chr(0x2400 + c) for c in range(0x20)})  # control pictures: ␛ for ESC
 _VISIBLE.update({0x7f: "\u2421", ord("\n"): " ", ord("\t"): " ", ord("\r"): " ",
                  0x2028: " ", 0x2029: " "})
 _VISIBLE.update({ord(c): "\ufffd" for c in _BIDI})
+_VISIBLE.update({c: "\ufffd" for low, high in _INVISIBLE for c in range(low, high + 1)})
 
 # What JSON's own encoder leaves raw with ensure_ascii=False (it escapes only C0 controls).
-_RAW_IN_JSON = re.compile(f"[\x7f-\x9f\u2028\u2029{_BIDI}]")
+_RAW_IN_JSON = re.compile("[\x7f-\x9f\u2028\u2029" + _BIDI
+                          + "".join(f"{chr(low)}-{chr(high)}" for low, high in _INVISIBLE) + "]")
 
 
 def visible(text: str) -> str:
@@ -45,4 +57,13 @@ def dumps(value, **options) -> str:
     """JSON for output: non-ASCII text kept as is, except the characters `visible` would
     replace, which are escaped (the decoded value is unchanged)."""
     text = json.dumps(value, ensure_ascii=False, **options)
-    return _RAW_IN_JSON.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
+    return _RAW_IN_JSON.sub(lambda m: _escape(m.group()), text)
+
+
+def _escape(char: str) -> str:
+    """`char` as a JSON escape: a surrogate pair beyond the first plane, as JSON has it."""
+    code = ord(char)
+    if code < 0x10000:
+        return f"\\u{code:04x}"
+    code -= 0x10000
+    return f"\\u{0xd800 + (code >> 10):04x}\\u{0xdc00 + (code & 0x3ff):04x}"
