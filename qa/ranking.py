@@ -27,7 +27,6 @@ from __future__ import annotations
 import functools
 import heapq
 import json
-from bisect import bisect_left
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -161,7 +160,7 @@ def candidates(index: Index, question: q.Question, *, doc: str | None = None,
     pool = _pool(index, narrowed, allowed)
     if not pool:
         return []
-    article = _article_coverage(index, weights, {index.sent_doc[i] for i in pool})
+    article = _article_coverage(index, weights, {index.sent_doc[i]: i for i in pool})
     ids = rf.QuestionIds(index, question, weights)
     if best_of is not None and min(best_of[1].values()) >= 0:
         return _best_candidates(index, question, pool, matches, best, weights, article, ids,
@@ -198,7 +197,7 @@ def _best_candidates(index: Index, question: q.Question, pool: list[int], matche
         _, i, tight = heapq.heappop(heap)
         if not tight:  # the text alone: most candidates are never computed in full
             text = index.text(i)
-            first = bisect_left(index.sent_doc, index.sent_doc[i], 0, i)  # of its article
+            first = index.article_first(i)
             lowered = text.lower()
             # whether it refers back matters only after the article's first sentence, and
             # only when the sentence before holds question terms this one lacks (else both
@@ -227,13 +226,14 @@ def _relevant(features: dict[str, float]) -> bool:
 
 
 def _article_coverage(index: Index, weights: dict[int, float],
-                      docs: set[int]) -> dict[int, float]:
+                      docs: dict[int, int]) -> dict[int, float]:
     """Share of the question's term weight found anywhere in each article: the questions
     about an article use its vocabulary, so this tells the right article from the wrong one.
 
     A rare term's articles are listed from its postings; for a common one each article's
     sentence range is looked up in its postings by binary search, so "said" at a million
-    sentences costs a few dozen probes, not a pass over its postings."""
+    sentences costs a few dozen probes, not a pass over its postings. `docs`: the articles,
+    each with one of its sentences (where the search for its range starts)."""
     total = sum(weights.values()) or 1.0
     cover = dict.fromkeys(docs, 0.0)
     ranges = None
@@ -244,7 +244,7 @@ def _article_coverage(index: Index, weights: dict[int, float],
                     cover[d] += weight / total
             continue
         if ranges is None:
-            ranges = {d: index.doc_range(d) for d in cover}
+            ranges = {d: index.doc_range(d, near) for d, near in docs.items()}
         for d, (first, stop) in ranges.items():
             if index.term_in(term, first, stop):
                 cover[d] += weight / total

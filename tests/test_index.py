@@ -360,3 +360,23 @@ def test_scores_among_some_sentences_are_the_full_sums(seed_index):
             full = seed_index.bm25_scores(query).among(wanted)
             some = seed_index.bm25_among(query, wanted)
             assert list(some.ids) == list(full.ids) and list(some.scores) == list(full.scores)
+
+
+def test_an_articles_range_found_from_one_of_its_sentences_is_the_whole_search(tmp_path):
+    """Ranking finds an article's first and last sentences from a sentence it holds (a search
+    near it): the same as searching every sentence, for short articles and for one longer
+    than the stretch searched near a sentence."""
+    corpus = tmp_path / "c"
+    corpus.mkdir()
+    (corpus / "long.txt").write_text(" ".join(f"Line {n} holds a fact." for n in range(150)))
+    for n in range(5):
+        (corpus / f"short{n}.txt").write_text(f"Story {n} is short. It ends here.")
+    build_mod.build([corpus], tmp_path / "idx")
+    index = index_mod.Index.open(tmp_path / "idx")
+    assert index.size > 150
+    for i in range(index.size):
+        d = index.sent_doc[i]
+        first, stop = index.doc_range(d)
+        assert index.sent_doc[first] == d and (first == 0 or index.sent_doc[first - 1] != d)
+        assert index.doc_range(d, near=i) == (first, stop)
+        assert index.article_first(i) == first

@@ -44,6 +44,8 @@ _RECORDS = ("docs", "sentences", "terms")
 # only for a query beyond PYTHON_POSTINGS (bench/bench_speed.py measured both; the results are
 # the same floats either way). A question on an article or a week of wire copy never loads it.
 NUMPY_POSTINGS = 256
+# Sentences searched around a known one for its article's first or last (`article_first`).
+_NEAR = 64
 PYTHON_POSTINGS = 50_000
 # Up to this many postings a query's sentences are found by merging its terms' sorted runs,
 # not by marking them in arrays the size of the index and scanning those (at 1e6 sentences
@@ -259,11 +261,26 @@ class Index:
         """How many sentences hold term number t."""
         return self.ptr[t + 1] - self.ptr[t]
 
-    def doc_range(self, d: int) -> tuple[int, int]:
+    def doc_range(self, d: int, near: int | None = None) -> tuple[int, int]:
         """Article d's first sentence and the one after its last, from the sentence array
-        (articles' sentences are consecutive and ascending), without decoding its record."""
-        first = bisect_left(self.sent_doc, d)
-        return first, bisect_left(self.sent_doc, d + 1, first)
+        (articles' sentences are consecutive and ascending), without decoding its record;
+        `near`: one of its sentences, when known (the search then starts there)."""
+        if near is None:
+            first = bisect_left(self.sent_doc, d)
+            return first, bisect_left(self.sent_doc, d + 1, first)
+        sent_doc, hi = self.sent_doc, near + _NEAR
+        stop = bisect_left(sent_doc, d + 1, near, hi) if hi < self.size and sent_doc[hi] != d \
+            else bisect_left(sent_doc, d + 1, near)
+        return self.article_first(near), stop
+
+    def article_first(self, i: int) -> int:
+        """The first sentence of sentence i's article. Searched among the _NEAR sentences
+        before i when it starts there (most articles are shorter), else among all before it:
+        at 1e6, 1.8 against 4.6 us a search of the sentence array."""
+        sent_doc, d, lo = self.sent_doc, self.sent_doc[i], i - _NEAR
+        if lo > 0 and sent_doc[lo] != d:
+            return bisect_left(sent_doc, d, lo, i)
+        return bisect_left(sent_doc, d, 0, i)
 
     def term_in(self, t: int, first: int, stop: int) -> bool:
         """Whether a sentence in first..stop-1 holds term number t (binary search)."""
