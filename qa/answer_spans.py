@@ -102,13 +102,30 @@ _PATTERNS: dict[str, "_Lazy"] = {
 
 
 def spans(answer_type: str, text: str, attributions: list[Attribution] = ()) -> list[Span]:
-    """Every stretch of `text` that is an answer of `answer_type`."""
+    """Every stretch of `text` that is an answer of `answer_type`. The patterns are run once
+    per process for a type and a text: a question's hits were its ranking's candidates
+    (whose features ran them), and a sentence stands in many hits of a session."""
     if answer_type == q.SOURCE:
         return [a.source_span for a in attributions
                 if a.source_span is not None and not a.source_span.empty]
+    key = (answer_type, text)
+    found = _FOUND.get(key)
+    if found is None:
+        if len(_FOUND) >= _REMEMBERED:
+            _FOUND.clear()
+        found = _FOUND[key] = _found(answer_type, text)
+    return list(found)
+
+
+_FOUND: dict[tuple[str, str], tuple[Span, ...]] = {}
+_REMEMBERED = 2048
+
+
+def _found(answer_type: str, text: str) -> tuple[Span, ...]:
+    """`spans` of a type other than SOURCE, found afresh."""
     lazy = _PATTERNS.get(answer_type)
     if lazy is None:
-        return []
+        return ()
     pattern = lazy.get()
     group = "a" if "a" in pattern.groupindex else 0
     found = [_trim(text, m.start(group), m.end(group)) for m in pattern.finditer(text)
@@ -117,7 +134,7 @@ def spans(answer_type: str, text: str, attributions: list[Attribution] = ()) -> 
         found = [s for s in found if not _adjective(text, s)]
     if answer_type == q.PERSON:
         found = [s for s in found if not set(text[s[0]:s[1]].split()) & _ORG_WORDS]
-    return found
+    return tuple(found)
 
 
 def _adjective(text: str, span: Span) -> bool:
