@@ -4,7 +4,7 @@
 
 Every question is asked through `ask()` with 3 hits (what `qa ask` shows by default); each
 hit's best span and its calibrator inputs are kept (`marking.mark`, the code `qa ask` runs).
-A logistic calibrator (`train_answers.fit_logistic`) is fitted on one fold of articles
+A logistic calibrator (`answer_calibration.fit_logistic`) is fitted on one fold of articles
 (article number mod 2, as the shipped calibrator is cross-validated) and applied to the other.
 Then per question the answer is either the top hit's best span (what qa marks), or the most
 confident of the best spans of the top 2 or 3 hits (the "joint" choice). Printed, for each
@@ -25,7 +25,8 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from train_answers import confidences, fit_logistic, open_dev  # noqa: E402
+from answer_calibration import confidences, fit_logistic  # noqa: E402
+from train_answers import open_dev  # noqa: E402
 
 from qa.answer_eval import best_f1  # noqa: E402
 from qa.api import ask  # noqa: E402

@@ -15,7 +15,10 @@
    ranking score gap and lead; cross-validated by article (2 folds, article number mod 2):
    the calibrator and the threshold (the lowest at which precision on the fitting fold reaches
    --precision) are fitted on one fold and measured on the other. The shipped calibrator and
-   threshold are then fitted on all of dev-public the same way.
+   threshold are then fitted on all of dev-public the same way. `--calibrate-on-train MODEL
+   ...` fits them on held-out folds of train instead (bench/answer_calibration.py: each train
+   question asked with a span model trained without its part of the train articles, built by
+   `--heldout K --heldout-part P --out MODEL`); dev-public is then a held-out test.
 Everything is seeded and rounded before writing, so the same command rebuilds the same bytes.
 `--quick` stops after a dev check on the gold sentences (for choosing features);
 `--drop FAMILY` leaves a feature family out (for the ablation); `--word-classes NPY` adds the
@@ -42,6 +45,7 @@ from qa import span_model as sm  # noqa: E402
 from qa import word_classes as wc  # noqa: E402
 from qa.analyzer import Analyzer  # noqa: E402
 from qa.answer_eval import best_f1, best_em, records, summary  # noqa: E402
+from answer_calibration import calibrate, held_out_figures, train_records  # noqa: E402
 from qa.marking import encode_sentence, predict  # noqa: E402
 from qa.segment import sentence_spans  # noqa: E402
 
@@ -95,15 +99,17 @@ def cached_examples(cache: Path | None, *args) -> list[tuple]:
     return out
 
 
-def held_out(number: int, heldout: int) -> bool:
-    """Whether train article `number` is kept out of training for the --heldout check."""
-    return heldout > 0 and number % heldout == heldout - 1
+def held_out(number: int, heldout: int, part: int | None = None) -> bool:
+    """Whether train article `number` is kept out of training for the --heldout check (the
+    articles whose number is `part` modulo `heldout`; by default the last of the K parts)."""
+    return heldout > 0 and number % heldout == (heldout - 1 if part is None else part)
 
 
 def build_examples(path: Path, analyzer: Analyzer, drop: frozenset, limit: int | None,
-                   rng: np.random.Generator, heldout: int = 0, classes=None) -> list[tuple]:
+                   rng: np.random.Generator, heldout: int = 0, classes=None,
+                   part: int | None = None) -> list[tuple]:
     items = [it for it in squad_items(path) if it[1] is not None
-             and not held_out(it[0], heldout)]
+             and not held_out(it[0], heldout, part)]
     if limit:
         items = [items[i] for i in sorted(rng.choice(len(items), limit, replace=False))]
     out, skipped = [], 0
@@ -196,12 +202,12 @@ def as_model(table, span, calibration=(0.0, 1.0), threshold=0.0,
 
 
 def gold_sentence_check(path: Path, analyzer: Analyzer, model: sm.SpanModel,
-                        drop: frozenset, heldout: int = 0) -> dict:
+                        drop: frozenset, heldout: int = 0, part: int | None = None) -> dict:
     """EM/F1 of the best span on the sentence that holds the (first) answer: the quick check
     (with `heldout`, on the train articles kept out of training instead of `path`)."""
     em = f1 = n = 0
     for number, text, question, span, golds in squad_items(path):
-        if heldout and not held_out(number, heldout):
+        if heldout and not held_out(number, heldout, part):
             continue
         n += 1
         if text is None:
@@ -218,73 +224,8 @@ def gold_sentence_check(path: Path, analyzer: Analyzer, model: sm.SpanModel,
 def quick_check(args, analyzer: Analyzer, model: sm.SpanModel, drop: frozenset) -> dict:
     if args.heldout:
         return {"train_heldout_gold_sentence": gold_sentence_check(
-            args.train, analyzer, model, drop, args.heldout)}
+            args.train, analyzer, model, drop, args.heldout, args.heldout_part)}
     return {"dev_gold_sentence": gold_sentence_check(args.dev, analyzer, model, drop)}
-
-
-def fit_logistic(X: np.ndarray, y: np.ndarray, l2: float = 1e-2) -> np.ndarray:
-    """Newton's method on the log-loss with a small ridge (intercept first)."""
-    A = np.hstack([np.ones((len(X), 1)), X])
-    w = np.zeros(A.shape[1])
-    for _ in range(50):
-        p = 1 / (1 + np.exp(-(A @ w)))
-        grad = A.T @ (p - y) + l2 * np.r_[0, w[1:]]
-        H = (A * (p * (1 - p))[:, None]).T @ A + l2 * np.diag(np.r_[0, np.ones(len(w) - 1)])
-        step = np.linalg.solve(H, grad)
-        w -= step
-        if np.abs(step).max() < 1e-10:
-            break
-    return w
-
-
-def confidences(w: np.ndarray, X: np.ndarray) -> np.ndarray:
-    return 1 / (1 + np.exp(-(w[0] + X @ w[1:])))
-
-
-def choose_threshold(conf: np.ndarray, right: np.ndarray, target: float) -> float:
-    """The lowest threshold (in steps of 0.01) at which the marked answers reach `target`
-    precision (over all questions: an unmarked top hit marks nothing)."""
-    for t in np.round(np.arange(0.0, 1.0, 0.01), 2):
-        m = conf >= t
-        if m.sum() and right[m].mean() >= target:
-            return float(t)
-    return 1.0
-
-
-def calibrate(recs, article: np.ndarray, target: float,
-              width: int | None = None) -> tuple[np.ndarray, float, dict]:
-    """The calibrator (on the first `width` inputs, all by default), its threshold, and the
-    cross-validated coverage and precision with the calibration curve."""
-    rows, labels, groups, top = [], [], [], []
-    for n, r in enumerate(recs):
-        for text, inputs, is_top in ((r.best, r.inputs, True), (*r.second, False)):
-            if inputs is not None:
-                rows.append(inputs[:width])
-                labels.append(best_f1(text, r.golds) >= 0.5)
-                groups.append(article[n] % 2)
-                top.append(n if is_top else -1)
-    X, y = np.asarray(rows), np.asarray(labels, float)
-    g, top = np.asarray(groups), np.asarray(top)
-    held = np.zeros(len(y))
-    for fold in (0, 1):
-        fit = g != fold
-        w = fit_logistic(X[fit], y[fit])
-        t = choose_threshold(confidences(w, X[fit & (top >= 0)]), y[fit & (top >= 0)], target)
-        held[~fit] = confidences(w, X[~fit]) - t  # >= 0 where the held-out fold would mark
-    w = fit_logistic(X, y)
-    t = choose_threshold(confidences(w, X[top >= 0]), y[top >= 0], target)
-    is_top = top >= 0
-    marked = held[is_top] >= 0
-    n = len(recs)
-    curve = []
-    conf_all = confidences(w, X[is_top])
-    for c in np.round(np.arange(0.3, 0.95, 0.05), 2):
-        m = conf_all >= c
-        curve.append({"threshold": float(c), "coverage": round(m.sum() / n, 4),
-                      "precision": round(float(y[is_top][m].mean()) if m.sum() else 0.0, 4)})
-    cv = {"coverage": round(marked.sum() / n, 4),
-          "precision": round(float(y[is_top][marked].mean()) if marked.sum() else 0.0, 4)}
-    return w, t, {"cross_validated": cv, "curve": curve}
 
 
 def main() -> int:
@@ -309,6 +250,10 @@ def main() -> int:
     ap.add_argument("--heldout", type=int, default=0, metavar="K",
                     help="with --quick: train without every K-th train article and check on "
                          "those instead of --dev (for choosing features without dev)")
+    ap.add_argument("--heldout-part", type=int, metavar="P",
+                    help="with --heldout K: keep out the train articles whose number is P "
+                         "modulo K (default K-1); with --out and without --quick, write the "
+                         "span weights so trained (no calibrator) for --calibrate-on-train")
     ap.add_argument("--seed", type=int, default=12)
     ap.add_argument("--cache", type=Path, help="save/reuse the extracted examples (.npz)")
     ap.add_argument("--calibrator-inputs", type=int, metavar="N",
@@ -323,6 +268,15 @@ def main() -> int:
                     help="choose the answer among the K most probable spans by expected token "
                          "F1, and give the calibrator the probability of the spans that agree "
                          "with it (0: the most probable span)")
+    ap.add_argument("--calibrate-on-train", type=Path, nargs="+", metavar="MODEL",
+                    help="fit the calibrator and threshold on held-out folds of train instead "
+                         "of dev-public: with K models, the p-th is the span model trained "
+                         "without the train articles whose number is p modulo K (--heldout K "
+                         "--heldout-part p --out MODEL); dev-public is then a held-out test")
+    ap.add_argument("--train-every", type=int, default=3, metavar="N",
+                    help="with --calibrate-on-train: every N-th train question")
+    ap.add_argument("--train-index", type=Path, default=Path("/tmp/qa-answers-train"),
+                    help="where the train articles are indexed (reused when present)")
     ap.add_argument("--calibrate-only", action="store_true",
                     help="keep the span weights in --out, refit only the calibrator")
     args = ap.parse_args()
@@ -341,7 +295,7 @@ def main() -> int:
         return finish(args, table, shipped["span"], shipped["features"])
     t0 = time.time()
     examples = cached_examples(args.cache, args.train, analyzer, drop, args.limit, rng,
-                               args.heldout, word_classes(args))
+                               args.heldout, word_classes(args), args.heldout_part)
     print(f"features extracted in {time.time() - t0:.0f} s", flush=True)
     def check(W, WS, keep):
         table, span, _ = to_model(W, WS, keep, args.digits)
@@ -352,6 +306,8 @@ def main() -> int:
     del examples
     table, span, used = to_model(W, WS, keep, args.digits)
     print(f"weights shipped: {used} features in {len(table) // 4} slots", flush=True)
+    if args.heldout and args.out and not (args.quick or drop):
+        write_span_weights(args, table, span, used)
     model = as_model(table, span, classes=word_classes(args), mbr=args.mbr)
     print(json.dumps(quick_check(args, analyzer, model, drop)), flush=True)
     if args.quick or drop or args.heldout:
@@ -363,7 +319,20 @@ def finish(args, table, span, used: int) -> int:
     """Calibrate on dev-public, print the dev figures, write the model."""
     model = as_model(table, span, classes=word_classes(args), mbr=args.mbr)
     recs, article = dev_records(args.dev, args.dev_index, model)
-    w, t, cal = calibrate(recs, article, args.precision, args.calibrator_inputs)
+    if args.calibrate_on_train:
+        folds = [sm.load(path) for path in args.calibrate_on_train]
+        train_recs, train_article = train_records(args.train, args.train_index, folds,
+                                                  args.train_every)
+        w, t, cal = calibrate(train_recs, train_article, args.precision,
+                              args.calibrator_inputs)
+        cal = {"calibrated_on": f"train, every {args.train_every}th question "
+                                f"({len(train_recs)}), out-of-fold span models",
+               "train_cross_validated": cal["cross_validated"], "train_curve": cal["curve"],
+               "dev_held_out": held_out_figures(w, t, recs, article),
+               "dev_fitted_for_reference": calibrate(recs, article, args.precision,
+                                                     args.calibrator_inputs)[2]}
+    else:
+        w, t, cal = calibrate(recs, article, args.precision, args.calibrator_inputs)
     for width in args.compare_inputs:
         print(json.dumps({f"first_{width}_inputs": calibrate(recs, article, args.precision,
                                                              width)[2]["cross_validated"]}))
@@ -377,6 +346,8 @@ def finish(args, table, span, used: int) -> int:
         data["word_classes"] = args.word_classes.name
     if args.mbr:
         data["settings"]["mbr"] = data["mbr"] = args.mbr
+    if args.calibrate_on_train:
+        data["settings"]["train_every"] = args.train_every
     final = as_model(table, span, data["calibration"], t, word_classes(args), args.mbr)
     for r in recs:  # what `ask()` marks with the final calibrator (`qa eval` shows the same)
         r.marked = r.best if r.inputs and sm.confidence(final, list(r.inputs)) >= t else None
@@ -388,6 +359,25 @@ def finish(args, table, span, used: int) -> int:
         size = args.out.stat().st_size + args.out.with_suffix(".npy").stat().st_size
         print(f"wrote {args.out} and its .npy ({size / 1e6:.2f} MB)")
     return 0
+
+
+def write_span_weights(args, table, span, used: int) -> None:
+    """A model trained without some train articles (--heldout), its calibrator left at the
+    identity: the out-of-fold span model --calibrate-on-train reads."""
+    width = sm._INPUTS + 1 + (args.mbr > 0)
+    data = {"format": 1, "bits": sf.BITS, "scale": sm.SCALE, "trained_on": args.train.name,
+            "settings": {"min_count": args.min_count, "max_features": args.max_features,
+                         "epochs": args.epochs, "lr": args.lr, "seed": args.seed,
+                         "digits": args.digits, "limit": args.limit,
+                         "heldout": args.heldout, "heldout_part": args.heldout_part},
+            "features": used, "threshold": 0.0, "calibration": [0.0] * width, "span": span}
+    if args.word_classes:
+        data["word_classes"] = args.word_classes.name
+    if args.mbr:
+        data["settings"]["mbr"] = data["mbr"] = args.mbr
+    args.out.write_text(json.dumps(data, indent=0) + "\n", encoding="utf-8")
+    np.save(args.out.with_suffix(".npy"), np.frombuffer(table, np.int32))
+    print(f"wrote {args.out} and its .npy (span weights only)", flush=True)
 
 
 _CLASSES: dict = {}
