@@ -231,13 +231,32 @@ _NO_HEAD = b"|h-"
 
 def _word_keys(low: str, conj) -> tuple[tuple[int, ...], ...]:
     """A word's buckets as the token itself ("w=", and "stop"), as the previous word ("p=")
-    and as the next word ("n="), each alone and with the wh-class."""
-    own = _conjoined("w=" + low, conj, 2)
+    and as the next word ("n="), each alone and with the wh-class, and its own with the
+    question's head noun. All but that one are the same for every question of a wh-class:
+    they are hashed once per wh-class (`_wh_word_keys`), the head's bucket per question."""
+    cache = _BY_WH.get(conj[0])
+    if cache is None or len(cache) > 50_000:
+        cache = _BY_WH[conj[0]] = {}
+    found = cache.get(low)
+    if found is None:
+        found = cache[low] = _wh_word_keys(low, conj)
+    own, before, after, crc = found
     if conj[2] != _NO_HEAD:  # the word with the question's head noun: "year" and "1990"
-        own += (zlib.crc32(conj[2], zlib.crc32(("w=" + low).encode())) & MASK,)
+        own = (*own[:2], zlib.crc32(conj[2], crc) & MASK, *own[2:])
+    return own, before, after
+
+
+_BY_WH: dict[bytes, dict] = {}  # wh-class conjunct -> word -> `_wh_word_keys`
+
+
+def _wh_word_keys(low: str, conj) -> tuple:
+    """`_word_keys` without the head noun's bucket (each read only the wh-class of `conj`),
+    and the crc32 of "w=" + the word, which that bucket continues."""
+    own = _conjoined("w=" + low, conj, 2)
     if low in STOPWORDS:
         own += _conjoined("stop", conj, 2)
-    return own, _conjoined("p=" + low, conj, 2), _conjoined("n=" + low, conj, 2)
+    return (own, _conjoined("p=" + low, conj, 2), _conjoined("n=" + low, conj, 2),
+            zlib.crc32(("w=" + low).encode()))
 
 
 def _shape_keys(shp: str, conj) -> tuple[tuple[int, ...], ...]:
