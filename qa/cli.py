@@ -151,6 +151,7 @@ def main(argv: list[str] | None = None) -> int:
     # prints an error and exits 1 ("no match"); qa does no linear algebra, one thread will do.
     os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
     try:
+        _end_through_exit_on_termination()
         return _main(sys.argv[1:] if argv is None else argv)
     except UsageError as exc:
         _error(str(exc))
@@ -171,6 +172,22 @@ def main(argv: list[str] | None = None) -> int:
             devnull = os.open(os.devnull, os.O_WRONLY)
             os.dup2(devnull, sys.stdout.fileno())
         return EXIT_OK
+
+
+def _end_through_exit_on_termination() -> None:
+    """SIGTERM (`kill`, `timeout`, a service stopping) and SIGHUP (the terminal closed) end qa
+    through SystemExit with status 128 + the signal, as Ctrl-C ends it through
+    KeyboardInterrupt: what it was making is removed on the way out (a build's staging
+    folder, a temporary index). By default they end the process at once and leave it.
+    A signal someone chose to ignore (`nohup`) stays ignored."""
+    import signal
+    import threading
+
+    if threading.current_thread() is not threading.main_thread():
+        return
+    for number in (signal.SIGTERM, signal.SIGHUP):
+        if signal.getsignal(number) is signal.SIG_DFL:
+            signal.signal(number, lambda signum, frame: sys.exit(128 + signum))
 
 
 def _main(argv: list[str]) -> int:
