@@ -18,9 +18,10 @@ import re
 from dataclasses import dataclass
 from html.parser import HTMLParser
 
+from .metadata import iso_date
+
 MAX_HTML_CHARS = 20_000_000  # ~20 MB of markup: far past any news page, bounded work
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
-_ISO_DATE = re.compile(r"\s*(\d{4})-(\d{2})-(\d{2})")
 _JSON_LD_DATE = re.compile(r'"datePublished"\s*:\s*"([^"]{0,40})"')
 _DATE_META = ("article:published_time", "datepublished", "date", "pubdate",
               "publishdate", "dc.date", "dc.date.issued", "og:published_time")
@@ -108,21 +109,13 @@ def _head_fields(page: str) -> _Head:
     found.title = found.og_title or found.h1 or _site_cut(found.title)
     if not found.date:
         match = _JSON_LD_DATE.search(page)
-        found.date = _iso(match.group(1)) if match else ""
+        found.date = iso_date(match.group(1)) if match else ""
     return found
 
 
 def _site_cut(title: str) -> str:
     """"Headline | Site name" -> "Headline"."""
     return title.split(" | ")[0] if " | " in title else title
-
-
-def _iso(value: str) -> str:
-    match = _ISO_DATE.match(value)
-    if not match:
-        return ""
-    year, month, day = match.groups()
-    return f"{year}-{month}-{day}" if 1 <= int(month) <= 12 and 1 <= int(day) <= 31 else ""
 
 
 class _HeadReader(HTMLParser):
@@ -143,9 +136,9 @@ class _HeadReader(HTMLParser):
             if key == "og:title" and not self.head.og_title:
                 self.head.og_title = _clean(content)
             elif key in _DATE_META and not self.head.date:
-                self.head.date = _iso(content)
+                self.head.date = iso_date(content)
         elif tag == "time" and not self.head.date:
-            self.head.date = _iso(values.get("datetime", ""))
+            self.head.date = iso_date(values.get("datetime", ""))
         elif tag in ("title", "h1") and not self._in:
             self._in, self._text = tag, []
 

@@ -22,7 +22,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .metadata import read_metadata
+from .metadata import iso_date, read_metadata
 from .model import Document
 
 ARTICLE_SUFFIXES = (".txt", ".md", ".jsonl", ".sgm", ".html", ".htm")
@@ -338,6 +338,20 @@ def _read_article(path: Path, text: str, doc_id: str | None = None, title: str =
     )
 
 
+def _jsonl_date(value, where: str, corpus: Corpus) -> str:
+    """A JSONL article's `date` as YYYY-MM-DD; one that is not a date is dropped, saying so
+    (the article is kept)."""
+    if value is None or value == "":
+        return ""
+    date = iso_date(value) if isinstance(value, str) else ""
+    if not date:
+        shown = (repr(value[:40] + ("…" if len(value) > 40 else "")) if isinstance(value, str)
+                 else f"({type(value).__name__})")
+        corpus.problems.append(f"{where}: \"date\" {shown} is not a date (YYYY-MM-DD); "
+                               f"the article is kept without one")
+    return date
+
+
 def _read_jsonl(path: Path, text: str, corpus: Corpus) -> list[Document]:
     docs = []
     for number, line in enumerate(text.split("\n"), start=1):
@@ -366,7 +380,7 @@ def _read_jsonl(path: Path, text: str, corpus: Corpus) -> list[Document]:
                         "JSONL lines not an article")
             continue
         title = record.get("title") if isinstance(record.get("title"), str) else ""
-        date = record.get("date") if isinstance(record.get("date"), str) else ""
+        date = _jsonl_date(record.get("date"), f"{path}:{number}", corpus)
         body = body.replace("\r\n", "\n").replace("\r", "\n")
         docs.append(_read_article(path, body, str(doc_id), title, date))
     return docs

@@ -21,6 +21,25 @@ _DATELINE_PLAIN = re.compile(rf"\s*({_PLACE}),\s*[A-Z][a-z]{{2,8}}\.?\s+\d{{1,2}
 _DATELINE_AGENCY_ONLY = re.compile(rf"\s*{_AGENCY}{_DASH}")
 
 
+_ISO_DATE = re.compile(r"\s*(\d{4})-(\d{2})-(\d{2})(?![0-9])")
+
+
+def iso_date(value: str) -> str:
+    """The calendar date `value` starts with, as YYYY-MM-DD ("2017-10-06T12:00:00Z" ->
+    "2017-10-06"), or "" when it starts with none ("9999-99-99", "October 6, 2017"). Every
+    article date goes through it: `qa said` lists newest first and filters by date, and an
+    impossible or free-text date would be put first or shown as a date."""
+    import datetime
+
+    found = _ISO_DATE.match(value)
+    if not found:
+        return ""
+    try:
+        return datetime.date(*map(int, found.groups())).isoformat()
+    except ValueError:
+        return ""
+
+
 @dataclass(frozen=True)
 class Metadata:
     """What the head of an article says about it; `body_start` is where its sentences begin."""
@@ -37,7 +56,7 @@ def read_metadata(text: str, start: int = 0) -> Metadata:
     date = ""
     m = _DATE.match(text, pos)
     if m:
-        date = m.group(1)
+        date = iso_date(m.group(1))
         pos = m.end()
     place = agency = ""
     m = _DATELINE_AGENCY.match(text, pos)

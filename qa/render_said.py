@@ -30,7 +30,7 @@ def statement_text(statement: Statement) -> Text:
 def print_statement(console: Console, statement: Statement) -> None:
     """Date, dateline, article and sentence number; the sentence; who said it."""
     header = Text()
-    header.append(statement.date or "(no date)", STYLES["rank"])
+    header.append(safe(statement.date) or "(no date)", STYLES["rank"])
     if statement.dateline:
         header.append(f"  {safe(statement.dateline)}", STYLES["meta"])
     header.append(f"  {safe(statement.doc)}")
@@ -52,7 +52,7 @@ def print_source(console: Console, source: SourceSummary) -> None:
         line.append(f" {source.about:>5} about", STYLES["meta"])
     dates = (source.first if source.first == source.last
              else f"{source.first}..{source.last}") or "(no date)"
-    line.append(f"  {dates:<22}", STYLES["meta"])
+    line.append(f"  {safe(dates):<22}  ", STYLES["meta"])
     line.append(safe(source.name), STYLES["source"])
     others = [alias for alias in source.aliases if _bare(alias) != _bare(source.name)]
     if others:

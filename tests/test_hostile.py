@@ -126,3 +126,39 @@ def test_a_build_ended_by_sigterm_or_sighup_removes_its_staging_and_keeps_the_in
     from qa.cli import main
 
     assert main(["ask", "how far from al-Mayadin?"]) == 0  # the old index, as it was
+
+
+def _jsonl(folder, *records) -> None:
+    with open(folder / "wire.jsonl", "w", encoding="utf-8") as out:
+        for record in records:
+            out.write(json.dumps(record) + "\n")
+
+
+def test_a_jsonl_date_cannot_write_escapes_through_qa_said(workdir, qa):
+    _jsonl(workdir / "seeds", {"id": "a", "text": "The mayor said the ferry was late.",
+                               "date": "\x1b]0;pwned\x07\x1b[2J\u202e"})
+    errors = ""
+    for command in (("said", "mayor"), ("sources",), ("ask", "was the ferry late?")):
+        r = qa(*command)  # `qa said` printed the date raw: title set, screen cleared
+        assert r.code == 0 and "\x1b" not in r.out and "\u202e" not in r.out, command
+        assert "\x1b" not in r.err and "\u202e" not in r.err, command
+        errors += r.err
+    assert 'wire.jsonl:1: "date"' in errors and "is not a date (YYYY-MM-DD)" in errors
+
+
+def test_impossible_or_free_text_dates_are_not_dates(workdir, qa):
+    (workdir / "seeds" / "note.txt").write_text("date 2017-99-99\nThe mayor said nine.\n")
+    _jsonl(workdir / "seeds",
+           {"id": "far", "text": "The mayor said one.", "date": "9999-99-99"},
+           {"id": "feb", "text": "The mayor said two.", "date": "2018-02-30"},
+           {"id": "words", "text": "The mayor said three.", "date": "October 6, 2017"},
+           {"id": "iso", "text": "The mayor said four.", "date": "2017-10-06T12:00:00Z"},
+           {"id": "old", "text": "The mayor said five.", "date": "2016-01-01"})
+    r = qa("said", "--all", "mayor")  # newest first: 9999-99-99 and 2018-02-30 came first
+    headers = [line for line in r.out.splitlines() if " sentence " in line]
+    assert headers[:2] == ["2017-10-06  iso  sentence 0", "2016-01-01  old  sentence 0"]
+    assert all(line.startswith("(no date)") for line in headers[2:]) and len(headers) == 6
+    for kept in ("'9999-99-99'", "'2018-02-30'", "'October 6, 2017'"):
+        assert f"{kept} is not a date (YYYY-MM-DD); the article is kept without one" in r.err
+    r = qa("sources")  # the range ran into the name: "2016-01-01..9999-99-99mayor"
+    assert "     6  2016-01-01..2017-10-06  mayor" in r.out.splitlines()

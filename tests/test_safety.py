@@ -69,11 +69,15 @@ def test_metadata_cannot_write_the_clipboard_or_clear_the_screen(workdir, qa):
     (workdir / "seeds" / "feed.jsonl").write_text(json.dumps(
         {"id": "d\x1b[2J1", "date": HOSTILE_DATE, "title": "T\u202eitle",
          "text": "The zanzibarite convoy arrived, officials said."}) + "\n")
+    errors = ""
     for color in ("never", "always"):
         r = qa("ask", "--color", color, "zanzibarite convoy")
         assert r.code == 0 and "zanzibarite" in r.out
         assert "\x1b]" not in r.out and "\x1b[2J" not in r.out and "\u202e" not in r.out
-        assert "52;c;cHduZWQ=" in r.out  # shown, as text
+        assert "\x1b" not in r.err and "\u202e" not in r.err
+        errors += r.err
+    # not a date (metadata.iso_date): dropped, and named in the warning as text
+    assert "52;c;cHduZWQ=" in errors and "is not a date" in errors
     r = qa("sentences", "--doc", "d\x1b[2J1")
     assert r.code == 0 and "\x1b[2J" not in r.out
 
