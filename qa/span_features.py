@@ -235,7 +235,7 @@ def _word_keys(low: str, conj) -> tuple[tuple[int, ...], ...]:
     question's head noun. All but that one are the same for every question of a wh-class:
     they are hashed once per wh-class (`_wh_word_keys`), the head's bucket per question."""
     cache = _BY_WH.get(conj[0])
-    if cache is None or len(cache) > 50_000:
+    if cache is None or len(cache) > 10_000:
         cache = _BY_WH[conj[0]] = {}
     found = cache.get(low)
     if found is None:
@@ -246,7 +246,7 @@ def _word_keys(low: str, conj) -> tuple[tuple[int, ...], ...]:
     return own, before, after
 
 
-_BY_WH: dict[bytes, dict] = {}  # wh-class conjunct -> word -> `_wh_word_keys`
+_BY_WH: dict[bytes, dict] = {}  # wh-class conjunct -> word -> `_wh_word_keys` (10,000 a class)
 
 
 def _wh_word_keys(low: str, conj) -> tuple:

@@ -77,7 +77,7 @@ class _Packed(dict):
         if len(self) > 200_000:
             self.clear()
         one = self.one
-        if len(one) > 400_000:
+        if len(one) > 100_000:
             one.clear()
         total = 0
         for key in group:
