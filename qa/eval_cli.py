@@ -29,8 +29,8 @@ def run_eval(args, make_console) -> int:
             result = _evaluate(evalset, index)
             del index
     else:
-        index = index_articles(evalset, Path(args.index)) if evalset.articles is not None \
-            else open_index(locate(args.index))
+        index = index_articles(evalset, _eval_folder(Path(args.index))) \
+            if evalset.articles is not None else open_index(locate(args.index))
         result = _evaluate(evalset, index)
     if args.json:
         print(json.dumps(result))
@@ -39,6 +39,28 @@ def run_eval(args, make_console) -> int:
         if "answers" in result:
             _print_answer_eval(make_console(args), result["answers"])
     return 0
+
+
+def _eval_folder(folder: Path) -> Path:
+    """`--index` for SQuAD or WikiQA: the folder `qa eval` writes the set's articles file and
+    their index into, taken only when it is new, empty or made by qa before, so that no file
+    of the user's there is overwritten (`--index .` overwrote ./squad-articles.jsonl)."""
+    from .index import owned
+
+    try:
+        if not folder.exists():
+            folder.mkdir(parents=True)
+            owned.mark_made(folder)
+            return folder
+        if owned.is_made(folder):
+            return folder
+        if folder.is_dir() and not any(folder.iterdir()):
+            owned.mark_made(folder)
+            return folder
+    except OSError as exc:
+        raise QaError(f"cannot write in {folder}: {exc.strerror or exc}") from None
+    raise QaError(f"{folder} is not a folder qa eval made (it holds files qa did not make); "
+                  f"choose a new or empty folder with --index")
 
 
 def _evaluate(evalset, index) -> dict:

@@ -62,11 +62,21 @@ def load(path: Path) -> EvalSet:
         raise EvalError(f"{path}: cannot read ({exc.strerror or exc})") from None
     except UnicodeDecodeError as exc:
         raise EvalError(f"{path}: not UTF-8 (byte {exc.start})") from None
-    if head.startswith("QuestionID\t"):
-        return _load_wikiqa(path)
     if head.lstrip().startswith("{") and '"data"' in head and '"paragraphs"' in head:
-        return _load_squad(path)
+        return _checked(_load_squad, path, "SQuAD JSON")
+    if head.startswith("QuestionID\t"):
+        return _checked(_load_wikiqa, path, "WikiQA TSV")
     return _load_jsonl(path)
+
+
+def _checked(loader, path: Path, kind: str) -> EvalSet:
+    """`loader(path)`, with a file of the wrong shape an EvalError in one line (a context
+    that is a number was a TypeError traceback)."""
+    try:
+        return loader(path)
+    except (ValueError, KeyError, TypeError, AttributeError, IndexError, RecursionError) as exc:
+        detail = f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__
+        raise EvalError(f"{path}: not a {kind} file as expected ({detail[:120]})") from None
 
 
 def _load_squad(path: Path) -> EvalSet:

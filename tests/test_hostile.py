@@ -162,3 +162,42 @@ def test_impossible_or_free_text_dates_are_not_dates(workdir, qa):
         assert f"{kept} is not a date (YYYY-MM-DD); the article is kept without one" in r.err
     r = qa("sources")  # the range ran into the name: "2016-01-01..9999-99-99mayor"
     assert "     6  2016-01-01..2017-10-06  mayor" in r.out.splitlines()
+
+
+def _squad(path, context="The army reached al-Mayadin on Friday. Rebels fled to the east."):
+    path.write_text(json.dumps({"data": [{"title": "t", "paragraphs": [{"context": context, "qas": [
+        {"id": "1", "question": "Where did the rebels flee?",
+         "answers": [{"text": "east", "answer_start": 0}]}]}]}]}))
+
+
+def test_qa_eval_never_overwrites_a_file_of_the_users_in_its_index_folder(workdir, qa):
+    mine = workdir / "squad-articles.jsonl"
+    mine.write_text('{"id": "my own notes"}\n')
+    _squad(workdir / "dev.json")
+    r = qa("eval", "dev.json", "--index", ".")  # overwrote ./squad-articles.jsonl
+    assert r.code == 2 and r.err.count("\n") == 1
+    assert ". is not a folder qa eval made (it holds files qa did not make)" in r.err
+    assert mine.read_text() == '{"id": "my own notes"}\n'
+    for _ in range(2):  # a new folder is qa's: a second run may write there again
+        r = qa("eval", "dev.json", "--index", "scores", "--json")
+        assert r.code == 0 and json.loads(r.out)["qa"]["P@1"] == 1.0
+
+
+def test_a_squad_file_of_the_wrong_shape_is_one_line_not_a_traceback(workdir, qa):
+    _squad(workdir / "dev.json", context=5)
+    r = qa("eval", "dev.json")  # was a TypeError traceback
+    assert r.code == 2 and r.err.count("\n") == 1
+    assert "dev.json: not a SQuAD JSON file as expected" in r.err
+
+
+@pytest.mark.parametrize("command", ["index", "ask"])
+def test_an_index_path_that_is_a_file_is_named_as_not_a_folder(workdir, qa, command):
+    notes = workdir / "notes.txt"
+    notes.write_text("my notes\n")
+    args = ("index", "--index", "notes.txt") if command == "index" else \
+        ("ask", "--index", "notes.txt", "how far from al-Mayadin?")
+    r = qa(*args)  # "cannot write index in notes.txt: File exists" (qa ask then answered
+    assert r.code == 2  # from a temporary index with that as a warning)
+    assert r.err == "qa: error: notes.txt is not a folder; choose a new or empty folder " \
+                    "with --index\n"
+    assert notes.read_text() == "my notes\n"

@@ -108,6 +108,9 @@ def build(paths: list[Path], folder: Path, params: bm25.BM25Params | None = None
 
 def check_folder(folder: Path) -> None:
     """Raise ForeignFolder unless `folder` is qa's or holds nothing a user could lose."""
+    if folder.exists() and not folder.is_dir():  # `--index notes.txt`, `--index /dev/null`
+        raise ForeignFolder(f"{folder} is not a folder; choose a new or empty folder with "
+                            f"--index")
     if not owned.may_take(folder):
         raise ForeignFolder(f"{folder} is not a qa index folder (it holds files qa did not "
                             f"make); choose a new or empty folder with --index")
