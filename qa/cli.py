@@ -152,7 +152,10 @@ def main(argv: list[str] | None = None) -> int:
     os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
     try:
         _end_through_exit_on_termination()
-        return _main(sys.argv[1:] if argv is None else argv)
+        code = _main(sys.argv[1:] if argv is None else argv)
+        if sys.stdout is not None:
+            sys.stdout.flush()  # a full disk shows here, not at the interpreter's exit
+        return code
     except UsageError as exc:
         _error(str(exc))
         return EXIT_ERROR
@@ -172,6 +175,28 @@ def main(argv: list[str] | None = None) -> int:
             devnull = os.open(os.devnull, os.O_WRONLY)
             os.dup2(devnull, sys.stdout.fileno())
         return EXIT_OK
+    except OSError as exc:  # what the commands do not turn into QaError: writing the output
+        _error(_os_error_message(exc))
+        return EXIT_ERROR
+
+
+def _os_error_message(exc: OSError) -> str:
+    """An OSError no command caught, as one line naming what failed. Reading and writing
+    the index and the corpus name their files (QaError); a write error without a file name
+    is standard output, most often on a full disk (`qa ask - > answers.txt`), which must not
+    end in a traceback and status 1, "nothing matched". What is still buffered for it is
+    then dropped, so that the interpreter's last flush does not fail again."""
+    import errno
+
+    reason = exc.strerror or str(exc)
+    if exc.filename:
+        return f"{exc.filename}: {reason}"
+    if exc.errno not in (errno.ENOSPC, errno.EDQUOT, errno.EFBIG, errno.EIO, errno.EBADF):
+        return reason
+    with contextlib.suppress(OSError, ValueError, AttributeError):
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    return f"cannot write the output: {reason}"
 
 
 def _end_through_exit_on_termination() -> None:
@@ -193,7 +218,7 @@ def _end_through_exit_on_termination() -> None:
 def _main(argv: list[str]) -> int:
     session = _session_options(argv)
     if session is not None:  # `qa`, `qa -k 5`, `qa --index DIR`: no command
-        if sys.stdin.isatty() and sys.stdout.isatty():
+        if _isatty(sys.stdin) and _isatty(sys.stdout):
             return _run(_repl, session)
         argv = ["ask", "-", *argv]
     elif argv and argv[0].startswith("-") and argv[0] not in ("-h", "--help", "--version"):
@@ -271,6 +296,8 @@ def _ask(args) -> int:
     from .untrusted import dumps, one_line
 
     if args.question == "-":
+        if sys.stdin is None:  # `qa ask - <&-`
+            raise UsageError("no standard input to read questions from (it is closed)")
         questions = (line.rstrip("\n") for line in sys.stdin)
         if _isatty(sys.stdin):  # `qa | tee log`: someone types, and no prompt is shown
             _error("type one question per line; Ctrl-D ends", prefix="qa: ")

@@ -201,3 +201,34 @@ def test_an_index_path_that_is_a_file_is_named_as_not_a_folder(workdir, qa, comm
     assert r.err == "qa: error: notes.txt is not a folder; choose a new or empty folder " \
                     "with --index\n"
     assert notes.read_text() == "my notes\n"
+
+
+def _qa_process(home, *args, **options):
+    import subprocess
+    import sys
+
+    from test_output import environment
+
+    return subprocess.run([sys.executable, "-m", "qa.cli", *args], cwd=home, env=environment(),
+                          stderr=subprocess.PIPE, text=True, timeout=120, **options)
+
+
+@pytest.mark.skipif(not __import__("os").path.exists("/dev/full"), reason="needs /dev/full")
+@pytest.mark.parametrize("args", [("ask", "how far from al-Mayadin?"),
+                                  ("ask", "--json", "-"), ("sources", "--json")])
+def test_output_to_a_full_disk_is_one_line_and_status_2(home, args):
+    with open("/dev/full", "w") as full:  # `qa ask - > answers.txt` with the disk full
+        run = _qa_process(home, *args, stdout=full, input="how far from al-Mayadin?\n"
+                          if "-" in args else None)
+    assert run.stderr == "qa: error: cannot write the output: No space left on device\n"
+    assert run.returncode == 2  # was a traceback and status 1, "nothing matched"
+
+
+@pytest.mark.parametrize("args", [("ask", "-"), ()])
+def test_a_closed_standard_input_is_one_line_not_a_traceback(home, args):
+    import os
+    import subprocess
+
+    run = _qa_process(home, *args, stdout=subprocess.PIPE, preexec_fn=lambda: os.close(0))
+    assert run.stderr == "qa: error: no standard input to read questions from (it is closed)\n"
+    assert run.returncode == 2
