@@ -44,7 +44,11 @@ def decode_page(data: bytes) -> str | None:
         return None
     if codec.name in ("utf-8", "utf-8-sig"):
         return None
-    text = data.decode(codec.name, errors="replace")
+    try:  # a page may name any codec: rot13, zlib, base64 are no text encodings (the
+        # LookupError stopped the whole build), idna and punycode fail on other bytes
+        text = data.decode(codec.name, errors="replace")
+    except (LookupError, UnicodeError, ValueError, TypeError):
+        return None
     return text.replace("\r\n", "\n").replace("\r", "\n")
 
 

@@ -232,3 +232,14 @@ def test_a_closed_standard_input_is_one_line_not_a_traceback(home, args):
     run = _qa_process(home, *args, stdout=subprocess.PIPE, preexec_fn=lambda: os.close(0))
     assert run.stderr == "qa: error: no standard input to read questions from (it is closed)\n"
     assert run.returncode == 2
+
+
+@pytest.mark.parametrize("charset", ["rot13", "zlib", "punycode"])
+def test_a_page_naming_a_codec_that_is_no_text_encoding_is_skipped_not_the_build(
+        workdir, qa, charset):
+    page = (f'<html><head><meta charset="{charset}"><title>T\xe9st</title></head><body><p>'
+            "The minister said the port would open next year.</p></body></html>")
+    (workdir / "seeds" / "page.html").write_bytes(page.encode("latin-1"))
+    r = qa("ask", "how far from al-Mayadin?")  # the whole build stopped: LookupError
+    assert r.code == 0 and "10 km" in r.out and "Traceback" not in r.err
+    assert "page.html: skipped: not UTF-8" in r.err
