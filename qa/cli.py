@@ -14,6 +14,7 @@ import sys
 from pathlib import Path
 
 from . import __version__
+from .untrusted import fit_streams_to_their_encoding
 
 EXIT_OK, EXIT_NO_MATCH, EXIT_ERROR, EXIT_INTERRUPTED = 0, 1, 2, 130
 
@@ -152,6 +153,7 @@ def main(argv: list[str] | None = None) -> int:
     os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
     try:
         _end_through_exit_on_termination()
+        fit_streams_to_their_encoding()
         code = _main(sys.argv[1:] if argv is None else argv)
         if sys.stdout is not None:
             sys.stdout.flush()  # a full disk shows here, not at the interpreter's exit

@@ -55,7 +55,13 @@ def one_line(text: str, limit: int = 200) -> str:
 
 def dumps(value, **options) -> str:
     """JSON for output: non-ASCII text kept as is, except the characters `visible` would
-    replace, which are escaped (the decoded value is unchanged)."""
+    replace, which are escaped (the decoded value is unchanged). When standard output
+    cannot carry all of Unicode (a Latin-1 or ASCII locale, PYTHONIOENCODING=ascii), every
+    non-ASCII character is escaped: the same values, and nothing lost to the encoding."""
+    import sys
+
+    if not _unicode_stream(sys.stdout):
+        return json.dumps(value, ensure_ascii=True, **options)
     text = json.dumps(value, ensure_ascii=False, **options)
     return _RAW_IN_JSON.sub(lambda m: _escape(m.group()), text)
 
@@ -67,3 +73,27 @@ def _escape(char: str) -> str:
         return f"\\u{code:04x}"
     code -= 0x10000
     return f"\\u{0xd800 + (code >> 10):04x}\\u{0xdc00 + (code & 0x3ff):04x}"
+
+
+def _unicode_stream(stream) -> bool:
+    """Whether `stream` encodes any text (UTF-8, UTF-16, UTF-32), or is not known."""
+    import codecs
+
+    try:
+        return codecs.lookup(stream.encoding).name.startswith("utf")
+    except (AttributeError, LookupError, TypeError):
+        return True
+
+
+def fit_streams_to_their_encoding() -> None:
+    """stdout and stderr that cannot carry all of Unicode show what they cannot encode as
+    "?" instead of ending qa with a UnicodeEncodeError (an article's "’" under
+    LANG=en_US.ISO-8859-1, or PYTHONIOENCODING=ascii). JSON is escaped instead (`dumps`)."""
+    import sys
+
+    for stream in (sys.stdout, sys.stderr):
+        if stream is not None and not _unicode_stream(stream):
+            try:
+                stream.reconfigure(errors="replace")
+            except (AttributeError, ValueError, OSError):
+                pass

@@ -243,3 +243,23 @@ def test_a_page_naming_a_codec_that_is_no_text_encoding_is_skipped_not_the_build
     r = qa("ask", "how far from al-Mayadin?")  # the whole build stopped: LookupError
     assert r.code == 0 and "10 km" in r.out and "Traceback" not in r.err
     assert "page.html: skipped: not UTF-8" in r.err
+
+
+@pytest.mark.parametrize("encoding", ["ascii", "latin-1"])
+def test_output_in_a_locale_that_cannot_encode_the_text_is_not_a_traceback(home, encoding):
+    import subprocess
+    import sys
+
+    from test_output import environment
+
+    def run(*args):
+        return subprocess.run([sys.executable, "-m", "qa.cli", "ask", *args,
+                               "how far from al-Mayadin?"], cwd=home, capture_output=True,
+                              env=environment(PYTHONIOENCODING=encoding), timeout=120)
+
+    text = run("-k", "3")  # the seed's "Syria’s": a UnicodeEncodeError traceback, status 1
+    assert text.returncode == 0 and text.stderr == b""
+    assert b"Syria?s army" in text.stdout  # shown as "?", as the locale allows
+    data = run("--json", "-k", "3")  # escaped, so the values arrive whole
+    hits = json.loads(data.stdout.decode("ascii"))["hits"]
+    assert data.returncode == 0 and any("Syria\u2019s army" in hit["text"] for hit in hits)
