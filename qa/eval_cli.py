@@ -11,7 +11,7 @@ from pathlib import Path
 
 from .api import QaError, open_index
 from .config import locate
-from .untrusted import dumps
+from .untrusted import dumps, visible
 
 
 def run_eval(args, make_console) -> int:
@@ -120,7 +120,10 @@ def run_eval_attribution(args) -> int:
     if args.json:
         print(dumps({**result.to_json(), "per_source": per_source.to_json()}))
     else:
-        print(format_report(result) + "\n\n" + format_sources(per_source))
+        report = format_report(result) + "\n\n" + format_sources(per_source)
+        # the misses quote the articles, and sources and file names come from the folder:
+        # each line shown by the untrusted rule
+        print("\n".join(visible(line) for line in report.split("\n")))
     return 0
 
 

@@ -263,3 +263,19 @@ def test_output_in_a_locale_that_cannot_encode_the_text_is_not_a_traceback(home,
     data = run("--json", "-k", "3")  # escaped, so the values arrive whole
     hits = json.loads(data.stdout.decode("ascii"))["hits"]
     assert data.returncode == 0 and any("Syria\u2019s army" in hit["text"] for hit in hits)
+
+
+def test_eval_attribution_shows_the_articles_it_quotes_safely(tmp_path, qa):
+    text = "The minister said the port was closed. \x1b]0;pwned\x07\x1b[2J\u202eOther men left."
+    (tmp_path / "text").mkdir()
+    (tmp_path / "attributions").mkdir()
+    (tmp_path / "text" / "evil.txt").write_text(text)
+    other = text.index("Other")
+    (tmp_path / "attributions" / "evil_x.ann").write_text(
+        "T1\tSource 0 12\tThe minister\nT2\tCue 13 17\tsaid\nT3\tContent 18 38\t"
+        "the port was closed\nE1\tAttribution:T3 Source:T1 Cue:T2 Content:T3\n"
+        f"T4\tSource {other} {other + 5}\tOther\n")
+    r = qa("eval-attribution", str(tmp_path), "--show-errors", "5")
+    assert r.code == 0 and "missed Source in evil" in r.out  # the miss, quoted in context
+    for char in ("\x1b", "\x07", "\u202e"):  # were printed raw
+        assert char not in r.out
