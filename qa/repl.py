@@ -193,7 +193,17 @@ def make_prompt(session: Session, history, input=None, output=None):
         PROMPT, input=input, output=output, history=history,
         auto_suggest=AutoSuggestFromHistory(), completer=_completer(session),
         complete_while_typing=Condition(lambda: True), bottom_toolbar=session.toolbar,
-        enable_history_search=False, mouse_support=False, input_processors=[_visible_line()])
+        enable_history_search=False, mouse_support=False, input_processors=[_visible_line()],
+        color_depth=_color_depth(session.console))
+
+
+def _color_depth(console: Console):
+    """The prompt's colours (menu, suggestions) as the console's: one decision for the
+    session, made by `make_console` from --color, NO_COLOR, FORCE_COLOR and the terminal
+    (`qa --color never` drew a coloured menu; `--color always` under NO_COLOR a plain one)."""
+    from prompt_toolkit.output import ColorDepth
+
+    return ColorDepth.DEPTH_8_BIT if console.color_system else ColorDepth.MONOCHROME
 
 
 def _visible_line():

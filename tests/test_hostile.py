@@ -3,6 +3,7 @@ fails on the main it was written against and asserts what the user sees."""
 from __future__ import annotations
 
 import json
+import re
 import shutil
 
 import pytest
@@ -279,3 +280,31 @@ def test_eval_attribution_shows_the_articles_it_quotes_safely(tmp_path, qa):
     assert r.code == 0 and "missed Source in evil" in r.out  # the miss, quoted in context
     for char in ("\x1b", "\x07", "\u202e"):  # were printed raw
         assert char not in r.out
+
+
+@pytest.mark.parametrize("color", ["never", "always"])
+def test_the_sessions_menu_follows_the_color_flag(seed_built, monkeypatch, color):
+    import io
+
+    import test_repl
+    from prompt_toolkit.data_structures import Size
+
+    from qa.config import locate
+    from qa.render import make_console
+
+    if color == "always":
+        monkeypatch.setenv("NO_COLOR", "1")  # the flag wins over it
+    else:
+        monkeypatch.delenv("NO_COLOR", raising=False)
+    monkeypatch.setattr(test_repl, "make_console",
+                        lambda file: make_console(file=file, color=color))
+    location = locate(index=str(seed_built / "built"), corpus=[str(seed_built / "seeds")],
+                      env={})
+    screen = io.StringIO()
+    output = test_repl._Screen(screen, lambda: Size(rows=24, columns=100), term="xterm")
+    test_repl.drive_slowly(location, "/do", test_repl.MENU, "\x15", test_repl.CTRL_D,
+                           output=output)
+    drawn = screen.getvalue()
+    assert "/docs" in drawn  # the menu was drawn
+    colored = re.search(r"\x1b\[[0-9;]*[34]8;5;", drawn) is not None
+    assert colored == (color == "always")  # `qa --color never` drew a coloured menu
