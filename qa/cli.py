@@ -206,15 +206,25 @@ def _end_through_exit_on_termination() -> None:
     through SystemExit with status 128 + the signal, as Ctrl-C ends it through
     KeyboardInterrupt: what it was making is removed on the way out (a build's staging
     folder, a temporary index). By default they end the process at once and leave it.
-    A signal someone chose to ignore (`nohup`) stays ignored."""
+    A signal someone chose to ignore (`nohup`) stays ignored. A build worker forked from qa
+    inherits the handler but ends at once, as before (the pool ends its workers with SIGTERM;
+    they have nothing of their own to remove)."""
     import signal
     import threading
 
     if threading.current_thread() is not threading.main_thread():
         return
+    qa_process = os.getpid()
+
+    def end(signum, frame):
+        if os.getpid() != qa_process:
+            signal.signal(signum, signal.SIG_DFL)
+            os.kill(os.getpid(), signum)
+        sys.exit(128 + signum)
+
     for number in (signal.SIGTERM, signal.SIGHUP):
         if signal.getsignal(number) is signal.SIG_DFL:
-            signal.signal(number, lambda signum, frame: sys.exit(128 + signum))
+            signal.signal(number, end)
 
 
 def _main(argv: list[str]) -> int:
