@@ -193,7 +193,8 @@ class Session:
         meta = self.index.docs[found]
         n, count = int(number), int(meta["count"])
         if n >= count:
-            self._error(f"{safe(meta['id'])} has {count} sentences, numbered 0 to {count - 1}")
+            self._error(f"{safe(meta['id'])} has {count} sentence{'s' * (count != 1)}, "
+                        f"numbered 0 to {count - 1}")
             return
         first = int(meta["first"])
         self.console.print(self._doc_line(meta))

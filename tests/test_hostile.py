@@ -308,3 +308,10 @@ def test_the_sessions_menu_follows_the_color_flag(seed_built, monkeypatch, color
     assert "/docs" in drawn  # the menu was drawn
     colored = re.search(r"\x1b\[[0-9;]*[34]8;5;", drawn) is not None
     assert colored == (color == "always")  # `qa --color never` drew a coloured menu
+
+
+def test_an_empty_corpus_keeps_the_index_and_counts_in_english(home, qa):
+    (home / "nothing").mkdir(exist_ok=True)
+    r = qa("index", "nothing")
+    assert r.code == 2 and "(1 article) was kept" in r.err  # was "(1 articles)"
+    assert qa("ask", "how far from al-Mayadin?").code == 0
