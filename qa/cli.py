@@ -317,6 +317,8 @@ def _ask(args) -> int:
         if not args.question.strip():
             raise UsageError("empty question")
         questions = iter([args.question])
+    if args.source is not None and not args.source.strip():
+        raise UsageError("empty source name for --source")  # as `qa said ""` says
     index = open_index(_location(args), complete=args.source is not None)
     if args.doc is not None and index.doc_number(args.doc) is None:
         raise UsageError(f"no article with id {args.doc!r} (see 'qa sentences')")

@@ -315,3 +315,8 @@ def test_an_empty_corpus_keeps_the_index_and_counts_in_english(home, qa):
     r = qa("index", "nothing")
     assert r.code == 2 and "(1 article) was kept" in r.err  # was "(1 articles)"
     assert qa("ask", "how far from al-Mayadin?").code == 0
+
+
+def test_an_empty_source_filter_is_a_usage_error(home, qa):
+    r = qa("ask", "--source", " ", "how far from al-Mayadin?")  # was "no matching sentence"
+    assert r.code == 2 and r.err == "qa: error: empty source name for --source\n"
