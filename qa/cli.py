@@ -152,7 +152,6 @@ def main(argv: list[str] | None = None) -> int:
     # prints an error and exits 1 ("no match"); qa does no linear algebra, one thread will do.
     os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
     try:
-        _end_through_exit_on_termination()
         fit_streams_to_their_encoding()
         code = _main(sys.argv[1:] if argv is None else argv)
         if sys.stdout is not None:
@@ -199,32 +198,6 @@ def _os_error_message(exc: OSError) -> str:
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, sys.stdout.fileno())
     return f"cannot write the output: {reason}"
-
-
-def _end_through_exit_on_termination() -> None:
-    """SIGTERM (`kill`, `timeout`, a service stopping) and SIGHUP (the terminal closed) end qa
-    through SystemExit with status 128 + the signal, as Ctrl-C ends it through
-    KeyboardInterrupt: what it was making is removed on the way out (a build's staging
-    folder, a temporary index). By default they end the process at once and leave it.
-    A signal someone chose to ignore (`nohup`) stays ignored. A build worker forked from qa
-    inherits the handler but ends at once, as before (the pool ends its workers with SIGTERM;
-    they have nothing of their own to remove)."""
-    import signal
-    import threading
-
-    if threading.current_thread() is not threading.main_thread():
-        return
-    qa_process = os.getpid()
-
-    def end(signum, frame):
-        if os.getpid() != qa_process:
-            signal.signal(signum, signal.SIG_DFL)
-            os.kill(os.getpid(), signum)
-        sys.exit(128 + signum)
-
-    for number in (signal.SIGTERM, signal.SIGHUP):
-        if signal.getsignal(number) is signal.SIG_DFL:
-            signal.signal(number, end)
 
 
 def _main(argv: list[str]) -> int:

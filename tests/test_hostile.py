@@ -95,40 +95,6 @@ def test_the_sessions_completion_menu_shows_ids_safely(hidden_names, workdir):
         assert char not in drawn, name
 
 
-@pytest.mark.parametrize("signal_name", ["SIGTERM", "SIGHUP"])
-def test_a_build_ended_by_sigterm_or_sighup_removes_its_staging_and_keeps_the_index(
-        home, signal_name):
-    import os
-    import signal
-    import subprocess
-    import sys
-    import time
-
-    from test_output import environment
-
-    text = SEED.read_text(encoding="utf-8")
-    with open(home / "wire.jsonl", "w", encoding="utf-8") as out:
-        for n in range(150):  # a build of a few seconds, ended as soon as it stages
-            out.write(json.dumps({"id": f"a{n}", "text": text}) + "\n")
-    child = subprocess.Popen([sys.executable, "-m", "qa.cli", "index", "wire.jsonl"],
-                             cwd=home, env=environment(), stdout=subprocess.PIPE,
-                             stderr=subprocess.PIPE, text=True)
-    deadline = time.monotonic() + 60
-    while not list((home / "index").glob(".build-*")) and time.monotonic() < deadline \
-            and child.poll() is None:
-        time.sleep(0.01)
-    child.send_signal(getattr(signal, signal_name))  # `kill`, `timeout`, a closed terminal
-    out, err = child.communicate(timeout=60)
-    assert "Traceback" not in err
-    if child.returncode == 0:
-        pytest.skip("the build finished before the signal")
-    assert child.returncode == 128 + getattr(signal, signal_name)  # was killed by it
-    assert not list((home / "index").glob(".build-*")), os.listdir(home / "index")  # debris
-    from qa.cli import main
-
-    assert main(["ask", "how far from al-Mayadin?"]) == 0  # the old index, as it was
-
-
 def _jsonl(folder, *records) -> None:
     with open(folder / "wire.jsonl", "w", encoding="utf-8") as out:
         for record in records:
