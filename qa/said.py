@@ -14,6 +14,7 @@ from bisect import bisect_left
 from dataclasses import dataclass, field
 
 from .index import Index
+from .metadata import iso_date
 from .model import Attribution, span_json
 
 # With `about`, at most this many statements are read and scored, the best by sentence BM25
@@ -101,8 +102,8 @@ def parse_date(text: str, end: bool = False) -> int:
     if not found:
         raise SaidError(f"not a date (YYYY-MM-DD, YYYY-MM or YYYY): {text!r}")
     year, month, day = found[1], found[2], found[3]
-    if month and not 1 <= int(month) <= 12 or day and not 1 <= int(day) <= 31:
-        raise SaidError(f"not a date: {text!r}")
+    if month and not 1 <= int(month) <= 12 or day and not iso_date(text.strip()):
+        raise SaidError(f"not a date: {text!r}")  # "2017-13", "2017-02-30"
     month = month or ("12" if end else "01")
     day = day or ("31" if end else "01")
     return int(year + month + day)

@@ -53,6 +53,8 @@ def run_said(args, index, console) -> int:
     try:
         since = _date(parse_date, "--since", args.since)
         until = _date(parse_date, "--until", args.until, end=True)
+        if since and until and since > until:  # nothing could match: a slip, not "no match"
+            raise SaidError(f"--since {args.since} is after --until {args.until}")
         result = said(index, name, about=args.about, since=since, until=until,
                       k=None if args.all else args.k)
     except SaidError as exc:

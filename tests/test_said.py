@@ -76,6 +76,11 @@ def test_said_dates_k_and_errors(workdir, qa):
     assert qa("said", "-k", "1", "Observatory").out.count("  sentence ") == 1
     r = qa("said", "Observatory", "--since", "yesterday")
     assert r.code == 2 and "--since" in r.err and "yesterday" in r.err
+    r = qa("said", "Observatory", "--until", "2017-02-30")  # no such day
+    assert r.code == 2 and r.out == "" and "--until" in r.err and "2017-02-30" in r.err
+    r = qa("said", "Observatory", "--since", "2018", "--until", "2017")  # an empty range
+    assert r.code == 2 and r.out == "" and "is after --until" in r.err
+    assert qa("said", "Observatory", "--since", "2017-10-06", "--until", "2017-10-06").code == 0
     r = qa("said", "nobody")
     assert r.code == 1 and r.out == "" and "no source matches 'nobody'" in r.err
     assert qa("said", " ").code == 2
