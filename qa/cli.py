@@ -313,7 +313,10 @@ def _ask(args) -> int:
                 print_rule(console, one_line(question, 120))
             print_answer(console, result, explain=args.explain)
         else:
-            print(f"qa: no matching sentence for: {one_line(question)}", file=sys.stderr)
+            from . import question as q
+
+            why = f" ({q.UNSEARCHABLE})" if q.unsearchable(question, index.analyzer) else ""
+            print(f"qa: no matching sentence for: {one_line(question)}{why}", file=sys.stderr)
     if asked == 0:
         raise UsageError("no question given on standard input")
     return EXIT_OK if answered else EXIT_NO_MATCH

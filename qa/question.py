@@ -82,6 +82,14 @@ def analyze(text: str, analyzer: Analyzer) -> Question:
 
 _WORD = re.compile(r"\w+")
 
+UNSEARCHABLE = "no word of it is searched: common words and punctuation are left out"
+
+
+def unsearchable(text: str, analyzer: Analyzer) -> bool:
+    """Whether no word of `text` is searched ("the of and", "?!"): "no matching sentence"
+    alone would then read as a fact about the archive rather than about the question."""
+    return not analyze(text, analyzer).terms
+
 
 def word_terms(tokens: list) -> list[tuple[str, ...]]:
     """Terms grouped by the word they came from, in order."""

@@ -18,6 +18,7 @@ from .api import QaError, ask, open_index
 from .config import Location, locate
 from .index import Index
 from .model import dateline as make_dateline
+from .question import UNSEARCHABLE, unsearchable
 from .render import STYLES, attribution_lines, print_answer, print_indented
 from .render import safe, sentence_text
 from .said_session import said_command, sources_command
@@ -94,6 +95,8 @@ class Session:
         else:
             filters = self._filters()
             hint = f" ({', '.join(filters)}; /doc off, /source off to widen)" if filters else ""
+            if unsearchable(text, self.index.analyzer):
+                hint = f" ({UNSEARCHABLE})"
             self._say(f"no matching sentence{hint}")
 
     def _command(self, name: str, arg: str) -> None:

@@ -92,11 +92,14 @@ def test_no_match_exits_1_with_a_message_and_no_hits(workdir, qa):
     r = qa("ask", "zzzqqq xylophone")
     assert r.code == 1 and r.out == ""
     assert "no matching sentence" in r.err
+    assert "no word of it is searched" not in r.err  # its words were searched: none is there
 
 
-def test_question_of_only_stopwords_matches_nothing(workdir, qa):
-    r = qa("ask", "what is it that they were?")
-    assert r.code == 1 and "no matching sentence" in r.err
+def test_question_of_only_stopwords_matches_nothing_and_says_why(workdir, qa):
+    for question in ("what is it that they were?", "?!"):
+        r = qa("ask", question)
+        assert r.code == 1 and "no matching sentence" in r.err
+        assert "no word of it is searched" in r.err
 
 
 @pytest.mark.parametrize("args", [("ask", ""), ("ask", "   "), ("ask", "-k", "0", "q"),

@@ -147,8 +147,10 @@ def test_banner_then_answer_as_qa_ask_prints_it(corpus):
 def test_no_match(corpus):
     code, out = drive(corpus, "zzyzx qwertyuiop")
     assert code == 0
-    assert "no matching sentence" in out
+    assert "no matching sentence" in out and "no word of it is searched" not in out
     assert "Traceback" not in out
+    code, out = drive(corpus, "the of and")
+    assert code == 0 and "no matching sentence (no word of it is searched" in out
 
 
 def test_nothing_typed_ends_with_a_traceback(corpus, monkeypatch):
