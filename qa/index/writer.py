@@ -389,7 +389,8 @@ def _refuse_to_empty(folder: Path, paths: list[Path], summary: str) -> None:
     except (IndexUnusable, KeyError, TypeError):
         held = 0
     if isinstance(held, int) and held > 0:
-        raise EmptyCorpusError(f"{found}; the index in {folder} ({held:,} article{'s' * (held != 1)}) was kept")
+        articles = f"{held:,} article{'s' * (held != 1)}"
+        raise EmptyCorpusError(f"{found}; the index in {folder} ({articles}) was kept")
     kinds = ", ".join(ARTICLE_SUFFIXES[:-1]) + " or " + ARTICLE_SUFFIXES[-1]
     raise EmptyCorpusError(f"{found}: nothing was indexed (articles are {kinds} files)")
 
