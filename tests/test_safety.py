@@ -299,6 +299,28 @@ def test_sigterm_while_answering_from_a_temporary_index_removes_it(workdir, tmp_
     assert list(temp.glob("qa-index-*")) == []
 
 
+def test_build_workers_end_on_the_pools_sigterm_whatever_handler_the_build_holds():
+    """qa ask answering from a temporary index holds a SIGTERM handler while it builds; its
+    build workers must not inherit it, or pool.terminate() can wait for one for ever."""
+    import multiprocessing
+    import signal
+
+    from qa.index.analysis import _start_pool
+
+    previous = signal.signal(signal.SIGTERM, lambda signum, frame: sys.exit(128 + signum))
+    try:
+        for method in ("fork", "spawn"):
+            pool = _start_pool(multiprocessing.get_context(method), 1)
+            try:
+                held = pool.apply(signal.getsignal, (signal.SIGTERM,))
+            finally:
+                pool.terminate()
+                pool.join()
+            assert held == signal.SIG_DFL, method
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
 def test_rebuilders_waiting_for_one_another_build_once(workdir):
     """Three `qa ask` find the index stale while a build holds its lock (held here): when it
     is released one builds, and the other two wait for it and use its index."""

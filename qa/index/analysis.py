@@ -141,6 +141,10 @@ def _worker_start(parent: int) -> None:
 
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # also drops one held back at the start
     signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
+    # The pool ends its workers with SIGTERM. A handler forked from the build's process (qa
+    # ask's, which removes a temporary index) would catch it in a worker waiting on the task
+    # queue's lock, and pool.terminate() would wait for that worker for ever.
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
     gc.disable()
     with contextlib.suppress(Exception):  # Linux: end with the build if it is killed
         import ctypes
