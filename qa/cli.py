@@ -171,10 +171,8 @@ def main(argv: list[str] | None = None) -> int:
         return EXIT_INTERRUPTED
     except BrokenPipeError:
         # The reader went away (`qa sentences | head -1`): stop quietly with success, as
-        # ripgrep does; output still buffered goes to /dev/null so exit does not complain.
-        with contextlib.suppress(OSError, ValueError):
-            devnull = os.open(os.devnull, os.O_WRONLY)
-            os.dup2(devnull, sys.stdout.fileno())
+        # ripgrep does.
+        _drop_buffered_output()
         return EXIT_OK
     except OSError as exc:  # what the commands do not turn into QaError: writing the output
         _error(_os_error_message(exc))
@@ -182,11 +180,8 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _os_error_message(exc: OSError) -> str:
-    """An OSError no command caught, as one line naming what failed. Reading and writing
-    the index and the corpus name their files (QaError); a write error without a file name
-    is standard output, most often on a full disk (`qa ask - > answers.txt`), which must not
-    end in a traceback and status 1, "nothing matched". What is still buffered for it is
-    then dropped, so that the interpreter's last flush does not fail again."""
+    """An OSError no command caught, as one line. Without a file name it is standard output,
+    most often a full disk (`qa ask - > answers.txt`): no traceback, no status 1."""
     import errno
 
     reason = exc.strerror or str(exc)
@@ -194,10 +189,16 @@ def _os_error_message(exc: OSError) -> str:
         return f"{exc.filename}: {reason}"
     if exc.errno not in (errno.ENOSPC, errno.EDQUOT, errno.EFBIG, errno.EIO, errno.EBADF):
         return reason
+    _drop_buffered_output()
+    return f"cannot write the output: {reason}"
+
+
+def _drop_buffered_output() -> None:
+    """What is still buffered for stdout goes to /dev/null: the last flush at exit must not
+    fail again on a closed pipe or a full disk."""
     with contextlib.suppress(OSError, ValueError, AttributeError):
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, sys.stdout.fileno())
-    return f"cannot write the output: {reason}"
 
 
 def _main(argv: list[str]) -> int:
