@@ -8,6 +8,11 @@ questions (an unmarked question scores 0), the same when the top sentence holds 
 every figure again for the model's best span with no threshold. The reference computed in the
 same run is the shared README's sliding window: on the same top sentence, the 1-4-word span
 without question words nearest to them.
+
+The same figures are given for a JSON Lines set (`qa eval FILE.jsonl --index DIR`, each
+question asked of its "doc"). Its questions with no answer string are asked to see that
+nothing is marked: they are left out of the figures above and counted apart ("no_answer":
+how many got a mark, from qa, from its best span at threshold 0, from the window).
 """
 from __future__ import annotations
 
@@ -18,6 +23,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from .api import ask
+from .evaluate import contains_answer
 from .index import Index
 
 _ARTICLES = re.compile(r"\b(a|an|the)\b")
@@ -77,6 +83,8 @@ class Record:
     marked: str | None
     window: str
     second: tuple[str | None, tuple[float, ...] | None] = (None, None)
+    question: str = ""
+    confidence: float | None = None  # the best span's calibrated confidence
 
 
 def records(index: Index, cases, model=None, progress: Callable[[int, int], None] | None = None
@@ -86,17 +94,17 @@ def records(index: Index, cases, model=None, progress: Callable[[int, int], None
     for n, case in enumerate(cases):
         result = ask(case.question, k=2, doc=case.doc, index=index, model=model)
         if not result.hits:
-            out.append(Record(case.answers, False, None, None, None, ""))
+            out.append(Record(case.answers, False, None, None, None, "", question=case.question))
         else:
             top = result.hits[0]
-            text = top.text.casefold()
             cand = top.candidate
             second = result.hits[1].candidate if len(result.hits) > 1 else None
             out.append(Record(
-                case.answers, any(a.casefold() in text for a in case.answers),
+                case.answers, contains_answer(top.text, case.answers),
                 cand.best.text if cand else None, cand.inputs if cand else None,
                 top.answer.text if top.answer else None, sliding_window(top.text, case.question),
-                (second.best.text, second.inputs) if second else (None, None)))
+                (second.best.text, second.inputs) if second else (None, None),
+                case.question, cand.best.confidence if cand else None))
         if progress:
             progress(n + 1, len(cases))
     return out
@@ -132,6 +140,19 @@ def summary(recs: list[Record]) -> dict:
     }
 
 
+def no_answer(recs: list[Record]) -> dict:
+    """For questions whose article does not answer them: how many got a mark."""
+    return {"questions": len(recs),
+            "marked": sum(r.marked is not None for r in recs),
+            "threshold_0": sum(r.best is not None for r in recs),
+            "window": sum(bool(r.window) for r in recs)}
+
+
 def evaluate_answers(evalset, index: Index, progress=None) -> dict:
-    """The answer figures for a SQuAD set (the shipped model and threshold)."""
-    return summary(records(index, evalset.cases, progress=progress))
+    """The answer figures for a SQuAD or JSON Lines set (the shipped model and threshold);
+    questions without an answer string counted apart under "no_answer"."""
+    recs = records(index, evalset.cases, progress=progress)
+    result = summary([r for r in recs if r.golds])
+    if evalset.kind == "jsonl":
+        result["no_answer"] = no_answer([r for r in recs if not r.golds])
+    return result

@@ -109,10 +109,12 @@ def build_parser(only: str | None = None) -> argparse.ArgumentParser:
         p = sub.add_parser("eval", parents=[color], help="measure ranking on a question set",
                            description="P@1, MRR@5 and R@5 (MAP and MRR for WikiQA) of qa and of "
                                        "a naive BM25 reference over the same sentences; for "
-                                       "SQuAD also the answers marked in the top hit beside a "
-                                       "sliding-window reference. FILE is "
+                                       "SQuAD and JSON Lines also the answers marked in the top "
+                                       "hit beside a sliding-window reference. FILE is "
                                        "JSON Lines ({\"question\", \"answers\", \"doc\"?}, "
-                                       "asked of the index), SQuAD JSON or the WikiQA TSV (their "
+                                       "asked of the index; \"answers\": [] for a question "
+                                       "whose article does not answer it: nothing should be "
+                                       "marked), SQuAD JSON or the WikiQA TSV (their "
                                        "articles are indexed in a temporary folder).")
         p.add_argument("file", metavar="FILE", type=Path)
         p.add_argument("--index", metavar="DIR",

@@ -64,12 +64,12 @@ def _eval_folder(folder: Path) -> Path:
 
 
 def _evaluate(evalset, index) -> dict:
-    """Ranking figures; for SQuAD also the answers marked (qa.answer_eval)."""
+    """Ranking figures; for SQuAD and JSON Lines also the answers marked (qa.answer_eval)."""
     from .evaluate import evaluate
 
     with _progress_bar() as progress:
         result = evaluate(evalset, index, progress=progress)
-    if evalset.kind == "squad":
+    if evalset.kind in ("squad", "jsonl"):
         from .answer_eval import evaluate_answers
 
         with _progress_bar("answers") as progress:
@@ -91,13 +91,20 @@ def _print_answer_eval(console, answers: dict) -> None:
         if measure != "questions":
             table.add_row(measure, *(f"{answers[key][measure]:.3f}" for _, key in columns))
     console.print(table)
+    unanswered = answers.get("no_answer")
+    if unanswered and unanswered["questions"]:
+        console.print(f"no-answer questions: {unanswered['questions']}, marked by qa "
+                      f"{unanswered['marked']}, at threshold 0 {unanswered['threshold_0']}, "
+                      f"by the window {unanswered['window']}")
 
 
 def _print_eval(console, result: dict) -> None:
     from rich.table import Table
 
+    apart = result.get("no_answer_questions")
     table = Table(title=f"{result['set']}: {result['qa']['questions']} questions, "
-                        f"{result['sentences']} sentences")
+                        f"{result['sentences']} sentences"
+                        + (f" ({apart} without an answer left out)" if apart else ""))
     table.add_column("metric")
     for name in ("qa", "naive", "difference"):
         table.add_column(name, justify="right")

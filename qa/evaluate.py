@@ -4,8 +4,11 @@ Three kinds of file are read:
 - JSON Lines, one `{"question", "answers": [str], "doc"?}` per line, asked of an existing index;
 - SQuAD-format JSON: its articles (paragraphs joined by blank lines) are indexed as one corpus;
 - the WikiQA TSV: each question's candidate sentences form one small article.
-A sentence is correct when it contains one of the answer strings (case-insensitive), or, for
-WikiQA, when it lies in a candidate labelled 1. The naive reference is the one in the shared
+A sentence is correct when it contains one of the answer strings (case-insensitive, any run of
+white space matching any other: a wire story breaks its lines inside sentences), or, for
+WikiQA, when it lies in a candidate labelled 1. A JSON Lines question with no answer string
+(`"answers": []`, asked to see that nothing is marked) cannot be judged on its sentences: it
+is counted apart and left out of the ranking figures. The naive reference is the one in the shared
 data README: lowercased `\\w+` tokens and rank-bm25's BM25Okapi with its defaults, over the same
 sentences qa indexed, so the two differ only in analysis and ranking.
 """
@@ -194,6 +197,13 @@ def metrics(judgements: list[list[bool]], n_relevant: list[int] | None = None) -
     return m
 
 
+def contains_answer(text: str, answers: list[str]) -> bool:
+    """Whether `text` holds one of `answers`, ignoring case and how white space is laid out
+    ("15 to 20\nmln" holds "20 mln")."""
+    flat = " ".join(text.split()).casefold()
+    return any(" ".join(a.split()).casefold() in flat for a in answers)
+
+
 class Judge:
     """Whether a sentence (by its index number) answers a case."""
 
@@ -209,8 +219,7 @@ class Judge:
     def __call__(self, case: Case, i: int) -> bool:
         if self.evalset.kind == "wikiqa":
             return self.candidate(case.doc, i) in case.relevant
-        text = self.text(i).casefold()
-        return any(a.casefold() in text for a in case.answers)
+        return contains_answer(self.text(i), case.answers)
 
     def candidate(self, doc: str, i: int) -> int:
         """The WikiQA candidate a qa sentence lies in (qa may split a candidate in two)."""
@@ -306,11 +315,20 @@ def naive_judgements(index: Index, evalset: EvalSet) -> list[list[bool]]:
 
 def evaluate(evalset: EvalSet, index: Index,
              progress: Callable[[int, int], None] | None = None) -> dict:
-    """qa and the naive reference on the same sentences, and the difference."""
+    """qa and the naive reference on the same sentences, and the difference (JSON Lines
+    questions without answers counted apart, under "no_answer_questions")."""
+    unjudged = 0
+    if evalset.kind == "jsonl":
+        judged = [c for c in evalset.cases if c.answers]
+        unjudged = len(evalset.cases) - len(judged)
+        evalset = EvalSet(evalset.kind, judged, evalset.articles, evalset.wikiqa_spans)
     relevant = [len(c.relevant) for c in evalset.cases] if evalset.kind == "wikiqa" else None
     ours = metrics(qa_judgements(index, evalset, progress=progress), relevant)
     naive = metrics(naive_judgements(index, evalset), relevant)
     a, b = ours.to_json(), naive.to_json()
-    return {"set": evalset.kind, "sentences": index.size, "qa": a, "naive": b,
-            "difference": {k: round(a[k] - b[k], 4) for k in a if k != "questions"}}
+    result = {"set": evalset.kind, "sentences": index.size, "qa": a, "naive": b,
+              "difference": {k: round(a[k] - b[k], 4) for k in a if k != "questions"}}
+    if evalset.kind == "jsonl":
+        result["no_answer_questions"] = unjudged
+    return result
 
