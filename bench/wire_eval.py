@@ -13,8 +13,11 @@ The questions and gold answers were then written by reading each article (docs/E
 for byte, in files named as the originals, so each article's id is qa's own
 ("reut2-004/4321": file stem and NEWID).
 
-    python bench/wire_eval.py [--data ../shared/data] [--work DIR] [--json]
+    python bench/wire_eval.py [--data ../shared/data] [--work DIR] [--json] [--errors]
     python bench/wire_eval.py --list
+
+`--errors` adds every wrong mark (token F1 < 0.5 against all the gold answers) and every mark
+on a question without an answer, with its confidence, after the figures.
 """
 from __future__ import annotations
 
@@ -130,8 +133,14 @@ def main() -> int:
     parser.add_argument("--list", action="store_true", help="print the chosen articles")
     parser.add_argument("--json", action="store_true", help="qa eval's figures as JSON")
     parser.add_argument("--questions", type=Path, default=QUESTIONS)
+    parser.add_argument("--errors", action="store_true",
+                        help="list the wrong marks and the marks on no-answer questions")
     args = parser.parse_args()
-    chosen = select(args.data / "reuters21578")
+    folder = args.data / "reuters21578"
+    if not sorted(folder.glob("reut2-*.sgm")):
+        raise SystemExit(f"no Reuters-21578 files (reut2-*.sgm) in {folder}: "
+                         "give the shared data folder with --data")
+    chosen = select(folder)
     if args.list:
         for group, element in chosen:
             print(f"{element.doc}\t{group}\t{element.words}\t{','.join(sorted(element.topics))}")
@@ -143,7 +152,29 @@ def main() -> int:
         subprocess.run([*qa, "index", str(work / "corpus"), "--index", str(work / "index")],
                        check=True, cwd=ROOT)
         command = [*qa, "eval", str(args.questions), "--index", str(work / "index")]
-        return subprocess.run(command + (["--json"] if args.json else []), cwd=ROOT).returncode
+        code = subprocess.run(command + (["--json"] if args.json else []), cwd=ROOT).returncode
+        if args.errors and code == 0:
+            print_errors(args.questions, work / "index")
+        return code
+
+
+def print_errors(questions: Path, index_folder: Path) -> None:
+    """The wrong marks as `qa eval` scores them (the same records, the shipped model)."""
+    from qa.answer_eval import best_f1, records
+    from qa.evaluate import load
+    from qa.index import Index
+
+    evalset = load(questions)
+    index = Index.open(index_folder)
+    for case, record in zip(evalset.cases, records(index, evalset.cases)):
+        if record.marked is None:
+            continue
+        if record.golds and best_f1(record.marked, record.golds) >= 0.5:
+            continue
+        kind = "WRONG" if record.golds else "NO-ANSWER MARKED"
+        print(f"{kind}\t{case.doc}\t{case.question}\tmarked {record.marked!r} "
+              f"({record.confidence:.3f})\tgold {record.golds}\t"
+              f"top sentence {'holds' if record.sentence_right else 'lacks'} a gold answer")
 
 
 if __name__ == "__main__":
