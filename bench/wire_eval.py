@@ -149,8 +149,9 @@ def main() -> int:
         work = args.work or Path(scratch)
         write_corpus(chosen, work / "corpus")
         qa = [sys.executable, "-m", "qa"]
+        # the build's report to stderr: stdout is only qa eval's (JSON with --json)
         subprocess.run([*qa, "index", str(work / "corpus"), "--index", str(work / "index")],
-                       check=True, cwd=ROOT)
+                       check=True, cwd=ROOT, stdout=sys.stderr)
         command = [*qa, "eval", str(args.questions), "--index", str(work / "index")]
         code = subprocess.run(command + (["--json"] if args.json else []), cwd=ROOT).returncode
         if args.errors and code == 0:
