@@ -257,7 +257,8 @@ def _read_sgml(path: Path, text: str, base: str, skipped: Counter) -> list[Docum
     articles, empty = read_sgml(text)
     if empty:
         skipped["Reuters elements without a body"] += empty
-    return [_read_article(path, a.text, f"{base}/{a.number}", a.title, a.date) for a in articles]
+    return [_read_article(path, a.text, f"{base}/{a.number}", a.title, a.date, a.dateline)
+            for a in articles]
 
 
 def _decode_page(data: bytes, text: str, problem: str) -> tuple[str, str]:
@@ -319,13 +320,13 @@ def decode(data: bytes, latin1: bool = False) -> tuple[str, str]:
 
 
 def _read_article(path: Path, text: str, doc_id: str | None = None, title: str = "",
-                  date: str = "") -> Document:
+                  date: str = "", dateline: str = "") -> Document:
     start = 0
     if not title and path.suffix.lower() == ".md":
         m = _MD_TITLE.match(text)
         if m:
             title, start = m.group(1).strip(), m.end()
-    meta = read_metadata(text, start)
+    meta = read_metadata(text, start, dateline)
     return Document(
         id=doc_id if doc_id is not None else path.stem,
         source=str(path),

@@ -11,6 +11,11 @@ from qa.metadata import read_metadata
     ("date 2017-10-06\nWASHINGTON, Oct 5 (Reuters) - Body.", "2017-10-06", "WASHINGTON",
      "Reuters"),
     ("NEW YORK, March 3 - Body.", "", "NEW YORK", ""),
+    ("CHARLOTTE, N.C., April 9 - Body.", "", "CHARLOTTE, N.C.", ""),
+    ("RICHMOND, Va. Feb 26 - Body.", "", "RICHMOND, Va.", ""),
+    ("St. Paul, Minn., MARCH 2 - Body.", "", "St. Paul, Minn.", ""),
+    ("CHARLOTTE, N.C. (Reuters) - Body.", "", "CHARLOTTE, N.C.", "Reuters"),
+    ("Body, Figure 3 - of them.", "", "", ""),
     ("RIO DE JANEIRO (AP) — Body.", "", "RIO DE JANEIRO", "AP"),
     ("Body without a dateline - really.", "", "", ""),
 ])
