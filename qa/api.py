@@ -19,6 +19,7 @@ from .index.format import IndexUnusable, read_manifest
 from .index.freshness import staleness
 from .ingest import CorpusError
 from .model import Answer
+from .termination import exit_on_sigterm
 
 Notify = Callable[[str], None]
 
@@ -222,24 +223,12 @@ def _build_elsewhere(corpus: list[Path], failed: str):
     except OSError as exc:
         raise QaError(f"{failed}; no temporary index either: {exc.strerror or exc}") from None
     atexit.register(shutil.rmtree, target, True)
-    _exit_on_sigterm()
+    exit_on_sigterm()  # (for a program using the library: `qa` has done so already)
     try:
         return target, build(corpus, target)
     except IndexWriteError as exc:
         shutil.rmtree(target, True)
         raise QaError(f"{failed}; no temporary index either: {exc}") from None
-
-
-def _exit_on_sigterm() -> None:
-    """SIGTERM ends qa through SystemExit (status 143), so exit handlers remove temporary
-    files; by default it ends the process at once, leaving them. Only from the main thread,
-    and only where no one else chose a handler."""
-    import signal
-    import threading
-
-    if threading.current_thread() is threading.main_thread() \
-            and signal.getsignal(signal.SIGTERM) is signal.SIG_DFL:
-        signal.signal(signal.SIGTERM, lambda signum, frame: sys.exit(128 + signum))
 
 
 def _manifest_paths(manifest: dict | None, key: str) -> tuple[Path, ...] | None:

@@ -1,8 +1,8 @@
 """The `qa` command: a thin shell over `qa.api.ask` and the index.
 
 Exit codes: 0 something matched (or the command succeeded, or the reader of a pipe went away),
-1 nothing matched, 2 a usage or input error, 130 interrupted (Ctrl-C). Errors are one line on
-stderr, never a traceback.
+1 nothing matched, 2 a usage or input error, 130 interrupted (Ctrl-C), 143 ended by SIGTERM
+(what qa was writing removed, as at Ctrl-C). Errors are one line on stderr, never a traceback.
 Heavy modules are imported inside the commands that need them, to keep start-up cheap.
 """
 from __future__ import annotations
@@ -14,6 +14,7 @@ import sys
 from pathlib import Path
 
 from . import __version__
+from .termination import sigterm_as_exit
 from .untrusted import fit_streams_to_their_encoding
 
 EXIT_OK, EXIT_NO_MATCH, EXIT_ERROR, EXIT_INTERRUPTED = 0, 1, 2, 130
@@ -43,6 +44,7 @@ output:
 exit status:
   0 something matched (also when the reader of a pipe stops early, as with | head)
   1 nothing matched   2 usage or input error   130 interrupted (Ctrl-C)
+  143 ended by SIGTERM (as at Ctrl-C, what qa was writing is removed)
 """
 
 
@@ -155,7 +157,8 @@ def main(argv: list[str] | None = None) -> int:
     os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
     try:
         fit_streams_to_their_encoding()
-        code = _main(sys.argv[1:] if argv is None else argv)
+        with sigterm_as_exit():  # a build killed by SIGTERM removes its .build-* folder
+            code = _main(sys.argv[1:] if argv is None else argv)
         if sys.stdout is not None:
             sys.stdout.flush()  # a full disk shows here, not at the interpreter's exit
         return code
@@ -354,74 +357,15 @@ def _sources(args) -> int:
 
 
 def _index(args) -> int:
-    from .api import indexed_corpus
-    from .index.writer import EmptyCorpusError, IndexWriteError, build
-    from .config import NO_CORPUS_HELP, default_corpus
-    from .ingest import CorpusError
-    from .progress import Progress
-    from .untrusted import visible
+    from .index_cli import run_index
 
-    location = _location(args)
-    paths = [Path(p) for p in args.paths] or list(
-        location.corpus or indexed_corpus(location.index) or default_corpus() or [])
-    if not paths:
-        raise UsageError(NO_CORPUS_HELP)
-    with Progress("indexing") as progress:  # on stderr, once it has taken a second
-        try:
-            report = build(paths, location.index, progress=progress, fresh=args.fresh)
-        except (IndexWriteError, CorpusError, EmptyCorpusError) as exc:
-            raise UsageError(str(exc)) from None
-    for problem in report.problems:
-        print(f"qa: warning: {visible(problem)}", file=sys.stderr)
-    if report.summary:
-        print(f"qa: {visible(report.summary)}", file=sys.stderr)
-    print(f"indexed {_count(report.documents, 'article')}, "
-          f"{_count(report.sentences, 'sentence')}, {_count(report.terms, 'term')} "
-          f"in {report.seconds:.2f} s into {visible(str(location.index))}"
-          + (f" (updated: {report.updated})" if report.updated else ""))
-    return EXIT_OK
-
-
-def _count(number: int, noun: str) -> str:
-    return f"{number} {noun}{'' if number == 1 else 's'}"
+    return run_index(args, _location(args))
 
 
 def _sentences(args) -> int:
-    from .api import open_index
-    from .model import sentence_json
-    from .untrusted import dumps
+    from .index_cli import run_sentences
 
-    index = open_index(_location(args))
-    number = None
-    if args.doc is not None:
-        number = index.doc_number(args.doc)
-        if number is None:
-            raise UsageError(f"no article with id {args.doc!r}")
-    console = None if args.json else _console(args)
-    for i in range(index.size):
-        if number is not None and index.sent_doc[i] != number:
-            continue
-        sent = index.sentence(i)
-        if args.json:
-            data = sentence_json(sent.doc, sent.index, sent.text, sent.start, sent.end,
-                                 sent.attributions)
-            print(dumps(data))
-        else:
-            _print_sentence(console, index, sent)
-    return EXIT_OK
-
-
-def _print_sentence(console, index, sent) -> None:
-    from rich.text import Text
-
-    from .render import STYLES, attribution_lines, print_indented, safe, sentence_text
-
-    dateline = index.dateline(sent.id)
-    console.print(Text.assemble(safe(sent.doc), (f"  sentence {sent.index}", STYLES["meta"]),
-                                (f"  [{sent.start}:{sent.end}]", STYLES["meta"])))
-    print_indented(console, sentence_text(sent.text, (), sent.attributions))
-    for line in attribution_lines(sent.attributions, safe(dateline)):
-        print_indented(console, line)
+    return run_sentences(args, _location(args), None if args.json else _console(args))
 
 
 def _session_options(argv: list[str]) -> argparse.Namespace | None:

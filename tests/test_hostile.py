@@ -286,3 +286,71 @@ def test_an_empty_corpus_keeps_the_index_and_counts_in_english(home, qa):
 def test_an_empty_source_filter_is_a_usage_error(home, qa):
     r = qa("ask", "--source", " ", "how far from al-Mayadin?")  # was "no matching sentence"
     assert r.code == 2 and r.err == "qa: error: empty source name for --source\n"
+
+
+# ------------------------------------------------------------------ seventh session's attack
+
+# `qa` in its own process with the build held at its first chunk of articles (in the build's
+# process, or in a pool worker with `workers` 2) until a signal comes: "building" is written
+# when it is there, so the signal always lands in the middle of a build.
+_HELD_BUILD = """
+import sys, time
+from pathlib import Path
+from qa.index import analysis
+if sys.argv[1] == "2":
+    analysis.PARALLEL_BYTES = 0  # a pool of 2 workers for any corpus
+real = analysis._analyse_chunk
+def held(*args, **options):
+    Path("building").write_text("now")
+    time.sleep(120)
+    return real(*args, **options)
+analysis._analyse_chunk = held
+from qa.cli import main
+sys.exit(main(sys.argv[2:]))
+"""
+
+
+@pytest.mark.parametrize("signal_name,workers", [("SIGTERM", 1), ("SIGTERM", 2),
+                                                 ("SIGINT", 2), ("SIGKILL", 2)])
+def test_a_build_ended_by_sigterm_or_ctrl_c_removes_its_temporary_folder(
+        home, signal_name, workers):
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    from test_output import environment
+
+    (home / "seeds" / "new.txt").write_text("The mayor said the ferry was late.\n")
+    before = sorted(p.name for p in (home / "index").iterdir())
+    (home / "building").unlink(missing_ok=True)
+    proc = subprocess.Popen([sys.executable, "-c", _HELD_BUILD, str(workers), "index",
+                             "--fresh"], cwd=home, env=environment(), text=True,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    try:
+        deadline = time.monotonic() + 60
+        while not (home / "building").exists() and time.monotonic() < deadline:
+            time.sleep(0.05)
+        staging = [p.name for p in (home / "index").glob(".build-*")]
+        assert staging  # the build is under way
+        proc.send_signal(getattr(signal, signal_name))
+        out, err = proc.communicate(timeout=60)  # (a hang fails here)
+    finally:
+        proc.kill()
+    assert "Traceback" not in err and out == ""
+    left = sorted(p.name for p in (home / "index").iterdir())
+    if signal_name == "SIGKILL":  # nothing can clean up: the next run must not mind
+        assert left == sorted(before + staging)
+        run = subprocess.run([sys.executable, "-m", "qa.cli", "ask", "was the ferry late?"],
+                             cwd=home, env=environment(), capture_output=True, text=True,
+                             timeout=120)
+        assert run.returncode == 0 and "ferry was late" in run.stdout
+        assert ".build" not in run.stderr  # (said nothing of it) and removed it:
+        assert not list((home / "index").glob(".build-*"))
+        return
+    assert left == before  # SIGTERM left .build-*/ with its files behind at each try
+    assert proc.returncode == (143 if signal_name == "SIGTERM" else 130)
+    run = subprocess.run([sys.executable, "-m", "qa.cli", "ask", "how far from al-Mayadin?"],
+                         cwd=home, env=environment(), capture_output=True, text=True,
+                         timeout=120)
+    assert run.returncode == 0 and "10 km" in run.stdout  # the old index, whole

@@ -119,12 +119,13 @@ def _analyse_chunk(first: int, documents: list[Document], with_names: bool = Tru
 def _start_pool(context, workers: int):
     """A pool whose workers never see Ctrl-C (so never print a KeyboardInterrupt traceback):
     SIGINT is held back while they start, they inherit that (through spawn's exec too) and
-    ignore it; a Ctrl-C meanwhile reaches the build when it is released, and ends the pool."""
+    ignore it; a Ctrl-C meanwhile reaches the build when it is released, and ends the pool.
+    SIGTERM is held back too, so no worker meets it before it has put the default back."""
     import signal
 
     pool = None
     try:
-        previous = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+        previous = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT, signal.SIGTERM})
         try:
             pool = context.Pool(workers, _worker_start, (os.getpid(),))
         finally:
@@ -145,6 +146,7 @@ def _worker_start(parent: int) -> None:
     # ask's, which removes a temporary index) would catch it in a worker waiting on the task
     # queue's lock, and pool.terminate() would wait for that worker for ever.
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGTERM})
     gc.disable()
     with contextlib.suppress(Exception):  # Linux: end with the build if it is killed
         import ctypes
