@@ -63,9 +63,20 @@ class Corpus:
         """What was left out and why, in one line ("" when nothing was)."""
         if not self.skipped:
             return ""
-        parts = [f"{n:,} {kind}" for kind, n in
+        parts = [counted(n, kind) for kind, n in
                  sorted(self.skipped.items(), key=lambda item: (-item[1], item[0]))]
         return "skipped " + "; ".join(parts)
+
+
+_PLURAL = re.compile(r"\b(files|lines|elements|articles|pages)\b")
+
+
+def counted(number: int, kind: str) -> str:
+    """"2 files not UTF-8", "1 file not UTF-8": a kind of skipped thing is written in the
+    plural, its first plural noun made singular for one ("1 files" read as a slip)."""
+    if number == 1:
+        kind = _PLURAL.sub(lambda m: m.group(1)[:-1], kind, count=1)
+    return f"{number:,} {kind}"
 
 
 def find_sources(paths: Sequence[Path], exclude: Sequence[Path] = (),
@@ -94,8 +105,9 @@ def find_sources(paths: Sequence[Path], exclude: Sequence[Path] = (),
                         if _is_regular(Path(root) / name, skipped, problems):
                             found.append(Path(root) / name)
                     elif skipped is not None:
-                        kind = os.path.splitext(name)[1].lower() or "without extension"
-                        skipped[f"{kind} not an article format"] += 1
+                        kind = os.path.splitext(name)[1].lower()
+                        skipped[f"{kind} files (not an article format)" if kind else
+                                "files without an extension (not an article format)"] += 1
         elif path.is_file():
             found.append(path)
         elif path.exists():
@@ -154,8 +166,11 @@ def read_regular(path: Path) -> tuple[bytes, os.stat_result]:
 
 
 def is_index_folder(root: Path, files: Sequence[str], dirs: Sequence[str]) -> bool:
-    """A qa index: its manifest beside generation folders (never articles to read)."""
-    return "manifest.json" in files and any(d.startswith("gen-") for d in dirs)
+    """A qa index (never articles to read): marked as one, or its manifest beside generation
+    folders. The mark also covers a first build killed before its manifest was written,
+    whose `gen-*` holds `.jsonl` files that are not articles."""
+    return ".qa-index" in files or (
+        "manifest.json" in files and any(d.startswith("gen-") for d in dirs))
 
 
 def _resolved(path: Path) -> Path:
@@ -217,7 +232,8 @@ def stream_corpus(files: list[Path], corpus: Corpus, roots: Sequence[Path] = (),
             text, problem = _decode_page(data, text, problem)
         del data
         if problem:
-            corpus.skip(str(path), problem, "files " + problem.split(" (")[0])
+            corpus.skip(str(path), problem, "binary files" if problem.startswith("binary")
+                        else "files " + problem.split(" (")[0])
             continue
         base, full = file_id(path, roots)
         inside = suffix in (".jsonl", ".sgm")
@@ -229,6 +245,9 @@ def stream_corpus(files: list[Path], corpus: Corpus, roots: Sequence[Path] = (),
             docs = _read_page(path, text, base, corpus)
         else:
             docs = [_read_article(path, text, base)]
+            if not docs[0].text[docs[0].body_start:].strip():  # was an article of nothing
+                corpus.skip(str(path), "empty (no article text)", "empty files")
+                docs = []
         del text
         here: set[str] = set()
         for doc in docs:
@@ -372,6 +391,9 @@ def _read_jsonl(path: Path, text: str, corpus: Corpus) -> list[Document]:
         body, doc_id = record.get("text"), record.get("id")
         if not isinstance(body, str):
             corpus.skip(f"{path}:{number}", 'no "text" string', "JSONL lines not an article")
+            continue
+        if not body.strip():
+            corpus.skip(f"{path}:{number}", '"text" is empty', "JSONL lines not an article")
             continue
         if doc_id is None or doc_id == "":
             corpus.skip(f"{path}:{number}", 'no "id"', "JSONL lines not an article")

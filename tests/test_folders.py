@@ -55,7 +55,7 @@ def test_an_empty_folder_does_not_replace_a_good_index(workdir, qa, tmp_path_fac
     (empty / "notes.csv").write_text("a,b\n")
     r = qa("index", str(empty))
     assert r.code == 2 and "no articles" in r.err and "was kept" in r.err
-    assert "1 .csv not an article format" in r.err
+    assert "1 .csv file (not an article format)" in r.err
     assert qa("ask", "al-Mayadin").code == 0
 
 
@@ -70,7 +70,7 @@ def test_a_folder_without_articles_is_an_error_and_makes_no_index(workdir, qa,
         r = qa(*args)
         assert r.code == 2 and r.out == "", r
         assert r.err.count("\n") == 1 and "no articles in" in r.err and ".html" in r.err
-        assert "1 .csv not an article format" in r.err
+        assert "1 .csv file (not an article format)" in r.err
         assert not (workdir / "new").exists()
 
 
@@ -82,14 +82,14 @@ def test_what_was_skipped_is_summed_up(workdir, qa):
     r = qa("index")
     assert r.code == 0
     summary = [line for line in r.err.splitlines() if line.startswith("qa: skipped")]
-    assert summary == ["qa: skipped 1 .csv not an article format; 1 .pdf not an article "
-                       "format; 1 files not UTF-8"]
+    assert summary == ["qa: skipped 1 .csv file (not an article format); 1 .pdf file (not an "
+                       "article format); 1 file not UTF-8"]  # was "1 files not UTF-8"
 
 
 def test_reuters_sgml_is_read_one_article_per_element(workdir, qa):
     shutil.copy(SGM, workdir / "seeds")
     r = qa("index")
-    assert r.code == 0 and "1 Reuters elements without a body" in r.err
+    assert r.code == 0 and "1 Reuters element without a body" in r.err
     lines = [json.loads(x) for x in qa("sentences", "--json", "--doc", "reut2-mini/3").out
              .splitlines()]
     assert lines and "Zürich" in lines[-1]["text"]

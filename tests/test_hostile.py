@@ -354,3 +354,35 @@ def test_a_build_ended_by_sigterm_or_ctrl_c_removes_its_temporary_folder(
                          cwd=home, env=environment(), capture_output=True, text=True,
                          timeout=120)
     assert run.returncode == 0 and "10 km" in run.stdout  # the old index, whole
+
+
+def test_counts_of_what_was_skipped_are_in_english_and_an_empty_file_is_named(workdir, qa):
+    seeds = workdir / "seeds"
+    (seeds / "empty.txt").write_text("")
+    (seeds / "blank.md").write_text("# Only a title\n\n  \n")
+    (seeds / "table.csv").write_text("a,b\n")
+    (seeds / "scan.pdf").write_bytes(b"%PDF-1.4")
+    (seeds / "scan2.pdf").write_bytes(b"%PDF-1.4")
+    (seeds / "photo.txt").write_bytes(b"\x89PNG\x00\x00")
+    (seeds / "old.txt").write_bytes("caf\xe9".encode("latin-1"))
+    _jsonl(seeds, {"id": "a", "text": "The mayor said the ferry was late."},
+           {"id": "b", "text": " \n "})
+    r = qa("index")
+    assert r.code == 0  # were counted as articles of nothing: "indexed 4 articles"
+    assert r.out.startswith("indexed 2 articles, 14 sentences")
+    assert "empty.txt: skipped: empty (no article text)" in r.err
+    assert "blank.md: skipped: empty (no article text)" in r.err
+    assert 'wire.jsonl:2: skipped: "text" is empty' in r.err
+    summary = [line for line in r.err.splitlines() if line.startswith("qa: skipped")]
+    assert summary == [  # was "1 files binary file", "1 files not UTF-8", "1 .csv not an ..."
+        "qa: skipped 2 .pdf files (not an article format); 2 empty files; "
+        "1 .csv file (not an article format); 1 JSONL line not an article; 1 binary file; "
+        "1 file not UTF-8"]
+
+
+def test_an_index_in_the_corpus_whose_build_was_killed_before_its_manifest_is_not_read(
+        workdir, qa):
+    assert qa("index", "seeds", "--index", "seeds/other").code == 0
+    (workdir / "seeds" / "other" / "manifest.json").unlink()  # killed just before writing it
+    r = qa("index")  # read the generation's sentences.jsonl and terms.jsonl as articles
+    assert r.code == 0 and r.out.startswith("indexed 1 article,") and "other" not in r.err

@@ -73,7 +73,7 @@ def test_a_page_with_no_article_text_is_skipped_with_its_reason(workdir, qa):
     r = qa("index")
     assert r.code == 0
     assert "app-shell.html: skipped: no article text found in the page" in r.err
-    assert "1 pages without article text" in r.err
+    assert "1 page without article text" in r.err
     assert "app-shell" not in {json.loads(line)["doc"]
                                for line in qa("sentences", "--json").out.splitlines()}
 

@@ -180,7 +180,7 @@ def _index_a_line_without_stops(workdir, qa):
 def test_a_sentence_without_stops_is_cut_into_bounded_pieces_with_a_warning(workdir, qa):
     r = _index_a_line_without_stops(workdir, qa)
     assert r.code == 0
-    assert "table.txt: article 'table': 1 sentence(s) longer than 3,000 characters" in r.err
+    assert "table.txt: article 'table': 1 sentence longer than 3,000 characters" in r.err
     pieces = [json.loads(line) for line in qa("sentences", "--json", "--doc", "table").out
               .splitlines()]
     assert len(pieces) >= 14 and all(len(p["text"]) <= 3000 for p in pieces)

@@ -93,7 +93,8 @@ def _analyse_chunk(first: int, documents: list[Document], with_names: bool = Tru
         cut: list[int] = []
         sentences = split_document(doc, cut)
         if cut:
-            notes.append(f"{doc.source}: article {doc.id!r}: {len(cut)} sentence(s) longer than "
+            notes.append(f"{doc.source}: article {doc.id!r}: {len(cut)} "
+                         f"sentence{'s' * (len(cut) != 1)} longer than "
                          f"{MAX_SENTENCE:,} characters (up to {max(cut):,}) cut into pieces; pieces "
                          f"over {LONGEST_PROSE:,} characters are not searched for who said what")
         counts.append(len(sentences))
