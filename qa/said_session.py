@@ -5,6 +5,7 @@ argument here with the session's console, k and JSON switch.
 """
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 
 from rich.console import Console
@@ -18,11 +19,24 @@ from .untrusted import dumps
 SOURCES_SHOWN = 20
 
 
+_ABOUT = re.compile(r"(?:^|\s)--about(?:\s|$)")  # a word of its own, perhaps last
+_OPTION = re.compile(r"(?:^|\s)(--\w[\w-]*)")
+
+
 def said_command(index: Index, console: Console, arg: str, k: int, as_json: bool) -> None:
     """`/said NAME [--about WORDS]`: the source's statements, newest first (or best first)."""
-    name, _, about = arg.partition(" --about ")
+    found = _ABOUT.search(arg)
+    name, about = (arg[:found.start()], arg[found.end():]) if found else (arg, "")
+    unknown = _OPTION.search(name)  # "/said X --since 2017" looked for a source of that name
+    if unknown:
+        _say(console, f"/said has no option {safe(unknown.group(1))!r}; it takes NAME "
+                      f"[--about WORDS]", error=True)
+        return
     if not name.strip():
         _say(console, "/said needs a NAME, e.g. /said " + _example(index), error=True)
+        return
+    if found and not about.strip():
+        _say(console, "/said NAME --about needs WORDS after it", error=True)
         return
     try:
         result = said(index, name.strip(), about=about.strip() or None, k=k)
@@ -48,6 +62,11 @@ def said_command(index: Index, console: Console, arg: str, k: int, as_json: bool
 def sources_command(index: Index, console: Console, arg: str, as_json: bool) -> None:
     """`/sources [WORDS]`: the sources, most statements first, or those that spoke about
     WORDS."""
+    unknown = _OPTION.search(arg)
+    if unknown:
+        _say(console, f"/sources has no option {safe(unknown.group(1))!r}; it takes [WORDS]",
+             error=True)
+        return
     try:
         found = sources(index, about=arg or None)
     except SaidError as exc:

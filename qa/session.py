@@ -106,6 +106,9 @@ class Session:
             hint = f"did you mean {close[0]}? " if close else ""
             self._error(f"unknown command {safe(name)}; {hint}commands: {' '.join(COMMANDS)}")
             return
+        if arg and not COMMANDS[name][0]:  # "/reindex now", "/quit please" did it anyway
+            self._error(f"{name} takes nothing after it, not {safe(arg)!r}")
+            return
         handler(arg)
 
     # --------------------------------------------------------------------- commands

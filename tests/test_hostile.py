@@ -11,6 +11,12 @@ import pytest
 from conftest import SEED
 
 
+@pytest.fixture(autouse=True)
+def private_history(tmp_path, monkeypatch):
+    """The session's history in a scratch folder, never the user's."""
+    monkeypatch.setenv("XDG_STATE_HOME", str(tmp_path / "state"))
+
+
 @pytest.fixture(scope="module")
 def seed_built(tmp_path_factory):
     """A folder with seeds/ and its index, built once; `home` gives each test it a fresh copy
@@ -313,7 +319,7 @@ sys.exit(main(sys.argv[2:]))
 @pytest.mark.parametrize("signal_name,workers", [("SIGTERM", 1), ("SIGTERM", 2),
                                                  ("SIGINT", 2), ("SIGKILL", 2)])
 def test_a_build_ended_by_sigterm_or_ctrl_c_removes_its_temporary_folder(
-        home, signal_name, workers):
+        home, request, signal_name, workers):
     import signal
     import subprocess
     import sys
@@ -321,7 +327,9 @@ def test_a_build_ended_by_sigterm_or_ctrl_c_removes_its_temporary_folder(
 
     from test_output import environment
 
-    (home / "seeds" / "new.txt").write_text("The mayor said the ferry was late.\n")
+    new = home / "seeds" / "new.txt"  # (seeds/ is shared by this module's tests)
+    new.write_text("The mayor said the ferry was late.\n")
+    request.addfinalizer(new.unlink)
     before = sorted(p.name for p in (home / "index").iterdir())
     (home / "building").unlink(missing_ok=True)
     proc = subprocess.Popen([sys.executable, "-c", _HELD_BUILD, str(workers), "index",
@@ -386,3 +394,24 @@ def test_an_index_in_the_corpus_whose_build_was_killed_before_its_manifest_is_no
     (workdir / "seeds" / "other" / "manifest.json").unlink()  # killed just before writing it
     r = qa("index")  # read the generation's sentences.jsonl and terms.jsonl as articles
     assert r.code == 0 and r.out.startswith("indexed 1 article,") and "other" not in r.err
+
+
+def test_session_commands_refuse_what_they_do_not_take(home):
+    from test_repl import drive
+
+    from qa.config import locate
+
+
+    location = locate(index=str(home / "index"), corpus=[str(home / "seeds")], env={})
+    code, out = drive(location, "/reindex now", "/help me", "/said Observatory --since 2017",
+                      "/said Observatory --about", "/sources --json", "/quit please",
+                      "/k 2", "/quit", end="")  # each was done, its extra words ignored
+    assert code == 0 and "building the index" not in out and "Commands:" not in out
+    errors = [line for line in out.splitlines() if "take" in line or "need" in line]
+    assert errors == ["/reindex takes nothing after it, not 'now'",
+                      "/help takes nothing after it, not 'me'",
+                      "/said has no option '--since'; it takes NAME [--about WORDS]",
+                      "/said NAME --about needs WORDS after it",
+                      "/sources has no option '--json'; it takes [WORDS]",
+                      "/quit takes nothing after it, not 'please'"]
+    assert "k is 2" in out  # the session went on after "/quit please"
