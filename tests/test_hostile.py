@@ -415,3 +415,25 @@ def test_session_commands_refuse_what_they_do_not_take(home):
                       "/sources has no option '--json'; it takes [WORDS]",
                       "/quit takes nothing after it, not 'please'"]
     assert "k is 2" in out  # the session went on after "/quit please"
+
+
+def test_a_history_entry_suggested_as_one_types_is_drawn_safely(home, tmp_path):
+    import io
+
+    from prompt_toolkit.data_structures import Size
+    from test_repl import CTRL_D, Shows, _Screen, drive_slowly
+
+    from qa.config import locate
+
+    history = tmp_path / "state" / "qa" / "history"  # (private_history's)
+    history.parent.mkdir(parents=True)
+    entry = "how far\u202e is \x1b]0;pwned\x07\x1b[2J\u200bal-Mayadin?"
+    history.write_text(f"\n# 2026-12-01 10:00:00\n+{entry}\n", encoding="utf-8")
+    location = locate(index=str(home / "index"), corpus=[str(home / "seeds")], env={})
+    screen = io.StringIO()
+    output = _Screen(screen, lambda: Size(rows=24, columns=100), term="xterm")
+    drive_slowly(location, "how f", Shows("how f"), "\x15", CTRL_D, output=output)
+    drawn = screen.getvalue()
+    assert "ar\ufffd is \u241b]0;pwned\u2407\u241b[2J\ufffdal-Mayadin?" in drawn  # suggested
+    for char in ("\u202e", "\x07", "\u200b", "\x1b]0;", "\x1b[2J"):
+        assert char not in drawn, repr(char)
