@@ -61,6 +61,17 @@ class HtmlArticle:
     title: str
     date: str  # YYYY-MM-DD, or "" when the page gives none
     text: str  # paragraphs separated by blank lines
+    note: str = ""  # what of the page was not read, for a warning
+
+
+# libxml2 (under lxml, under trafilatura) stops at this depth of elements and drops the rest of
+# the page: a page nested deeper came out empty, or cut short without a word. Such a page is
+# parsed again with the limit raised to HUGE_DEPTH (bounded work: trafilatura's time grows with
+# the depth, ~1.5 s at 2,000); beyond that what lies deeper is not read, and the warning says so.
+LXML_DEPTH, HUGE_DEPTH = 255, 2048
+# Elements a later sibling closes (<p>a<p>b): not counted as nesting by the depth estimate.
+_SELF_ENDING = frozenset("p li dt dd tr td th option".split())
+_VOID = frozenset("area base br col embed hr img input link meta param source track wbr".split())
 
 
 def read_html(page: str) -> HtmlArticle:
@@ -69,29 +80,49 @@ def read_html(page: str) -> HtmlArticle:
         raise HtmlError(f"page too big to read as HTML ({len(page) / 1e6:,.0f} million "
                         f"characters; the limit is {MAX_HTML_CHARS / 1e6:,.0f} million)")
     head = _head_fields(page)
-    text = _body_text(page)
+    text, cut = _body_text(page, deep=head.depth > LXML_DEPTH - 5)
     title = _clean(head.title)
     paragraphs = [p for p in (_clean(line) for line in text.split("\n")) if p]
     if paragraphs and title and paragraphs[0].lower() == title.lower():
         paragraphs = paragraphs[1:]  # the headline is the title, not the first paragraph
+    too_deep = f"nested more than {HUGE_DEPTH:,} elements deep" if cut else ""
     if not paragraphs:
-        raise HtmlError("no article text found in the page")
-    return HtmlArticle(title, head.date, "\n\n".join(paragraphs))
+        raise HtmlError("no article text found in the page"
+                        + (f" (it is {too_deep}; what lies deeper is not read)" if cut else ""))
+    return HtmlArticle(title, head.date, "\n\n".join(paragraphs),
+                       f"the page is {too_deep}: what lies deeper is not indexed" if cut else "")
 
 
 def _clean(text: str) -> str:
     return " ".join(_CONTROL.sub("", text).split())
 
 
-def _body_text(page: str) -> str:
+def _body_text(page: str, deep: bool = False) -> tuple[str, bool]:
+    """The page's article text, and whether the page was cut at HUGE_DEPTH. A `deep` page
+    (nested past or near LXML_DEPTH, by `_HeadReader`'s estimate) is parsed here with the
+    limit raised, and the tree handed to trafilatura."""
     import trafilatura  # only a corpus with pages loads it (~0.15 s)
 
+    cut = False
     try:
+        if deep:
+            page, cut = _deep_tree(page)
         found = trafilatura.bare_extraction(page, include_comments=False, include_tables=False,
                                             with_metadata=False)
     except Exception as exc:  # noqa: BLE001 - a page the library cannot parse is skipped
         raise HtmlError(f"could not be read as HTML ({type(exc).__name__})") from None
-    return (found.text or "") if found is not None else ""
+    return ((found.text or "") if found is not None else ""), cut
+
+
+def _deep_tree(page: str):
+    """`page` parsed as trafilatura parses it, but to a depth of HUGE_DEPTH; and whether
+    libxml2 stopped there."""
+    from lxml.html import HTMLParser, fromstring
+
+    parser = HTMLParser(collect_ids=False, default_doctype=False, encoding="utf-8",
+                        remove_comments=True, remove_pis=True, huge_tree=True)
+    tree = fromstring(page.encode("utf-8", "surrogatepass"), parser=parser)
+    return tree, any("Excessive depth" in error.message for error in parser.error_log)
 
 
 @dataclass
@@ -100,6 +131,7 @@ class _Head:
     h1: str = ""
     title: str = ""
     date: str = ""
+    depth: int = 0  # how deep elements nest, about (see _HeadReader)
 
 
 def _head_fields(page: str) -> _Head:
@@ -130,8 +162,12 @@ class _HeadReader(HTMLParser):
         self.head = _Head()
         self._in: str = ""
         self._text: list[str] = []
+        self._open = 0  # elements open now, counted as lxml would nest them (about)
 
     def handle_starttag(self, tag, attrs):
+        if tag not in _VOID and tag not in _SELF_ENDING:
+            self._open += 1
+            self.head.depth = max(self.head.depth, self._open)
         values = {k: v or "" for k, v in attrs}
         if tag == "meta":
             key = (values.get("property") or values.get("name")
@@ -147,6 +183,8 @@ class _HeadReader(HTMLParser):
             self._in, self._text = tag, []
 
     def handle_endtag(self, tag):
+        if tag not in _VOID and tag not in _SELF_ENDING and self._open:
+            self._open -= 1
         if tag == self._in:
             text = _clean("".join(self._text))
             if tag == "title" and not self.head.title:

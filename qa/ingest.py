@@ -298,6 +298,8 @@ def _read_page(path: Path, text: str, base: str, corpus: Corpus) -> list[Documen
     except HtmlError as exc:
         corpus.skip(str(path), str(exc), "pages without article text")
         return []
+    if page.note:
+        corpus.problems.append(f"{path}: {page.note}")
     return [_read_article(path, page.text, base, page.title, page.date)]
 
 

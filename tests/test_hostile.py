@@ -437,3 +437,24 @@ def test_a_history_entry_suggested_as_one_types_is_drawn_safely(home, tmp_path):
     assert "ar\ufffd is \u241b]0;pwned\u2407\u241b[2J\ufffdal-Mayadin?" in drawn  # suggested
     for char in ("\u202e", "\x07", "\u200b", "\x1b]0;", "\x1b[2J"):
         assert char not in drawn, repr(char)
+
+
+def _nested(depth: int, inner: str, before: str = "", after: str = "") -> str:
+    return ("<html><head><title>Port</title></head><body>" + before + "<div>" * depth
+            + inner + "</div>" * depth + after + "</body></html>")
+
+
+def test_a_page_nested_deeper_than_the_html_reader_goes_is_read_or_named(workdir, qa):
+    seeds = workdir / "seeds"
+    (seeds / "deep.html").write_text(_nested(300, "<p>The minister said the port would open "
+                                                  "next year.</p>"))
+    (seeds / "bomb.html").write_text(_nested(2100, "<p>Buried deep.</p>", before=(
+        "<p>The harbour master said the ferry carried 40 cars.</p>"), after="<p>Lost too.</p>"))
+    r = qa("index")  # deep.html: 'skipped: no article text found in the page'; bomb.html:
+    assert r.code == 0 and "deep.html" not in r.err  # 'Lost too.' dropped without a word
+    assert ("bomb.html: the page is nested more than 2,048 elements deep: what lies deeper "
+            "is not indexed") in r.err
+    r = qa("ask", "when will the port open?")
+    assert r.code == 0 and r.out.splitlines()[0].endswith("deep  sentence 0")
+    r = qa("ask", "how many cars did the ferry carry?")
+    assert r.code == 0 and "bomb  sentence 0" in r.out
