@@ -289,7 +289,8 @@ def _ask(args) -> int:
     if args.question == "-":
         if sys.stdin is None:  # `qa ask - <&-`
             raise UsageError("no standard input to read questions from (it is closed)")
-        questions = (line.rstrip("\n") for line in sys.stdin)
+        # (a file from Windows ends lines in CR LF: the CR was kept in the question)
+        questions = (line.rstrip("\r\n") for line in sys.stdin)
         if _isatty(sys.stdin):  # `qa | tee log`: someone types, and no prompt is shown
             _error("type one question per line; Ctrl-D ends", prefix="qa: ")
     else:

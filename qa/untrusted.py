@@ -14,7 +14,7 @@ Unicode "tag" characters carry whole hidden sentences).
   characters (zero-width space, word joiner, U+FEFF, tags; not the zero-width joiner and
   non-joiner, which Persian, Indic scripts and emoji need to be read right), and a space
   for tab, newline and the line and paragraph separators (a name cannot open a line of its
-  own).
+  own); U+FFFD also for a lone surrogate (a byte of a file name that is not UTF-8).
 - For JSON, `dumps` keeps the text exactly and writes the same characters as `\\uXXXX`
   escapes: still valid JSON with the same values, but nothing a terminal would act on.
 """
@@ -36,10 +36,15 @@ _VISIBLE.update({0x7f: "\u2421", ord("\n"): " ", ord("\t"): " ", ord("\r"): " ",
                  0x2028: " ", 0x2029: " "})
 _VISIBLE.update({ord(c): "\ufffd" for c in _BIDI})
 _VISIBLE.update({c: "\ufffd" for low, high in _INVISIBLE for c in range(low, high + 1)})
+# Lone surrogates: the bytes of a file name (or of standard input, or argv) that are not UTF-8,
+# as Python keeps them ("caf\udce9.txt" for b"caf\xe9.txt"). Written raw they were that byte
+# again on a UTF-8 terminal or in JSON output, which is then not UTF-8.
+_VISIBLE.update({c: "\ufffd" for c in range(0xd800, 0xe000)})
 
 # What JSON's own encoder leaves raw with ensure_ascii=False (it escapes only C0 controls).
 _RAW_IN_JSON = re.compile("[\x7f-\x9f\u2028\u2029" + _BIDI
-                          + "".join(f"{chr(low)}-{chr(high)}" for low, high in _INVISIBLE) + "]")
+                          + "".join(f"{chr(low)}-{chr(high)}" for low, high in _INVISIBLE)
+                          + "\ud800-\udfff]")
 
 
 def visible(text: str) -> str:

@@ -458,3 +458,26 @@ def test_a_page_nested_deeper_than_the_html_reader_goes_is_read_or_named(workdir
     assert r.code == 0 and r.out.splitlines()[0].endswith("deep  sentence 0")
     r = qa("ask", "how many cars did the ferry carry?")
     assert r.code == 0 and "bomb  sentence 0" in r.out
+
+
+def test_a_file_name_that_is_not_utf8_is_indexed_and_shown_safely(workdir, qa):
+    import os
+
+    name = os.fsdecode(b"caf\xe9.txt")  # "caf\udce9.txt": Python's stand-in for the byte
+    (workdir / "seeds" / name).write_text("The mayor said the ferry carried 40 cars.\n")
+    r = qa("index")  # was a UnicodeEncodeError traceback, and no corpus holding one indexed
+    assert r.code == 0 and r.out.startswith("indexed 2 articles")
+    r = qa("ask", "how many cars did the ferry carry?")  # "\udce9" written raw was the byte
+    assert r.code == 0 and "caf\ufffd  sentence 0" in r.out  # again: output not UTF-8
+    r = qa("ask", "--json", "--doc", "caf\udce9", "how many cars did the ferry carry?")
+    assert r.code == 0 and '"doc": "caf\\udce9"' in r.out  # the id, exact, in ASCII
+    assert json.loads(r.out)["hits"][0]["doc"] == "caf\udce9"
+    (workdir / "seeds" / "new.txt").write_text("The port said nothing.\n")
+    r = qa("index")  # an update reads the records back
+    assert r.code == 0 and "1 article analysed, 0 removed, 2 kept" in r.out
+
+
+def test_questions_from_a_windows_file_lose_their_carriage_returns(home, qa):
+    r = qa("ask", "--json", "-", stdin="how far from al-Mayadin?\r\nwho said it?\r\n")
+    questions = [json.loads(line)["question"] for line in r.out.splitlines()]
+    assert r.code == 0 and questions == ["how far from al-Mayadin?", "who said it?"]

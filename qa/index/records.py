@@ -42,8 +42,18 @@ _ESCAPED = re.compile('[\x00-\x09\x0b-\x1f"\\\\]')  # what _ENCODE escapes in a 
 
 
 def encode_line(value: Any) -> bytes:
-    """One JSON Lines line, as every record file of the index is written."""
-    return _ENCODE(value).encode() + b"\n"
+    """One JSON Lines line, as every record file of the index is written. A lone surrogate
+    (a file name that is not UTF-8, b"caf\\xe9.txt", is "caf\\udce9.txt" to Python) cannot be
+    written as UTF-8: it is written as a \\u escape, which reads back the same (the rest of
+    the line as always, so a search for an id's encoding, `gather.Segment.find_id`, finds it)."""
+    text = _ENCODE(value)
+    try:
+        return text.encode() + b"\n"
+    except UnicodeEncodeError:  # (was a traceback: no corpus holding such a file indexed)
+        return _SURROGATE.sub(lambda m: f"\\u{ord(m.group()):04x}", text).encode() + b"\n"
+
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 class RecordWriter:
