@@ -157,3 +157,33 @@ def test_two_dot_ellipsis_inside_a_quotation_does_not_end_it():
     text = 'He said "those who act for them .. Must be ready to pay." Then he left.'
     assert spans(text) == ['He said "those who act for them .. Must be ready to pay."',
                            "Then he left."]
+
+
+# Reuters-21578 capitalises the word after "U.S." ("the U.S. And West Germany", reut2-020/20071;
+# "not just with the U.S. But with other countries", reut2-016/16943): each was cut in two and
+# the second half lost its speaker. "U.S." before a sentence that opens with "But" or "The"
+# still ends one.
+US_WIRE = ("Stoltenberg said the meeting showed the determination of the U.S. And West Germany "
+           "to continue close cooperation on exchange rates. Japan has a large surplus not just "
+           "with the U.S. But with other countries, Yeutter told reporters. Japan stopped dumping "
+           "chips in the U.S. But it has failed to open its markets, an official said. Imports "
+           "to the U.S. rose. The company said exports fell.\n")
+
+
+def test_and_or_a_but_after_not_just_do_not_end_a_sentence_after_us(workdir, qa):
+    import json
+
+    (workdir / "seeds" / "us.txt").write_text(US_WIRE)
+    r = qa("ask", "--json", "-k", "9", "--doc", "us",
+           "West Germany cooperation surplus countries chips markets exports")
+    assert r.code == 0, r.err
+    said = {h["text"]: [a["source"] for a in h["attributions"]] for h in json.loads(r.out)["hits"]}
+    assert said == {
+        "Stoltenberg said the meeting showed the determination of the U.S. And West Germany to "
+        "continue close cooperation on exchange rates.": ["Stoltenberg"],
+        "Japan has a large surplus not just with the U.S. But with other countries, Yeutter told "
+        "reporters.": ["Yeutter"],
+        "Japan stopped dumping chips in the U.S.": [],
+        "But it has failed to open its markets, an official said.": ["an official"],
+        "The company said exports fell.": ["The company"],
+    }
