@@ -78,6 +78,7 @@ def carry_quotes(texts: list[str], found: list[list[Found]]) -> list[list[tuple[
             continue
         opens = _open_at_end(marks[i])  # per sentence, not per attribution
         close = _first_close(marks[i])
+        forward = None
         for k, f in enumerate(items):
             if f.content is None:
                 continue
@@ -85,9 +86,12 @@ def carry_quotes(texts: list[str], found: list[list[Found]]) -> list[list[tuple[
             if any(q in piece for q in '“”"') or "''" in piece:
                 quoted[i] = (i, k)
             if opens is not None and opens >= f.content[0] - 1:
-                _forward(texts, marks, found, extra, quoted, i, k, i + 1)
+                forward = k  # the last such cue is the quotation's: "Asked to comment,
+                # Michael Samuels told Reuters: "These ...", not "Asked"
             elif close is not None and f.content[0] <= close:
                 _backward(texts, marks, found, extra, quoted, i, k)
+        if forward is not None:
+            _forward(texts, marks, found, extra, quoted, i, forward, i + 1)
     for j in range(1, len(texts)):
         origin = quoted[j - 1]
         if origin is not None and not found[j] and not extra[j] \

@@ -61,13 +61,22 @@ def _np_left(toks: list[Token], a: int, depth: int) -> tuple[int, int] | None:
         head = segment_left(toks, start - 1)  # "sources who reviewed them told POLITICO"
         if head is not None and _subject_like(toks, head, start - 1):
             start = head
+    # "visiting U.S. Agriculture secretary Richard Lyng told", "leading Democrats have said": a
+    # participle used as an adjective before a name is kept in the source (not "including X",
+    # "featuring X": those take an object); the rest must be a subject
+    modifier = toks[start].lower in _PARTICIPLE_ADJECTIVES and end - start > 1 \
+        and toks[start + 1].text[:1].isupper()
     end = _drop_trailing_time(toks, start, end)
-    if not is_subject(toks, start, end):
+    if not is_subject(toks, start + modifier, end):
         return None
     name = _name_before_appositive(toks, start)
     return (name if name is not None else start, end)
 
 
+_PARTICIPLE_ADJECTIVES = frozenset("""
+visiting leading outgoing incoming ranking ruling governing retiring reigning presiding founding
+sitting departing remaining
+""".split())
 _APPOSITIVE_TITLES = frozenset("""
 a an the chief senior vice deputy executive managing general former acting assistant head
 """.split())
@@ -199,14 +208,19 @@ def _subject_like(toks: list[Token], start: int, end: int) -> bool:
     if ((first.lower in ADVERBS or first.lower.endswith("ly"))
             and (end - start == 1 or not toks[start + 1].text[:1].isupper())) \
             or (first.lower.endswith("ing") and end - start > 1
-                and not toks[start + 1].text[:1].isupper()):
-        return False  # "Also at the hearing, X said", "Speaking later, X said"
+                and not toks[start + 1].text[:1].isupper()) \
+            or (first.lower.endswith("ed") and end - start > 1
+                and (toks[start + 1].lower in PREPOSITIONS
+                     or toks[start + 1].lower in _QUESTION_WORDS)):
+        return False  # "Also at the hearing, X said", "Speaking later, X said", "Asked to
+        # comment, X told Reuters", "Asked whether ..., X said"
     if first.text[:1].isupper() or first.text[:1].isdigit() or first.lower in DETERMINERS:
         return True
     return end - start <= 3 and not any(t.lower.endswith(("ed", "ing")) or t.lower in REPORTING
                                         for t in toks[start:end])
 
 
+_QUESTION_WORDS = frozenset("whether if what why how when where which who".split())
 _NUMBER_WORDS = frozenset("two three four five six seven eight nine ten dozens hundreds".split())
 _NAME_ADJECTIVES = frozenset("former retired longtime veteran".split())
 _SUBORDINATORS = frozenset("""
