@@ -5,8 +5,8 @@ links and comments: on 30 pages made from Reuters-21578 bodies in five page temp
 scored token F1 0.943 against 0.892 for a small html.parser reader (bench/bench_html.py,
 docs/SEGMENTATION.md). Headline and date come from the page's own tags (Open Graph,
 `article:published_time`, JSON-LD `datePublished`, `<time datetime>`, `<h1>`, `<title>`)
-read with html.parser, so trafilatura's date guessing, which loads a date parser costing
-seconds, is never run.
+read with lxml, so trafilatura's date guessing, which loads a date parser costing seconds, is
+never run.
 
 The page is text to read, never markup to act on: scripts and styles are dropped, entities
 are decoded once, and what comes out is plain text. Control characters other than newline
@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from html.parser import HTMLParser
 
 from .metadata import iso_date
 
@@ -69,9 +68,6 @@ class HtmlArticle:
 # parsed again with the limit raised to HUGE_DEPTH (bounded work: trafilatura's time grows with
 # the depth, ~1.5 s at 2,000); beyond that what lies deeper is not read, and the warning says so.
 LXML_DEPTH, HUGE_DEPTH = 255, 2048
-# Elements a later sibling closes (<p>a<p>b): not counted as nesting by the depth estimate.
-_SELF_ENDING = frozenset("p li dt dd tr td th option".split())
-_VOID = frozenset("area base br col embed hr img input link meta param source track wbr".split())
 
 
 def read_html(page: str) -> HtmlArticle:
@@ -80,7 +76,7 @@ def read_html(page: str) -> HtmlArticle:
         raise HtmlError(f"page too big to read as HTML ({len(page) / 1e6:,.0f} million "
                         f"characters; the limit is {MAX_HTML_CHARS / 1e6:,.0f} million)")
     head = _head_fields(page)
-    text, cut = _body_text(page, deep=head.depth > LXML_DEPTH - 5)
+    text, cut = _body_text(page, deep=head.depth >= LXML_DEPTH - 1)
     title = _clean(head.title)
     paragraphs = [p for p in (_clean(line) for line in text.split("\n")) if p]
     if paragraphs and title and paragraphs[0].lower() == title.lower():
@@ -99,7 +95,7 @@ def _clean(text: str) -> str:
 
 def _body_text(page: str, deep: bool = False) -> tuple[str, bool]:
     """The page's article text, and whether the page was cut at HUGE_DEPTH. A `deep` page
-    (nested past or near LXML_DEPTH, by `_HeadReader`'s estimate) is parsed here with the
+    (one libxml2 read to LXML_DEPTH, where it stops: `_head_fields`) is parsed here with the
     limit raised, and the tree handed to trafilatura."""
     import trafilatura  # only a corpus with pages loads it (~0.15 s)
 
@@ -131,17 +127,33 @@ class _Head:
     h1: str = ""
     title: str = ""
     date: str = ""
-    depth: int = 0  # how deep elements nest, about (see _HeadReader)
+    depth: int = 0  # how deep elements nest, as libxml2 read them (it stops at LXML_DEPTH)
 
 
 def _head_fields(page: str) -> _Head:
-    reader = _HeadReader()
+    """Headline, date and depth of `page`, from the tags that carry them, read with lxml
+    (libxml2, in C: linear in the page). html.parser, used before, takes time growing faster
+    than the square of the length on some broken markup: "<a " 20,000 times (60 KB) took 27 s,
+    40,000 times 171 s, and a build stopped on one such page."""
+    from lxml import etree
+    from lxml.html import HTMLParser, document_fromstring
+
+    found = _Head()
+    parser = HTMLParser(collect_ids=False, default_doctype=False, encoding="utf-8",
+                        remove_comments=True, remove_pis=True)
     try:
-        reader.feed(page)
-        reader.close()
-    except Exception:  # noqa: BLE001 - html.parser gives up on some broken markup: no metadata
-        pass
-    found = reader.head
+        root = document_fromstring(page.encode("utf-8", "surrogatepass"), parser=parser)
+    except (etree.LxmlError, ValueError):  # nothing to read ("Document is empty"): no metadata
+        root = None
+    depth = 0
+    for event, element in etree.iterwalk(root, events=("start", "end")) if root is not None \
+            else ():
+        if event == "end":
+            depth -= 1
+            continue
+        depth += 1
+        found.depth = max(found.depth, depth)
+        _read_tag(found, element)
     found.title = found.og_title or found.h1 or _site_cut(found.title)
     if not found.date:
         match = _JSON_LD_DATE.search(page)
@@ -149,50 +161,24 @@ def _head_fields(page: str) -> _Head:
     return found
 
 
+def _read_tag(found: _Head, element) -> None:
+    """What `element` says of the headline or the date, if no earlier tag said it."""
+    tag = element.tag
+    if tag == "meta":
+        key = (element.get("property") or element.get("name") or element.get("itemprop")
+               or "").lower()
+        if key == "og:title" and not found.og_title:
+            found.og_title = _clean(element.get("content") or "")
+        elif key in _DATE_META and not found.date:
+            found.date = iso_date(element.get("content") or "")
+    elif tag == "time" and not found.date:
+        found.date = iso_date(element.get("datetime") or "")
+    elif tag == "title" and not found.title:
+        found.title = _clean(element.text_content()[:1000])
+    elif tag == "h1" and not found.h1:
+        found.h1 = _clean(element.text_content()[:1000])
+
+
 def _site_cut(title: str) -> str:
     """"Headline | Site name" -> "Headline"."""
     return title.split(" | ")[0] if " | " in title else title
-
-
-class _HeadReader(HTMLParser):
-    """Headline and date from the tags that carry them; text outside them is ignored."""
-
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.head = _Head()
-        self._in: str = ""
-        self._text: list[str] = []
-        self._open = 0  # elements open now, counted as lxml would nest them (about)
-
-    def handle_starttag(self, tag, attrs):
-        if tag not in _VOID and tag not in _SELF_ENDING:
-            self._open += 1
-            self.head.depth = max(self.head.depth, self._open)
-        values = {k: v or "" for k, v in attrs}
-        if tag == "meta":
-            key = (values.get("property") or values.get("name")
-                   or values.get("itemprop") or "").lower()
-            content = values.get("content", "")
-            if key == "og:title" and not self.head.og_title:
-                self.head.og_title = _clean(content)
-            elif key in _DATE_META and not self.head.date:
-                self.head.date = iso_date(content)
-        elif tag == "time" and not self.head.date:
-            self.head.date = iso_date(values.get("datetime", ""))
-        elif tag in ("title", "h1") and not self._in:
-            self._in, self._text = tag, []
-
-    def handle_endtag(self, tag):
-        if tag not in _VOID and tag not in _SELF_ENDING and self._open:
-            self._open -= 1
-        if tag == self._in:
-            text = _clean("".join(self._text))
-            if tag == "title" and not self.head.title:
-                self.head.title = text
-            elif tag == "h1" and not self.head.h1:
-                self.head.h1 = text
-            self._in = ""
-
-    def handle_data(self, data):
-        if self._in and sum(map(len, self._text)) < 1000:
-            self._text.append(data)

@@ -481,3 +481,21 @@ def test_questions_from_a_windows_file_lose_their_carriage_returns(home, qa):
     r = qa("ask", "--json", "-", stdin="how far from al-Mayadin?\r\nwho said it?\r\n")
     questions = [json.loads(line)["question"] for line in r.out.splitlines()]
     assert r.code == 0 and questions == ["how far from al-Mayadin?", "who said it?"]
+
+
+def test_a_page_of_broken_markup_is_read_in_time_linear_in_its_size(workdir):
+    """html.parser, which read the headline and date, took time growing faster than the
+    square of the length on such markup ("<a " 40,000 times, 120 KB: 171 s, and the build
+    waited for it); the timeout only keeps a hang from stopping the suite."""
+    import subprocess
+    import sys
+
+    from test_output import environment
+
+    (workdir / "seeds" / "broken.html").write_text(
+        "<html><head><title>Port</title></head><body><p>The minister said the port would "
+        "open next year.</p>" + "<a " * 40_000)
+    run = subprocess.run([sys.executable, "-m", "qa.cli", "ask", "when will the port open?"],
+                         cwd=workdir, env=environment(), capture_output=True, text=True,
+                         timeout=120)
+    assert run.returncode == 0 and run.stdout.splitlines()[0].endswith("broken  sentence 0")
