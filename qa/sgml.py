@@ -21,7 +21,9 @@ from .metadata import iso_date
 # An element is its opening tag, then the shortest run to "</REUTERS>" (found with str.find:
 # a lazy `.*?` in a regular expression tries the closing tag at every character, which made
 # reading the 27 MB of Reuters-21578 cost 0.9 s of the build process's CPU, now 0.4 s).
-_OPEN = re.compile(r"<REUTERS\b([^>]*)>")
+# The opening tag's end is found with str.find too: `<REUTERS\b([^>]*)>` scanned to the end
+# of the text from each "<REUTERS" without a ">" ("<REUTERS " 20,000 times, 180 KB: 11 s).
+_OPEN = re.compile(r"<REUTERS\b")
 _CLOSE = "</REUTERS>"
 _NEWID = re.compile(r'\bNEWID="(\d{1,12})"')
 _REUTERS_DATE = re.compile(r"\s*(\d{1,2})-([A-Z]{3})-(\d{4})")
@@ -71,10 +73,13 @@ def _elements(text: str) -> Iterator[tuple[str, str]]:
         opening = _OPEN.search(text, pos)
         if opening is None:
             return
-        end = text.find(_CLOSE, opening.end())
+        tag_end = text.find(">", opening.end())
+        if tag_end < 0:
+            return
+        end = text.find(_CLOSE, tag_end + 1)
         if end < 0:
             return
-        yield opening.group(1), text[opening.end():end]
+        yield text[opening.end():tag_end], text[tag_end + 1:end]
         pos = end + len(_CLOSE)
 
 
