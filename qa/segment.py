@@ -27,7 +27,10 @@ from .model import Document, Sentence
 _PARAGRAPH = re.compile(r"\n[ \t]*\n\s*")
 # Inside a paragraph: a line that starts indented, or the sign-off as the last line.
 _LINE = re.compile(r"\n(?=[ \t]+\S|[ \t]*(?i:reuters?)\b[^\n]{0,8}\Z)")
-_CANDIDATE = re.compile(r"(?:\.{3}|…|[.!?]+)[\"'”’)\]]*(?=\s)")
+# A run of stops is matched from its start only, and never given back: from each stop inside a
+# run "[.!?]+" ran to the run's end and back again, so "..." 5,000 times took 2 s and 80 KB of
+# it 100 s. A match can only end where the run and its quotes end, so none is lost.
+_CANDIDATE = re.compile(r"(?:(?<![.!?])(?:\.{3}|[.!?]++)|…)[\"'”’)\]]*+(?=\s)")
 _NEXT = re.compile(r"\s+([\"“‘'(\[<]*)(\S+)")
 _WORD_BEFORE = re.compile(r"(\S+?)\s*(?:\.{3}|…|[.!?]+)[\"'”’)\]]*\Z")
 # A line that ends in one of these goes on, indented or not ("23.8 mln vs\n    14.7 mln").
