@@ -301,7 +301,7 @@ def _ask(args) -> int:
         raise UsageError("empty source name for --source")  # as `qa said ""` says
     index = open_index(_location(args), complete=args.source is not None)
     if args.doc is not None and index.doc_number(args.doc) is None:
-        raise UsageError(f"no article with id {args.doc!r} (see 'qa sentences')")
+        raise UsageError(f"no article with id {one_line(args.doc, 120)!r} (see 'qa sentences')")
     console = None if args.json else _console(args)
     answered = asked = 0
     for question in questions:

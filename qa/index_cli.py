@@ -49,14 +49,14 @@ def run_sentences(args, location, console) -> int:
     Lines."""
     from .api import open_index
     from .model import sentence_json
-    from .untrusted import dumps
+    from .untrusted import dumps, one_line
 
     index = open_index(location)
     number = None
     if args.doc is not None:
         number = index.doc_number(args.doc)
         if number is None:
-            raise QaError(f"no article with id {args.doc!r}")
+            raise QaError(f"no article with id {one_line(args.doc, 120)!r}")
     for i in range(index.size):
         if number is not None and index.sent_doc[i] != number:
             continue
