@@ -145,7 +145,9 @@ def index_articles(evalset: EvalSet, folder: Path | None = None) -> Index:
     corpus = folder / f"{evalset.kind}-articles.jsonl"
     with open(corpus, "w", encoding="utf-8") as f:
         for article in evalset.articles or []:
-            f.write(json.dumps(article, ensure_ascii=False) + "\n")
+            # escaped: a lone surrogate (a "\\udce9" in the set's JSON) cannot be written as
+            # UTF-8 (it was a traceback); the reader makes it U+FFFD, as for any JSONL
+            f.write(json.dumps(article) + "\n")
     build([corpus], folder / "index")
     return Index.open(folder / "index")
 

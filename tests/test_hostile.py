@@ -542,3 +542,10 @@ def test_a_long_id_is_cut_in_the_error_that_echoes_it(home, qa, command):
     r = qa(*args)  # the 100,000 characters were echoed on one line
     assert r.code == 2 and r.err.startswith("qa: error: no article with id 'xxx")
     assert len(r.err) < 300 and "…'" in r.err
+
+
+def test_a_squad_file_with_a_lone_surrogate_is_evaluated_not_a_traceback(workdir, qa):
+    _squad(workdir / "dev.json", context="The army reached al-Mayadin on Friday \udce9. "
+                                         "Rebels fled to the east.")  # (as "\\udce9" in JSON)
+    r = qa("eval", "dev.json", "--json")  # was a UnicodeEncodeError traceback
+    assert r.code == 0 and json.loads(r.out)["qa"]["P@1"] == 1.0
