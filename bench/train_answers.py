@@ -86,6 +86,10 @@ def cached_examples(cache: Path | None, *args) -> list[tuple]:
             z = {name: npz[name] for name in npz.files}  # each read once
         if heldout and "num" not in z:
             raise SystemExit(f"{cache}: no article numbers, cannot leave articles out")
+        built = tuple(int(x) for x in z.get("kept_out", (0, -1)))
+        if built[0] and built != (heldout, -1 if part is None else part):
+            raise SystemExit(f"{cache}: built without the articles of --heldout {built[0]} "
+                             f"--heldout-part {built[1]}; build the cache without --heldout")
         out = []
         for n in range(len(z["gold"])):
             number = int(z["num"][n]) if "num" in z else -1
@@ -106,7 +110,8 @@ def cached_examples(cache: Path | None, *args) -> list[tuple]:
                  en=np.concatenate([e[4] for e in out]),
                  feats=np.concatenate([e[5] for e in out]),
                  spn=np.cumsum([0] + [len(e[3]) for e in out]),
-                 gold=np.asarray([e[6] for e in out]), num=np.asarray([e[7] for e in out]))
+                 gold=np.asarray([e[6] for e in out]), num=np.asarray([e[7] for e in out]),
+                 kept_out=np.asarray([args[5], -1 if args[7] is None else args[7]]))
     return out
 
 
