@@ -213,9 +213,38 @@ def stacked_inputs(parts, fold, sent, y, fitted=None):
     return np.log(np.clip(np.c_[p1, p2], 1e-6, 1 - 1e-6))
 
 
+def first_gold(dev: list[dict], path: Path) -> None:
+    """Score dev's hits against each question's first answer only, as train has one: what
+    the train-fitted threshold's caution on dev comes from."""
+    from qa.answer_eval import f1
+
+    data = json.loads(path.read_text(encoding="utf-8"))["data"]
+    firsts = [qa_["answers"][0]["text"] for a in data for p in a["paragraphs"]
+              for qa_ in p["qas"]]
+    assert len(firsts) == len(dev), "the dump is not of this file"
+    for r, gold in zip(dev, firsts):
+        for hit in r["hits"]:
+            hit["f1"] = f1(hit["best"], gold) if hit["best"] is not None else 0.0
+
+
+def near_ties(recs: list[dict], name: str) -> None:
+    """How often the top hit is right, by its lead over the next hit's ranking score."""
+    leads = np.asarray([(r["hits"][0]["score"] - r["hits"][1]["score"],
+                         r["hits"][0]["f1"] >= 0.5, r["hits"][0]["right_sentence"])
+                        for r in recs if len(r["hits"]) > 1 and r["hits"][0]["inputs"]], float)
+    for lo, hi in ((0, .05), (.05, .1), (.1, .2), (.2, .4), (.4, np.inf)):
+        m = (leads[:, 0] >= lo) & (leads[:, 0] < hi)
+        print(f"{name}: lead {lo}-{hi}: {int(m.sum())} top hits, right {leads[m, 1].mean():.3f}, "
+              f"sentence holds a gold {leads[m, 2].mean():.3f}")
+
+
 def compare(args) -> None:
     train = [json.loads(line) for line in args.train.open(encoding="utf-8")]
     dev = [json.loads(line) for line in args.dev.open(encoding="utf-8")]
+    near_ties(train, "train")
+    near_ties(dev, "dev")
+    if args.first_gold:
+        first_gold(dev, args.first_gold)
     seed = [json.loads(line) for line in args.seed.open(encoding="utf-8")] if args.seed else []
     bt, rt, st, yt, sent_t, ft, tt = rows(train)
     bd, rd, sd, yd, _, fd, td = rows(dev)
@@ -293,6 +322,8 @@ def main() -> int:
     c.add_argument("--seed", type=Path)
     c.add_argument("--precision", type=float, default=0.80)
     c.add_argument("--toward", type=float, nargs="*", default=[3.0, 30.0, 300.0])
+    c.add_argument("--first-gold", type=Path, metavar="DEV_JSON",
+                   help="score dev against each question's first answer only (train has one)")
     args = ap.parse_args()
     {"dump-dev": dump_dev, "dump-train": dump_train, "dump-question": dump_question,
      "compare": compare}[args.command](args)
