@@ -250,16 +250,25 @@ def stream_corpus(files: list[Path], corpus: Corpus, roots: Sequence[Path] = (),
                 docs = []
         del text
         here: set[str] = set()
+        used = 0  # articles of this file whose id was taken: the first LINES_NAMED named
         for doc in docs:
             doc_id = None if doc.id in here else _free_id(
                 doc.id, taken, f"{base}/{doc.id}" if inside else full)
             here.add(doc.id)
             if doc_id is None:
-                corpus.skip(str(path), f" document {doc.id!r}: id already used",
-                            "articles with an id already used")
+                used += 1
+                if used <= LINES_NAMED:
+                    corpus.skip(str(path), f" document {doc.id!r}: id already used",
+                                "articles with an id already used")
+                else:
+                    corpus.skipped["articles with an id already used"] += 1
                 continue
             taken.add(doc_id)
             yield (doc if doc_id == doc.id else dataclasses.replace(doc, id=doc_id)), done, total
+        if used > LINES_NAMED:
+            more = used - LINES_NAMED
+            corpus.problems.append(f"{path}: {more:,} more document{'s' * (more != 1)} skipped "
+                                   f"as their id was already used (not named one by one)")
 
 
 def _free_id(wanted: str, taken: set[str], qualified: str) -> str | None:
@@ -374,9 +383,18 @@ def _jsonl_date(value, where: str, corpus: Corpus) -> str:
     return date
 
 
+# Lines of one JSONL file named in warnings; the rest are counted in one line. A file that is
+# not JSON Lines at all (a CSV named .jsonl) printed a warning for each of its 100,000 lines.
+LINES_NAMED = 5
+
+
 def _read_jsonl(path: Path, text: str, corpus: Corpus) -> list[Document]:
     docs = []
+    first, unnamed = len(corpus.problems), 0
     for number, line in enumerate(text.split("\n"), start=1):
+        if len(corpus.problems) - first > LINES_NAMED:  # each line notes one problem at most
+            corpus.problems.pop()
+            unnamed += 1
         if not line.strip():
             continue
         try:
@@ -408,4 +426,10 @@ def _read_jsonl(path: Path, text: str, corpus: Corpus) -> list[Document]:
         date = _jsonl_date(record.get("date"), f"{path}:{number}", corpus)
         body = body.replace("\r\n", "\n").replace("\r", "\n")
         docs.append(_read_article(path, body, str(doc_id), title, date))
+    if len(corpus.problems) - first > LINES_NAMED:
+        corpus.problems.pop()
+        unnamed += 1
+    if unnamed:
+        corpus.problems.append(f"{path}: {unnamed:,} more line{'s' * (unnamed != 1)} skipped "
+                               f"or warned about like these (not named one by one)")
     return docs

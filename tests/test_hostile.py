@@ -549,3 +549,18 @@ def test_a_squad_file_with_a_lone_surrogate_is_evaluated_not_a_traceback(workdir
                                          "Rebels fled to the east.")  # (as "\\udce9" in JSON)
     r = qa("eval", "dev.json", "--json")  # was a UnicodeEncodeError traceback
     assert r.code == 0 and json.loads(r.out)["qa"]["P@1"] == 1.0
+
+
+def test_a_file_of_thousands_of_bad_lines_names_five_and_counts_the_rest(workdir, qa):
+    seeds = workdir / "seeds"
+    (seeds / "table.jsonl").write_text("".join(f"a,b,{n}\n" for n in range(3000)))
+    _jsonl(seeds, *({"id": "same", "text": f"The mayor said {n} ferries were late."}
+                    for n in range(3000)))
+    r = qa("index")  # printed 3,000 + 2,999 warnings, one per line
+    assert r.code == 0 and len(r.err.splitlines()) == 13, r.err
+    assert "table.jsonl:5: skipped: not a JSON object" in r.err
+    assert "table.jsonl:6:" not in r.err
+    assert "table.jsonl: 2,995 more lines skipped or warned about like these" in r.err
+    assert "wire.jsonl: 2,994 more documents skipped as their id was already used" in r.err
+    assert r.err.splitlines()[-1] == \
+        "qa: skipped 3,000 JSONL lines not an article; 2,999 articles with an id already used"
