@@ -19,7 +19,7 @@ from .index.format import IndexUnusable, read_manifest
 from .index.freshness import staleness
 from .ingest import CorpusError
 from .model import Answer
-from .termination import exit_on_sigterm
+from .termination import exit_on_signals
 
 Notify = Callable[[str], None]
 
@@ -223,7 +223,7 @@ def _build_elsewhere(corpus: list[Path], failed: str):
     except OSError as exc:
         raise QaError(f"{failed}; no temporary index either: {exc.strerror or exc}") from None
     atexit.register(shutil.rmtree, target, True)
-    exit_on_sigterm()  # (for a program using the library: `qa` has done so already)
+    exit_on_signals()  # (for a program using the library: `qa` has done so already)
     try:
         return target, build(corpus, target)
     except IndexWriteError as exc:

@@ -2,7 +2,7 @@
 
 Exit codes: 0 something matched (or the command succeeded, or the reader of a pipe went away),
 1 nothing matched, 2 a usage or input error, 130 interrupted (Ctrl-C), 143 ended by SIGTERM
-(what qa was writing removed, as at Ctrl-C). Errors are one line on stderr, never a traceback.
+and 129 by SIGHUP (what qa was writing removed, as at Ctrl-C). Errors are one line on stderr, never a traceback.
 Heavy modules are imported inside the commands that need them, to keep start-up cheap.
 """
 from __future__ import annotations
@@ -14,7 +14,7 @@ import sys
 from pathlib import Path
 
 from . import __version__
-from .termination import sigterm_as_exit
+from .termination import signals_as_exit
 from .untrusted import fit_streams_to_their_encoding
 
 EXIT_OK, EXIT_NO_MATCH, EXIT_ERROR, EXIT_INTERRUPTED = 0, 1, 2, 130
@@ -44,7 +44,7 @@ output:
 exit status:
   0 something matched (also when the reader of a pipe stops early, as with | head)
   1 nothing matched   2 usage or input error   130 interrupted (Ctrl-C)
-  143 ended by SIGTERM (as at Ctrl-C, what qa was writing is removed)
+  143 ended by SIGTERM, 129 by SIGHUP (as at Ctrl-C, what qa was writing is removed)
 """
 
 
@@ -157,7 +157,7 @@ def main(argv: list[str] | None = None) -> int:
     os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
     try:
         fit_streams_to_their_encoding()
-        with sigterm_as_exit():  # a build killed by SIGTERM removes its .build-* folder
+        with signals_as_exit():  # a build ended by SIGTERM or SIGHUP removes its .build-*
             code = _main(sys.argv[1:] if argv is None else argv)
         if sys.stdout is not None:
             sys.stdout.flush()  # a full disk shows here, not at the interpreter's exit

@@ -317,7 +317,7 @@ sys.exit(main(sys.argv[2:]))
 
 
 @pytest.mark.parametrize("signal_name,workers", [("SIGTERM", 1), ("SIGTERM", 2),
-                                                 ("SIGINT", 2), ("SIGKILL", 2)])
+                                                 ("SIGHUP", 2), ("SIGINT", 2), ("SIGKILL", 2)])
 def test_a_build_ended_by_sigterm_or_ctrl_c_removes_its_temporary_folder(
         home, request, signal_name, workers):
     import signal
@@ -357,7 +357,7 @@ def test_a_build_ended_by_sigterm_or_ctrl_c_removes_its_temporary_folder(
         assert not list((home / "index").glob(".build-*"))
         return
     assert left == before  # SIGTERM left .build-*/ with its files behind at each try
-    assert proc.returncode == (143 if signal_name == "SIGTERM" else 130)
+    assert proc.returncode == {"SIGTERM": 143, "SIGHUP": 129, "SIGINT": 130}[signal_name]
     run = subprocess.run([sys.executable, "-m", "qa.cli", "ask", "how far from al-Mayadin?"],
                          cwd=home, env=environment(), capture_output=True, text=True,
                          timeout=120)

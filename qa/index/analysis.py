@@ -121,12 +121,14 @@ def _start_pool(context, workers: int):
     """A pool whose workers never see Ctrl-C (so never print a KeyboardInterrupt traceback):
     SIGINT is held back while they start, they inherit that (through spawn's exec too) and
     ignore it; a Ctrl-C meanwhile reaches the build when it is released, and ends the pool.
-    SIGTERM is held back too, so no worker meets it before it has put the default back."""
+    SIGTERM and SIGHUP are held back too, so no worker meets them before it has put the
+    defaults back."""
     import signal
 
     pool = None
     try:
-        previous = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT, signal.SIGTERM})
+        previous = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT, signal.SIGTERM,
+                                                             signal.SIGHUP})
         try:
             pool = context.Pool(workers, _worker_start, (os.getpid(),))
         finally:
@@ -146,8 +148,12 @@ def _worker_start(parent: int) -> None:
     # The pool ends its workers with SIGTERM. A handler forked from the build's process (qa
     # ask's, which removes a temporary index) would catch it in a worker waiting on the task
     # queue's lock, and pool.terminate() would wait for that worker for ever.
+    # SIGHUP too (a closed terminal sends it to the workers as well as to the build), unless
+    # it is ignored (nohup): a worker that died of it would leave the pool its task for ever.
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
-    signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGTERM})
+    if signal.getsignal(signal.SIGHUP) is not signal.SIG_IGN:
+        signal.signal(signal.SIGHUP, signal.SIG_DFL)
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGTERM, signal.SIGHUP})
     gc.disable()
     with contextlib.suppress(Exception):  # Linux: end with the build if it is killed
         import ctypes
