@@ -316,10 +316,15 @@ sys.exit(main(sys.argv[2:]))
 """
 
 
-@pytest.mark.parametrize("signal_name,workers", [("SIGTERM", 1), ("SIGTERM", 2),
-                                                 ("SIGHUP", 2), ("SIGINT", 2), ("SIGKILL", 2)])
+@pytest.mark.parametrize("signal_name,workers,group", [
+    ("SIGTERM", 1, False), ("SIGTERM", 2, False), ("SIGTERM", 2, True), ("SIGHUP", 2, True),
+    ("SIGINT", 2, False), ("SIGKILL", 2, False)])
 def test_a_build_ended_by_sigterm_or_ctrl_c_removes_its_temporary_folder(
-        home, request, signal_name, workers):
+        home, request, signal_name, workers, group):
+    """`group`: the signal goes to the build and its workers (timeout(1), a service manager,
+    a closed terminal); a worker that died of it waiting for a task held the task queue's
+    lock, and the build's clean-up waited for it for ever."""
+    import os
     import signal
     import subprocess
     import sys
@@ -334,14 +339,18 @@ def test_a_build_ended_by_sigterm_or_ctrl_c_removes_its_temporary_folder(
     (home / "building").unlink(missing_ok=True)
     proc = subprocess.Popen([sys.executable, "-c", _HELD_BUILD, str(workers), "index",
                              "--fresh"], cwd=home, env=environment(), text=True,
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                            start_new_session=group)
     try:
         deadline = time.monotonic() + 60
         while not (home / "building").exists() and time.monotonic() < deadline:
             time.sleep(0.05)
         staging = [p.name for p in (home / "index").glob(".build-*")]
         assert staging  # the build is under way
-        proc.send_signal(getattr(signal, signal_name))
+        if group:
+            os.killpg(proc.pid, getattr(signal, signal_name))
+        else:
+            proc.send_signal(getattr(signal, signal_name))
         out, err = proc.communicate(timeout=60)  # (a hang fails here)
     finally:
         proc.kill()
