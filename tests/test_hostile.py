@@ -573,3 +573,22 @@ def test_a_file_of_thousands_of_bad_lines_names_five_and_counts_the_rest(workdir
     assert "wire.jsonl: 2,994 more documents skipped as their id was already used" in r.err
     assert r.err.splitlines()[-1] == \
         "qa: skipped 3,000 JSONL lines not an article; 2,999 articles with an id already used"
+
+
+def test_a_build_worker_killed_on_its_task_ends_the_build_in_one_line(workdir):
+    """The OOM killer, say: the pool's lost task was waited for for ever."""
+    import subprocess
+    import sys
+
+    from test_output import environment
+
+    killer = _HELD_BUILD.replace('Path("building").write_text("now")',
+                                 "os.kill(os.getpid(), signal.SIGKILL)")
+    killer = "import os, signal\n" + killer
+    run = subprocess.run([sys.executable, "-c", killer, "2", "index"], cwd=workdir,
+                         env=environment(), capture_output=True, text=True, timeout=120)
+    assert run.returncode == 2 and "Traceback" not in run.stderr
+    assert run.stderr.splitlines()[-1] == (
+        "qa: error: cannot write index in index: a build worker ended without its result "
+        "(killed, or out of memory?)")
+    assert not (workdir / "index").exists() or not list((workdir / "index").glob(".build-*"))

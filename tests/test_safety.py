@@ -300,22 +300,18 @@ def test_sigterm_while_answering_from_a_temporary_index_removes_it(workdir, tmp_
 
 
 def test_build_workers_end_on_the_pools_sigterm_whatever_handler_the_build_holds():
-    """qa ask answering from a temporary index holds a SIGTERM handler while it builds; its
-    build workers must not inherit it, or pool.terminate() can wait for one for ever."""
-    import multiprocessing
+    """qa turns SIGTERM into SystemExit while it runs (`qa.termination`); its build workers
+    must not inherit that: a worker that caught it could hang the build's clean-up."""
     import signal
 
-    from qa.index.analysis import _start_pool
+    from qa.index import workers
 
     previous = signal.signal(signal.SIGTERM, lambda signum, frame: sys.exit(128 + signum))
     try:
         for method in ("fork", "spawn"):
-            pool = _start_pool(multiprocessing.get_context(method), 1)
-            try:
-                held = pool.apply(signal.getsignal, (signal.SIGTERM,))
-            finally:
-                pool.terminate()
-                pool.join()
+            with workers.Workers(1, method) as pool:
+                pool.submit(0, signal.getsignal, signal.SIGTERM)
+                held = pool.result(0)
             assert held == signal.SIG_DFL, method
     finally:
         signal.signal(signal.SIGTERM, previous)

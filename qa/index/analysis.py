@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import contextlib
 import functools
-import gc
 import itertools
 import os
 from array import array
@@ -117,67 +116,6 @@ def _analyse_chunk(first: int, documents: list[Document], with_names: bool = Tru
             (starts, ends, paragraphs), notes, statements, names)
 
 
-def _start_pool(context, workers: int):
-    """A pool whose workers never see Ctrl-C (so never print a KeyboardInterrupt traceback):
-    SIGINT is held back while they start, they inherit that (through spawn's exec too) and
-    ignore it; a Ctrl-C meanwhile reaches the build when it is released, and ends the pool.
-    SIGTERM and SIGHUP are held back too, and stay so in a worker but while it works on a task
-    (`_worker_task`)."""
-    import signal
-
-    pool = None
-    try:
-        previous = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT, signal.SIGTERM,
-                                                             signal.SIGHUP})
-        try:
-            pool = context.Pool(workers, _worker_start, (os.getpid(),))
-        finally:
-            signal.pthread_sigmask(signal.SIG_SETMASK, previous)
-        return pool
-    except BaseException:
-        if pool is not None:
-            pool.terminate()
-        raise
-
-
-def _worker_start(parent: int) -> None:
-    import signal
-
-    signal.signal(signal.SIGINT, signal.SIG_IGN)  # also drops one held back at the start
-    signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
-    # The pool ends its workers with SIGTERM. A handler forked from the build's process (qa's,
-    # which turns it into SystemExit) would catch it in a worker waiting on the task queue's
-    # lock, and pool.terminate() would wait for that worker for ever. SIGHUP too (a closed
-    # terminal sends it to the workers as well as to the build), unless ignored (nohup).
-    # Both stay held back but while a task runs: `_worker_task`.
-    signal.signal(signal.SIGTERM, signal.SIG_DFL)
-    if signal.getsignal(signal.SIGHUP) is not signal.SIG_IGN:
-        signal.signal(signal.SIGHUP, signal.SIG_DFL)
-    gc.disable()
-    with contextlib.suppress(Exception):  # Linux: end with the build if it is killed
-        import ctypes
-
-        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
-    if os.getppid() != parent:
-        os._exit(0)
-
-
-def _worker_task(first: int, documents: list[Document], with_names: bool) -> tuple:
-    """`_analyse_chunk` in a pool worker: the only time SIGTERM or SIGHUP may end it. Between
-    tasks a worker waits on the task queue holding the queue's lock; one that died there (a
-    SIGTERM sent to the whole process group, as timeout(1) and service managers send it)
-    left the lock taken, and the build's pool.terminate() waited for it for ever. A signal
-    that comes between tasks waits for the next task, or for the pool to end the worker."""
-    import signal
-
-    ending = {signal.SIGTERM, signal.SIGHUP}
-    signal.pthread_sigmask(signal.SIG_UNBLOCK, ending)
-    try:
-        return _analyse_chunk(first, documents, with_names)
-    finally:
-        signal.pthread_sigmask(signal.SIG_BLOCK, ending)
-
-
 def analysed(chunks: Iterator[tuple], workers: int, analyzer: Analyzer
               ) -> Iterator[tuple[tuple, tuple]]:
     """(chunk, _analyse_chunk result) for each chunk, in order, from `workers` processes."""
@@ -185,23 +123,20 @@ def analysed(chunks: Iterator[tuple], workers: int, analyzer: Analyzer
         for chunk in chunks:
             yield chunk, _analyse_chunk(chunk[0], chunk[1], chunk[4], analyzer)
         return
-    import multiprocessing
-    import threading
     from collections import deque
 
-    # fork is quick; with other threads running (the REPL's) a fresh interpreter is safer
-    method = "fork" if threading.active_count() == 1 and os.name == "posix" else "spawn"
-    context = multiprocessing.get_context(method)
-    with _start_pool(context, workers) as pool:
+    from .workers import Workers
+
+    with Workers(workers) as pool:  # (each worker's chunks come back in the order sent)
         pending: deque = deque()
-        for chunk in chunks:
-            pending.append((chunk, pool.apply_async(_worker_task, (chunk[0], chunk[1],
-                                                                    chunk[4]))))
+        for n, chunk in enumerate(chunks):
+            pool.submit(n % workers, _analyse_chunk, chunk[0], chunk[1], chunk[4])
+            pending.append((chunk, n % workers))
             if len(pending) >= 3 * workers:  # bounded: never more than this in flight
-                done, result = pending.popleft()
-                yield done, result.get()
+                done, worker = pending.popleft()
+                yield done, pool.result(worker)
         while pending:
-            done, result = pending.popleft()
-            yield done, result.get()
+            done, worker = pending.popleft()
+            yield done, pool.result(worker)
 
 

@@ -233,37 +233,29 @@ def derive(out: Path, params: bm25.BM25Params, names: NameCounts | None = None,
 
 
 class _Aside:
-    """One step run in a worker process of its own (`qa.index.analysis`'s pool: it ignores
-    Ctrl-C and ends with the build), or nothing when not `wanted`. An error in the step is
-    raised by `wait`; leaving the block ends the process."""
+    """One step run in a worker process of its own (`qa.index.workers`: it ignores Ctrl-C and
+    ends with the build), or nothing when not `wanted`. An error in the step is raised by
+    `wait`; leaving the block ends the process."""
 
     def __init__(self, wanted: bool) -> None:
-        self.wanted, self.pool, self.job = wanted, None, None
+        self.wanted, self.pool = wanted, None
 
     def __enter__(self) -> _Aside:
         if self.wanted:
-            import multiprocessing
-            import os
-            import threading
+            from .workers import Workers
 
-            from .analysis import _start_pool
-
-            # fork is quick; with other threads running a fresh interpreter is safer
-            method = "fork" if threading.active_count() == 1 and os.name == "posix" \
-                else "spawn"
-            self.pool = _start_pool(multiprocessing.get_context(method), 1)
+            self.pool = Workers(1)
         return self
 
     def start(self, step: Callable, *args) -> None:
-        self.job = self.pool.apply_async(step, args)
+        self.pool.submit(0, step, *args)
 
     def wait(self) -> None:
-        self.job.get()
+        self.pool.result(0)
 
-    def __exit__(self, *exc) -> None:
+    def __exit__(self, exc_type, exc, traceback) -> None:
         if self.pool is not None:
-            self.pool.terminate()
-            self.pool.join()
+            self.pool.close(kill=exc_type is not None)
 
 
 def _invert_postings(out: Path, params: bm25.BM25Params, lengths: np.ndarray,
