@@ -10,7 +10,15 @@ Where the records come from:
   so every input is out-of-fold, as dev's are for the shipped model. The articles are indexed
   in groups of about dev-public's size (article number modulo `groups`), so the ranking's
   inputs (gap, lead, coverage) are measured over as many articles as on dev. Dev-public is
-  then held out from the calibrator and the threshold as well as from the span weights.
+  then held out from the calibrator and the threshold as well as from the span weights
+  (`write_span_weights` writes those fold models).
+
+The stacked calibrator (`calibrate_stacked`, `--stacked`) is two logistic fits and a third that
+combines their logarithms: whether the hit's sentence holds the answer, from what the ranking
+says, and whether the span is right when it does, from what the span model says. An answer
+is right when both are; fitted apart, the ranking's part learns from every hit whether its
+sentence is the right one (also where the span is wrong), which one fit of the label alone
+mixes up with the span's errors (docs/EVAL.md, seventh session).
 """
 from __future__ import annotations
 
@@ -20,6 +28,7 @@ from pathlib import Path
 
 import numpy as np
 
+from qa import span_features as sf
 from qa import span_model as sm
 from qa.answer_eval import Record, best_f1, records
 
@@ -146,3 +155,69 @@ def train_records(path: Path, folder: Path, models: list[sm.SpanModel], every: i
         print(f"train group {group}: {len(recs)} questions ({time.time() - t0:.0f} s)",
               flush=True)
     return recs, np.asarray(article)
+
+
+def calibrate_stacked(recs, article: np.ndarray, target: float, mbr: int):
+    """The stacked calibrator (`span_model.stacked_parts`): the probability that the hit's
+    sentence holds the answer, fitted on every row (label: an answer in the sentence), and
+    that its span is right when it does, fitted on the rows whose sentence holds one; then a
+    logistic fit of their logarithms, taken out of fold (article number mod 2) so that the
+    combination does not trust parts fitted on its own rows. Returns the parts, the
+    calibrator, its threshold and the cross-validated figures. `recs`' inputs must carry the
+    ranking inputs (asked with a model that has a stack)."""
+    X, y, g, top = rows(recs, article)
+    sent = np.asarray([right for r in recs
+                       for inputs, right in ((r.inputs, r.sentence_right),
+                                             (r.second[1], r.second_right))
+                       if inputs is not None], float)
+    base = sm._INPUTS + (mbr > 0)
+    X1 = np.hstack([X[:, list(sm.RANKING)], X[:, base:]])
+    X2 = X[:, list(sm.span_positions(mbr))]
+    parts = (fit_logistic(X1, sent), fit_logistic(X2[sent > 0], y[sent > 0]))
+    Z = np.zeros((len(y), 2))
+    for fold in (0, 1):
+        fit = g != fold
+        w1 = fit_logistic(X1[fit], sent[fit])
+        w2 = fit_logistic(X2[fit & (sent > 0)], y[fit & (sent > 0)])
+        Z[~fit] = np.c_[confidences(w1, X1[~fit]), confidences(w2, X2[~fit])]
+    Z = np.log(np.clip(Z, 1e-6, 1 - 1e-6))
+    held = np.zeros(len(y))
+    for fold in (0, 1):
+        fit = g != fold
+        w = fit_logistic(Z[fit], y[fit])
+        t = choose_threshold(confidences(w, Z[fit & (top >= 0)]), y[fit & (top >= 0)], target)
+        held[~fit] = confidences(w, Z[~fit]) - t
+    w = fit_logistic(Z, y)
+    is_top = top >= 0
+    t = choose_threshold(confidences(w, Z[is_top]), y[is_top], target)
+    marked = held[is_top] >= 0
+    cv = {"coverage": round(marked.sum() / len(recs), 4),
+          "precision": round(float(y[is_top][marked].mean()) if marked.sum() else 0.0, 4)}
+    return parts, w, t, {"cross_validated": cv,
+                         "curve": curve(w, Z[is_top], y[is_top], len(recs))}
+
+
+def placeholder_stack(mbr: int):
+    """A stack of zero weights: a model with it gives `ask()`'s records the ranking inputs
+    the stacked calibrator is fitted on (its confidences are not used)."""
+    return ((0.0,) * (1 + len(sm.RANKING) + 2 * len(sm.RANKING_FEATURES)),
+            (0.0,) * (1 + len(sm.span_positions(mbr))))
+
+
+def write_span_weights(args, table, span, used: int) -> None:
+    """A model trained without some train articles (--heldout), its calibrator left at the
+    identity: the out-of-fold span model --calibrate-on-train reads."""
+    width = sm._INPUTS + 1 + (args.mbr > 0)
+    data = {"format": 1, "bits": sf.BITS, "scale": sm.SCALE, "trained_on": args.train.name,
+            "settings": {"min_count": args.min_count, "max_features": args.max_features,
+                         "epochs": args.epochs, "lr": args.lr, "seed": args.seed,
+                         "digits": args.digits, "limit": args.limit,
+                         "heldout": args.heldout, "heldout_part": args.heldout_part},
+            "features": used, "threshold": 0.0, "calibration": [0.0] * width, "span": span}
+    if args.word_classes:
+        data["word_classes"] = args.word_classes.name
+    if args.mbr:
+        data["settings"]["mbr"] = data["mbr"] = args.mbr
+    args.out.write_text(json.dumps(data, indent=0) + "\n", encoding="utf-8")
+    np.save(args.out.with_suffix(".npy"), np.frombuffer(table, np.int32))
+    print(f"wrote {args.out} and its .npy (span weights only)", flush=True)

@@ -34,6 +34,7 @@ from __future__ import annotations
 
 import argparse
 import json
+from dataclasses import replace
 import sys
 import time
 from pathlib import Path
@@ -48,7 +49,9 @@ from qa import span_model as sm  # noqa: E402
 from qa import word_classes as wc  # noqa: E402
 from qa.analyzer import Analyzer  # noqa: E402
 from qa.answer_eval import best_f1, best_em, records, summary  # noqa: E402
-from answer_calibration import calibrate, held_out_figures, train_records  # noqa: E402
+from answer_calibration import (calibrate, calibrate_stacked, held_out_figures,  # noqa: E402
+                                placeholder_stack, train_records,
+                                write_span_weights)
 from qa.marking import encode_sentence, predict  # noqa: E402
 from qa.segment import sentence_spans  # noqa: E402
 
@@ -213,8 +216,10 @@ def to_model(W: np.ndarray, WS: np.ndarray, keep: np.ndarray, digits: int):
 
 
 def as_model(table, span, calibration=(0.0, 1.0), threshold=0.0,
-             classes=None, mbr: int = 0) -> sm.SpanModel:
-    return sm.SpanModel(table, span, tuple(calibration), threshold, classes, mbr=mbr)
+             classes=None, mbr: int = 0, stack=None) -> sm.SpanModel:
+    return sm.SpanModel(table, span, tuple(calibration), threshold, classes, mbr=mbr,
+                        stack=stack)
+
 
 
 def gold_sentence_check(path: Path, analyzer: Analyzer, model: sm.SpanModel,
@@ -293,6 +298,8 @@ def main() -> int:
                     help="with --calibrate-on-train: every N-th train question")
     ap.add_argument("--train-index", type=Path, default=Path("/tmp/qa-answers-train"),
                     help="where the train articles are indexed (reused when present)")
+    ap.add_argument("--stacked", action="store_true", help="with --calibrate-on-train: the "
+                    "stacked calibrator of bench/answer_calibration.py")
     ap.add_argument("--calibrate-only", action="store_true",
                     help="keep the span weights in --out, refit only the calibrator")
     args = ap.parse_args()
@@ -334,12 +341,23 @@ def main() -> int:
 
 def finish(args, table, span, used: int) -> int:
     """Calibrate on dev-public, print the dev figures, write the model."""
-    model = as_model(table, span, classes=word_classes(args), mbr=args.mbr)
+    stack = placeholder_stack(args.mbr) if args.stacked else None
+    model = as_model(table, span, classes=word_classes(args), mbr=args.mbr, stack=stack)
     recs, article = dev_records(args.dev, args.dev_index, model)
+    if args.stacked and not args.calibrate_on_train:
+        raise SystemExit("--stacked is fitted on train: give --calibrate-on-train")
     if args.calibrate_on_train:
-        folds = [sm.load(path) for path in args.calibrate_on_train]
+        folds = [replace(sm.load(path), stack=stack) for path in args.calibrate_on_train]
         train_recs, train_article = train_records(args.train, args.train_index, folds,
                                                   args.train_every)
+    if args.stacked:
+        parts, w, t, cal = calibrate_stacked(train_recs, train_article, args.precision,
+                                             args.mbr)
+        stack = tuple(tuple(round(float(x), 6) for x in part) for part in parts)
+        cal = {"calibrated_on": f"train, every {args.train_every}th question "
+                                f"({len(train_recs)}), out-of-fold span models, stacked",
+               "train_cross_validated": cal["cross_validated"], "train_curve": cal["curve"]}
+    elif args.calibrate_on_train:
         w, t, cal = calibrate(train_recs, train_article, args.precision,
                               args.calibrator_inputs)
         cal = {"calibrated_on": f"train, every {args.train_every}th question "
@@ -365,7 +383,11 @@ def finish(args, table, span, used: int) -> int:
         data["settings"]["mbr"] = data["mbr"] = args.mbr
     if args.calibrate_on_train:
         data["settings"]["train_every"] = args.train_every
-    final = as_model(table, span, data["calibration"], t, word_classes(args), args.mbr)
+    if args.stacked:
+        data["settings"]["stacked"] = True
+        data["stack"] = {"sentence": list(stack[0]), "span": list(stack[1])}
+    final = as_model(table, span, data["calibration"], t, word_classes(args), args.mbr,
+                     stack)
     for r in recs:  # what `ask()` marks with the final calibrator (`qa eval` shows the same)
         r.marked = r.best if r.inputs and sm.confidence(final, list(r.inputs)) >= t else None
     figures = summary(recs)
@@ -376,25 +398,6 @@ def finish(args, table, span, used: int) -> int:
         size = args.out.stat().st_size + args.out.with_suffix(".npy").stat().st_size
         print(f"wrote {args.out} and its .npy ({size / 1e6:.2f} MB)")
     return 0
-
-
-def write_span_weights(args, table, span, used: int) -> None:
-    """A model trained without some train articles (--heldout), its calibrator left at the
-    identity: the out-of-fold span model --calibrate-on-train reads."""
-    width = sm._INPUTS + 1 + (args.mbr > 0)
-    data = {"format": 1, "bits": sf.BITS, "scale": sm.SCALE, "trained_on": args.train.name,
-            "settings": {"min_count": args.min_count, "max_features": args.max_features,
-                         "epochs": args.epochs, "lr": args.lr, "seed": args.seed,
-                         "digits": args.digits, "limit": args.limit,
-                         "heldout": args.heldout, "heldout_part": args.heldout_part},
-            "features": used, "threshold": 0.0, "calibration": [0.0] * width, "span": span}
-    if args.word_classes:
-        data["word_classes"] = args.word_classes.name
-    if args.mbr:
-        data["settings"]["mbr"] = data["mbr"] = args.mbr
-    args.out.write_text(json.dumps(data, indent=0) + "\n", encoding="utf-8")
-    np.save(args.out.with_suffix(".npy"), np.frombuffer(table, np.int32))
-    print(f"wrote {args.out} and its .npy (span weights only)", flush=True)
 
 
 _CLASSES: dict = {}

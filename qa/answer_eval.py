@@ -85,6 +85,7 @@ class Record:
     second: tuple[str | None, tuple[float, ...] | None] = (None, None)
     question: str = ""
     confidence: float | None = None  # the best span's calibrated confidence
+    second_right: bool = False  # the second hit's sentence holds an answer (stacked calibrator)
 
 
 def records(index: Index, cases, model=None, progress: Callable[[int, int], None] | None = None
@@ -104,7 +105,8 @@ def records(index: Index, cases, model=None, progress: Callable[[int, int], None
                 cand.best.text if cand else None, cand.inputs if cand else None,
                 top.answer.text if top.answer else None, sliding_window(top.text, case.question),
                 (second.best.text, second.inputs) if second else (None, None),
-                case.question, cand.best.confidence if cand else None))
+                case.question, cand.best.confidence if cand else None,
+                len(result.hits) > 1 and contains_answer(result.hits[1].text, case.answers)))
         if progress:
             progress(n + 1, len(cases))
     return out

@@ -53,7 +53,8 @@ def ask(question: str, *, k: int = 3, doc: str | None = None, source: str | None
     if result.hits:
         model = model or shipped_model()
         marking.mark(result, analysed, index.analyzer, model,
-                     extra.score if extra else None, extra.text if extra else None, asked)
+                     extra.score if extra else None, extra.text if extra else None, asked,
+                     extra.features if extra else None)
     if not explain:
         for hit in result.hits:
             hit.features = {}

@@ -131,11 +131,12 @@ _UNSEEN = object()
 
 def mark(result: Answer, question: q.Question, analyzer, model: sm.SpanModel,
          extra_score: float | None = None, extra_text: str | None = None,
-         asked: list | None = None) -> Answer:
-    """Set each hit's answer (or None) and candidate. `extra_score` and `extra_text` are the
-    ranking score and sentence of the hit after the last one shown (the calibrator reads each
-    hit's lead over the next, and whether the next one holds the same answer). `asked`: each
-    hit's words that hold a question term, as `ranking.top_hits` gives them, if known."""
+         asked: list | None = None, extra_features: dict[str, float] | None = None) -> Answer:
+    """Set each hit's answer (or None) and candidate. `extra_score`, `extra_text` and
+    `extra_features` are the ranking score, sentence and ranking features of the hit after the
+    last one shown (the calibrator reads each hit's lead over the next, whether the next one
+    holds the same answer, and with a stacked calibrator how their features differ). `asked`:
+    each hit's words that hold a question term, as `ranking.top_hits` gives them, if known."""
     hits = result.hits
     if not hits:
         return result
@@ -163,6 +164,9 @@ def mark(result: Answer, question: q.Question, analyzer, model: sm.SpanModel,
                                        _ranking_coverage(hit.features),
                                        bool(after) and said in after.casefold(),
                                        cue.head != "-", model.mbr > 0)
+        if model.stack is not None:
+            inputs += sm.ranking_inputs(hit.features, hits[n + 1].features
+                                        if n + 1 < len(hits) else extra_features)
         sure = sm.confidence(model, inputs)
         best = AnswerSpan(hit.text[pred.span[0]:pred.span[1]], pred.span, sure)
         runner = (AnswerSpan(hit.text[pred.runner_up[0]:pred.runner_up[1]], pred.runner_up,

@@ -10,7 +10,9 @@ The model, rebuilt by `bench/train_answers.py`, is plain data in two files:
   features read (see `word_classes`);
 - qa/data/answer_model.json: the span-feature weights, the calibrator (which turns the span's
   probability, its margin over the runner-up and the ranking's scores into a confidence in
-  [0, 1]), the threshold for marking, and the training settings.
+  [0, 1]; or, when the model declares a "stack", the probability that the sentence holds the
+  answer times that the span is right when it does, combined), the threshold for marking,
+  and the training settings.
 Scoring is plain Python (no numpy on the `qa ask` path): a span's score is a sum of looked-up
 weights, its probability a softmax over the sentence's spans.
 """
@@ -43,6 +45,10 @@ class SpanModel:
     # > 0: choose among this many most probable spans by expected token F1 (`predict`), and
     # give the calibrator the probability of the spans that agree with the choice
     mbr: int = 0
+    # With a stacked calibrator: the weights of its two parts, the probability that the hit's
+    # sentence holds the answer (over `RANKING` inputs and the ranking features) and that the
+    # span is right when it does (over `SPAN` inputs); `calibration` then combines their logs.
+    stack: tuple[tuple[float, ...], tuple[float, ...]] | None = None
     # Summed weights already looked up, by feature group (a session and `qa eval` meet the
     # same ones again), packed in one int each (`_Packed`).
     seen: dict = field(default_factory=dict, compare=False, repr=False)
@@ -131,7 +137,15 @@ def load(path: Path = MODEL_PATH) -> SpanModel:
         mbr = data.get("mbr", 0)
         if not isinstance(mbr, int) or mbr < 0:
             raise ValueError("mbr is not a count")
-        if len(data["calibration"]) != _INPUTS + 1 + (mbr > 0):
+        stack = data.get("stack")
+        if stack is not None:
+            stack = (tuple(float(x) for x in stack["sentence"]),
+                     tuple(float(x) for x in stack["span"]))
+            if len(stack[0]) != 1 + len(RANKING) + 2 * len(RANKING_FEATURES) or \
+                    len(stack[1]) != 1 + len(span_positions(mbr)) or \
+                    len(data["calibration"]) != 3:
+                raise ValueError("the stacked calibrator does not match its inputs")
+        elif len(data["calibration"]) != _INPUTS + 1 + (mbr > 0):
             raise ValueError("the calibrator does not match its inputs")
         name = data.get("word_classes")
         if name is not None and (not isinstance(name, str) or Path(name).name != name):
@@ -139,7 +153,7 @@ def load(path: Path = MODEL_PATH) -> SpanModel:
         classes = wc.load(path.with_name(name)) if name else None
         return SpanModel(table, [float(x) for x in data["span"]],
                          tuple(float(x) for x in data["calibration"]), float(data["threshold"]),
-                         classes, mbr=mbr)
+                         classes, mbr=mbr, stack=stack)
     except (OSError, ValueError, KeyError, TypeError, npy.NpyError) as exc:
         raise ModelError(f"{path.name}: cannot read the answer model ({exc})") from None
 
@@ -353,6 +367,49 @@ _INPUTS = len(calibration_inputs(Prediction((0, 0), 0.5, None, 0.0), 0.0, 0.0, N
 def confidence(model: SpanModel, inputs: list[float]) -> float:
     """A calibrated probability that the span is right (token F1 >= 0.5), in [0, 1]."""
     c = model.calibration
+    if model.stack is not None:
+        return _logistic(c, [math.log(p) for p in stacked_parts(model.stack, inputs,
+                                                                 model.mbr)])
+    return _logistic(c, inputs)
+
+
+def _logistic(c: Sequence[float], inputs: Sequence[float]) -> float:
     z = c[0] + sum(w * x for w, x in zip(c[1:], inputs))
     z = max(min(z, 40.0), -40.0)
     return 1.0 / (1.0 + math.exp(-z))
+
+
+# The stacked calibrator's parts read these of `calibration_inputs`: what the ranking says
+# (gap, lead, coverage, the next hit repeating the answer, the wh-class, "what year") with the
+# ranking's features of the hit and their differences from the next hit's (`RANKING_FEATURES`,
+# appended to the inputs), and what the span model says.
+_W = len(sf.WH)
+RANKING = (6, 7, 8, 13 + _W, *range(9, 9 + _W), 9 + _W)
+_SPAN = (0, 1, 2, 3, 4, 5, 10 + _W, 11 + _W, 12 + _W, *range(9, 9 + _W), 9 + _W)
+RANKING_FEATURES = ("bm25", "coverage", "type", "name", "context", "lead", "neighbours",
+                    "neighbours2", "bigram", "nbm25", "exact", "prefix", "article")
+
+
+def span_positions(mbr: int) -> tuple[int, ...]:
+    """The inputs the span part reads (with the agreeing probability when `mbr`)."""
+    return _SPAN + ((14 + _W,) if mbr else ())
+
+
+def ranking_inputs(features: dict[str, float], following: dict[str, float] | None
+                   ) -> list[float]:
+    """The ranking's features of a hit and their differences from the next hit's (none: 0)."""
+    following = following or {}
+    return [features.get(k, 0.0) for k in RANKING_FEATURES] + \
+        [features.get(k, 0.0) - following.get(k, 0.0) for k in RANKING_FEATURES]
+
+
+def stacked_parts(stack: tuple[Sequence[float], Sequence[float]], inputs: Sequence[float],
+                  mbr: int) -> tuple[float, float]:
+    """The probabilities that the sentence holds the answer and that the span is right when
+    it does (each kept inside [1e-6, 1 - 1e-6]); `inputs`: `calibration_inputs` followed by
+    `ranking_inputs`."""
+    base = _INPUTS + (mbr > 0)
+    sentence = [inputs[i] for i in RANKING] + list(inputs[base:])
+    span = [inputs[i] for i in span_positions(mbr)]
+    return tuple(min(max(_logistic(w, x), 1e-6), 1 - 1e-6)  # type: ignore[return-value]
+                 for w, x in ((stack[0], sentence), (stack[1], span)))
