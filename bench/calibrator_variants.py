@@ -42,18 +42,13 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from answer_calibration import choose_threshold, confidences, fit_logistic  # noqa: E402
-from qa import span_features as sf  # noqa: E402
 from qa import span_model as sm  # noqa: E402
 
-FEATURES = ("bm25", "coverage", "type", "name", "context", "lead", "neighbours", "neighbours2",
-            "bigram", "nbm25", "exact", "prefix", "article")
-_WH = list(range(9, 9 + len(sf.WH)))
-# positions in `span_model.calibration_inputs`: what the ranking says (gap, lead, coverage,
-# the next hit repeating the answer, the wh-class, "what year") and what the span model says
-# (the agreeing probability, last, only with --mbr)
-RANKING = [6, 7, 8, 13 + len(sf.WH)] + _WH + [9 + len(sf.WH)]
-SPAN = [0, 1, 2, 3, 4, 5, 10 + len(sf.WH), 11 + len(sf.WH), 12 + len(sf.WH)] + _WH \
-    + [9 + len(sf.WH), 14 + len(sf.WH)]
+# the ranking features and the inputs each part of the stacked calibrator reads (the agreeing
+# probability, last, only with --mbr): as `span_model` reads them
+FEATURES = sm.RANKING_FEATURES
+RANKING = list(sm.RANKING)
+SPAN = list(sm.span_positions(1))
 
 
 def record(index, question: str, golds: list[str], model, article: int, doc=None) -> dict:
