@@ -592,3 +592,30 @@ def test_a_build_worker_killed_on_its_task_ends_the_build_in_one_line(workdir):
         "qa: error: cannot write index in index: a build worker ended without its result "
         "(killed, or out of memory?)")
     assert not (workdir / "index").exists() or not list((workdir / "index").glob(".build-*"))
+
+
+@pytest.mark.parametrize("step", ["build", "finish"])
+def test_an_interrupt_just_after_the_manifest_is_swapped_keeps_the_new_index(
+        home, qa, monkeypatch, request, step):
+    """Ctrl-C, or SIGTERM now that qa turns it into SystemExit, right after manifest.json
+    named the new generation: the clean-up removed that generation, so the index named a
+    folder that was gone and the next question rebuilt it."""
+    from qa.index import writer
+
+    real = writer._write_manifest
+
+    def swapped_then_interrupted(folder, manifest):
+        real(folder, manifest)
+        raise KeyboardInterrupt
+
+    if step == "finish":  # the late files an update leaves, written by `qa said`
+        new = home / "seeds" / "new.txt"  # (seeds/ is shared by this module's tests)
+        new.write_text("The port said nothing.\n")
+        request.addfinalizer(new.unlink)
+        assert qa("ask", "how far from al-Mayadin?").code == 0  # an update, late files left
+    monkeypatch.setattr(writer, "_write_manifest", swapped_then_interrupted)
+    r = qa("index", "--fresh") if step == "build" else qa("said", "mayor")
+    assert r.code == 130 and r.err.endswith("qa: interrupted\n")
+    monkeypatch.setattr(writer, "_write_manifest", real)
+    r = qa("ask", "how far from al-Mayadin?")
+    assert r.code == 0 and "10 km" in r.out and r.err == ""  # no rebuild: the new index

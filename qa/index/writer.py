@@ -168,12 +168,20 @@ def _write_generation(folder: Path, files: list[Path], paths: list[Path],
     except BaseException:
         early.close()
         owned.remove_made(staging)
-        owned.remove_made(generation)
+        _remove_unless_current(folder, generation)
         raise
     if previous:
         owned.remove_named(folder / previous)
         _restamp(folder)
     return report
+
+
+def _remove_unless_current(folder: Path, generation: Path) -> None:
+    """Remove a generation a failed build made, unless the manifest names it already: an
+    interrupt (Ctrl-C, or SIGTERM, which qa turns into SystemExit) just after the swap
+    left the index naming a folder that its clean-up then removed."""
+    if generation_of(folder) != generation.name:
+        owned.remove_made(generation)
 
 
 def _write_manifest(folder: Path, manifest: dict) -> None:
@@ -312,7 +320,7 @@ def finish(folder: Path) -> bool:
                 _write_manifest(folder, manifest)
             except BaseException:
                 owned.remove_made(staging)
-                owned.remove_made(generation)
+                _remove_unless_current(folder, generation)
                 raise
             owned.remove_named(current)
             _restamp(folder)
