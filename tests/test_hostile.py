@@ -618,3 +618,19 @@ def test_an_interrupt_just_after_the_manifest_is_swapped_keeps_the_new_index(
     monkeypatch.setattr(writer, "_write_manifest", real)
     r = qa("ask", "how far from al-Mayadin?")
     assert r.code == 0 and "10 km" in r.out and r.err == ""  # no rebuild: the new index
+
+
+def test_a_markdown_title_line_of_many_spaces_is_read_in_time_linear_in_its_size(workdir):
+    """The title pattern tried its trailing run at each length of the title: "# a", 20,000
+    spaces and "b" took 1.8 s, growing with the square of the line."""
+    import subprocess
+    import sys
+
+    from test_output import environment
+
+    (workdir / "seeds" / "note.md").write_text(
+        "# a" + " " * 200_000 + "b\nThe minister said the port would open next year.\n")
+    run = subprocess.run([sys.executable, "-m", "qa.cli", "ask", "--json",
+                          "when will the port open?"], cwd=workdir, env=environment(),
+                         capture_output=True, text=True, timeout=120)
+    assert run.returncode == 0 and json.loads(run.stdout)["hits"][0]["doc"] == "note"
