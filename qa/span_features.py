@@ -19,10 +19,13 @@ from __future__ import annotations
 
 import re
 import zlib
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
 from functools import lru_cache
+from itertools import repeat
+from operator import add, eq, itemgetter
 
+from . import span_ablation, span_candidates
 from .analyzer import STOPWORDS
 
 MAX_LEN = 12
@@ -46,9 +49,6 @@ _HOW = {"many": "how_many", "much": "how_much", "long": "how_long", "far": "how_
         "near": "how_far"}
 _NOT_HEAD = frozenset("is was are were do does did has have had can could would will should "
                       "the a an of in on to for be been".split())
-_SENTENCE_STOP = frozenset("?!")
-_START_PUNCT = frozenset("$£€¥")
-_END_PUNCT = frozenset(")%")
 
 
 @dataclass(frozen=True)
@@ -173,41 +173,72 @@ def encode(text: str, cue: QuestionCue, term_spans: list[tuple[str, int, int]],
     word = _cached(_word_keys, conj)
     shaped = _cached(_shape_keys, conj)
     flag = _cached(_flag_keys, conj)  # one flag at a time: they recur across tokens
-    shapes = [shape(w) for w in words]
-    lex = [word(w) for w in lowers]
-    shp = [shaped(x) for x in shapes]
+    lex = list(map(word, lowers))
+    shp = list(map(shaped, map(shape, words)))
     edge_w, edge_s = word("<s>"), shaped("<s>")
     end_w, end_s = word("</s>"), shaped("</s>")
     cls = cls_edge = None
     if classes is not None and "classes" not in drop:
         cls, cls_edge = classes.token_groups(lowers, cue.head, conj)
-    features = []
-    for k in range(n):
-        pw, ps = (lex[k - 1], shp[k - 1]) if k else (edge_w, edge_s)
-        nw, ns = (lex[k + 1], shp[k + 1]) if k + 1 < n else (end_w, end_s)
-        flags = ["dl=" + left[k], "dr=" + right[k]]
-        if qm[k]:
-            flags.append("q")
-        if tp[k]:
-            flags.append("tp" + tp[k])
-        flags.append("al=" + left[k] + left_off[k])
-        flags.append("ar=" + right[k] + right_off[k])
-        if k and lowers[k - 1] == cue.before:
-            flags.append("pb")
-        flags.append(density[k])
-        if drop:
-            groups = _dropped(drop, lex[k], pw, nw, shp[k], ps, ns)
-            flags = [f for f in flags if _family(f) not in drop]
-        else:
-            groups = [lex[k][0], pw[1], nw[2], shp[k][0], ps[1], ns[2]]
-        if cls is not None:
-            groups += [cls[k][0], cls[k - 1][1] if k else cls_edge[1],
-                       cls[k + 1][2] if k + 1 < n else cls_edge[2]]
-        groups.extend(map(flag, flags))
-        features.append(groups)
-    spans = _spans(text, toks, lowers, qm, tp, cue, drop)
-    exact = set(_pattern_token_spans(tp))
-    return Encoded(toks, features, spans, [(i, j) in exact for i, j, _ in spans])
+    if drop:
+        features = span_ablation.dropped_groups(drop, lowers, lex, shp, (edge_w, edge_s, end_w, end_s),
+                                   cls, cls_edge, flag, (left, right, left_off, right_off),
+                                   qm, tp, cue.before, density)
+    else:
+        features = _groups(lowers, lex, shp, (edge_w, edge_s, end_w, end_s), cls, cls_edge,
+                           flag, (left, right, left_off, right_off), qm, tp, cue.before,
+                           density)
+    pats = span_candidates.pattern_token_spans(tp)
+    spans = _spans(text, toks, lowers, qm, pats, cue, drop)
+    typed = [False] * len(spans)
+    for pattern in pats:  # spans are in order of (first, last) token
+        k = bisect_left(spans, pattern)
+        if k < len(spans) and spans[k][:2] == pattern:
+            typed[k] = True
+    return Encoded(toks, features, spans, typed)
+
+
+def _groups(lowers, lex, shp, edges, cls, cls_edge, flag, distances, qm, tp, before,
+            density) -> list[list[tuple[int, ...]]]:
+    """Each token's feature groups: its word, the previous and the next word, its shape, the
+    previous and the next shape (and the same of word classes, with `cls`), then its flags
+    (distances to question words, question word, typed pattern, alignment, the question's
+    word before the wh-word just before it, question words near). Put together a column at
+    a time (`map` and `zip` in C): `span_ablation.dropped_groups` with nothing dropped."""
+    edge_w, edge_s, end_w, end_s = edges
+    cols = (*_columns(lex, edge_w, end_w), *_columns(shp, edge_s, end_s))
+    if cls is not None:
+        cols += _columns(cls, cls_edge, cls_edge)
+    features = list(map(list, zip(*cols)))
+    left, right, left_off, right_off = distances
+    dl = map(flag, map(add, repeat("dl="), left))
+    dr = map(flag, map(add, repeat("dr="), right))
+    al = map(flag, map(add, map(add, repeat("al="), left), left_off))
+    ar = map(flag, map(add, map(add, repeat("ar="), right), right_off))
+    after = [False, *map(eq, lowers[:-1], repeat(before))]
+    asked, near = flag("q"), flag("pb")
+    for g, a, b, m, t, c, d, p, e in zip(features, dl, dr, qm, tp, al, ar, after,
+                                         map(flag, density)):
+        g += (a, b)
+        if m:
+            g.append(asked)
+        if t:
+            g.append(flag("tp" + t))
+        g += (c, d)
+        if p:
+            g.append(near)
+        g.append(e)
+    return features
+
+
+def _columns(groups, edge, end) -> tuple[list, list, list]:
+    """From each token's (own, as the previous token, as the next token) groups: its own,
+    its previous token's and its next token's (the sentence's edges beyond the ends)."""
+    return (list(map(_OWN, groups)), [edge[1], *map(_AS_PREVIOUS, groups[:-1])],
+            [*map(_AS_NEXT, groups[1:]), end[2]])
+
+
+_OWN, _AS_PREVIOUS, _AS_NEXT = itemgetter(0), itemgetter(1), itemgetter(2)
 
 
 def _conjoined(f: str, conj: tuple[bytes, ...], how_many: int = 4) -> tuple[int, ...]:
@@ -271,38 +302,28 @@ _CACHES: dict = {}
 
 def _cached(make, conj):
     """`make(x, conj)` remembered per conjunction set (a session asks many questions of one
-    wh-class); each cache is emptied when it grows past 50,000 entries."""
+    wh-class); each cache is emptied when it grows past 50,000 entries. A dict's own lookup,
+    so that a word met before costs no Python call (`map` runs it in C)."""
     if len(_CACHES) > 64:
         _CACHES.clear()
-    cache = _CACHES.setdefault((make, conj), {})
-    if len(cache) > 50_000:
-        cache.clear()
+    cache = _CACHES.get((make, conj))
+    if cache is None:
+        cache = _CACHES[(make, conj)] = _Memo(make, conj)
+    return cache.__getitem__
 
-    def get(x):
-        found = cache.get(x)
-        if found is None:
-            found = cache[x] = make(x, conj)
+
+class _Memo(dict):
+    """x -> make(x, conj), made on first use."""
+
+    def __init__(self, make, conj) -> None:
+        super().__init__()
+        self.make, self.conj = make, conj
+
+    def __missing__(self, x):
+        if len(self) > 50_000:
+            self.clear()
+        found = self[x] = self.make(x, self.conj)
         return found
-    return get
-
-
-def _dropped(drop, own, pw, nw, shp, ps, ns) -> list[tuple[int, ...]]:
-    groups = []
-    if "lexical" not in drop:
-        groups += [own[0], pw[1], nw[2]]
-    if "shape" not in drop:
-        groups += [shp[0], ps[1], ns[2]]
-    return groups
-
-
-_FAMILY = {"w": "lexical", "p": "lexical", "n": "lexical", "s": "shape", "ps": "shape",
-           "ns": "shape", "dl": "distance", "dr": "distance", "q": "question", "stop": "lexical",
-           "al": "align", "ar": "align", "pb": "align", "qd": "align"}
-
-
-def _family(key: str) -> str:
-    name = key.split("=", 1)[0]
-    return "pattern" if name.startswith("tp") else _FAMILY.get(name, name)
 
 
 def _question_matches(toks, term_spans, terms, offsets) -> list[str]:
@@ -368,90 +389,39 @@ def _distances(qm: list[str]) -> tuple[list[str], list[str], list[str], list[str
 _PRONOUNS = frozenset("he she they it i we you him her them his its their this that".split())
 
 
-def _spans(text, toks, lowers, qm, tp, cue, drop) -> list[tuple[int, int, tuple[int, ...]]]:
-    """Every allowed span of up to MAX_LEN tokens with its span-feature indices."""
-    n = len(toks)
-    starts = [_can_start(w) for w in lowers]
-    ends = [_can_end(w) for w in lowers]
-    breaks = [k > 0 and ("\n" in text[toks[k - 1][1]:toks[k][0]] or _is_stop(lowers, k - 1))
-              for k in range(n)]
-    asked = [bool(m) for m in qm]
-    commas = [w == "," for w in lowers]
-    opens = [w == "(" for w in lowers]
-    closes = [w == ")" for w in lowers]
-    w_i, t_i = WH.index(cue.wh), TYPES.index(cue.answer_type)
+def _spans(text, toks, lowers, qm, pats, cue, drop) -> list[tuple[int, int, tuple[int, ...]]]:
+    """Every allowed span of up to MAX_LEN tokens with its span-feature indices
+    (`span_candidates.listing`)."""
+    return span_candidates.listing(text, toks, lowers, qm, pats,
+                                   _span_table(cue.wh, cue.answer_type, drop), MAX_LEN,
+                                   span_candidates.pattern_relation)
+
+
+_TABLES: dict = {}
+
+
+def _span_table(wh: str, answer_type: str, drop: frozenset[str]) -> list:
+    """The span-feature indices by (question word inside, commas (0, 1, 2 or more),
+    relation to a typed pattern, length - 1), for `span_candidates.listing`: the same for
+    every sentence of a wh-class and answer type, so made once."""
+    key = (wh, answer_type, drop)
+    found = _TABLES.get(key)
+    if found is not None:
+        return found
+    w_i, t_i = WH.index(wh), TYPES.index(answer_type)
     nw, nt = len(WH), len(TYPES)
-    len_w = [_OFFSETS["len"] + L * nw + w_i for L in range(MAX_LEN)]
-    len_t = [_OFFSETS["lent"] + L * nt + t_i for L in range(MAX_LEN)]
-    qin = [_OFFSETS["qin"] + v * nw + w_i for v in range(2)]
-    tpi = [_OFFSETS["tp"] + v * nt + t_i for v in range(5)]
-    cmi = [_OFFSETS["comma"] + min(v, 2) * nw + w_i for v in range(MAX_LEN + 1)]
-    pats = _pattern_token_spans(tp)
     keep = [fam not in drop for fam in ("length", "length", "question", "pattern", "comma")]
-    out = []
-    for i in range(n):
-        if not starts[i]:
-            continue
-        q_in = c_in = 0
-        opened = False
-        for j in range(i, n if n < i + MAX_LEN else i + MAX_LEN):
-            if j > i and breaks[j]:
-                break
-            q_in += asked[j]
-            c_in += commas[j]
-            opened = opened or opens[j]
-            if not ends[j] or (closes[j] and not opened):
-                continue
-            length = j - i
-            if q_in > length:  # the question's own words only
-                continue
-            feats = (len_w[length], len_t[length], qin[q_in > 0],
-                     tpi[_pattern_relation(i, j, pats) if pats else 0], cmi[c_in])
-            if drop:
-                feats = tuple(f for f, k in zip(feats, keep) if k)
-            out.append((i, j, feats))
-    return out
 
-
-def _can_start(low: str) -> bool:
-    return low[0].isalnum() or low in _START_PUNCT
-
-
-def _can_end(low: str) -> bool:
-    return low[-1].isalnum() or low in _END_PUNCT
-
-
-def _is_stop(lowers: list[str], k: int) -> bool:
-    """A sentence stop inside the sentence text: '?', '!', or '.' after a word too long to be
-    an abbreviation ("Inc.", "St." and "Oct." go on)."""
-    w = lowers[k]
-    return w in _SENTENCE_STOP or (w == "." and k > 0 and len(lowers[k - 1]) > 3)
-
-
-def _pattern_token_spans(tp: list[str]) -> list[tuple[int, int]]:
-    out, start = [], None
-    for k, m in enumerate(tp):
-        if m == "S":
-            out.append((k, k))
-        elif m == "B":
-            start = k
-        elif m == "E" and start is not None:
-            out.append((start, k))
-            start = None
-    return out
-
-
-def _pattern_relation(i: int, j: int, pats: list[tuple[int, int]]) -> int:
-    """0 no typed pattern touches the span, 1 it is one, 2 inside one, 3 holds one, 4 overlap."""
-    best = 0
-    for s, e in pats:
-        if e < i or s > j:
-            continue
-        if (s, e) == (i, j):
-            return 1
-        rel = 2 if s <= i and j <= e else 3 if i <= s and e <= j else 4
-        best = rel if best == 0 else min(best, rel)
-    return best
+    def feats(length: int, q: int, c: int, r: int) -> tuple[int, ...]:
+        out = (_OFFSETS["len"] + length * nw + w_i, _OFFSETS["lent"] + length * nt + t_i,
+               _OFFSETS["qin"] + q * nw + w_i, _OFFSETS["tp"] + r * nt + t_i,
+               _OFFSETS["comma"] + c * nw + w_i)
+        return tuple(f for f, k in zip(out, keep) if k) if drop else out
+    if len(_TABLES) > 1000:
+        _TABLES.clear()
+    found = _TABLES[key] = [[[[feats(length, q, c, r) for length in range(MAX_LEN)]
+                              for r in range(5)] for c in range(3)] for q in range(2)]
+    return found
 
 
 def is_pronoun(text: str) -> bool:

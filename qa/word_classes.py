@@ -43,15 +43,31 @@ class WordClasses:
         conjx = (*conj, f"|H{found[0] if found else '-'}".encode())
         if len(self.seen) > 64:
             self.seen.clear()
-        cache = self.seen.setdefault(conjx, {})
-        out = []
-        for low in lowers:
-            c = self.of(low) or (-1, -1)
-            groups = cache.get(c)
-            if groups is None:
-                groups = cache[c] = _class_keys(c, conjx)
-            out.append(groups)
-        return out, _class_keys((-2, -2), conjx)
+        cache = self.seen.get(conjx)
+        if cache is None:
+            cache = self.seen[conjx] = _ByWord(self, conjx)
+        return list(map(cache.__getitem__, lowers)), cache.edge
+
+
+class _ByWord(dict):
+    """A word -> its `_class_keys` under one set of conjuncts, made on first use (a word met
+    before costs a dict lookup in C); words of one class share one set of groups."""
+
+    def __init__(self, classes: WordClasses, conj: tuple[bytes, ...]) -> None:
+        super().__init__()
+        self.classes, self.conj = classes, conj
+        self.by_class: dict[tuple[int, int], tuple] = {}
+        self.edge = _class_keys((-2, -2), conj)
+
+    def __missing__(self, word: str) -> tuple:
+        if len(self) > 50_000:
+            self.clear()
+        c = self.classes.of(word) or (-1, -1)
+        groups = self.by_class.get(c)
+        if groups is None:
+            groups = self.by_class[c] = _class_keys(c, self.conj)
+        self[word] = groups
+        return groups
 
 
 def _class_keys(found: tuple[int, int], conj) -> tuple[tuple[int, ...], ...]:
