@@ -73,10 +73,12 @@ def listing(text: str, toks: list[tuple[int, int]], lowers: list[str], qm: list[
             pats: list[tuple[int, int]], table, max_len: int, relation) -> list[tuple]:
     """Every allowed span (first token, last token, span-feature indices), in order.
     `qm`: per token, non-empty when it holds a question word; `pats`: the typed patterns'
-    (first, last) tokens; `table[q][c][r][j - i]`: the feature indices of span (i, j) with
-    (q) a question word inside or not, (c) no, one or several commas, (r) `relation(i, j,
-    pats)` to the typed patterns."""
+    (first, last) tokens; `table`: (features, rows), `features[q][c][r][j - i]` the feature
+    indices of span (i, j) with (q) a question word inside or not, (c) no, one or several
+    commas, (r) `relation(i, j, pats)` to the typed patterns, and `rows` a dict for `listing`
+    to remember a start's features by length in."""
     n = len(toks)
+    table, rows = table
     ending = list(map(_CAN_END.__getitem__, lowers))
     lasts, last_rank = _positions(ending), _counts(ending)
     # token k cannot be in a span that starts before it (a newline or a stop before it)
@@ -119,11 +121,16 @@ def listing(text: str, toks: list[tuple[int, int]], lowers: list[str], qm: list[
         q_at = asked_at[asked_rank[i]] - i
         c = comma_rank[i]
         c1, c2 = commas[c] - i, commas[c + 1] - i
-        if not pats and (q_at == 0 or q_at >= width) and (c1 == 0 or c1 >= width) \
-                and c2 >= width:  # the same features for all its spans but their length
-            row = table[q_at == 0][(c1 == 0) + (c2 == 0)][0]
-        else:
+        if pats and any(e >= i and s < stop for s, e in pats):
             row = _row(i, width, q_at, c1, c2, pats, table, relation)
+        else:  # the same row for all starts with these points (beyond the width, unread)
+            key = (q_at if q_at < width else width, c1 if c1 < width else width,
+                   c2 if c2 < width else width)
+            row = rows.get(key)
+            if row is None:
+                if len(rows) > 10_000:
+                    rows.clear()
+                row = rows[key] = _row(0, max_len, *key, (), table, relation)
         out += [(i, j, row[j - i]) for j in js]
     return out
 

@@ -22,8 +22,8 @@ import zlib
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
 from functools import lru_cache
-from itertools import repeat
-from operator import add, eq, itemgetter
+from itertools import accumulate, compress, count, repeat
+from operator import add, eq, itemgetter, sub
 
 from . import span_ablation, span_candidates
 from .analyzer import STOPWORDS
@@ -140,6 +140,11 @@ def _bucket(d: int | None) -> str:
     return str(d) if d <= 3 else "4" if d <= 5 else "6" if d <= 9 else "10"
 
 
+_BUCKETS = tuple(map(_bucket, range(11)))  # "10" from 10 on
+_LEFT = {b: "dl=" + b for b in (*_BUCKETS, "x")}  # the flags, made once
+_RIGHT = {b: "dr=" + b for b in (*_BUCKETS, "x")}
+
+
 def span_offsets() -> dict[str, int]:
     """Where each span-feature family starts in the flat span weight list."""
     out, pos = {}, 0
@@ -211,8 +216,8 @@ def _groups(lowers, lex, shp, edges, cls, cls_edge, flag, distances, qm, tp, bef
         cols += _columns(cls, cls_edge, cls_edge)
     features = list(map(list, zip(*cols)))
     left, right, left_off, right_off = distances
-    dl = map(flag, map(add, repeat("dl="), left))
-    dr = map(flag, map(add, repeat("dr="), right))
+    dl = map(flag, map(_LEFT.__getitem__, left))
+    dr = map(flag, map(_RIGHT.__getitem__, right))
     al = map(flag, map(add, map(add, repeat("al="), left), left_off))
     ar = map(flag, map(add, map(add, repeat("ar="), right), right_off))
     after = [False, *map(eq, lowers[:-1], repeat(before))]
@@ -358,31 +363,32 @@ _WINDOW = 3
 def _window_counts(qm: list[str]) -> list[str]:
     """How many question words stand among the _WINDOW tokens before and after each token:
     "qd=2/0" (an answer sits where the question's words gather on one side)."""
-    sums = [0]
-    for m in qm:
-        sums.append(sums[-1] + bool(m))
     n = len(qm)
-    return [f"qd={sums[k] - sums[max(k - _WINDOW, 0)]}/"
-            f"{sums[min(k + 1 + _WINDOW, n)] - sums[k + 1]}" for k in range(n)]
+    sums = list(accumulate(map(bool, qm), initial=0))
+    before = map(sub, sums[:n], [*repeat(0, _WINDOW), *sums[:max(n - _WINDOW, 0)]])
+    after = map(sub, [*sums[_WINDOW + 1:], *repeat(sums[n], _WINDOW + 1)], sums[1:])
+    return list(map(_NEAR.__getitem__, zip(before, after)))
+
+
+_NEAR = {(a, b): f"qd={a}/{b}" for a in range(_WINDOW + 1) for b in range(_WINDOW + 1)}
 
 
 def _distances(qm: list[str]) -> tuple[list[str], list[str], list[str], list[str]]:
     """Bucketed distance from each token to the nearest question word before it / after it,
-    and where that word stands in the question (its offset from the wh-word)."""
+    and where that word stands in the question (its offset from the wh-word); filled a run
+    of tokens between two question words at a time."""
     n = len(qm)
-    left, right, left_off, right_off = [], [""] * n, [], [""] * n
-    last = None
-    for k in range(n):
-        left.append(_bucket(k - last if last is not None else None))
-        left_off.append("/" + qm[last] if last is not None else "")
-        if qm[k]:
-            last = k
-    last = None
-    for k in range(n - 1, -1, -1):
-        right[k] = _bucket(last - k if last is not None else None)
-        right_off[k] = "/" + qm[last] if last is not None else ""
-        if qm[k]:
-            last = k
+    left, right, left_off, right_off = ["x"] * n, ["x"] * n, [""] * n, [""] * n
+    bucket = [*_BUCKETS, *repeat(_BUCKETS[-1], n)]  # by distance
+    asked = list(compress(count(), qm))
+    for k, up_to in zip(asked, [*asked[1:], n - 1]):
+        left[k + 1:up_to + 1] = bucket[1:up_to - k + 1]
+        left_off[k + 1:up_to + 1] = repeat("/" + qm[k], up_to - k)
+    start = 0
+    for k in asked:
+        right[start:k] = bucket[k - start:0:-1]
+        right_off[start:k] = repeat("/" + qm[k], k - start)
+        start = k
     return left, right, left_off, right_off
 
 
@@ -400,10 +406,10 @@ def _spans(text, toks, lowers, qm, pats, cue, drop) -> list[tuple[int, int, tupl
 _TABLES: dict = {}
 
 
-def _span_table(wh: str, answer_type: str, drop: frozenset[str]) -> list:
+def _span_table(wh: str, answer_type: str, drop: frozenset[str]) -> tuple[list, dict]:
     """The span-feature indices by (question word inside, commas (0, 1, 2 or more),
     relation to a typed pattern, length - 1), for `span_candidates.listing`: the same for
-    every sentence of a wh-class and answer type, so made once."""
+    every sentence of a wh-class and answer type, so made once (with a dict of rows)."""
     key = (wh, answer_type, drop)
     found = _TABLES.get(key)
     if found is not None:
@@ -419,8 +425,8 @@ def _span_table(wh: str, answer_type: str, drop: frozenset[str]) -> list:
         return tuple(f for f, k in zip(out, keep) if k) if drop else out
     if len(_TABLES) > 1000:
         _TABLES.clear()
-    found = _TABLES[key] = [[[[feats(length, q, c, r) for length in range(MAX_LEN)]
-                              for r in range(5)] for c in range(3)] for q in range(2)]
+    found = _TABLES[key] = ([[[[feats(length, q, c, r) for length in range(MAX_LEN)]
+                               for r in range(5)] for c in range(3)] for q in range(2)], {})
     return found
 
 

@@ -22,7 +22,8 @@ import json
 import math
 from array import array
 from bisect import bisect_left
-from itertools import accumulate, repeat
+from itertools import accumulate, compress, repeat
+from operator import add, le, sub
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -56,6 +57,7 @@ class SpanModel:
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "seen", _Packed(self.table))
+        self.seen.spans = _SpanSums(self.span)
 
 
 # A group's start, end and inside weights in one Python int, each field biased to be
@@ -79,6 +81,7 @@ class _Packed(dict):
         super().__init__()
         self.table = table
         self.one: dict[int, int] = {}
+        self.spans: _SpanSums | None = None  # span-feature indices -> summed weights
 
     def __missing__(self, group: tuple[int, ...]) -> int:
         if len(self) > 200_000:
@@ -178,9 +181,9 @@ def scores(model: SpanModel, enc: sf.Encoded) -> list[float]:
         inside.append(last)
     # A span's token weight start[i] + end[j] + inside[j + 1] - inside[i], as one part per
     # first token and one per last token (ints: the same sums in any order).
-    opens = [s - before for s, before in zip(start, inside)]
-    closes = [e + within for e, within in zip(end, inside[1:])]
-    summed = _SpanSums(model.span)  # a sentence's spans share few feature sets
+    opens = list(map(sub, start, inside))
+    closes = list(map(add, end, inside[1:]))
+    summed = model.seen.spans  # the spans of a wh-class and answer type share few sets
     return [(opens[i] + closes[j]) * SCALE + summed[feats] for i, j, feats in enc.spans]
 
 
@@ -203,6 +206,8 @@ class _SpanSums(dict):
         self.weights = weights
 
     def __missing__(self, feats: tuple[int, ...]) -> float:
+        if len(self) > 100_000:
+            self.clear()
         w = self[feats] = sum(map(self.weights.__getitem__, feats))
         return w
 
@@ -300,8 +305,8 @@ class _Agreement:
                  words: Sequence[int] | None, allowed) -> None:
         self.spans = spans
         cut = MBR_EPS * total
-        self.support = [(spans[n][0], spans[n][1], exp[n] / total) for n in allowed
-                        if exp[n] >= cut]
+        held = compress(allowed, map(le, repeat(cut), map(exp.__getitem__, allowed)))
+        self.support = [(spans[n][0], spans[n][1], exp[n] / total) for n in held]
         self.done: dict[int, tuple[float, float]] = {}
         self.with_words: list | None = None
         self.counted = list(accumulate(
