@@ -80,6 +80,7 @@ class _Packed(dict):
     def __init__(self, table: Sequence[int]) -> None:
         super().__init__()
         self.table = table
+        self.mask = len(table) // 4 - 1  # slots less one (`slot_table`, slots of four)
         self.one: dict[int, int] = {}
         self.spans: _SpanSums | None = None  # span-feature indices -> summed weights
 
@@ -93,8 +94,7 @@ class _Packed(dict):
         for key in group:
             found = one.get(key)
             if found is None:
-                s, e, i = _lookup(self.table, key)
-                found = one[key] = (s + _BIAS) | (e + _BIAS) << _FIELD | (i + _BIAS) << 2 * _FIELD
+                found = one[key] = _lookup(self.table, self.mask, key)
             total += found
         # each field of `total` holds len(group) biases and the summed weights (|each| < 2^31,
         # so no field carries into the next): taking all biases but one away leaves exactly
@@ -212,13 +212,20 @@ class _SpanSums(dict):
         return w
 
 
-_ZERO = (0, 0, 0)
-
-
-def _lookup(table: Sequence[int], key: int) -> tuple[int, int, int]:
-    """A feature's three weights from the hash table (zeros when it has none)."""
-    at = slot_table.find(table, key, 4)
-    return _ZERO if at < 0 else (table[at + 1], table[at + 2], table[at + 3])
+def _lookup(table: Sequence[int], mask: int, key: int) -> int:
+    """A feature's three weights from the hash table (zeros when it has none), packed: the
+    probing of `slot_table.find` written out for slots of four (a one-shot `qa ask` looks up
+    every bucket it meets)."""
+    slot = key & mask
+    while True:
+        at = slot << 2
+        found = table[at]
+        if found == key:
+            return (table[at + 1] + _BIAS) | (table[at + 2] + _BIAS) << _FIELD \
+                | (table[at + 3] + _BIAS) << 2 * _FIELD
+        if found == -1:
+            return _BIASES  # three zeros
+        slot = (slot + 1) & mask
 
 
 # Spans under MBR_EPS of the total probability are left out of the expected F1 (they change
