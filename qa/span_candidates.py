@@ -130,7 +130,7 @@ def listing(text: str, toks: list[tuple[int, int]], lowers: list[str], qm: list[
             if row is None:
                 if len(rows) > 10_000:
                     rows.clear()
-                row = rows[key] = _row(0, max_len, *key, (), table, relation)
+                row = rows[key] = tuple(_row(0, max_len, *key, (), table, relation))
         out += [(i, j, row[j - i]) for j in js]
     return out
 
@@ -153,8 +153,9 @@ def _row(i: int, width: int, q_at: int, c1: int, c2: int, pats, table, relation)
             row += table[q_at <= a][(c1 <= a) + (c2 <= a)][
                 relation(i, i + a, pats) if near else 0][a:b]
             a = b
-    return row + table[q_at <= a][(c1 <= a) + (c2 <= a)][
+    row += table[q_at <= a][(c1 <= a) + (c2 <= a)][
         relation(i, i + a, pats) if near else 0][a:width]
+    return row
 
 
 def pattern_token_spans(tp: list[str]) -> list[tuple[int, int]]:

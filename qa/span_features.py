@@ -425,7 +425,7 @@ def _span_table(wh: str, answer_type: str, drop: frozenset[str]) -> tuple[list, 
         return tuple(f for f, k in zip(out, keep) if k) if drop else out
     if len(_TABLES) > 1000:
         _TABLES.clear()
-    found = _TABLES[key] = ([[[[feats(length, q, c, r) for length in range(MAX_LEN)]
+    found = _TABLES[key] = ([[[tuple(feats(length, q, c, r) for length in range(MAX_LEN))
                                for r in range(5)] for c in range(3)] for q in range(2)], {})
     return found
 
