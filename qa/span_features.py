@@ -186,9 +186,9 @@ def encode(text: str, cue: QuestionCue, term_spans: list[tuple[str, int, int]],
     if classes is not None and "classes" not in drop:
         cls, cls_edge = classes.token_groups(lowers, cue.head, conj)
     if drop:
-        features = span_ablation.dropped_groups(drop, lowers, lex, shp, (edge_w, edge_s, end_w, end_s),
-                                   cls, cls_edge, flag, (left, right, left_off, right_off),
-                                   qm, tp, cue.before, density)
+        features = span_ablation.dropped_groups(
+            drop, lowers, lex, shp, (edge_w, edge_s, end_w, end_s), cls, cls_edge, flag,
+            (left, right, left_off, right_off), qm, tp, cue.before, density)
     else:
         features = _groups(lowers, lex, shp, (edge_w, edge_s, end_w, end_s), cls, cls_edge,
                            flag, (left, right, left_off, right_off), qm, tp, cue.before,

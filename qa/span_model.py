@@ -311,14 +311,14 @@ class _Agreement:
     def __init__(self, spans, exp: list[float], total: float,
                  words: Sequence[int] | None, allowed) -> None:
         self.spans = spans
-        cut = MBR_EPS * total
-        held = compress(allowed, map(le, repeat(cut), map(exp.__getitem__, allowed)))
-        self.support = [(spans[n][0], spans[n][1], exp[n] / total) for n in held]
         self.done: dict[int, tuple[float, float]] = {}
-        self.with_words: list | None = None
-        self.counted = list(accumulate(
+        c = self.counted = list(accumulate(
             words if words is not None else repeat(1, max(j for _, j, _ in spans) + 1),
             initial=0))
+        held = compress(allowed, map(le, repeat(MBR_EPS * total), map(exp.__getitem__, allowed)))
+        # each with the words it counts
+        self.support = [(i, j, exp[n] / total, c[j + 1] - c[i])
+                        for n in held for i, j in (spans[n][:2],)]
 
     def _sums(self, n: int) -> tuple[float, float]:
         """Expected token F1 of span `n`, and the probability of the spans with F1 >= 0.5
@@ -330,7 +330,7 @@ class _Agreement:
         c = self.counted
         size = c[b + 1] - c[a]
         expected = agree = 0.0
-        for i, j, p, words in self.counted_support():
+        for i, j, p, words in self.support:
             lo = a if a > i else i
             hi = b if b < j else j
             if lo > hi:
@@ -343,13 +343,6 @@ class _Agreement:
                     agree += p
         found = self.done[n] = (expected, agree)
         return found
-
-    def counted_support(self) -> list[tuple[int, int, float, int]]:
-        """The support's spans with the words each counts, worked out once."""
-        if self.with_words is None:
-            c = self.counted
-            self.with_words = [(i, j, p, c[j + 1] - c[i]) for i, j, p in self.support]
-        return self.with_words
 
     def mbr(self, candidates: list[int], values: list[float]) -> int:
         """The candidate with the highest expected F1 (the more probable of equals), leaving
