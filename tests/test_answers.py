@@ -205,3 +205,34 @@ def test_eval_reports_answer_measures_beside_the_window_for_squad(tmp_path, qa):
     assert answers["marked"]["questions"] == 3
     assert answers["marked"]["coverage"] > 0 and answers["marked"]["precision"] == 1.0
     assert {"EM_all", "F1_all", "EM_top_right", "F1_top_right"} <= set(answers["window"])
+
+
+WAIVER = """U.S. DEFENDS FARM WAIVER AT GATT
+
+GENEVA, March 5 - The United States defended its farm trade waiver at the General Agreement
+on Tariffs and Trade on Thursday.
+
+Asked to comment, Michael Samuels, U.S. ambassador to the GATT, told Reuters: "We are not
+going to give it up. The waiver is part of domestic U.S. farm policy, part of our law when we
+joined the GATT."
+
+Arnott said the waiver had long been used to justify protective measures.
+"""
+
+
+def test_an_answer_is_never_only_the_questions_own_words(tmp_path, qa):
+    # The quotation's second sentence holds no name: the model's best span there was "The
+    # waiver", which only echoes the question (marked at 0.70 before the rule).
+    (tmp_path / "waiver.txt").write_text(WAIVER, encoding="utf-8")
+    index = str(tmp_path / "index")
+    assert qa("index", str(tmp_path / "waiver.txt"), "--index", index).code == 0
+    question = "Who said the waiver is part of domestic U.S. farm policy?"
+    r = qa("ask", "--json", "-k", "3", "--index", index, question)
+    assert r.code == 0, r.err
+    hits = json.loads(r.out)["hits"]
+    assert hits[0]["text"].startswith("The waiver is part")
+    asked = set(question.casefold().rstrip("?").split())
+    for hit in hits:
+        if hit["answer"]:
+            said = set(hit["answer"]["text"].casefold().split()) - {"a", "an", "the"}
+            assert said - asked, hit["answer"]
