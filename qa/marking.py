@@ -72,25 +72,31 @@ def allowed_spans(text: str, question: q.Question, enc: sf.Encoded,
     return ok
 
 
-def _not_echoed(text: str, question: q.Question, analyzer, enc: sf.Encoded,
-                asked: list[tuple[str, int, int]] | None, allowed=None):
-    """`allowed` narrowed to spans with a word the question does not hold: "The waiver" for
-    "Who said the waiver is part of U.S. policy?" only echoes the question (a/an/the and
-    punctuation are not words, as in SQuAD's scoring). The span features' own rule counts
-    "The" as new, so this one is applied when choosing, where it changes no trained weight."""
+def _narrowed(text: str, question: q.Question, analyzer, enc: sf.Encoded,
+              asked: list[tuple[str, int, int]] | None, allowed=None):
+    """`allowed` narrowed by two rules the span features do not see:
+    - a span holds a word the question does not: "The waiver" for "Who said the waiver is part
+      of U.S. policy?" only echoes the question (a/an/the and punctuation are not words, as in
+      SQuAD's scoring; the features' own rule counts "The" as new);
+    - a span does not cut a wire ticker: "Bank Plc <NWBL" of "Bank Plc <NWBL.L>" opens an
+      angle bracket it does not close.
+    Applied when choosing, so no trained weight changes."""
     if asked is None:
         asked = [(t.term, t.start, t.end) for t in analyzer.tokens(text)]
     terms = set(question.terms)
     held = sorted((s, e) for term, s, e in asked if term in terms)
-    new, k = [0], 0  # per token, counted from the left: a word no question term covers
+    # per token, counted from the left: words no question term covers, and open brackets
+    new, depth, k = [0], [0], 0
     for (s, e), word in zip(enc.tokens, words(text, enc.tokens)):
         while k < len(held) and held[k][1] <= s:
             k += 1
         new.append(new[-1] + (word and not (k < len(held) and held[k][0] < e)))
+        depth.append(depth[-1] + text.count("<", s, e) - text.count(">", s, e))
 
     def ok(n: int) -> bool:
         i, j, _ = enc.spans[n]
-        return new[j + 1] > new[i] and (allowed is None or allowed(n))
+        return new[j + 1] > new[i] and depth[j + 1] == depth[i] and \
+            (allowed is None or allowed(n))
     return ok
 
 
@@ -101,8 +107,8 @@ def predict(text: str, question: q.Question, analyzer, model: sm.SpanModel,
     `encode_sentence`."""
     cue = cue or question_cue(question, analyzer)
     enc = encode_sentence(text, question, analyzer, drop, cue, asked, model.classes)
-    allowed = _not_echoed(text, question, analyzer, enc, asked,
-                          allowed_spans(text, question, enc, cue.wh))
+    allowed = _narrowed(text, question, analyzer, enc, asked,
+                        allowed_spans(text, question, enc, cue.wh))
     prefer = preferred(text, question, analyzer, attributions)
     if allowed is not None and prefer is not None and question.answer_type == q.SOURCE:
         # the source of the claim may be a description ("sources", "officials"), which the

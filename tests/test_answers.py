@@ -236,3 +236,27 @@ def test_an_answer_is_never_only_the_questions_own_words(tmp_path, qa):
         if hit["answer"]:
             said = set(hit["answer"]["text"].casefold().split()) - {"a", "an", "the"}
             assert said - asked, hit["answer"]
+
+
+RATES = """BRITISH BANKS CUT BASE RATES
+
+LONDON, March 10 - Lloyds Bank Plc cut its base lending rate by half a point to 10.5 pct on
+Tuesday.
+
+The cut follows a similar move by Barclays Bank Plc <BCS.L> on Monday, dealers said.
+"""
+
+
+def test_an_answer_never_cuts_a_wire_ticker(tmp_path, qa):
+    # The best span was "Barclays Bank Plc <BCS" (marked at 0.93 before the rule).
+    (tmp_path / "rates.txt").write_text(RATES, encoding="utf-8")
+    index = str(tmp_path / "index")
+    assert qa("index", str(tmp_path / "rates.txt"), "--index", index).code == 0
+    r = qa("ask", "--json", "-k", "2", "--index", index, "Which bank's move did the cut follow?")
+    assert r.code == 0, r.err
+    hits = json.loads(r.out)["hits"]
+    assert "<BCS.L>" in hits[0]["text"]
+    for hit in hits:
+        if hit["answer"]:
+            said = hit["answer"]["text"]
+            assert said.count("<") == said.count(">"), said
