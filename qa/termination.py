@@ -6,9 +6,9 @@ stay. With the handler here they raise SystemExit (status 128 + the signal: 143,
 main thread instead, so every `finally`, `except BaseException` and exit handler runs, as a
 KeyboardInterrupt makes them run at Ctrl-C.
 
-Build workers must not keep such a handler: `qa.index.analysis` sets both back to the default
-in each (the pool ends them with SIGTERM, and a worker that caught it while holding the task
-queue's lock made the pool wait for ever).
+Build workers must not keep such a handler: `qa.index.workers` sets both back to the default
+in each, so a signal sent to the whole process group ends a worker at once (the build sees its
+result pipe close) instead of running the build's clean-up in a forked copy.
 """
 from __future__ import annotations
 

@@ -634,3 +634,35 @@ def test_a_markdown_title_line_of_many_spaces_is_read_in_time_linear_in_its_size
                           "when will the port open?"], cwd=workdir, env=environment(),
                          capture_output=True, text=True, timeout=120)
     assert run.returncode == 0 and json.loads(run.stdout)["hits"][0]["doc"] == "note"
+
+
+def test_ctrl_c_while_build_workers_start_leaves_no_worker_behind(home, qa, monkeypatch):
+    """In a process that lives on after Ctrl-C (the session's /reindex, a program calling
+    qa.cli.main): signals are held back while the workers start, and one that came meanwhile
+    was raised after the clean-up's reach, leaving the started workers waiting for tasks
+    until the process ended."""
+    import multiprocessing
+    import os
+    import signal
+    from multiprocessing.process import BaseProcess
+
+    from qa.index import analysis
+
+    monkeypatch.setattr(analysis, "PARALLEL_BYTES", 0)  # two workers for any corpus
+    real = BaseProcess.start
+
+    def start_then_ctrl_c(self):
+        real(self)
+        os.kill(os.getpid(), signal.SIGINT)  # (held back until the workers have started)
+
+    monkeypatch.setattr(BaseProcess, "start", start_then_ctrl_c)
+    try:
+        r = qa("index", "--fresh")
+        left = [p for p in multiprocessing.active_children() if p.name == "qa-build-worker"]
+    finally:
+        for p in multiprocessing.active_children():
+            if p.name == "qa-build-worker":
+                p.kill()
+                p.join()
+    assert r.code == 130 and r.err.endswith("qa: interrupted\n")
+    assert left == [] and not list((home / "index").glob(".build-*"))

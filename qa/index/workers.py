@@ -47,23 +47,32 @@ class Workers:
         self.results: list = []
         # Signals are held back while workers start: they inherit that (through spawn's exec
         # too) and put their own handling in place before they let them through.
+        # A signal that came meanwhile is raised as they are let through: inside the `try`,
+        # so the workers started are ended (else they waited for tasks while the process
+        # lived on, as the session does after Ctrl-C).
         previous = signal.pthread_sigmask(signal.SIG_BLOCK, _HELD)
         try:
-            for _ in range(count):
-                tasks = context.Queue()  # a put never blocks: a thread feeds the pipe
-                reader, writer = context.Pipe(duplex=False)
-                process = context.Process(target=_serve, args=(tasks, writer, os.getpid()),
-                                          daemon=True, name="qa-build-worker")
-                self.tasks.append(tasks)
-                self.results.append(reader)
-                self.processes.append(process)
-                process.start()
-                writer.close()  # the worker's copy alone: its end closes the pipe
+            try:
+                for _ in range(count):
+                    self._start(context)
+            finally:
+                signal.pthread_sigmask(signal.SIG_SETMASK, previous)
         except BaseException:
             self.close(kill=True)
             raise
+
+    def _start(self, context) -> None:
+        tasks = context.Queue()  # a put never blocks: a thread feeds the pipe
+        reader, writer = context.Pipe(duplex=False)
+        self.tasks.append(tasks)
+        self.results.append(reader)
+        try:
+            process = context.Process(target=_serve, args=(tasks, writer, os.getpid()),
+                                      daemon=True, name="qa-build-worker")
+            self.processes.append(process)
+            process.start()
         finally:
-            signal.pthread_sigmask(signal.SIG_SETMASK, previous)
+            writer.close()  # the worker's copy alone: its end closes the pipe
 
     def submit(self, worker: int, func: Callable, *args: Any) -> None:
         self.tasks[worker].put((func, args))
