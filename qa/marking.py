@@ -73,25 +73,29 @@ def allowed_spans(text: str, question: q.Question, enc: sf.Encoded,
 
 
 def _narrowed(text: str, question: q.Question, analyzer, enc: sf.Encoded,
-              asked: list[tuple[str, int, int]] | None, allowed=None):
+              asked: list[tuple[str, int, int]] | None, counted: list[int], allowed=None):
     """`allowed` narrowed by two rules the span features do not see:
     - a span holds a word the question does not: "The waiver" for "Who said the waiver is part
       of U.S. policy?" only echoes the question (a/an/the and punctuation are not words, as in
       SQuAD's scoring; the features' own rule counts "The" as new);
     - a span does not cut a wire ticker: "Bank Plc <NWBL" of "Bank Plc <NWBL.L>" opens an
       angle bracket it does not close.
-    Applied when choosing, so no trained weight changes."""
+    Applied when choosing, so no trained weight changes. `counted`: `words` of the tokens."""
     if asked is None:
         asked = [(t.term, t.start, t.end) for t in analyzer.tokens(text)]
     terms = set(question.terms)
     held = sorted((s, e) for term, s, e in asked if term in terms)
     # per token, counted from the left: words no question term covers, and open brackets
     new, depth, k = [0], [0], 0
-    for (s, e), word in zip(enc.tokens, words(text, enc.tokens)):
+    brackets = "<" in text or ">" in text  # (most sentences have none: all depths 0)
+    for (s, e), word in zip(enc.tokens, counted):
         while k < len(held) and held[k][1] <= s:
             k += 1
         new.append(new[-1] + (word and not (k < len(held) and held[k][0] < e)))
-        depth.append(depth[-1] + text.count("<", s, e) - text.count(">", s, e))
+        if brackets:
+            depth.append(depth[-1] + text.count("<", s, e) - text.count(">", s, e))
+    if not brackets:
+        depth = [0] * len(new)
 
     def ok(n: int) -> bool:
         i, j, _ = enc.spans[n]
@@ -107,7 +111,8 @@ def predict(text: str, question: q.Question, analyzer, model: sm.SpanModel,
     `encode_sentence`."""
     cue = cue or question_cue(question, analyzer)
     enc = encode_sentence(text, question, analyzer, drop, cue, asked, model.classes)
-    allowed = _narrowed(text, question, analyzer, enc, asked,
+    counted = words(text, enc.tokens)
+    allowed = _narrowed(text, question, analyzer, enc, asked, counted,
                         allowed_spans(text, question, enc, cue.wh))
     prefer = preferred(text, question, analyzer, attributions)
     if allowed is not None and prefer is not None and question.answer_type == q.SOURCE:
@@ -119,8 +124,7 @@ def predict(text: str, question: q.Question, analyzer, model: sm.SpanModel,
             i, j, _ = enc.spans[n]
             start, end = toks[i][0], toks[j][1]
             return named(n) or (prefer(start, end) and not sf.is_pronoun(text[start:end]))
-    return sm.predict(model, enc, allowed, prefer,
-                      words(text, enc.tokens) if model.mbr else None)
+    return sm.predict(model, enc, allowed, prefer, counted if model.mbr else None)
 
 
 def words(text: str, tokens: list[tuple[int, int]]) -> list[int]:
@@ -145,12 +149,10 @@ def preferred(text: str, question: q.Question, analyzer, attributions):
     return (lambda start, end: (start, end) in found) if found else None
 
 
-def _ranking_coverage(features: dict[str, float]) -> float:
+def _ranking_coverage(features: dict[str, float], weights) -> float:
     """The question's term weight the sentence holds, its own or through what it refers back
-    to ("the city"), from the ranking's features (0 when they are not there)."""
-    from .ranking import shipped_weights
-
-    weights = shipped_weights()
+    to ("the city"), from the ranking's features (0 when they are not there) and the ranking's
+    `weights`."""
     return sum(features.get(n, 0.0) / weights[n] for n in ("coverage", "context")
                if weights.get(n))
 
@@ -170,7 +172,10 @@ def mark(result: Answer, question: q.Question, analyzer, model: sm.SpanModel,
     if not hits:
         return result
     top = hits[0].score
+    from .ranking import shipped_weights
+
     cue = question_cue(question, analyzer)  # once for all hits
+    weights = shipped_weights()
     # The same sentence in several hits (a story sent again, copies in an archive) is
     # predicted once: the prediction reads only the text, its question words and its
     # attributions, besides what is the same for every hit.
@@ -190,7 +195,7 @@ def mark(result: Answer, question: q.Question, analyzer, model: sm.SpanModel,
         after = hits[n + 1].text if n + 1 < len(hits) else extra_text
         said = hit.text[pred.span[0]:pred.span[1]].casefold()
         inputs = sm.calibration_inputs(pred, hit.score, top, following, cue.wh,
-                                       _ranking_coverage(hit.features),
+                                       _ranking_coverage(hit.features, weights),
                                        bool(after) and said in after.casefold(),
                                        cue.head != "-", model.mbr > 0)
         if model.stack is not None:
