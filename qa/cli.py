@@ -2,7 +2,8 @@
 
 Exit codes: 0 something matched (or the command succeeded, or the reader of a pipe went away),
 1 nothing matched, 2 a usage or input error, 130 interrupted (Ctrl-C), 143 ended by SIGTERM
-and 129 by SIGHUP (what qa was writing removed, as at Ctrl-C). Errors are one line on stderr, never a traceback.
+and 129 by SIGHUP (what qa was writing removed, as at Ctrl-C). Errors are one line on stderr,
+never a traceback.
 Heavy modules are imported inside the commands that need them, to keep start-up cheap.
 """
 from __future__ import annotations
