@@ -666,3 +666,22 @@ def test_ctrl_c_while_build_workers_start_leaves_no_worker_behind(home, qa, monk
                 p.join()
     assert r.code == 130 and r.err.endswith("qa: interrupted\n")
     assert left == [] and not list((home / "index").glob(".build-*"))
+
+
+def test_a_result_a_build_worker_cannot_pass_back_is_named_in_one_line(workdir):
+    """A worker whose result (or error) cannot be pickled printed a traceback and ended, and
+    the build said it was killed or out of memory."""
+    import subprocess
+    import sys
+
+    from test_output import environment
+
+    script = _HELD_BUILD.replace('Path("building").write_text("now")',
+                                 "return (x for x in ())")
+    run = subprocess.run([sys.executable, "-c", script, "2", "index"], cwd=workdir,
+                         env=environment(), capture_output=True, text=True, timeout=120)
+    assert run.returncode == 2 and "Traceback" not in run.stderr
+    assert run.stderr.splitlines()[-1] == (
+        "qa: error: cannot write index in index: a build worker could not pass its result "
+        "back (TypeError: cannot pickle 'generator' object)")
+    assert not list((workdir / "index").glob(".build-*"))

@@ -123,7 +123,13 @@ def _serve(tasks, results, parent: int) -> None:
             reply = (True, func(*args))
         except Exception as exc:  # raised in the build, by `result`
             reply = (False, exc)
-        results.send(reply)
+        try:
+            results.send(reply)
+        except Exception as exc:  # (pickled before anything is written: the pipe stays whole)
+            # a value that cannot be pickled: the worker printed a traceback and ended, and
+            # the build blamed the OOM killer
+            results.send((False, WorkerDied(0, f"a build worker could not pass its result "
+                                               f"back ({type(exc).__name__}: {exc})")))
 
 
 def _worker_start(parent: int) -> None:
