@@ -574,18 +574,23 @@ def test_a_file_of_thousands_of_bad_lines_names_five_and_counts_the_rest(workdir
         "qa: skipped 3,000 JSONL lines not an article; 2,999 articles with an id already used"
 
 
-def test_a_build_worker_killed_on_its_task_ends_the_build_in_one_line(workdir):
-    """The OOM killer, say: the pool's lost task was waited for for ever."""
+def _build_with_a_worker_that(workdir, does: str):
+    """`qa index` of the held build (two workers) whose workers run `does` on their task
+    instead of announcing it: the build's process, finished."""
     import subprocess
     import sys
 
     from test_output import environment
 
-    killer = _HELD_BUILD.replace('Path("building").write_text("now")',
-                                 "os.kill(os.getpid(), signal.SIGKILL)")
-    killer = "import os, signal\n" + killer
-    run = subprocess.run([sys.executable, "-c", killer, "2", "index"], cwd=workdir,
-                         env=environment(), capture_output=True, text=True, timeout=120)
+    script = "import os, signal\n" + _HELD_BUILD.replace('Path("building").write_text("now")',
+                                                          does)
+    return subprocess.run([sys.executable, "-c", script, "2", "index"], cwd=workdir,
+                          env=environment(), capture_output=True, text=True, timeout=120)
+
+
+def test_a_build_worker_killed_on_its_task_ends_the_build_in_one_line(workdir):
+    """The OOM killer, say: the pool's lost task was waited for for ever."""
+    run = _build_with_a_worker_that(workdir, "os.kill(os.getpid(), signal.SIGKILL)")
     assert run.returncode == 2 and "Traceback" not in run.stderr
     assert run.stderr.splitlines()[-1] == (
         "qa: error: cannot write index in index: a build worker ended without its result "
@@ -671,15 +676,7 @@ def test_ctrl_c_while_build_workers_start_leaves_no_worker_behind(home, qa, monk
 def test_a_result_a_build_worker_cannot_pass_back_is_named_in_one_line(workdir):
     """A worker whose result (or error) cannot be pickled printed a traceback and ended, and
     the build said it was killed or out of memory."""
-    import subprocess
-    import sys
-
-    from test_output import environment
-
-    script = _HELD_BUILD.replace('Path("building").write_text("now")',
-                                 "return (x for x in ())")
-    run = subprocess.run([sys.executable, "-c", script, "2", "index"], cwd=workdir,
-                         env=environment(), capture_output=True, text=True, timeout=120)
+    run = _build_with_a_worker_that(workdir, "return (x for x in ())")
     assert run.returncode == 2 and "Traceback" not in run.stderr
     assert run.stderr.splitlines()[-1] == (
         "qa: error: cannot write index in index: a build worker could not pass its result "
