@@ -68,7 +68,28 @@ class Corpus:
         return "skipped " + "; ".join(parts)
 
 
-_PLURAL = re.compile(r"\b(files|lines|elements|articles|pages)\b")
+class _NamedAtMost:
+    """Notes about one file, the first `named` by name and the rest in one line (a CSV named
+    .jsonl printed a warning for each of its 100,000 lines): `trim()` after each note,
+    `close()` after the last. Only this module notes problems, one file at a time."""
+    named = 5
+
+    def __init__(self, corpus: Corpus, path: Path, what: str) -> None:
+        self.corpus, self.path, self.what = corpus, path, "more " + what
+        self.first, self.unnamed = len(corpus.problems), 0
+
+    def trim(self) -> None:
+        if len(self.corpus.problems) - self.first > self.named:
+            self.corpus.problems.pop()
+            self.unnamed += 1
+
+    def close(self) -> None:
+        if self.unnamed:
+            self.corpus.problems.append(
+                f"{self.path}: {counted(self.unnamed, self.what)} (not named one by one)")
+
+
+_PLURAL = re.compile(r"\b(files|lines|elements|articles|pages|documents)\b")
 
 
 def counted(number: int, kind: str) -> str:
@@ -250,25 +271,19 @@ def stream_corpus(files: list[Path], corpus: Corpus, roots: Sequence[Path] = (),
                 docs = []
         del text
         here: set[str] = set()
-        used = 0  # articles of this file whose id was taken: the first LINES_NAMED named
+        used = _NamedAtMost(corpus, path, "documents skipped as their id was already used")
         for doc in docs:
             doc_id = None if doc.id in here else _free_id(
                 doc.id, taken, f"{base}/{doc.id}" if inside else full)
             here.add(doc.id)
             if doc_id is None:
-                used += 1
-                if used <= LINES_NAMED:
-                    corpus.skip(str(path), f" document {doc.id!r}: id already used",
-                                "articles with an id already used")
-                else:
-                    corpus.skipped["articles with an id already used"] += 1
+                corpus.skip(str(path), f" document {doc.id!r}: id already used",
+                            "articles with an id already used")
+                used.trim()
                 continue
             taken.add(doc_id)
             yield (doc if doc_id == doc.id else dataclasses.replace(doc, id=doc_id)), done, total
-        if used > LINES_NAMED:
-            more = used - LINES_NAMED
-            corpus.problems.append(f"{path}: {more:,} more document{'s' * (more != 1)} skipped "
-                                   f"as their id was already used (not named one by one)")
+        used.close()
 
 
 def _free_id(wanted: str, taken: set[str], qualified: str) -> str | None:
@@ -372,16 +387,9 @@ def _read_article(path: Path, text: str, doc_id: str | None = None, title: str =
     if not title and path.suffix.lower() == ".md":
         title, start = _md_title(text)
     meta = read_metadata(text, start, dateline)
-    return Document(
-        id=doc_id if doc_id is not None else path.stem,
-        source=str(path),
-        text=text,
-        title=title,
-        date=date or meta.date,
-        place=meta.place,
-        agency=meta.agency,
-        body_start=meta.body_start,
-    )
+    return Document(id=doc_id if doc_id is not None else path.stem, source=str(path),
+                    text=text, title=title, date=date or meta.date, place=meta.place,
+                    agency=meta.agency, body_start=meta.body_start)
 
 
 def _jsonl_date(value, where: str, corpus: Corpus) -> str:
@@ -398,18 +406,11 @@ def _jsonl_date(value, where: str, corpus: Corpus) -> str:
     return date
 
 
-# Lines of one JSONL file named in warnings; the rest are counted in one line. A file that is
-# not JSON Lines at all (a CSV named .jsonl) printed a warning for each of its 100,000 lines.
-LINES_NAMED = 5
-
-
 def _read_jsonl(path: Path, text: str, corpus: Corpus) -> list[Document]:
     docs = []
-    first, unnamed = len(corpus.problems), 0
+    lines = _NamedAtMost(corpus, path, "lines skipped or warned about like these")
     for number, line in enumerate(text.split("\n"), start=1):
-        if len(corpus.problems) - first > LINES_NAMED:  # each line notes one problem at most
-            corpus.problems.pop()
-            unnamed += 1
+        lines.trim()  # each line notes one problem at most
         if not line.strip():
             continue
         try:
@@ -441,10 +442,6 @@ def _read_jsonl(path: Path, text: str, corpus: Corpus) -> list[Document]:
         date = _jsonl_date(record.get("date"), f"{path}:{number}", corpus)
         body = body.replace("\r\n", "\n").replace("\r", "\n")
         docs.append(_read_article(path, body, str(doc_id), title, date))
-    if len(corpus.problems) - first > LINES_NAMED:
-        corpus.problems.pop()
-        unnamed += 1
-    if unnamed:
-        corpus.problems.append(f"{path}: {unnamed:,} more line{'s' * (unnamed != 1)} skipped "
-                               f"or warned about like these (not named one by one)")
+    lines.trim()
+    lines.close()
     return docs
