@@ -294,9 +294,10 @@ def run_size(size: int, tmp: Path, args) -> dict:
 
 
 def sentences(r: dict) -> str:
-    """The sentence count the build reported ("indexed ... 125797 sentences ...")."""
-    found = re.search(r"(\d+) sentences", r["build"].get("out", ""))
-    return f"{int(found.group(1)):,}" if found else f"{r['size']:,}"
+    """The sentence count the build reported ("indexed ... 124,755 sentences ..."; it was
+    written without commas once, and the pattern read "755" of the new form)."""
+    found = re.search(r"(\d[\d,]*) sentences", r["build"].get("out", ""))
+    return f"{int(found.group(1).replace(',', '')):,}" if found else f"{r['size']:,}"
 
 
 def ms(seconds: float) -> str:
